@@ -1,0 +1,67 @@
+"""What the bot needs from a model, and how that can fail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from quiz.feedback import Citation
+
+
+@dataclass(frozen=True, slots=True)
+class QuizRequest:
+    topic: str
+    num_questions: int
+    vector_store_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    conversation_id: str
+    call_id: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    text: str
+    citations: tuple[Citation, ...] = field(default_factory=tuple)
+
+
+class EngineError(Exception):
+    """The model could not do what was asked; the message is for logs, not users."""
+
+
+class EngineUnavailableError(EngineError):
+    """Timeouts, connection errors, 429/5xx after the SDK's own retries."""
+
+
+class EngineRejectedError(EngineError):
+    """The API refused the request (4xx other than 429)."""
+
+    def __init__(self, message: str, request_id: str | None) -> None:
+        super().__init__(f"{message} (request id {request_id})")
+        self.request_id = request_id
+
+
+class NoToolCallError(EngineError):
+    """The model answered without calling generate_quiz."""
+
+
+class QuizEngine(Protocol):
+    async def generate(self, request: QuizRequest) -> ToolCall:
+        """Start a conversation and get the model's generate_quiz call."""
+        ...
+
+    async def correct(
+        self, call: ToolCall, problems: Sequence[str], request: QuizRequest
+    ) -> ToolCall:
+        """Answer an invalid call with what was wrong and get a corrected call."""
+        ...
+
+    async def submit(self, call: ToolCall, output: str, request: QuizRequest) -> Feedback:
+        """Hand the answers back as the function's output and get the feedback."""
+        ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,160 @@
+"""The QuizEngine on OpenAI's Responses API, one conversation per quiz."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+
+import openai
+from openai import AsyncOpenAI, Omit, omit
+from openai.types.responses import (
+    Response,
+    ResponseFunctionToolCall,
+    ResponseInputParam,
+    ResponseOutputMessage,
+    ResponseOutputText,
+    ToolParam,
+    response_create_params,
+)
+
+from engine.base import (
+    EngineRejectedError,
+    EngineUnavailableError,
+    Feedback,
+    NoToolCallError,
+    QuizRequest,
+    ToolCall,
+)
+from engine.prompts import INSTRUCTIONS, quiz_request_text
+from quiz.feedback import Citation
+from quiz.schema import TOOL_NAME, generate_quiz_tool
+
+log = logging.getLogger(__name__)
+
+
+class OpenAIEngine:
+    def __init__(self, client: AsyncOpenAI, model: str) -> None:
+        self._client = client
+        self._model = model
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    def _tools(self, request: QuizRequest) -> list[ToolParam]:
+        tools: list[ToolParam] = [generate_quiz_tool()]
+        if request.vector_store_ids:
+            tools.append(
+                {"type": "file_search", "vector_store_ids": list(request.vector_store_ids)}
+            )
+        return tools
+
+    async def _create(
+        self,
+        conversation_id: str,
+        request: QuizRequest,
+        items: ResponseInputParam,
+        *,
+        want_tool: bool,
+    ) -> Response:
+        tool_choice: response_create_params.ToolChoice | Omit = omit
+        if want_tool:
+            tool_choice = {"type": "function", "name": TOOL_NAME}
+        elif not request.vector_store_ids:
+            # Feedback is text; only file_search (for citations) may still be used.
+            tool_choice = "none"
+        try:
+            return await self._client.responses.create(
+                model=self._model,
+                conversation=conversation_id,
+                instructions=INSTRUCTIONS,
+                tools=self._tools(request),
+                input=items,
+                parallel_tool_calls=False,
+                tool_choice=tool_choice,
+            )
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            raise EngineUnavailableError(type(exc).__name__) from exc
+        except (openai.RateLimitError, openai.InternalServerError) as exc:
+            raise EngineUnavailableError(f"HTTP {exc.status_code}") from exc
+        except openai.APIStatusError as exc:
+            log.warning(
+                "OpenAI refused a request: HTTP %s, request id %s",
+                exc.status_code,
+                exc.request_id,
+            )
+            raise EngineRejectedError(f"HTTP {exc.status_code}", exc.request_id) from exc
+
+    @staticmethod
+    def _tool_call(conversation_id: str, response: Response) -> ToolCall:
+        for item in response.output:
+            if isinstance(item, ResponseFunctionToolCall) and item.name == TOOL_NAME:
+                return ToolCall(conversation_id, item.call_id, item.arguments)
+        raise NoToolCallError(f"response {response.id} has no {TOOL_NAME} call")
+
+    async def generate(self, request: QuizRequest) -> ToolCall:
+        try:
+            conversation = await self._client.conversations.create(metadata={"app": "studyquiz"})
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            raise EngineUnavailableError(type(exc).__name__) from exc
+        except openai.APIStatusError as exc:
+            raise EngineUnavailableError(f"HTTP {exc.status_code}") from exc
+        text = quiz_request_text(
+            request.topic, request.num_questions, bool(request.vector_store_ids)
+        )
+        response = await self._create(
+            conversation.id, request, [{"role": "user", "content": text}], want_tool=True
+        )
+        return self._tool_call(conversation.id, response)
+
+    async def correct(
+        self, call: ToolCall, problems: Sequence[str], request: QuizRequest
+    ) -> ToolCall:
+        output = json.dumps(
+            {
+                "error": "The quiz was not accepted.",
+                "problems": list(problems),
+                "instruction": "Call generate_quiz again with the whole corrected quiz.",
+            },
+            ensure_ascii=False,
+        )
+        response = await self._create(
+            call.conversation_id,
+            request,
+            [{"type": "function_call_output", "call_id": call.call_id, "output": output}],
+            want_tool=True,
+        )
+        return self._tool_call(call.conversation_id, response)
+
+    async def submit(self, call: ToolCall, output: str, request: QuizRequest) -> Feedback:
+        response = await self._create(
+            call.conversation_id,
+            request,
+            [{"type": "function_call_output", "call_id": call.call_id, "output": output}],
+            want_tool=False,
+        )
+        return feedback_from(response)
+
+
+def feedback_from(response: Response) -> Feedback:
+    """The output text, with file citations re-based onto the joined text."""
+    parts: list[str] = []
+    citations: list[Citation] = []
+    offset = 0
+    for item in response.output:
+        if not isinstance(item, ResponseOutputMessage):
+            continue
+        for content in item.content:
+            if not isinstance(content, ResponseOutputText):
+                continue
+            if parts:
+                parts.append("\n\n")
+                offset += 2
+            parts.append(content.text)
+            citations.extend(
+                Citation(offset + a.index, a.filename)
+                for a in content.annotations
+                if a.type == "file_citation"
+            )
+            offset += len(content.text)
+    return Feedback("".join(parts), tuple(citations))

@@ -1,0 +1,77 @@
+"""Inline-keyboard answers and the "Try again" button."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ContextTypes
+
+from handlers.common import display_name, lang_of
+from i18n import tr
+from quiz.render import parse_answer_callback
+from services import quizflow
+from services.context import services
+
+log = logging.getLogger(__name__)
+
+RETRY_PREFIX = "retry:"
+
+
+async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store a tap on a keyboard question after checking it belongs to this chat's quiz."""
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+    if query is None or user is None:
+        return
+    lang = lang_of(user)
+    tap = parse_answer_callback(query.data or "")
+    svc = services(context)
+    found = await svc.repo.question(tap.quiz_id, tap.question_index) if tap else None
+    if (
+        tap is None
+        or found is None
+        or chat is None
+        or found[0].chat_id != chat.id
+        or found[1].message_id != (query.message.message_id if query.message else None)
+        or not 0 <= tap.position < len(found[1].order)
+    ):
+        log.warning("Refused callback data (update %s)", update.update_id)
+        await query.answer(tr(lang, "invalid_button"))
+        return
+    quiz, question = found
+    result = await quizflow.record_answer(
+        context.bot,
+        svc,
+        quiz,
+        question,
+        user_id=user.id,
+        user_name=display_name(user),
+        position=tap.position,
+    )
+    await query.answer(tr(lang, result.value))
+
+
+async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Try the feedback again after the model failed."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return
+    await query.answer()
+    svc = services(context)
+    try:
+        quiz_id = int((query.data or "").removeprefix(RETRY_PREFIX))
+    except ValueError:
+        return
+    quiz = await svc.repo.quiz(quiz_id)
+    if quiz is None or quiz.chat_id != chat.id or quiz.state != "submitting":
+        return
+    if query.message is not None:
+        await context.bot.delete_message(chat.id, query.message.message_id)
+    await quizflow.deliver_feedback(context.bot, svc, quiz_id)
+
+
+HANDLERS = [
+    CallbackQueryHandler(retry_button, pattern=f"^{RETRY_PREFIX}", block=False),
+    # Everything else is checked (and refused politely) by answer_button itself.
+    CallbackQueryHandler(answer_button, block=False),
+]

@@ -1,0 +1,72 @@
+"""The one error handler: user-facing domain errors become messages; the rest is logged."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from handlers.buttons import RETRY_PREFIX
+from i18n import tr
+from services.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+
+def _ids(update: object) -> str:
+    # Ids only: message texts may hold personal data.
+    if isinstance(update, Update):
+        chat = update.effective_chat.id if update.effective_chat else None
+        user = update.effective_user.id if update.effective_user else None
+        return f"update {update.update_id} chat {chat} user {user}"
+    return "no update"
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell the user about domain errors; log everything else with its traceback."""
+    error = context.error
+    if isinstance(error, UserFacingError):
+        await _tell(context, error)
+        return
+    log.error("Unhandled error (%s)", _ids(update), exc_info=error)
+
+
+async def _tell(context: ContextTypes.DEFAULT_TYPE, error: UserFacingError) -> None:
+    text = tr(error.lang, error.key, **error.values)
+    markup = None
+    if error.retry_quiz_id is not None:
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        tr(error.lang, "try_again"),
+                        callback_data=f"{RETRY_PREFIX}{error.retry_quiz_id}",
+                    )
+                ]
+            ]
+        )
+    try:
+        if error.edit_message_id is not None:
+            await context.bot.edit_message_text(
+                text,
+                error.chat_id,
+                error.edit_message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+            return
+    except BadRequest as exc:
+        log.info("Could not edit the status message (%s); sending a new one", exc.message)
+    try:
+        await context.bot.send_message(
+            error.chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            message_thread_id=error.thread_id,
+        )
+    except Forbidden:
+        log.info("Chat %s blocked the bot; could not tell it %s", error.chat_id, error.key)

@@ -1,0 +1,45 @@
+"""Answers to native quiz polls (`poll_answer` updates; polls are never anonymous)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes, PollAnswerHandler
+
+from handlers.common import display_name
+from services import quizflow
+from services.context import services
+
+log = logging.getLogger(__name__)
+
+
+async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store a participant's answer to one of our quiz polls."""
+    answer, user = update.poll_answer, update.effective_user
+    if answer is None or user is None or not answer.option_ids:
+        return
+    svc = services(context)
+    found = await svc.repo.question_for_poll(answer.poll_id)
+    if found is None:
+        log.info("poll_answer for unknown poll (update %s)", update.update_id)
+        return
+    quiz, question = found
+    position = answer.option_ids[0]
+    if not 0 <= position < len(question.order):
+        log.warning(
+            "poll_answer with option %s out of range (update %s)", position, update.update_id
+        )
+        return
+    await quizflow.record_answer(
+        context.bot,
+        svc,
+        quiz,
+        question,
+        user_id=user.id,
+        user_name=display_name(user),
+        position=position,
+    )
+
+
+HANDLERS = [PollAnswerHandler(poll_answer, block=False)]

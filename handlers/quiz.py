@@ -1,0 +1,80 @@
+"""/quiz, /stop and /style."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.ext import CommandHandler, ContextTypes
+
+from handlers.common import lang_of, thread_of
+from i18n import tr
+from quiz.render import STYLES
+from services import quizflow
+from services.context import services
+
+
+async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start a quiz: `/quiz [N] topic`."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    await quizflow.start_quiz(
+        context.bot,
+        services(context),
+        chat_id=chat.id,
+        chat_type=chat.type,
+        thread_id=thread_of(message),
+        user_id=user.id,
+        message_id=message.message_id,
+        lang=lang_of(user),
+        command=quizflow.parse_quiz_args(context.args or []),
+    )
+
+
+async def _is_admin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
+    member = await context.bot.get_chat_member(chat_id, user_id)
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """End the running quiz in this chat (starter or admin only) and get feedback now."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    svc = services(context)
+    quiz = await svc.repo.live_quiz(chat.id, thread_of(message) or 0)
+    lang = lang_of(user)
+    if quiz is None:
+        await message.reply_html(tr(lang, "no_quiz"))
+        return
+    allowed = quiz.starter_id == user.id or (
+        chat.type != ChatType.PRIVATE and await _is_admin(context, chat.id, user.id)
+    )
+    if not allowed:
+        await message.reply_text(tr(lang, "stop_not_allowed"))
+        return
+    await quizflow.stop_quiz(context.bot, svc, quiz)
+
+
+async def style_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show or set how this chat's quizzes are shown: `/style poll|keyboard`."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    svc = services(context)
+    lang = lang_of(update.effective_user)
+    wanted = (context.args or [""])[0].lower()
+    if wanted not in STYLES:
+        current = await svc.repo.chat_style(chat.id) or svc.settings.quiz_style
+        await message.reply_text(tr(lang, "style_usage", style=current), parse_mode=ParseMode.HTML)
+        return
+    await svc.repo.set_chat_style(chat.id, wanted)
+    await message.reply_text(tr(lang, "style_set", style=wanted), parse_mode=ParseMode.HTML)
+
+
+HANDLERS = [
+    # Writing a quiz takes the model many seconds: don't hold up other chats' updates.
+    CommandHandler("quiz", quiz_command, block=False),
+    CommandHandler("stop", stop_command, block=False),
+    CommandHandler("style", style_command),
+]

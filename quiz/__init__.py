@@ -1,0 +1,1 @@
+"""The quiz domain: pure code with no I/O (validation, rendering, scoring)."""

@@ -1,0 +1,1 @@
+"""Quiz lifecycle with Telegram and the model: what handlers call."""

@@ -1,0 +1,44 @@
+"""Long-lived objects shared by handlers, created in post_init and closed in post_shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from telegram.ext import CallbackContext
+
+from engine import QuizEngine
+from settings import Settings
+from storage import Repository
+
+_KEY = "services"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    repo: Repository
+    engine: QuizEngine
+    clock: Callable[[], float] = time.time
+    rng: random.Random = field(default_factory=random.SystemRandom)
+    # Serialises feedback delivery per quiz (retry taps, /stop and completion racing).
+    locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+
+    def lock(self, quiz_id: int) -> asyncio.Lock:
+        return self.locks.setdefault(quiz_id, asyncio.Lock())
+
+
+def install(bot_data: dict[Any, Any], services: Services) -> None:
+    bot_data[_KEY] = services
+
+
+def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
+    return cast(Services, context.bot_data[_KEY])
+
+
+def installed(bot_data: dict[Any, Any]) -> Services | None:
+    return cast(Services | None, bot_data.get(_KEY))

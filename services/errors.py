@@ -1,0 +1,29 @@
+"""Domain failures that end as a message to the user, rendered in one place (handlers.errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class UserFacingError(Exception):
+    """Tell the user `key` (an i18n key) in `chat_id`, editing `edit_message_id` if given."""
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        chat_id: int,
+        lang: str,
+        thread_id: int | None = None,
+        edit_message_id: int | None = None,
+        retry_quiz_id: int | None = None,
+        **values: Any,
+    ) -> None:
+        super().__init__(key)
+        self.key = key
+        self.chat_id = chat_id
+        self.lang = lang
+        self.thread_id = thread_id
+        self.edit_message_id = edit_message_id
+        self.retry_quiz_id = retry_quiz_id
+        self.values = values

@@ -1,0 +1,378 @@
+"""The quiz lifecycle: generating → open → submitting → done (or failed/cancelled).
+
+Every step writes its result to SQLite before the next step talks to Telegram or the model,
+so a re-delivered update or a restart finds the state and carries on instead of repeating.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from html import escape
+from typing import cast
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll
+from telegram._utils.types import CorrectOptionID
+from telegram.constants import ChatAction, ChatType, ParseMode, PollLimit
+from telegram.error import BadRequest
+
+from engine import EngineError, EngineRejectedError, QuizRequest, ToolCall
+from i18n import tr
+from quiz.feedback import Citation, html_to_plain, to_html_chunks, with_footnotes
+from quiz.model import Quiz
+from quiz.render import (
+    POLL,
+    choose_style,
+    keyboard_buttons,
+    keyboard_text,
+    poll_spec,
+    shuffled_order,
+)
+from quiz.scoring import SubmissionStatus, build_submission, submission_json
+from quiz.validation import InvalidQuizError, parse_quiz
+from services.context import Services
+from services.errors import UserFacingError
+from storage import QuizAlreadyOpenError, QuizRow
+from storage.repository import StoredQuestion
+
+log = logging.getLogger(__name__)
+
+MIN_QUESTIONS = 1
+MAX_TOPIC_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class QuizCommand:
+    """A parsed `/quiz [N] topic…`."""
+
+    requested: int | None
+    topic: str
+
+
+def parse_quiz_args(args: Sequence[str]) -> QuizCommand:
+    words = list(args)
+    requested: int | None = None
+    if words and words[0].lstrip("+-").isdigit():
+        requested = int(words.pop(0))
+    return QuizCommand(requested, " ".join(words).strip()[:MAX_TOPIC_LENGTH])
+
+
+def clamp_questions(requested: int | None, default: int, maximum: int) -> tuple[int, bool]:
+    if requested is None:
+        return default, False
+    n = max(MIN_QUESTIONS, min(requested, maximum))
+    return n, n != requested
+
+
+def _thread(quiz: QuizRow) -> int | None:
+    return quiz.thread_id or None
+
+
+def _request(svc: Services, quiz: QuizRow) -> QuizRequest:
+    stores = (svc.settings.vector_store_id,) if svc.settings.vector_store_id else ()
+    return QuizRequest(topic=quiz.topic, num_questions=quiz.num_questions, vector_store_ids=stores)
+
+
+def _engine_error_key(exc: EngineError) -> str:
+    return "openai_rejected" if isinstance(exc, EngineRejectedError) else "openai_unavailable"
+
+
+async def start_quiz(
+    bot: Bot,
+    svc: Services,
+    *,
+    chat_id: int,
+    chat_type: str,
+    thread_id: int | None,
+    user_id: int,
+    message_id: int,
+    lang: str,
+    command: QuizCommand,
+) -> None:
+    """Create the quiz, have the model write it, and post the questions."""
+    settings = svc.settings
+    if not command.topic and not settings.vector_store_id:
+        raise UserFacingError("quiz_usage", chat_id=chat_id, lang=lang, thread_id=thread_id)
+    n, clamped = clamp_questions(
+        command.requested, settings.default_questions, settings.max_questions
+    )
+    style = await svc.repo.chat_style(chat_id) or settings.quiz_style
+    try:
+        quiz = await svc.repo.create_quiz(
+            chat_id=chat_id,
+            thread_id=thread_id or 0,
+            chat_type=chat_type,
+            starter_id=user_id,
+            # The command message identifies the request: a re-delivered /quiz is a no-op.
+            request_key=f"{chat_id}:{message_id}",
+            topic=command.topic,
+            num_questions=n,
+            style=style,
+            lang=lang,
+            now=svc.clock(),
+        )
+    except QuizAlreadyOpenError:
+        raise UserFacingError(
+            "already_open", chat_id=chat_id, lang=lang, thread_id=thread_id
+        ) from None
+    if quiz is None:
+        log.info("Ignoring a re-delivered /quiz in chat %s", chat_id)
+        return
+
+    text = tr(lang, "generating", n=n, topic=escape(command.topic or "📄"))
+    if clamped:
+        text += "\n" + tr(lang, "clamped", low=MIN_QUESTIONS, high=settings.max_questions, n=n)
+    status = await bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=thread_id
+    )
+    await svc.repo.set_status_message(quiz.id, status.message_id)
+    await bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
+    await generate(bot, svc, quiz, status.message_id)
+
+
+async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: int | None) -> None:
+    """Ask the model for the quiz (correcting it once), store it, open it, post it."""
+    request = _request(svc, quiz)
+
+    def failure(key: str) -> UserFacingError:
+        return UserFacingError(
+            key,
+            chat_id=quiz.chat_id,
+            lang=quiz.lang,
+            thread_id=_thread(quiz),
+            edit_message_id=status_message_id,
+        )
+
+    try:
+        call = await svc.engine.generate(request)
+        await svc.repo.set_conversation(quiz.id, call.conversation_id)
+        await svc.repo.set_call(quiz.id, call.call_id)
+        try:
+            parsed = parse_quiz(call.arguments, quiz.num_questions)
+        except InvalidQuizError as first:
+            log.warning("Quiz %s: invalid tool call, asking once more: %s", quiz.id, first)
+            call = await svc.engine.correct(call, first.problems, request)
+            await svc.repo.set_call(quiz.id, call.call_id)
+            parsed = parse_quiz(call.arguments, quiz.num_questions)
+    except InvalidQuizError as exc:
+        log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
+        await svc.repo.set_state(quiz.id, "failed", error="invalid tool call")
+        raise failure("invalid_quiz") from exc
+    except EngineError as exc:
+        log.warning("Quiz %s: the model failed: %s", quiz.id, exc)
+        await svc.repo.set_state(quiz.id, "failed", error=type(exc).__name__)
+        raise failure(_engine_error_key(exc)) from exc
+
+    await open_and_post(bot, svc, quiz, parsed, status_message_id)
+
+
+async def open_and_post(
+    bot: Bot, svc: Services, quiz: QuizRow, parsed: Quiz, status_message_id: int | None
+) -> None:
+    orders = [shuffled_order(len(q.choices), svc.rng) for q in parsed.questions]
+    styles = [choose_style(q, quiz.style) for q in parsed.questions]
+    if not await svc.repo.open_quiz(quiz.id, parsed, orders, styles, svc.clock()):
+        log.info("Quiz %s was cancelled while it was being written", quiz.id)
+        return
+    ready = tr(quiz.lang, "quiz_ready", title=escape(parsed.title), n=len(parsed.questions))
+    if status_message_id is not None:
+        await bot.edit_message_text(
+            ready, quiz.chat_id, status_message_id, parse_mode=ParseMode.HTML
+        )
+    else:
+        await bot.send_message(
+            quiz.chat_id, ready, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
+        )
+    await post_questions(bot, svc, quiz.id)
+
+
+def _keyboard(quiz_id: int, sq: StoredQuestion) -> InlineKeyboardMarkup:
+    rows = keyboard_buttons(quiz_id, sq.index, sq.question, sq.order)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows]
+    )
+
+
+async def post_questions(bot: Bot, svc: Services, quiz_id: int) -> None:
+    """Send every question not sent yet; each message id is stored before the next send."""
+    quiz = await svc.repo.quiz(quiz_id)
+    if quiz is None or not quiz.is_open:
+        return
+    stored = await svc.repo.questions(quiz_id)
+    total = len(stored)
+    for sq in stored:
+        if sq.message_id is not None:
+            continue
+        message: Message
+        if sq.style == POLL:
+            spec = poll_spec(sq.question, sq.order)
+            numbered = f"{sq.index + 1}/{total}. {spec.question}"
+            message = await bot.send_poll(
+                quiz.chat_id,
+                numbered if len(numbered) <= PollLimit.MAX_QUESTION_LENGTH else spec.question,
+                list(spec.options),
+                is_anonymous=False,
+                type=Poll.QUIZ,
+                correct_option_ids=[cast(CorrectOptionID, spec.correct_option_id)],
+                explanation=spec.explanation,
+                message_thread_id=_thread(quiz),
+            )
+            poll_id = message.poll.id if message.poll else None
+        else:
+            message = await bot.send_message(
+                quiz.chat_id,
+                keyboard_text(sq.question, sq.order, sq.index + 1, total),
+                parse_mode=ParseMode.HTML,
+                reply_markup=_keyboard(quiz_id, sq),
+                message_thread_id=_thread(quiz),
+            )
+            poll_id = None
+        await svc.repo.set_question_message(quiz_id, sq.index, message.message_id, poll_id)
+
+
+class AnswerResult(Enum):
+    SAVED = "answer_saved"
+    DUPLICATE = "already_answered"
+    CLOSED = "quiz_closed"
+
+
+async def record_answer(
+    bot: Bot,
+    svc: Services,
+    quiz: QuizRow,
+    sq: StoredQuestion,
+    *,
+    user_id: int,
+    user_name: str,
+    position: int,
+) -> AnswerResult:
+    """Store one participant's answer (given as displayed position) and close when complete."""
+    if not quiz.is_open:
+        return AnswerResult.CLOSED
+    now = svc.clock()
+    await svc.repo.save_user(user_id, user_name, now)
+    saved = await svc.repo.record_answer(quiz.id, sq.index, user_id, sq.order[position], now)
+    if not saved:
+        current = await svc.repo.quiz(quiz.id)
+        return AnswerResult.DUPLICATE if current and current.is_open else AnswerResult.CLOSED
+    if quiz.chat_type == ChatType.PRIVATE:
+        answered = await svc.repo.answer_count(quiz.id, user_id=user_id)
+        if answered >= len(await svc.repo.questions(quiz.id)):
+            await finish_quiz(bot, svc, quiz.id, "completed")
+    return AnswerResult.SAVED
+
+
+async def finish_quiz(bot: Bot, svc: Services, quiz_id: int, status: SubmissionStatus) -> bool:
+    """Close the quiz and deliver the feedback; False if someone else closed it first."""
+    if not await svc.repo.begin_submission(quiz_id, status, svc.clock()):
+        return False
+    quiz = await svc.repo.quiz(quiz_id)
+    assert quiz is not None
+    await close_questions(bot, svc, quiz)
+    await deliver_feedback(bot, svc, quiz_id)
+    return True
+
+
+async def close_questions(bot: Bot, svc: Services, quiz: QuizRow) -> None:
+    """Stop open polls and reveal keyboard questions (which also removes their buttons)."""
+    stored = await svc.repo.questions(quiz.id)
+    private_done = quiz.chat_type == ChatType.PRIVATE and quiz.status == "completed"
+    for sq in stored:
+        if sq.message_id is None:
+            continue
+        try:
+            if sq.style == POLL:
+                # In a finished private quiz every poll is answered; stopping them is noise.
+                if not private_done:
+                    await bot.stop_poll(quiz.chat_id, sq.message_id)
+            else:
+                answered = await svc.repo.answer_count(quiz.id, index=sq.index)
+                await bot.edit_message_text(
+                    keyboard_text(
+                        sq.question,
+                        sq.order,
+                        sq.index + 1,
+                        len(stored),
+                        answered=answered,
+                        reveal=True,
+                    ),
+                    quiz.chat_id,
+                    sq.message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None,
+                )
+        except BadRequest as exc:
+            # Already closed, deleted by a member, or unchanged: the quiz still finishes.
+            log.info("Quiz %s question %s not closed: %s", quiz.id, sq.index, exc.message)
+
+
+async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int) -> None:
+    """Submit the answers once and post the model's feedback once."""
+    async with svc.lock(quiz_id):
+        quiz = await svc.repo.quiz(quiz_id)
+        if quiz is None or quiz.state != "submitting":
+            return
+        stored = await svc.repo.feedback(quiz_id)
+        if stored is None:
+            parsed, _ = await svc.repo.load_quiz(quiz_id, quiz.title)
+            submission = build_submission(
+                parsed,
+                quiz.status or "stopped",  # type: ignore[arg-type]
+                await svc.repo.answers(quiz_id),
+                await svc.repo.participant_names(quiz_id),
+            )
+            assert quiz.conversation_id and quiz.call_id
+            call = ToolCall(quiz.conversation_id, quiz.call_id, "")
+            try:
+                result = await svc.engine.submit(
+                    call, submission_json(submission), _request(svc, quiz)
+                )
+            except EngineError as exc:
+                log.warning("Quiz %s: submission failed: %s", quiz_id, exc)
+                raise UserFacingError(
+                    "feedback_failed",
+                    chat_id=quiz.chat_id,
+                    lang=quiz.lang,
+                    thread_id=_thread(quiz),
+                    retry_quiz_id=quiz_id,
+                ) from exc
+            citations = [(c.index, c.filename) for c in result.citations]
+            await svc.repo.save_feedback(quiz_id, result.text, citations)
+            stored = (result.text, citations, False)
+        text, citations, posted = stored
+        if not posted:
+            markdown = with_footnotes(
+                text, [Citation(i, f) for i, f in citations], tr(quiz.lang, "sources")
+            )
+            await send_html(bot, quiz.chat_id, to_html_chunks(markdown), _thread(quiz))
+            await svc.repo.mark_feedback_posted(quiz_id)
+        await svc.repo.set_state(quiz_id, "done", only_from=("submitting",))
+
+
+async def send_html(bot: Bot, chat_id: int, chunks: Sequence[str], thread_id: int | None) -> None:
+    for chunk in chunks:
+        try:
+            await bot.send_message(
+                chat_id, chunk, parse_mode=ParseMode.HTML, message_thread_id=thread_id
+            )
+        except BadRequest as exc:
+            if "entit" not in exc.message.lower():
+                raise
+            log.warning("Telegram refused our HTML (%s); sending plain text", exc.message)
+            await bot.send_message(chat_id, html_to_plain(chunk), message_thread_id=thread_id)
+
+
+async def stop_quiz(bot: Bot, svc: Services, quiz: QuizRow) -> None:
+    """End a live quiz now: cancel one still being written, close and submit an open one."""
+    if quiz.state == "generating":
+        if await svc.repo.set_state(quiz.id, "cancelled", only_from=("generating",)):
+            await bot.send_message(
+                quiz.chat_id, tr(quiz.lang, "cancelled"), message_thread_id=_thread(quiz)
+            )
+        return
+    if quiz.state == "submitting":
+        await deliver_feedback(bot, svc, quiz.id)
+        return
+    await finish_quiz(bot, svc, quiz.id, "stopped")

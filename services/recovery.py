@@ -1,0 +1,49 @@
+"""After a restart, pick up every quiz where the last process left it."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from engine import EngineError
+from i18n import tr
+from services import quizflow
+from services.context import Services
+from services.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+
+async def recover(bot: Bot, svc: Services) -> None:
+    # A quiz being written when the process died: its model call is gone with it, and the
+    # user may have moved on, so close it and say so rather than leave it hanging.
+    for quiz in await svc.repo.quizzes_in_state("generating"):
+        if await svc.repo.set_state(
+            quiz.id, "failed", error="interrupted by restart", only_from=("generating",)
+        ):
+            await _safely(bot, svc, quiz.id, "interrupted")
+    for quiz in await svc.repo.quizzes_in_state("open"):
+        # Questions whose message id never reached the database are sent now.
+        try:
+            await quizflow.post_questions(bot, svc, quiz.id)
+        except TelegramError as exc:
+            log.warning("Quiz %s: could not re-post questions: %s", quiz.id, exc)
+    for quiz in await svc.repo.quizzes_in_state("submitting"):
+        try:
+            await quizflow.deliver_feedback(bot, svc, quiz.id)
+        except (UserFacingError, EngineError, TelegramError) as exc:
+            log.warning("Quiz %s: feedback still pending after restart: %s", quiz.id, exc)
+
+
+async def _safely(bot: Bot, svc: Services, quiz_id: int, key: str) -> None:
+    quiz = await svc.repo.quiz(quiz_id)
+    if quiz is None:
+        return
+    try:
+        await bot.send_message(
+            quiz.chat_id, tr(quiz.lang, key), message_thread_id=quiz.thread_id or None
+        )
+    except TelegramError as exc:
+        log.info("Quiz %s: could not tell chat about the restart: %s", quiz_id, exc)

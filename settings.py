@@ -1,0 +1,100 @@
+"""Typed, frozen configuration read once from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from quiz.render import POLL, STYLES
+
+DEFAULT_TELEGRAM_API = "https://api.telegram.org"
+DEFAULT_MODEL = "gpt-5.4-mini"
+DEFAULT_DATABASE = Path("data") / "studyquiz.sqlite3"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names it and never contains secrets."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    telegram_token: str
+    openai_api_key: str
+    openai_base_url: str | None = None
+    telegram_api_base_url: str = DEFAULT_TELEGRAM_API
+    database_path: Path = DEFAULT_DATABASE
+    openai_model: str = DEFAULT_MODEL
+    vector_store_id: str | None = None
+    quiz_style: str = POLL
+    default_questions: int = 5
+    max_questions: int = 10
+    openai_timeout: float = 60.0
+    openai_max_retries: int = 2
+    log_level: str = "INFO"
+
+    def __repr__(self) -> str:
+        # Keep secrets out of tracebacks and debug logs that print the settings.
+        return (
+            f"Settings(telegram_api_base_url={self.telegram_api_base_url!r}, "
+            f"openai_base_url={self.openai_base_url!r}, database_path={self.database_path!r}, "
+            f"openai_model={self.openai_model!r}, quiz_style={self.quiz_style!r})"
+        )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        for required in ("TELEGRAM_BOT_TOKEN", "OPENAI_API_KEY"):
+            if not env.get(required, "").strip():
+                raise ConfigError(f"{required} is not set (see .env.example)")
+        style = env.get("QUIZ_STYLE", "").strip().lower() or POLL
+        if style not in STYLES:
+            raise ConfigError(f"QUIZ_STYLE must be one of: {', '.join(STYLES)}")
+        max_questions = _int(env, "QUIZ_MAX_QUESTIONS", 10, 1, 50)
+        level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ConfigError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return cls(
+            telegram_token=env["TELEGRAM_BOT_TOKEN"].strip(),
+            openai_api_key=env["OPENAI_API_KEY"].strip(),
+            openai_base_url=env.get("OPENAI_BASE_URL", "").strip() or None,
+            telegram_api_base_url=(
+                env.get("TELEGRAM_API_BASE_URL", "").strip().rstrip("/") or DEFAULT_TELEGRAM_API
+            ),
+            database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE),
+            openai_model=env.get("OPENAI_MODEL", "").strip() or DEFAULT_MODEL,
+            vector_store_id=env.get("VECTOR_STORE_ID", "").strip() or None,
+            quiz_style=style,
+            default_questions=min(_int(env, "QUIZ_DEFAULT_QUESTIONS", 5, 1, 50), max_questions),
+            max_questions=max_questions,
+            openai_timeout=_float(env, "OPENAI_TIMEOUT", 60.0),
+            openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
+            log_level=level,
+        )

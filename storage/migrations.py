@@ -1,0 +1,77 @@
+"""Versioned schema. Append a new script to change the schema; never edit a shipped one.
+
+`PRAGMA user_version` records how many scripts a database has run.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the core quiz loop
+    """
+    CREATE TABLE users (
+        user_id     INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,
+        updated_at  REAL NOT NULL
+    );
+    CREATE TABLE chat_settings (
+        chat_id     INTEGER PRIMARY KEY,
+        quiz_style  TEXT CHECK (quiz_style IN ('poll', 'keyboard'))
+    );
+    CREATE TABLE quizzes (
+        id              INTEGER PRIMARY KEY,
+        chat_id         INTEGER NOT NULL,
+        thread_id       INTEGER NOT NULL DEFAULT 0,
+        chat_type       TEXT NOT NULL,
+        starter_id      INTEGER NOT NULL,
+        request_key     TEXT NOT NULL UNIQUE,
+        topic           TEXT NOT NULL,
+        num_questions   INTEGER NOT NULL,
+        style           TEXT NOT NULL,
+        lang            TEXT NOT NULL DEFAULT 'en',
+        state           TEXT NOT NULL CHECK (state IN
+                            ('generating', 'open', 'submitting', 'done', 'failed', 'cancelled')),
+        status          TEXT CHECK (status IN ('completed', 'stopped', 'timed_out')),
+        conversation_id TEXT,
+        call_id         TEXT,
+        title           TEXT,
+        status_message_id INTEGER,
+        created_at      REAL NOT NULL,
+        opened_at       REAL,
+        closed_at       REAL,
+        error           TEXT
+    );
+    -- One live quiz per chat topic, enforced by the database rather than by a check-then-act.
+    CREATE UNIQUE INDEX quizzes_one_live ON quizzes (chat_id, thread_id)
+        WHERE state IN ('generating', 'open', 'submitting');
+    CREATE TABLE questions (
+        quiz_id       INTEGER NOT NULL REFERENCES quizzes (id) ON DELETE CASCADE,
+        idx           INTEGER NOT NULL,
+        text          TEXT NOT NULL,
+        choices       TEXT NOT NULL,          -- JSON list, the model's order
+        answer_index  INTEGER NOT NULL,
+        explanation   TEXT NOT NULL,
+        source_file   TEXT,
+        source_quote  TEXT,
+        display_order TEXT NOT NULL,          -- JSON list: position -> model index
+        style         TEXT NOT NULL CHECK (style IN ('poll', 'keyboard')),
+        message_id    INTEGER,
+        poll_id       TEXT UNIQUE,
+        PRIMARY KEY (quiz_id, idx)
+    );
+    CREATE TABLE answers (
+        quiz_id      INTEGER NOT NULL,
+        question_idx INTEGER NOT NULL,
+        user_id      INTEGER NOT NULL,
+        choice_index INTEGER NOT NULL,        -- the model's order
+        answered_at  REAL NOT NULL,
+        PRIMARY KEY (quiz_id, question_idx, user_id),
+        FOREIGN KEY (quiz_id, question_idx) REFERENCES questions (quiz_id, idx) ON DELETE CASCADE
+    );
+    CREATE TABLE feedback (
+        quiz_id  INTEGER PRIMARY KEY REFERENCES quizzes (id) ON DELETE CASCADE,
+        text     TEXT NOT NULL,
+        citations TEXT NOT NULL,              -- JSON list of [index, filename]
+        posted   INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+)

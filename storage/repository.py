@@ -1,0 +1,397 @@
+"""The quiz repository. Every method commits before returning, so whatever a handler
+acknowledges to a user is already durable."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from quiz.model import Answer, Question, Quiz
+from storage.migrations import MIGRATIONS
+
+LIVE_STATES = ("generating", "open", "submitting")
+
+
+class QuizAlreadyOpenError(Exception):
+    """This chat topic already has a live quiz."""
+
+    def __init__(self, quiz: QuizRow) -> None:
+        super().__init__(f"quiz {quiz.id} is {quiz.state}")
+        self.quiz = quiz
+
+
+@dataclass(frozen=True, slots=True)
+class QuizRow:
+    id: int
+    chat_id: int
+    thread_id: int
+    chat_type: str
+    starter_id: int
+    topic: str
+    num_questions: int
+    style: str
+    lang: str
+    state: str
+    status: str | None
+    conversation_id: str | None
+    call_id: str | None
+    title: str | None
+    status_message_id: int | None
+    created_at: float
+    opened_at: float | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuestion:
+    index: int
+    question: Question
+    order: tuple[int, ...]
+    style: str
+    message_id: int | None
+    poll_id: str | None
+
+
+_QUIZ_COLUMNS = (
+    "id, chat_id, thread_id, chat_type, starter_id, topic, num_questions, style, lang, state,"
+    " status,"
+    " conversation_id, call_id, title, status_message_id, created_at, opened_at"
+)
+
+
+def _quiz(row: sqlite3.Row | None) -> QuizRow | None:
+    return None if row is None else QuizRow(*row)
+
+
+class Repository:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Repository:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path)
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await cls._migrate(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db)
+
+    @staticmethod
+    async def _migrate(db: aiosqlite.Connection) -> None:
+        async with db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        version = int(row[0]) if row else 0
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            # executescript commits first; BEGIN … COMMIT keeps each step all-or-nothing.
+            await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+
+    async def schema_version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        async with self._db.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        async with self._db.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        async with self._db.execute(sql, params) as cur:
+            count = cur.rowcount
+        await self._db.commit()
+        return count
+
+    # users and chats
+
+    async def save_user(self, user_id: int, name: str, now: float) -> None:
+        await self._write(
+            "INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
+            " updated_at = excluded.updated_at WHERE users.name != excluded.name",
+            (user_id, name, now),
+        )
+
+    async def chat_style(self, chat_id: int) -> str | None:
+        row = await self._one("SELECT quiz_style FROM chat_settings WHERE chat_id = ?", (chat_id,))
+        return None if row is None else row[0]
+
+    async def set_chat_style(self, chat_id: int, style: str) -> None:
+        await self._write(
+            "INSERT INTO chat_settings (chat_id, quiz_style) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET quiz_style = excluded.quiz_style",
+            (chat_id, style),
+        )
+
+    # quizzes
+
+    async def create_quiz(
+        self,
+        *,
+        chat_id: int,
+        thread_id: int,
+        chat_type: str,
+        starter_id: int,
+        request_key: str,
+        topic: str,
+        num_questions: int,
+        style: str,
+        lang: str,
+        now: float,
+    ) -> QuizRow | None:
+        """A new quiz in state `generating`; None when this request was seen before."""
+        try:
+            async with self._db.execute(
+                "INSERT INTO quizzes (chat_id, thread_id, chat_type, starter_id, request_key,"
+                " topic, num_questions, style, lang, state, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?)",
+                (
+                    chat_id,
+                    thread_id,
+                    chat_type,
+                    starter_id,
+                    request_key,
+                    topic,
+                    num_questions,
+                    style,
+                    lang,
+                    now,
+                ),
+            ) as cur:
+                quiz_id = cur.lastrowid
+            await self._db.commit()
+        except sqlite3.IntegrityError:
+            await self._db.rollback()
+            if await self._one("SELECT 1 FROM quizzes WHERE request_key = ?", (request_key,)):
+                return None
+            live = await self.live_quiz(chat_id, thread_id)
+            if live is None:
+                raise
+            raise QuizAlreadyOpenError(live) from None
+        assert quiz_id is not None
+        return await self.quiz(quiz_id)
+
+    async def quiz(self, quiz_id: int) -> QuizRow | None:
+        return _quiz(
+            await self._one(f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE id = ?", (quiz_id,))
+        )
+
+    async def live_quiz(self, chat_id: int, thread_id: int) -> QuizRow | None:
+        return _quiz(
+            await self._one(
+                f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE chat_id = ? AND thread_id = ?"
+                " AND state IN (?, ?, ?)",
+                (chat_id, thread_id, *LIVE_STATES),
+            )
+        )
+
+    async def quizzes_in_state(self, state: str) -> list[QuizRow]:
+        rows = await self._all(
+            f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE state = ? ORDER BY id", (state,)
+        )
+        return [QuizRow(*r) for r in rows]
+
+    async def set_conversation(self, quiz_id: int, conversation_id: str) -> None:
+        await self._write(
+            "UPDATE quizzes SET conversation_id = ? WHERE id = ?", (conversation_id, quiz_id)
+        )
+
+    async def set_call(self, quiz_id: int, call_id: str) -> None:
+        await self._write("UPDATE quizzes SET call_id = ? WHERE id = ?", (call_id, quiz_id))
+
+    async def set_status_message(self, quiz_id: int, message_id: int | None) -> None:
+        await self._write(
+            "UPDATE quizzes SET status_message_id = ? WHERE id = ?", (message_id, quiz_id)
+        )
+
+    async def open_quiz(
+        self,
+        quiz_id: int,
+        quiz: Quiz,
+        orders: Sequence[Sequence[int]],
+        styles: Sequence[str],
+        now: float,
+    ) -> bool:
+        """Store the validated questions and open the quiz, in one transaction.
+
+        False when the quiz is no longer being generated (cancelled meanwhile)."""
+        async with self._db.execute(
+            "UPDATE quizzes SET state = 'open', title = ?, opened_at = ?"
+            " WHERE id = ? AND state = 'generating'",
+            (quiz.title, now, quiz_id),
+        ) as cur:
+            if cur.rowcount != 1:
+                await self._db.rollback()
+                return False
+        await self._db.executemany(
+            "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
+            " source_file, source_quote, display_order, style) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    quiz_id,
+                    i,
+                    q.text,
+                    json.dumps(q.choices, ensure_ascii=False),
+                    q.answer_index,
+                    q.explanation,
+                    q.source_file,
+                    q.source_quote,
+                    json.dumps(list(order)),
+                    style,
+                )
+                for i, (q, order, style) in enumerate(
+                    zip(quiz.questions, orders, styles, strict=True)
+                )
+            ],
+        )
+        await self._db.commit()
+        return True
+
+    async def questions(self, quiz_id: int) -> list[StoredQuestion]:
+        rows = await self._all(
+            "SELECT idx, text, choices, answer_index, explanation, source_file, source_quote,"
+            " display_order, style, message_id, poll_id FROM questions WHERE quiz_id = ?"
+            " ORDER BY idx",
+            (quiz_id,),
+        )
+        return [
+            StoredQuestion(
+                index=r[0],
+                question=Question(r[1], tuple(json.loads(r[2])), r[3], r[4], r[5], r[6]),
+                order=tuple(json.loads(r[7])),
+                style=r[8],
+                message_id=r[9],
+                poll_id=r[10],
+            )
+            for r in rows
+        ]
+
+    async def load_quiz(self, quiz_id: int, title: str | None) -> tuple[Quiz, list[StoredQuestion]]:
+        stored = await self.questions(quiz_id)
+        return Quiz(title or "", tuple(s.question for s in stored)), stored
+
+    async def set_question_message(
+        self, quiz_id: int, index: int, message_id: int, poll_id: str | None
+    ) -> None:
+        await self._write(
+            "UPDATE questions SET message_id = ?, poll_id = ? WHERE quiz_id = ? AND idx = ?",
+            (message_id, poll_id, quiz_id, index),
+        )
+
+    async def question_for_poll(self, poll_id: str) -> tuple[QuizRow, StoredQuestion] | None:
+        row = await self._one("SELECT quiz_id, idx FROM questions WHERE poll_id = ?", (poll_id,))
+        if row is None:
+            return None
+        return await self.question(row[0], row[1])
+
+    async def question(self, quiz_id: int, index: int) -> tuple[QuizRow, StoredQuestion] | None:
+        quiz = await self.quiz(quiz_id)
+        if quiz is None:
+            return None
+        found = [q for q in await self.questions(quiz_id) if q.index == index]
+        return (quiz, found[0]) if found else None
+
+    async def record_answer(
+        self, quiz_id: int, index: int, user_id: int, choice_index: int, now: float
+    ) -> bool:
+        """Store a first answer; False if this user had already answered (re-delivery too)."""
+        inserted = await self._write(
+            "INSERT INTO answers (quiz_id, question_idx, user_id, choice_index, answered_at)"
+            " SELECT ?, ?, ?, ?, ? WHERE EXISTS"
+            " (SELECT 1 FROM quizzes WHERE id = ? AND state = 'open')"
+            " ON CONFLICT DO NOTHING",
+            (quiz_id, index, user_id, choice_index, now, quiz_id),
+        )
+        return inserted > 0
+
+    async def answers(self, quiz_id: int) -> list[Answer]:
+        rows = await self._all(
+            "SELECT user_id, question_idx, choice_index, answered_at FROM answers"
+            " WHERE quiz_id = ? ORDER BY answered_at, user_id",
+            (quiz_id,),
+        )
+        return [Answer(*r) for r in rows]
+
+    async def answer_count(
+        self, quiz_id: int, *, user_id: int | None = None, index: int | None = None
+    ) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM answers WHERE quiz_id = ?"
+            " AND (? IS NULL OR user_id = ?) AND (? IS NULL OR question_idx = ?)",
+            (quiz_id, user_id, user_id, index, index),
+        )
+        return int(row[0]) if row else 0
+
+    async def participant_names(self, quiz_id: int) -> dict[int, str]:
+        rows = await self._all(
+            "SELECT DISTINCT a.user_id, COALESCE(u.name, '?') FROM answers a"
+            " LEFT JOIN users u ON u.user_id = a.user_id WHERE a.quiz_id = ?",
+            (quiz_id,),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def begin_submission(self, quiz_id: int, status: str, now: float) -> bool:
+        """open → submitting; exactly one caller wins however many race to close a quiz."""
+        changed = await self._write(
+            "UPDATE quizzes SET state = 'submitting', status = ?, closed_at = ?"
+            " WHERE id = ? AND state = 'open'",
+            (status, now, quiz_id),
+        )
+        return changed == 1
+
+    async def save_feedback(
+        self, quiz_id: int, text: str, citations: Sequence[tuple[int, str]]
+    ) -> None:
+        await self._write(
+            "INSERT INTO feedback (quiz_id, text, citations) VALUES (?, ?, ?)"
+            " ON CONFLICT (quiz_id) DO NOTHING",
+            (quiz_id, text, json.dumps(list(citations), ensure_ascii=False)),
+        )
+
+    async def feedback(self, quiz_id: int) -> tuple[str, list[tuple[int, str]], bool] | None:
+        row = await self._one(
+            "SELECT text, citations, posted FROM feedback WHERE quiz_id = ?", (quiz_id,)
+        )
+        if row is None:
+            return None
+        return row[0], [(int(i), str(f)) for i, f in json.loads(row[1])], bool(row[2])
+
+    async def mark_feedback_posted(self, quiz_id: int) -> None:
+        await self._write("UPDATE feedback SET posted = 1 WHERE quiz_id = ?", (quiz_id,))
+
+    async def set_state(
+        self,
+        quiz_id: int,
+        state: str,
+        *,
+        error: str | None = None,
+        only_from: Sequence[str] = LIVE_STATES,
+    ) -> bool:
+        placeholders = ", ".join("?" for _ in only_from)
+        changed = await self._write(
+            f"UPDATE quizzes SET state = ?, error = COALESCE(?, error),"
+            f" closed_at = COALESCE(closed_at, strftime('%s','now'))"
+            f" WHERE id = ? AND state IN ({placeholders})",
+            (state, error, quiz_id, *only_from),
+        )
+        return changed == 1

@@ -1,0 +1,59 @@
+"""The function_call_output contract and the leaderboard."""
+
+from __future__ import annotations
+
+from quiz.model import Answer, Question, Quiz
+from quiz.scoring import build_submission, standings
+
+QUIZ = Quiz(
+    "t",
+    (
+        Question("q0", ("a", "b", "c"), 1, "e"),
+        Question("q1", ("a", "b"), 0, "e"),
+    ),
+)
+
+
+def test_submission_matches_the_contract() -> None:
+    answers = [Answer(7, 0, 1, 10.0), Answer(7, 1, 1, 11.0), Answer(8, 0, 2, 12.0)]
+    sub = build_submission(QUIZ, "stopped", answers, {7: "Ann", 8: "Bo"})
+    assert sub == {
+        "status": "stopped",
+        "participants": [
+            {
+                "user_id": 7,
+                "name": "Ann",
+                "score": 1,
+                "answers": [
+                    {"question_index": 0, "choice_index": 1, "choice_text": "b", "correct": True},
+                    {"question_index": 1, "choice_index": 1, "choice_text": "b", "correct": False},
+                ],
+            },
+            {
+                "user_id": 8,
+                "name": "Bo",
+                "score": 0,
+                "answers": [
+                    {"question_index": 0, "choice_index": 2, "choice_text": "c", "correct": False}
+                ],
+            },
+        ],
+        "questions": [
+            {"question_index": 0, "correct_index": 1, "answered": 2, "correct_count": 1},
+            {"question_index": 1, "correct_index": 0, "answered": 1, "correct_count": 0},
+        ],
+    }
+
+
+def test_standings_break_ties_by_time() -> None:
+    answers = [
+        Answer(1, 0, 1, 130.0),
+        Answer(2, 0, 1, 110.0),
+        Answer(3, 0, 0, 101.0),
+    ]
+    table = standings(QUIZ, answers, {1: "a", 2: "b", 3: "c"}, started_at=100.0)
+    assert [(s.user_id, s.score, s.seconds) for s in table] == [
+        (2, 1, 10.0),
+        (1, 1, 30.0),
+        (3, 0, 1.0),
+    ]
