@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from dotenv import load_dotenv
 from openai import AsyncOpenAI
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 import handlers
 from engine import OpenAIEngine
 from services.context import Services, install, installed
+from services.context import services as services_of
 from services.recovery import recover
 from settings import ConfigError, Settings
 from storage import Repository
@@ -20,13 +22,22 @@ from storage import Repository
 log = logging.getLogger("studyquiz")
 
 
+def silence_http_logs() -> None:
+    # Their request lines contain the bot token in the URL.
+    for noisy in ("httpx", "httpx2", "httpcore", "httpcore2"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def setup_logging(level: str) -> None:
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level, force=True
     )
-    # Their request lines contain the bot token in the URL.
-    for noisy in ("httpx", "httpx2", "httpcore", "httpcore2"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    silence_http_logs()
+
+
+async def _recover(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pick up quizzes a previous process left unfinished."""
+    await recover(context.bot, services_of(context))
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
@@ -40,7 +51,9 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         )
         services = Services(settings, repo, OpenAIEngine(client, settings.openai_model))
         install(application.bot_data, services)
-        application.create_task(recover(application.bot, services), name="recover")
+        # After start: recovery talks to Telegram and the model like any other job.
+        assert application.job_queue is not None
+        application.job_queue.run_once(_recover, 0, name="recover")
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         services = installed(application.bot_data)
@@ -65,6 +78,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 
 def main() -> int:
     load_dotenv()
+    # Opt in to PTB's timedelta durations now rather than get a warning on every RetryAfter.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:
         settings = Settings.from_env()
     except ConfigError as exc:

@@ -45,7 +45,7 @@ def test_right_answer_position_is_close_to_uniform() -> None:
     for _ in range(1000):
         order = shuffled_order(4, rng)
         positions[poll_spec(Q, order).correct_option_id] += 1
-    # Binomial(1000, 1/4): 250 ± 3σ (σ ≈ 13.7)
+    # Binomial(1000, 1/4): 250 plus or minus 3 standard deviations (about 13.7 each)
     assert all(209 <= positions[p] <= 291 for p in range(4)), positions
 
 

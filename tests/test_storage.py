@@ -24,8 +24,16 @@ async def repo(tmp_path: Path) -> AsyncIterator[Repository]:
 
 async def new_quiz(repo: Repository, key: str = "1:1", chat: int = 1) -> int:
     row = await repo.create_quiz(
-        chat_id=chat, thread_id=0, chat_type="private", starter_id=7, request_key=key,
-        topic="t", num_questions=2, style="poll", lang="en", now=1.0,
+        chat_id=chat,
+        thread_id=0,
+        chat_type="private",
+        starter_id=7,
+        request_key=key,
+        topic="t",
+        num_questions=2,
+        style="poll",
+        lang="en",
+        now=1.0,
     )
     assert row is not None
     return row.id
@@ -43,10 +51,21 @@ async def test_migrations_run_once_and_record_the_version(tmp_path: Path) -> Non
 
 async def test_one_live_quiz_per_chat_and_duplicate_requests(repo: Repository) -> None:
     quiz_id = await new_quiz(repo)
-    assert await repo.create_quiz(
-        chat_id=1, thread_id=0, chat_type="private", starter_id=7, request_key="1:1",
-        topic="t", num_questions=2, style="poll", lang="en", now=1.0,
-    ) is None
+    assert (
+        await repo.create_quiz(
+            chat_id=1,
+            thread_id=0,
+            chat_type="private",
+            starter_id=7,
+            request_key="1:1",
+            topic="t",
+            num_questions=2,
+            style="poll",
+            lang="en",
+            now=1.0,
+        )
+        is None
+    )
     with pytest.raises(QuizAlreadyOpenError) as info:
         await new_quiz(repo, key="1:2")
     assert info.value.quiz.id == quiz_id

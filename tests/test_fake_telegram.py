@@ -1,0 +1,410 @@
+"""Tests of the fake Telegram server, driven by a real python-telegram-bot client."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    PollAnswerHandler,
+)
+
+from tests.fakes.telegram_server import BOT_ID, Chat, FakeTelegram, User, parse_html
+from tests.fakes.telegram_spec import load_spec
+
+TOKEN = "123456:TEST-token"
+ALICE = User(42, "Alice", username="alice")
+PRIVATE = Chat(42)
+GROUP = Chat(-1001234567890, "supergroup", title="Study group")
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(token=TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PTB 22.x warns whenever it builds a RetryAfter unless this opt-in is set, and warnings
+    # are errors in this repo.
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+
+
+@pytest.fixture
+async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
+    async with Bot(TOKEN, base_url=f"{tg.root}/bot", base_file_url=f"{tg.root}/file/bot") as b:
+        yield b
+
+
+def quiz_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("Next", callback_data="next:1")],
+            [InlineKeyboardButton("Docs", url="https://example.com")],
+        ]
+    )
+
+
+async def test_get_me_and_send_message(tg: FakeTelegram, bot: Bot) -> None:
+    me = await bot.get_me()
+    assert (me.id, me.username, me.is_bot) == (BOT_ID, "StudyQuizBot", True)
+    first = await bot.send_message(PRIVATE.id, "<b>Hi</b> &amp; welcome", parse_mode="HTML")
+    second = await bot.send_message(PRIVATE.id, "again", reply_markup=quiz_keyboard())
+    assert first.text == "Hi & welcome"
+    assert first.entities[0].type == "bold" and first.entities[0].length == 2
+    assert second.message_id == first.message_id + 1
+    stored = tg.messages(PRIVATE.id)
+    assert [m["text"] for m in stored] == ["Hi & welcome", "again"]
+    assert stored[1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "next:1"
+    assert tg.violations == []
+
+
+async def test_quiz_poll_lifecycle(tg: FakeTelegram, bot: Bot) -> None:
+    message = await bot.send_poll(
+        GROUP.id,
+        "2 + 2 = ?",
+        ["3", "4", "5"],
+        type="quiz",
+        is_anonymous=False,
+        correct_option_ids=[1],
+        explanation="Basic arithmetic",
+        open_period=60,
+    )
+    poll = message.poll
+    assert poll is not None and poll.type == "quiz" and not poll.is_anonymous
+    assert tg.polls[poll.id]["correct_option_ids"] == [1]
+    call = tg.calls_of("sendPoll")[0]
+    assert call.params["options"] == [{"text": "3"}, {"text": "4"}, {"text": "5"}]
+    assert call.params["is_anonymous"] is False
+
+    tg.user_answers_poll(ALICE, poll.id, [1])
+    assert tg.polls[poll.id]["options"][1]["voter_count"] == 1
+
+    stopped = await bot.stop_poll(GROUP.id, message.message_id)
+    assert stopped.is_closed and tg.polls[poll.id]["is_closed"]
+    with pytest.raises(BadRequest, match=r"(?i)already been closed"):
+        await bot.stop_poll(GROUP.id, message.message_id)
+    tg.violations.clear()
+    with pytest.raises(ValueError, match=r"(?i)closed"):
+        tg.user_answers_poll(ALICE, poll.id, [0])
+
+
+async def test_edit_delete_and_not_modified(tg: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(PRIVATE.id, "v1", reply_markup=quiz_keyboard())
+    edited = await bot.edit_message_text("v2", PRIVATE.id, sent.message_id)
+    assert isinstance(edited, Message)
+    assert edited.text == "v2" and edited.reply_markup is None  # omitting markup drops it
+    await bot.edit_message_reply_markup(PRIVATE.id, sent.message_id, reply_markup=quiz_keyboard())
+    assert tg.message(PRIVATE.id, sent.message_id)["reply_markup"]
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+        await bot.edit_message_reply_markup(
+            PRIVATE.id, sent.message_id, reply_markup=quiz_keyboard()
+        )
+    assert tg.rejections and "not modified" in tg.rejections[-1]
+    tg.violations.clear()
+    assert await bot.delete_message(PRIVATE.id, sent.message_id)
+    assert tg.messages(PRIVATE.id) == [] and tg.deleted == [(PRIVATE.id, sent.message_id)]
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+        await bot.delete_message(PRIVATE.id, sent.message_id)
+    tg.violations.clear()
+
+
+async def test_files_members_commands_and_chat(tg: FakeTelegram, bot: Bot) -> None:
+    file_id = tg.add_file(b"%PDF-1.7 notes", file_name="notes.pdf", mime_type="application/pdf")
+    tg_file = await bot.get_file(file_id)
+    assert bytes(await tg_file.download_as_bytearray()) == b"%PDF-1.7 notes"
+
+    sent = await bot.send_document(PRIVATE.id, b"quiz,data", filename="quiz.csv")
+    assert sent.document is not None and sent.document.file_name == "quiz.csv"
+    assert (
+        bytes(await (await bot.get_file(sent.document.file_id)).download_as_bytearray())
+        == b"quiz,data"
+    )
+
+    tg.set_admins(GROUP.id, {7}, creator=8)
+    tg.set_member_count(GROUP.id, 31)
+    statuses = [(await bot.get_chat_member(GROUP.id, uid)).status for uid in (7, 8, 9)]
+    assert statuses == ["administrator", "creator", "member"]
+    assert await bot.get_chat_member_count(GROUP.id) == 31
+    assert (await bot.get_chat(GROUP.id)).type == "supergroup"
+
+    await bot.set_my_commands([("quiz", "Start a quiz"), ("help", "Help")])
+    assert [c.command for c in await bot.get_my_commands()] == ["quiz", "help"]
+    await bot.delete_my_commands()
+    assert await bot.get_my_commands() == ()
+    await bot.send_chat_action(PRIVATE.id, "typing")
+    assert tg.violations == []
+
+
+@pytest.mark.usefixtures("timedelta_retry_after")
+async def test_fault_injection_maps_to_ptb_errors(tg: FakeTelegram, bot: Bot) -> None:
+    tg.fail("sendMessage", status=429, retry_after=3)
+    with pytest.raises(RetryAfter) as info:
+        await bot.send_message(PRIVATE.id, "x")
+    assert info.value.retry_after == dt.timedelta(seconds=3)
+    tg.fail("sendMessage", status=403)
+    with pytest.raises(Forbidden, match=r"(?i)blocked"):
+        await bot.send_message(PRIVATE.id, "x")
+    tg.fail("sendMessage", status=502, times=2)
+    for _ in range(2):
+        with pytest.raises(NetworkError):
+            await bot.send_message(PRIVATE.id, "x")
+    await bot.send_message(PRIVATE.id, "finally")
+    assert tg.violations == [] and tg.too_many_requests == 1
+
+
+@pytest.mark.usefixtures("timedelta_retry_after")
+async def test_rate_limits(tg: FakeTelegram, bot: Bot) -> None:
+    tg.enforce_rate_limits(per_group_per_minute=3, per_chat_per_second=None, window_scale=0.02)
+    for i in range(3):
+        await bot.send_message(GROUP.id, f"m{i}")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(GROUP.id, "too many")
+    assert tg.too_many_requests == 1
+    await asyncio.sleep(1.3)  # the scaled minute is 1.2 s
+    await bot.send_message(GROUP.id, "ok again")
+    await bot.send_message(PRIVATE.id, "private chats only have the per-second limit (off)")
+    assert tg.violations == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"question": "x" * 301}, "poll question"),
+        ({"options": ["a"] * 13}, "1-12 options"),
+        ({"options": ["a", "b" * 101]}, "options length"),
+        ({"explanation": "a\nb\nc\nd"}, "line feeds"),
+        ({"explanation": "e" * 201}, "at most 200"),
+        ({"correct_option_ids": None}, "must be specified"),
+        ({"correct_option_ids": [5]}, "wrong correct option ids"),
+    ],
+)
+async def test_poll_limits(
+    tg: FakeTelegram, bot: Bot, kwargs: dict[str, object], expected: str
+) -> None:
+    args: dict[str, object] = {
+        "chat_id": GROUP.id,
+        "question": "Q?",
+        "options": ["a", "b"],
+        "type": "quiz",
+        "correct_option_ids": [0],
+        **kwargs,
+    }
+    with pytest.raises(BadRequest, match=r"(?i)" + re.escape(expected)):
+        await bot.send_poll(**args)  # type: ignore[arg-type]
+    assert len(tg.rejections) == 1 and len(tg.violations) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 < 2", "unclosed start tag"),
+        ("a < b > c", 'unsupported start tag ""'),
+        ("Tom & Jerry", "character reference"),
+        ("<b>bold", "can't find end tag"),
+        ("<b><i>x</b></i>", "unmatched end tag"),
+        ("<div>x</div>", 'unsupported start tag "div"'),
+        ("<span>x</span>", "tg-spoiler"),
+    ],
+)
+async def test_html_parse_errors(tg: FakeTelegram, bot: Bot, text: str, expected: str) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)an't parse entities") as info:
+        await bot.send_message(PRIVATE.id, text, parse_mode="HTML")
+    assert expected.lower() in str(info.value).lower()
+    assert tg.rejections and tg.violations
+
+
+def test_parse_html_entities_and_offsets() -> None:
+    text, entities = parse_html(
+        '😀 <b>bold <i>both</i></b> <a href="https://x.io">l</a> '
+        '<pre><code class="language-py">x=1</code></pre> &#65;&#x42;&quot;'
+    )
+    assert text == '😀 bold both l x=1 AB"'
+    by_type = {e["type"]: e for e in entities}
+    assert by_type["bold"] == {"type": "bold", "offset": 3, "length": 9}  # 😀 is 2 UTF-16 units
+    assert by_type["italic"]["offset"] == 8
+    assert by_type["text_link"]["url"] == "https://x.io"
+    assert by_type["pre"]["language"] == "py" and "code" not in by_type
+
+
+async def test_text_length_counted_after_parsing(tg: FakeTelegram, bot: Bot) -> None:
+    await bot.send_message(PRIVATE.id, "<b>" + "x" * 4096 + "</b>", parse_mode="HTML")
+    with pytest.raises(BadRequest, match=r"(?i)too long"):
+        await bot.send_message(PRIVATE.id, "x" * 4097)
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
+        await bot.send_message(
+            PRIVATE.id,
+            "x",
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("b", callback_data="d" * 65)]]
+            ),
+        )
+    assert len(tg.rejections) == 2
+
+
+async def test_validator_flags_unknown_and_mistyped_params(tg: FakeTelegram) -> None:
+    # Raw HTTP: PTB's own methods can't produce these mistakes (and do_api_request warns).
+    async with httpx.AsyncClient(base_url=f"{tg.root}/bot{TOKEN}/") as http:
+
+        async def post(method: str, **kwargs: object) -> dict[str, object]:
+            response = await http.post(method, **kwargs)  # type: ignore[arg-type]
+            body: dict[str, object] = response.json()
+            return body
+
+        ok = await post("sendMessage", json={"chat_id": PRIVATE.id, "text": "x", "colour": 1})
+        assert ok["ok"] is True
+        assert tg.violations == ["sendMessage: unknown parameter 'colour'"]
+        tg.violations.clear()
+
+        bad = await post("deleteMessage", data={"chat_id": "42", "message_id": "abc"})
+        assert bad["error_code"] == 400 and "expected Integer" in str(bad["description"])
+        assert any("deleteMessage.message_id" in v for v in tg.violations)
+        tg.violations.clear()
+
+        bad = await post("sendMessage", data={"chat_id": "42"})
+        assert "missing required parameter 'text'" in str(bad["description"])
+        tg.violations.clear()
+
+        # The pre-9.6 single correct option is gone from the spec.
+        options = [{"text": "a"}, {"text": "b"}]
+        await post(
+            "sendPoll",
+            json={
+                "chat_id": GROUP.id,
+                "question": "Q",
+                "options": options,
+                "type": "quiz",
+                "correct_option_id": 0,
+                "correct_option_ids": [0],
+            },
+        )
+        assert tg.violations == ["sendPoll: unknown parameter 'correct_option_id'"]
+        tg.violations.clear()
+
+        bad = await post("sendDice", data={"chat_id": "42"})
+        assert "not supported by fake" in str(bad["description"])
+        assert tg.violations == ["sendDice: method not supported by fake"]
+        tg.violations.clear()
+
+        assert (await post("frobnicate"))["error_code"] == 404
+        assert tg.violations == ["frobnicate: unknown method (not in Bot API Bot API 10.1)"]
+        tg.violations.clear()
+
+
+def test_spec_checks_nested_objects_and_subtypes() -> None:
+    spec = load_spec()
+    markup = {"inline_keyboard": [[{"text": "a", "callback_data": 5}]]}
+    problems = spec.check_params("sendMessage", {"chat_id": 1, "text": "t", "reply_markup": markup})
+    assert problems and "callback_data" in problems[0]
+    member = {"status": "member", "user": {"id": 1, "is_bot": False, "first_name": "A"}}
+    assert spec.check_object(member, "ChatMember") == []
+    assert spec.check_object({**member, "status": "owner"}, "ChatMember")
+    assert spec.check_params("nope", {}) == [
+        "nope: unknown method (not in Bot API spec Bot API 10.1)"
+    ]
+
+
+async def test_get_updates_semantics(tg: FakeTelegram, bot: Bot) -> None:
+    first = tg.user_sends(PRIVATE, ALICE, "hello")
+    second = tg.user_sends(GROUP, ALICE, "/quiz@StudyQuizBot biology", message_thread_id=None)
+    updates = await bot.get_updates(limit=1)
+    assert [u.update_id for u in updates] == [first]
+    updates = await bot.get_updates(offset=first + 1)
+    assert [u.update_id for u in updates] == [second]
+    assert updates[0].message is not None
+    assert updates[0].message.entities[0].type == "bot_command"
+    assert updates[0].message.entities[0].length == len("/quiz@StudyQuizBot")
+    assert tg.confirmed_offset == first + 1
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await bot.get_updates(offset=second + 1, timeout=1) == ()
+    assert loop.time() - started >= 0.9
+
+    waiter = asyncio.create_task(bot.get_updates(offset=second + 1, timeout=5))
+    await asyncio.sleep(0.1)
+    third = tg.user_sends_document(PRIVATE, ALICE, "n.txt", "text/plain", b"notes", caption="c")
+    got = await asyncio.wait_for(waiter, 2)
+    assert [u.update_id for u in got] == [third]
+    assert got[0].message is not None and got[0].message.document is not None
+    assert tg.violations == []
+
+
+async def test_application_end_to_end(tg: FakeTelegram) -> None:
+    seen: list[str] = []
+
+    async def on_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_chat is not None
+        await context.bot.send_poll(
+            update.effective_chat.id,
+            "Capital of France?",
+            ["Berlin", "Paris"],
+            type="quiz",
+            is_anonymous=False,
+            correct_option_ids=[1],
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("Skip", callback_data="skip")]]
+            ),
+        )
+        seen.append("quiz")
+
+    async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.poll_answer is not None
+        seen.append(f"answer:{update.poll_answer.option_ids}")
+
+    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.callback_query is not None
+        await update.callback_query.answer("Skipped")
+        seen.append(f"button:{update.callback_query.data}")
+
+    app: Application = (  # type: ignore[type-arg]
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(f"{tg.root}/bot")
+        .base_file_url(f"{tg.root}/file/bot")
+        .build()
+    )
+    app.add_handler(CommandHandler("quiz", on_quiz))
+    app.add_handler(PollAnswerHandler(on_answer))
+    app.add_handler(CallbackQueryHandler(on_button))
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    try:
+        update_id = tg.user_sends(GROUP, ALICE, "/quiz@StudyQuizBot")
+        [call] = await tg.wait_for("sendPoll", timeout=5)
+        message = call.result
+        tg.user_answers_poll(ALICE, message["poll"]["id"], [1])
+        tg.user_presses(ALICE, GROUP.id, message["message_id"], "skip")
+        await tg.wait_for("answerCallbackQuery", timeout=5)
+        await tg.wait_confirmed(update_id, timeout=5)
+        for _ in range(50):
+            if len(seen) == 3:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+    assert seen == ["quiz", "answer:(1,)", "button:skip"]
+    assert tg.allowed_updates == list(Update.ALL_TYPES)
+    assert tg.violations == []
+
+
+async def test_wait_for_times_out_with_context(tg: FakeTelegram, bot: Bot) -> None:
+    await bot.get_me()
+    with pytest.raises(AssertionError, match=r"sendPoll(.|\n)*getMe"):
+        await tg.wait_for("sendPoll", timeout=0.1)
