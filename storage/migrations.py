@@ -74,4 +74,11 @@ MIGRATIONS: tuple[str, ...] = (
         posted   INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 2: group quizzes: a deadline that survives restarts, the member count that decides when
+    # everyone has answered, and a per-chat time limit.
+    """
+    ALTER TABLE quizzes ADD COLUMN deadline REAL;
+    ALTER TABLE quizzes ADD COLUMN member_count INTEGER;
+    ALTER TABLE chat_settings ADD COLUMN time_limit INTEGER;
+    """,
 )
