@@ -49,7 +49,9 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
             timeout=settings.openai_timeout,
             max_retries=settings.openai_max_retries,
         )
-        services = Services(settings, repo, OpenAIEngine(client, settings.openai_model))
+        services = Services(
+            settings, repo, OpenAIEngine(client, settings.openai_model), application.job_queue
+        )
         install(application.bot_data, services)
         # After start: recovery talks to Telegram and the model like any other job.
         assert application.job_queue is not None

@@ -7,11 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from telegram.constants import PollLimit
+
 from quiz.render import POLL, STYLES
 
 DEFAULT_TELEGRAM_API = "https://api.telegram.org"
 DEFAULT_MODEL = "gpt-5.4-mini"
 DEFAULT_DATABASE = Path("data") / "studyquiz.sqlite3"
+# Group quizzes close after this many seconds; polls show the countdown (close_date), which
+# Telegram accepts from 5 seconds on.
+MIN_TIME_LIMIT = int(PollLimit.MIN_OPEN_PERIOD)
+MAX_TIME_LIMIT = 7 * 24 * 3600
 
 
 class ConfigError(ValueError):
@@ -56,6 +62,7 @@ class Settings:
     quiz_style: str = POLL
     default_questions: int = 5
     max_questions: int = 10
+    quiz_time_limit: int = 300
     openai_timeout: float = 60.0
     openai_max_retries: int = 2
     log_level: str = "INFO"
@@ -94,6 +101,7 @@ class Settings:
             quiz_style=style,
             default_questions=min(_int(env, "QUIZ_DEFAULT_QUESTIONS", 5, 1, 50), max_questions),
             max_questions=max_questions,
+            quiz_time_limit=_int(env, "QUIZ_TIME_LIMIT", 300, MIN_TIME_LIMIT, MAX_TIME_LIMIT),
             openai_timeout=_float(env, "OPENAI_TIMEOUT", 60.0),
             openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
             log_level=level,

@@ -14,6 +14,8 @@ class QuizRequest:
     topic: str
     num_questions: int
     vector_store_ids: tuple[str, ...] = ()
+    # Feedback then speaks to a group rather than to one person.
+    group: bool = False
 
 
 @dataclass(frozen=True, slots=True)

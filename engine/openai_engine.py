@@ -26,7 +26,7 @@ from engine.base import (
     QuizRequest,
     ToolCall,
 )
-from engine.prompts import INSTRUCTIONS, quiz_request_text
+from engine.prompts import instructions_for, quiz_request_text
 from quiz.feedback import Citation
 from quiz.schema import TOOL_NAME, generate_quiz_tool
 
@@ -67,7 +67,7 @@ class OpenAIEngine:
             return await self._client.responses.create(
                 model=self._model,
                 conversation=conversation_id,
-                instructions=INSTRUCTIONS,
+                instructions=instructions_for(request.group),
                 tools=self._tools(request),
                 input=items,
                 parallel_tool_calls=False,

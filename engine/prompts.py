@@ -30,6 +30,17 @@ Write the feedback in the quiz's language, in Markdown, concise:
 """
 
 
+GROUP_NOTE = """
+This quiz was played by a group chat: address the group, not one person. Per question give
+the right answer and why, the most common wrong choice and who picked it, and citations.
+The app already posted the scores: do not repeat the leaderboard.
+"""
+
+
+def instructions_for(group: bool) -> str:
+    return INSTRUCTIONS + GROUP_NOTE if group else INSTRUCTIONS
+
+
 def quiz_request_text(topic: str, num_questions: int, has_documents: bool) -> str:
     source = (
         "Use the documents available through file_search."

@@ -12,6 +12,7 @@ from i18n import tr
 from quiz.render import parse_answer_callback
 from services import quizflow
 from services.context import services
+from services.permissions import may_stop
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,35 @@ async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await quizflow.deliver_feedback(context.bot, svc, quiz_id)
 
 
+async def finish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The group's "Finish quiz" button: the starter or an admin ends the quiz."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    lang = lang_of(user)
+    svc = services(context)
+    try:
+        quiz_id = int((query.data or "").removeprefix(quizflow.FINISH_PREFIX))
+    except ValueError:
+        quiz_id = -1
+    quiz = await svc.repo.quiz(quiz_id)
+    chat = update.effective_chat
+    if quiz is None or chat is None or quiz.chat_id != chat.id:
+        await query.answer(tr(lang, "invalid_button"))
+        return
+    if not quiz.is_open:
+        await query.answer(tr(lang, "quiz_closed"))
+        return
+    if not await may_stop(context.bot, quiz, user.id):
+        await query.answer(tr(lang, "finish_not_allowed"))
+        return
+    await query.answer()
+    await quizflow.stop_quiz(context.bot, svc, quiz)
+
+
 HANDLERS = [
     CallbackQueryHandler(retry_button, pattern=f"^{RETRY_PREFIX}", block=False),
+    CallbackQueryHandler(finish_button, pattern=f"^{quizflow.FINISH_PREFIX}", block=False),
     # Everything else is checked (and refused politely) by answer_button itself.
     CallbackQueryHandler(answer_button, block=False),
 ]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import CommandHandler, ContextTypes
 
 from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.render import STYLES
+from quiz.results import clock
 from services import quizflow
 from services.context import services
+from services.permissions import is_chat_admin, may_stop
+from settings import MAX_TIME_LIMIT, MIN_TIME_LIMIT
 
 
 async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,11 +34,6 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-async def _is_admin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
-    member = await context.bot.get_chat_member(chat_id, user_id)
-    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-
-
 async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """End the running quiz in this chat (starter or admin only) and get feedback now."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
@@ -47,10 +45,7 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if quiz is None:
         await message.reply_html(tr(lang, "no_quiz"))
         return
-    allowed = quiz.starter_id == user.id or (
-        chat.type != ChatType.PRIVATE and await _is_admin(context, chat.id, user.id)
-    )
-    if not allowed:
+    if not await may_stop(context.bot, quiz, user.id):
         await message.reply_text(tr(lang, "stop_not_allowed"))
         return
     await quizflow.stop_quiz(context.bot, svc, quiz)
@@ -72,9 +67,41 @@ async def style_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await message.reply_text(tr(lang, "style_set", style=wanted), parse_mode=ParseMode.HTML)
 
 
+async def time_limit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show or set (admins) how long this chat's group quizzes run: `/timelimit SECONDS`."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    svc = services(context)
+    lang = lang_of(user)
+    current = await svc.repo.chat_time_limit(chat.id) or svc.settings.quiz_time_limit
+    try:
+        seconds = int((context.args or [""])[0])
+    except ValueError:
+        seconds = 0
+    if not MIN_TIME_LIMIT <= seconds <= MAX_TIME_LIMIT:
+        await message.reply_text(
+            tr(
+                lang,
+                "time_limit_usage",
+                low=MIN_TIME_LIMIT,
+                high=MAX_TIME_LIMIT,
+                time=clock(current),
+            ),
+            parse_mode=ParseMode.HTML,
+        )
+        return
+    if chat.type != ChatType.PRIVATE and not await is_chat_admin(context.bot, chat.id, user.id):
+        await message.reply_text(tr(lang, "admins_only"))
+        return
+    await svc.repo.set_chat_time_limit(chat.id, seconds)
+    await message.reply_text(tr(lang, "time_limit_set", time=clock(seconds)))
+
+
 HANDLERS = [
     # Writing a quiz takes the model many seconds: don't hold up other chats' updates.
     CommandHandler("quiz", quiz_command, block=False),
     CommandHandler("stop", stop_command, block=False),
     CommandHandler("style", style_command),
+    CommandHandler("timelimit", time_limit_command),
 ]

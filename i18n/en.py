@@ -57,5 +57,13 @@ TEXTS: dict[str, str] = {
         "The quiz that was being written was interrupted by a restart. "
         "Please start it again with /quiz."
     ),
+    "group_rules": "Everyone can answer. The quiz ends when all members have answered, when time is up ({time}), or when its starter or an admin taps Finish or sends /stop.",
+    "finish_button": "⏹ Finish quiz",
+    "results_header": "🏁 Results — {title}",
+    "no_answers": "Nobody answered.",
+    "finish_not_allowed": "Only the starter or an admin can finish the quiz",
+    "time_limit_set": "Group quizzes in this chat now end after {time}.",
+    "time_limit_usage": "Use <code>/timelimit SECONDS</code> (from {low} to {high}). Now: {time}.",
+    "admins_only": "Only chat admins can change this.",
     "internal_error": "Something went wrong on my side. Please try again.",
 }

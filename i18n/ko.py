@@ -51,5 +51,13 @@ TEXTS: dict[str, str] = {
     "style_set": "이 채팅의 퀴즈 방식: <b>{style}</b>",
     "style_usage": "<code>/style poll</code> 또는 <code>/style keyboard</code>. 현재: {style}",
     "interrupted": "봇이 다시 시작되어 만들던 퀴즈가 중단되었습니다. /quiz 로 다시 시작해 주세요.",
+    "group_rules": "누구나 답할 수 있습니다. 모든 멤버가 답하거나, 시간이 다 되거나 ({time}), 시작한 사람이나 관리자가 종료 버튼 또는 /stop 을 누르면 끝납니다.",
+    "finish_button": "⏹ 퀴즈 종료",
+    "results_header": "🏁 결과 — {title}",
+    "no_answers": "아무도 답하지 않았습니다.",
+    "finish_not_allowed": "시작한 사람이나 관리자만 퀴즈를 끝낼 수 있습니다",
+    "time_limit_set": "이 채팅의 그룹 퀴즈는 이제 {time} 후에 끝납니다.",
+    "time_limit_usage": "<code>/timelimit 초</code> ({low}~{high}). 현재: {time}",
+    "admins_only": "채팅 관리자만 바꿀 수 있습니다.",
     "internal_error": "봇에서 문제가 생겼습니다. 다시 시도해 주세요.",
 }

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from telegram.ext import CallbackContext
+from telegram.ext import CallbackContext, JobQueue
 
 from engine import QuizEngine
 from settings import Settings
@@ -23,6 +23,8 @@ class Services:
     settings: Settings
     repo: Repository
     engine: QuizEngine
+    # Deadlines of group quizzes; None only in code paths that never open one.
+    jobs: JobQueue[Any] | None = None
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.SystemRandom)
     # Serialises feedback delivery per quiz (retry taps, /stop and completion racing).

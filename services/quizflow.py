@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from html import escape
-from typing import cast
+from typing import Any, cast
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll
 from telegram._utils.types import CorrectOptionID
 from telegram.constants import ChatAction, ChatType, ParseMode, PollLimit
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackContext
 
 from engine import EngineError, EngineRejectedError, QuizRequest, ToolCall
 from i18n import tr
@@ -30,9 +31,10 @@ from quiz.render import (
     poll_spec,
     shuffled_order,
 )
-from quiz.scoring import SubmissionStatus, build_submission, submission_json
+from quiz.results import clock, leaderboard_html
+from quiz.scoring import SubmissionStatus, build_submission, standings, submission_json
 from quiz.validation import InvalidQuizError, parse_quiz
-from services.context import Services
+from services.context import Services, services
 from services.errors import UserFacingError
 from storage import QuizAlreadyOpenError, QuizRow
 from storage.repository import StoredQuestion
@@ -70,9 +72,21 @@ def _thread(quiz: QuizRow) -> int | None:
     return quiz.thread_id or None
 
 
+def is_group(quiz: QuizRow) -> bool:
+    return quiz.chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+FINISH_PREFIX = "finish:"
+
+
 def _request(svc: Services, quiz: QuizRow) -> QuizRequest:
     stores = (svc.settings.vector_store_id,) if svc.settings.vector_store_id else ()
-    return QuizRequest(topic=quiz.topic, num_questions=quiz.num_questions, vector_store_ids=stores)
+    return QuizRequest(
+        topic=quiz.topic,
+        num_questions=quiz.num_questions,
+        vector_store_ids=stores,
+        group=is_group(quiz),
+    )
 
 
 def _engine_error_key(exc: EngineError) -> str:
@@ -177,15 +191,74 @@ async def open_and_post(
         log.info("Quiz %s was cancelled while it was being written", quiz.id)
         return
     ready = tr(quiz.lang, "quiz_ready", title=escape(parsed.title), n=len(parsed.questions))
+    markup = None
+    if is_group(quiz):
+        deadline = await _set_group_rules(bot, svc, quiz)
+        ready += "\n" + tr(quiz.lang, "group_rules", time=clock(deadline - svc.clock()))
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        tr(quiz.lang, "finish_button"), callback_data=f"{FINISH_PREFIX}{quiz.id}"
+                    )
+                ]
+            ]
+        )
     if status_message_id is not None:
         await bot.edit_message_text(
-            ready, quiz.chat_id, status_message_id, parse_mode=ParseMode.HTML
+            ready,
+            quiz.chat_id,
+            status_message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
         )
     else:
         await bot.send_message(
-            quiz.chat_id, ready, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
+            quiz.chat_id,
+            ready,
+            parse_mode=ParseMode.HTML,
+            message_thread_id=_thread(quiz),
+            reply_markup=markup,
         )
     await post_questions(bot, svc, quiz.id)
+
+
+async def _set_group_rules(bot: Bot, svc: Services, quiz: QuizRow) -> float:
+    """Store the deadline and the head count before any question goes out, then arm the timer."""
+    limit = await svc.repo.chat_time_limit(quiz.chat_id) or svc.settings.quiz_time_limit
+    deadline = svc.clock() + limit
+    try:
+        members: int | None = await bot.get_chat_member_count(quiz.chat_id)
+    except TelegramError as exc:
+        # Without a head count the quiz still ends by /stop or the time limit.
+        log.info("Quiz %s: no member count (%s)", quiz.id, exc)
+        members = None
+    await svc.repo.set_closing_rules(quiz.id, deadline, members)
+    arm_deadline(svc, quiz.id, deadline)
+    return deadline
+
+
+def _deadline_job_name(quiz_id: int) -> str:
+    return f"deadline:{quiz_id}"
+
+
+def arm_deadline(svc: Services, quiz_id: int, deadline: float) -> None:
+    if svc.jobs is None:
+        return
+    for job in svc.jobs.get_jobs_by_name(_deadline_job_name(quiz_id)):
+        job.schedule_removal()
+    svc.jobs.run_once(
+        _deadline_reached,
+        max(0.0, deadline - svc.clock()),
+        data=quiz_id,
+        name=_deadline_job_name(quiz_id),
+    )
+
+
+async def _deadline_reached(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Close a group quiz whose time is up (a no-op if it closed otherwise)."""
+    assert context.job is not None
+    await finish_quiz(context.bot, services(context), cast(int, context.job.data), "timed_out")
 
 
 def _keyboard(quiz_id: int, sq: StoredQuestion) -> InlineKeyboardMarkup:
@@ -202,6 +275,12 @@ async def post_questions(bot: Bot, svc: Services, quiz_id: int) -> None:
         return
     stored = await svc.repo.questions(quiz_id)
     total = len(stored)
+    close_date: int | None = None
+    if quiz.deadline is not None:
+        # Telegram's own countdown, where the remaining time is within what it accepts.
+        remaining = quiz.deadline - svc.clock()
+        if PollLimit.MIN_OPEN_PERIOD <= remaining <= PollLimit.MAX_OPEN_PERIOD:
+            close_date = int(quiz.deadline)
     for sq in stored:
         if sq.message_id is not None:
             continue
@@ -217,6 +296,7 @@ async def post_questions(bot: Bot, svc: Services, quiz_id: int) -> None:
                 type=Poll.QUIZ,
                 correct_option_ids=[cast(CorrectOptionID, spec.correct_option_id)],
                 explanation=spec.explanation,
+                close_date=close_date,
                 message_thread_id=_thread(quiz),
             )
             poll_id = message.poll.id if message.poll else None
@@ -257,11 +337,24 @@ async def record_answer(
     if not saved:
         current = await svc.repo.quiz(quiz.id)
         return AnswerResult.DUPLICATE if current and current.is_open else AnswerResult.CLOSED
-    if quiz.chat_type == ChatType.PRIVATE:
-        answered = await svc.repo.answer_count(quiz.id, user_id=user_id)
-        if answered >= len(await svc.repo.questions(quiz.id)):
-            await finish_quiz(bot, svc, quiz.id, "completed")
+    if await _everyone_done(svc, quiz, user_id):
+        await finish_quiz(bot, svc, quiz.id, "completed")
     return AnswerResult.SAVED
+
+
+async def _everyone_done(svc: Services, quiz: QuizRow, user_id: int) -> bool:
+    """Private: this user answered everything. Groups: every member but the bot did."""
+    if await svc.repo.answer_count(quiz.id, user_id=user_id) < len(
+        await svc.repo.questions(quiz.id)
+    ):
+        return False
+    if quiz.chat_type == ChatType.PRIVATE:
+        return True
+    if quiz.member_count is None:
+        return False
+    # getChatMemberCount counts this bot too; other bots in the chat can't be told apart
+    # without listing members, which bots can't do, so they are counted as players.
+    return await svc.repo.finished_participants(quiz.id) >= quiz.member_count - 1
 
 
 async def finish_quiz(bot: Bot, svc: Services, quiz_id: int, status: SubmissionStatus) -> bool:
@@ -270,15 +363,48 @@ async def finish_quiz(bot: Bot, svc: Services, quiz_id: int, status: SubmissionS
         return False
     quiz = await svc.repo.quiz(quiz_id)
     assert quiz is not None
+    if svc.jobs is not None:
+        for job in svc.jobs.get_jobs_by_name(_deadline_job_name(quiz_id)):
+            job.schedule_removal()
     await close_questions(bot, svc, quiz)
+    if is_group(quiz):
+        await post_results(bot, svc, quiz)
     await deliver_feedback(bot, svc, quiz_id)
     return True
+
+
+async def post_results(bot: Bot, svc: Services, quiz: QuizRow) -> None:
+    """The leaderboard, from our own data, before the model's words."""
+    parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
+    answers = await svc.repo.answers(quiz.id)
+    names = await svc.repo.participant_names(quiz.id)
+    table = standings(parsed, answers, names, quiz.opened_at or quiz.created_at)
+    per_question = [
+        (q["correct_count"], q["answered"])
+        for q in build_submission(parsed, "stopped", answers, names)["questions"]
+    ]
+    text = leaderboard_html(
+        tr(quiz.lang, "results_header", title=parsed.title),
+        table,
+        len(parsed.questions),
+        per_question,
+        no_answers=tr(quiz.lang, "no_answers"),
+    )
+    await bot.send_message(
+        quiz.chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
+    )
 
 
 async def close_questions(bot: Bot, svc: Services, quiz: QuizRow) -> None:
     """Stop open polls and reveal keyboard questions (which also removes their buttons)."""
     stored = await svc.repo.questions(quiz.id)
     private_done = quiz.chat_type == ChatType.PRIVATE and quiz.status == "completed"
+    if quiz.status_message_id is not None and is_group(quiz):
+        try:
+            # The "Finish quiz" button goes with the quiz.
+            await bot.edit_message_reply_markup(quiz.chat_id, quiz.status_message_id)
+        except BadRequest as exc:
+            log.info("Quiz %s: finish button not removed: %s", quiz.id, exc.message)
     for sq in stored:
         if sq.message_id is None:
             continue

@@ -45,6 +45,8 @@ class QuizRow:
     status_message_id: int | None
     created_at: float
     opened_at: float | None
+    deadline: float | None
+    member_count: int | None
 
     @property
     def is_open(self) -> bool:
@@ -64,7 +66,8 @@ class StoredQuestion:
 _QUIZ_COLUMNS = (
     "id, chat_id, thread_id, chat_type, starter_id, topic, num_questions, style, lang, state,"
     " status,"
-    " conversation_id, call_id, title, status_message_id, created_at, opened_at"
+    " conversation_id, call_id, title, status_message_id, created_at, opened_at, deadline,"
+    " member_count"
 )
 
 
@@ -141,6 +144,17 @@ class Repository:
             "INSERT INTO chat_settings (chat_id, quiz_style) VALUES (?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET quiz_style = excluded.quiz_style",
             (chat_id, style),
+        )
+
+    async def chat_time_limit(self, chat_id: int) -> int | None:
+        row = await self._one("SELECT time_limit FROM chat_settings WHERE chat_id = ?", (chat_id,))
+        return None if row is None else row[0]
+
+    async def set_chat_time_limit(self, chat_id: int, seconds: int | None) -> None:
+        await self._write(
+            "INSERT INTO chat_settings (chat_id, time_limit) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET time_limit = excluded.time_limit",
+            (chat_id, seconds),
         )
 
     # quizzes
@@ -266,6 +280,24 @@ class Repository:
         )
         await self._db.commit()
         return True
+
+    async def set_closing_rules(
+        self, quiz_id: int, deadline: float | None, member_count: int | None
+    ) -> None:
+        await self._write(
+            "UPDATE quizzes SET deadline = ?, member_count = ? WHERE id = ?",
+            (deadline, member_count, quiz_id),
+        )
+
+    async def finished_participants(self, quiz_id: int) -> int:
+        """How many people have answered every question of the quiz."""
+        row = await self._one(
+            "SELECT COUNT(*) FROM (SELECT user_id FROM answers WHERE quiz_id = ?"
+            " GROUP BY user_id HAVING COUNT(*) >= (SELECT COUNT(*) FROM questions"
+            " WHERE quiz_id = ?))",
+            (quiz_id, quiz_id),
+        )
+        return int(row[0]) if row else 0
 
     async def questions(self, quiz_id: int) -> list[StoredQuestion]:
         rows = await self._all(

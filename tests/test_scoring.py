@@ -57,3 +57,20 @@ def test_standings_break_ties_by_time() -> None:
         (1, 1, 30.0),
         (3, 0, 1.0),
     ]
+
+
+def test_leaderboard_escapes_names_and_ranks_with_medals() -> None:
+    from quiz.results import leaderboard_html
+    from quiz.scoring import Standing
+
+    table = [
+        Standing(1, "<Ann & Co>", 2, 2, 65.0),
+        Standing(2, "Bo", 1, 2, 30.0),
+        Standing(3, "Cy", 1, 2, 30.0),
+        Standing(4, "Di", 0, 1, 5.0),
+    ]
+    text = leaderboard_html("Results", table, 2, [(3, 4), (1, 3)], no_answers="none")
+    assert "🥇 &lt;Ann &amp; Co&gt; — <b>2/2</b> · 1:05" in text
+    # Equal score and time share a rank.
+    assert "🥈 Bo" in text and "🥈 Cy" in text and "4. Di" in text
+    assert "<code> 1 ▰▰▰▰▰▰▱▱</code> 3/4" in text

@@ -1,0 +1,50 @@
+"""The group leaderboard, computed by the bot (never by the model)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from quiz.scoring import Standing
+
+MEDALS = ("🥇", "🥈", "🥉")
+_BAR = 8
+
+
+def clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def bar(part: int, whole: int, width: int = _BAR) -> str:
+    filled = round(width * part / whole) if whole else 0
+    return "▰" * filled + "▱" * (width - filled)
+
+
+def leaderboard_html(
+    header: str,
+    table: Sequence[Standing],
+    questions: int,
+    per_question: Sequence[tuple[int, int]],
+    *,
+    no_answers: str,
+) -> str:
+    """`per_question` is (right, answered) per question; names are escaped for HTML."""
+    lines = [f"<b>{escape(header)}</b>", ""]
+    if not table:
+        lines.append(escape(no_answers))
+    rank = 0
+    previous: tuple[int, float] | None = None
+    for i, s in enumerate(table):
+        if previous != (s.score, s.seconds):
+            rank = i + 1
+            previous = (s.score, s.seconds)
+        badge = MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
+        lines.append(
+            f"{badge} {escape(s.name)} — <b>{s.score}/{questions}</b> · {clock(s.seconds)}"
+        )
+    if per_question:
+        lines.append("")
+        for i, (right, answered) in enumerate(per_question):
+            lines.append(f"<code>{i + 1:>2} {bar(right, answered)}</code> {right}/{answered}")
+    return "\n".join(lines)
