@@ -65,5 +65,6 @@ TEXTS: dict[str, str] = {
     "time_limit_set": "Group quizzes in this chat now end after {time}.",
     "time_limit_usage": "Use <code>/timelimit SECONDS</code> (from {low} to {high}). Now: {time}.",
     "admins_only": "Only chat admins can change this.",
+    "more_players": "… and {n} more",
     "internal_error": "Something went wrong on my side. Please try again.",
 }

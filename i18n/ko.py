@@ -59,5 +59,6 @@ TEXTS: dict[str, str] = {
     "time_limit_set": "이 채팅의 그룹 퀴즈는 이제 {time} 후에 끝납니다.",
     "time_limit_usage": "<code>/timelimit 초</code> ({low}~{high}). 현재: {time}",
     "admins_only": "채팅 관리자만 바꿀 수 있습니다.",
+    "more_players": "… 외 {n}명",
     "internal_error": "봇에서 문제가 생겼습니다. 다시 시도해 주세요.",
 }

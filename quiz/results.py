@@ -9,11 +9,18 @@ from quiz.scoring import Standing
 
 MEDALS = ("🥇", "🥈", "🥉")
 _BAR = 8
+# One message must hold the board whatever the names: at most this many rows, names cut.
+MAX_ROWS = 20
+MAX_NAME = 40
 
 
 def clock(seconds: float) -> str:
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes}:{secs:02d}"
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
 
 
 def bar(part: int, whole: int, width: int = _BAR) -> str:
@@ -28,6 +35,7 @@ def leaderboard_html(
     per_question: Sequence[tuple[int, int]],
     *,
     no_answers: str,
+    more: str = "+{n}",
 ) -> str:
     """`per_question` is (right, answered) per question; names are escaped for HTML."""
     lines = [f"<b>{escape(header)}</b>", ""]
@@ -39,9 +47,12 @@ def leaderboard_html(
         if previous != (s.score, s.seconds):
             rank = i + 1
             previous = (s.score, s.seconds)
+        if i == MAX_ROWS:
+            lines.append(escape(more.format(n=len(table) - MAX_ROWS)))
+            break
         badge = MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
         lines.append(
-            f"{badge} {escape(s.name)} — <b>{s.score}/{questions}</b> · {clock(s.seconds)}"
+            f"{badge} {escape(_short(s.name))} — <b>{s.score}/{questions}</b> · {clock(s.seconds)}"
         )
     if per_question:
         lines.append("")

@@ -389,6 +389,7 @@ async def post_results(bot: Bot, svc: Services, quiz: QuizRow) -> None:
         len(parsed.questions),
         per_question,
         no_answers=tr(quiz.lang, "no_answers"),
+        more=tr(quiz.lang, "more_players"),
     )
     await bot.send_message(
         quiz.chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)

@@ -30,6 +30,9 @@ async def recover(bot: Bot, svc: Services) -> None:
             await quizflow.post_questions(bot, svc, quiz.id)
         except TelegramError as exc:
             log.warning("Quiz %s: could not re-post questions: %s", quiz.id, exc)
+        if quiz.deadline is not None:
+            # A deadline that passed while we were down fires at once.
+            quizflow.arm_deadline(svc, quiz.id, quiz.deadline)
     for quiz in await svc.repo.quizzes_in_state("submitting"):
         try:
             await quizflow.deliver_feedback(bot, svc, quiz.id)

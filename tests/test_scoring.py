@@ -74,3 +74,15 @@ def test_leaderboard_escapes_names_and_ranks_with_medals() -> None:
     # Equal score and time share a rank.
     assert "🥈 Bo" in text and "🥈 Cy" in text and "4. Di" in text
     assert "<code> 1 ▰▰▰▰▰▰▱▱</code> 3/4" in text
+
+
+def test_long_leaderboards_are_cut_to_fit_one_message() -> None:
+    from telegram.constants import MessageLimit
+
+    from quiz.results import MAX_ROWS, leaderboard_html
+    from quiz.scoring import Standing
+
+    table = [Standing(i, "N" * 129, 1, 1, 1.0) for i in range(300)]
+    text = leaderboard_html("R", table, 5, [(1, 300)] * 12, no_answers="-", more="and {n} more")
+    assert len(text) < MessageLimit.MAX_TEXT_LENGTH
+    assert f"and {300 - MAX_ROWS} more" in text

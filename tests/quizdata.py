@@ -1,0 +1,33 @@
+"""Quizzes the fake model writes in tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def quiz_args(n: int, *, title: str = "Biology", long_index: int | None = None) -> dict[str, Any]:
+    """n questions; the right answer of question i is choice `i % 4`, texts are unique."""
+    questions = []
+    for i in range(n):
+        text = f"Question {i + 1}: which statement about cell part {i + 1} is true?"
+        if i == long_index:
+            text = text + " " + "Context sentence. " * 20
+        questions.append(
+            {
+                "question_text": text,
+                "choices": [f"Q{i + 1} choice {c + 1}" for c in range(4)],
+                "answer_index": i % 4,
+                "explanation": f"Choice {i % 4 + 1} is right for question {i + 1}.",
+                "source_file": None,
+                "source_quote": None,
+            }
+        )
+    return {"title": title, "questions": questions}
+
+
+def choice_text(args: dict[str, Any], question: int, choice: int) -> str:
+    return str(args["questions"][question]["choices"][choice])
+
+
+def right_choice(args: dict[str, Any], question: int) -> int:
+    return int(args["questions"][question]["answer_index"])
