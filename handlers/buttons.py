@@ -40,16 +40,12 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.answer(tr(lang, "invalid_button"))
         return
     quiz, question = found
-    result = await quizflow.record_answer(
-        context.bot,
-        svc,
-        quiz,
-        question,
-        user_id=user.id,
-        user_name=display_name(user),
-        position=tap.position,
+    result, complete = await quizflow.record_answer(
+        svc, quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
     )
     await query.answer(tr(lang, result.value))
+    if complete:
+        await quizflow.finish_quiz(context.bot, svc, quiz.id, "completed")
 
 
 async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -31,15 +31,11 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             "poll_answer with option %s out of range (update %s)", position, update.update_id
         )
         return
-    await quizflow.record_answer(
-        context.bot,
-        svc,
-        quiz,
-        question,
-        user_id=user.id,
-        user_name=display_name(user),
-        position=position,
+    _, complete = await quizflow.record_answer(
+        svc, quiz, question, user_id=user.id, user_name=display_name(user), position=position
     )
+    if complete:
+        await quizflow.finish_quiz(context.bot, svc, quiz.id, "completed")
 
 
 HANDLERS = [PollAnswerHandler(poll_answer, block=False)]

@@ -319,7 +319,6 @@ class AnswerResult(Enum):
 
 
 async def record_answer(
-    bot: Bot,
     svc: Services,
     quiz: QuizRow,
     sq: StoredQuestion,
@@ -327,19 +326,22 @@ async def record_answer(
     user_id: int,
     user_name: str,
     position: int,
-) -> AnswerResult:
-    """Store one participant's answer (given as displayed position) and close when complete."""
+) -> tuple[AnswerResult, bool]:
+    """Store one participant's answer (given as displayed position).
+
+    Returns the outcome and whether the quiz is now complete; the caller acknowledges the
+    user first and then calls `finish_quiz`, which waits for the model.
+    """
     if not quiz.is_open:
-        return AnswerResult.CLOSED
+        return AnswerResult.CLOSED, False
     now = svc.clock()
     await svc.repo.save_user(user_id, user_name, now)
     saved = await svc.repo.record_answer(quiz.id, sq.index, user_id, sq.order[position], now)
     if not saved:
         current = await svc.repo.quiz(quiz.id)
-        return AnswerResult.DUPLICATE if current and current.is_open else AnswerResult.CLOSED
-    if await _everyone_done(svc, quiz, user_id):
-        await finish_quiz(bot, svc, quiz.id, "completed")
-    return AnswerResult.SAVED
+        closed = current is None or not current.is_open
+        return (AnswerResult.CLOSED if closed else AnswerResult.DUPLICATE), False
+    return AnswerResult.SAVED, await _everyone_done(svc, quiz, user_id)
 
 
 async def _everyone_done(svc: Services, quiz: QuizRow, user_id: int) -> bool:

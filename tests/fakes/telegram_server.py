@@ -687,15 +687,21 @@ class FakeTelegram:
         self.push_update({"poll": copy.deepcopy(poll)}, expect_delivery=False)
         return update_id
 
-    def user_presses(self, user: User, chat_id: int, message_id: int, data: str) -> int:
-        """The user taps the inline button with ``callback_data == data``."""
+    def user_presses(
+        self, user: User, chat_id: int, message_id: int, data: str, *, forged: bool = False
+    ) -> int:
+        """The user taps the inline button with ``callback_data == data``.
+
+        ``forged`` sends the data even if no such button exists, as a modified client or a
+        replay of an old button can.
+        """
         message = self._messages.get(chat_id, {}).get(message_id)
         if message is None:
             raise ValueError(f"no message {message_id} in chat {chat_id} (deleted?)")
         buttons = [
             b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row
         ]
-        if not any(b.get("callback_data") == data for b in buttons):
+        if not forged and not any(b.get("callback_data") == data for b in buttons):
             raise ValueError(f"message {message_id} has no button with callback_data {data!r}")
         self.add_user(user)
         query_id = str(4_000_000_000_000_000 + next(self._ids))
