@@ -24,7 +24,7 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or user is None:
         return
-    lang = lang_of(user)
+    lang = await lang_of(update, context)
     tap = parse_answer_callback(query.data or "")
     svc = services(context)
     found = await svc.repo.question(tap.quiz_id, tap.question_index) if tap else None
@@ -72,7 +72,7 @@ async def finish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    lang = lang_of(user)
+    lang = await lang_of(update, context)
     svc = services(context)
     try:
         quiz_id = int((query.data or "").removeprefix(quizflow.FINISH_PREFIX))

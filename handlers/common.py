@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import Message, User
+from telegram import Message, Update, User
+from telegram.ext import ContextTypes
 
 from i18n import language_for
 
@@ -11,7 +12,9 @@ def display_name(user: User) -> str:
     return user.full_name or (f"@{user.username}" if user.username else str(user.id))
 
 
-def lang_of(user: User | None) -> str:
+async def lang_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The language to answer this update in: the user's Telegram language, else English."""
+    user = update.effective_user
     return language_for(user.language_code if user else None)
 
 

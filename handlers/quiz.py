@@ -29,7 +29,7 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         thread_id=thread_of(message),
         user_id=user.id,
         message_id=message.message_id,
-        lang=lang_of(user),
+        lang=await lang_of(update, context),
         command=quizflow.parse_quiz_args(context.args or []),
     )
 
@@ -41,7 +41,7 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     svc = services(context)
     quiz = await svc.repo.live_quiz(chat.id, thread_of(message) or 0)
-    lang = lang_of(user)
+    lang = await lang_of(update, context)
     if quiz is None:
         await message.reply_html(tr(lang, "no_quiz"))
         return
@@ -57,7 +57,7 @@ async def style_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if message is None or chat is None:
         return
     svc = services(context)
-    lang = lang_of(update.effective_user)
+    lang = await lang_of(update, context)
     wanted = (context.args or [""])[0].lower()
     if wanted not in STYLES:
         current = await svc.repo.chat_style(chat.id) or svc.settings.quiz_style
@@ -73,7 +73,7 @@ async def time_limit_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if message is None or chat is None or user is None:
         return
     svc = services(context)
-    lang = lang_of(user)
+    lang = await lang_of(update, context)
     current = await svc.repo.chat_time_limit(chat.id) or svc.settings.quiz_time_limit
     try:
         seconds = int((context.args or [""])[0])

@@ -15,7 +15,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet the user with a short how-to."""
     if update.effective_message is None:
         return
-    await update.effective_message.reply_html(tr(lang_of(update.effective_user), "start"))
+    await update.effective_message.reply_html(tr(await lang_of(update, context), "start"))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -25,7 +25,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     settings = services(context).settings
     await update.effective_message.reply_text(
         tr(
-            lang_of(update.effective_user),
+            await lang_of(update, context),
             "help",
             default=settings.default_questions,
             max=settings.max_questions,
