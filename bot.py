@@ -13,6 +13,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 import handlers
 from engine import OpenAIEngine
+from engine.library import OpenAILibrary
 from services.context import Services, install, installed
 from services.context import services as services_of
 from services.recovery import recover
@@ -50,7 +51,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
             max_retries=settings.openai_max_retries,
         )
         services = Services(
-            settings, repo, OpenAIEngine(client, settings.openai_model), application.job_queue
+            settings,
+            repo,
+            OpenAIEngine(client, settings.openai_model),
+            application.job_queue,
+            library=OpenAILibrary(client),
         )
         install(application.bot_data, services)
         # After start: recovery talks to Telegram and the model like any other job.

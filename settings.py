@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from telegram.constants import PollLimit
+from telegram.constants import FileSizeLimit, PollLimit
 
 from quiz.render import POLL, STYLES
 
@@ -18,6 +18,10 @@ DEFAULT_DATABASE = Path("data") / "studyquiz.sqlite3"
 # Telegram accepts from 5 seconds on.
 MIN_TIME_LIMIT = int(PollLimit.MIN_OPEN_PERIOD)
 MAX_TIME_LIMIT = 7 * 24 * 3600
+# What the cloud Bot API lets bots download; a self-hosted server (local mode) has no such cap.
+CLOUD_DOWNLOAD_LIMIT = int(FileSizeLimit.FILESIZE_DOWNLOAD)
+# OpenAI's limit for one uploaded file.
+OPENAI_FILE_LIMIT = 512 * 1024 * 1024
 
 
 class ConfigError(ValueError):
@@ -66,6 +70,16 @@ class Settings:
     openai_timeout: float = 60.0
     openai_max_retries: int = 2
     log_level: str = "INFO"
+    document_max_bytes: int = CLOUD_DOWNLOAD_LIMIT
+    vector_store_expiry_days: int = 30
+    document_index_timeout: float = 300.0
+
+    @property
+    def document_limit(self) -> int:
+        """The largest document accepted: the cap, and the cloud Bot API's download limit."""
+        if self.telegram_api_base_url == DEFAULT_TELEGRAM_API:
+            return min(self.document_max_bytes, CLOUD_DOWNLOAD_LIMIT)
+        return self.document_max_bytes
 
     def __repr__(self) -> str:
         # Keep secrets out of tracebacks and debug logs that print the settings.
@@ -105,4 +119,9 @@ class Settings:
             openai_timeout=_float(env, "OPENAI_TIMEOUT", 60.0),
             openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
             log_level=level,
+            document_max_bytes=_int(
+                env, "DOCUMENT_MAX_BYTES", CLOUD_DOWNLOAD_LIMIT, 1, OPENAI_FILE_LIMIT
+            ),
+            vector_store_expiry_days=_int(env, "VECTOR_STORE_EXPIRY_DAYS", 30, 1, 365),
+            document_index_timeout=_float(env, "DOCUMENT_INDEX_TIMEOUT", 300.0),
         )

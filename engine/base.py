@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from quiz.feedback import Citation
+from quiz.grounding import RetrievedChunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,8 @@ class ToolCall:
     conversation_id: str
     call_id: str
     arguments: str
+    # What file_search returned in the turns that led to this call (for quote checks).
+    retrieved: tuple[RetrievedChunk, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@ import openai
 from openai import AsyncOpenAI, Omit, omit
 from openai.types.responses import (
     Response,
+    ResponseFileSearchToolCall,
     ResponseFunctionToolCall,
+    ResponseIncludable,
     ResponseInputParam,
     ResponseOutputMessage,
     ResponseOutputText,
@@ -28,6 +30,7 @@ from engine.base import (
 )
 from engine.prompts import instructions_for, quiz_request_text
 from quiz.feedback import Citation
+from quiz.grounding import RetrievedChunk
 from quiz.schema import TOOL_NAME, generate_quiz_tool
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,10 @@ class OpenAIEngine:
         elif not request.vector_store_ids:
             # Feedback is text; only file_search (for citations) may still be used.
             tool_choice = "none"
+        # The retrieved chunks are what the model's source quotes are checked against.
+        include: list[ResponseIncludable] | Omit = (
+            ["file_search_call.results"] if request.vector_store_ids else omit
+        )
         try:
             return await self._client.responses.create(
                 model=self._model,
@@ -72,6 +79,7 @@ class OpenAIEngine:
                 input=items,
                 parallel_tool_calls=False,
                 tool_choice=tool_choice,
+                include=include,
             )
         except (openai.APITimeoutError, openai.APIConnectionError) as exc:
             raise EngineUnavailableError(type(exc).__name__) from exc
@@ -86,10 +94,13 @@ class OpenAIEngine:
             raise EngineRejectedError(f"HTTP {exc.status_code}", exc.request_id) from exc
 
     @staticmethod
-    def _tool_call(conversation_id: str, response: Response) -> ToolCall:
+    def _tool_call(
+        conversation_id: str, response: Response, earlier: tuple[RetrievedChunk, ...] = ()
+    ) -> ToolCall:
+        retrieved = earlier + retrieved_chunks(response)
         for item in response.output:
             if isinstance(item, ResponseFunctionToolCall) and item.name == TOOL_NAME:
-                return ToolCall(conversation_id, item.call_id, item.arguments)
+                return ToolCall(conversation_id, item.call_id, item.arguments, retrieved)
         raise NoToolCallError(f"response {response.id} has no {TOOL_NAME} call")
 
     async def generate(self, request: QuizRequest) -> ToolCall:
@@ -124,7 +135,8 @@ class OpenAIEngine:
             [{"type": "function_call_output", "call_id": call.call_id, "output": output}],
             want_tool=True,
         )
-        return self._tool_call(call.conversation_id, response)
+        # A corrected quiz may quote what the first turn's search found.
+        return self._tool_call(call.conversation_id, response, call.retrieved)
 
     async def submit(self, call: ToolCall, output: str, request: QuizRequest) -> Feedback:
         response = await self._create(
@@ -134,6 +146,17 @@ class OpenAIEngine:
             want_tool=False,
         )
         return feedback_from(response)
+
+
+def retrieved_chunks(response: Response) -> tuple[RetrievedChunk, ...]:
+    """The texts file_search returned (present only when include asked for them)."""
+    return tuple(
+        RetrievedChunk(result.filename or "", result.text)
+        for item in response.output
+        if isinstance(item, ResponseFileSearchToolCall)
+        for result in item.results or ()
+        if result.text
+    )
 
 
 def feedback_from(response: Response) -> Feedback:

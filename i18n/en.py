@@ -11,7 +11,10 @@ TEXTS: dict[str, str] = {
         "<code>/quiz [N] topic</code> — a quiz of N questions (default {default}, at most "
         "{max}) on the topic, in the language you write in.\n"
         "/stop — end the running quiz now and get the feedback.\n"
-        "<code>/style poll|keyboard</code> — how questions are shown in this chat.\n\n"
+        "<code>/style poll|keyboard</code> — how questions are shown in this chat.\n"
+        "/docs, <code>/forget N|all</code> — this chat's documents. Send me a PDF, Word, "
+        "PowerPoint, text or Markdown file and /quiz asks about it, with quotes as sources "
+        "(in groups: mention me in the caption).\n\n"
         "<b>Answering</b>\n"
         "• <i>poll</i> style: Telegram quiz polls. Telegram shows right or wrong as soon as "
         "you tap.\n"
@@ -67,4 +70,28 @@ TEXTS: dict[str, str] = {
     "admins_only": "Only chat admins can change this.",
     "more_players": "… and {n} more",
     "internal_error": "Something went wrong on my side. Please try again.",
+    # documents
+    "doc_unsupported": "I can't make quizzes from <b>{name}</b>: its type is not searchable. Send one of: {types}.",
+    "doc_too_big": "<b>{name}</b> is too big ({size}); the most I can take is {limit}.",
+    "doc_downloading": "📥 Getting <b>{name}</b> ({size}) from Telegram…",
+    "doc_uploading": "📤 Storing <b>{name}</b> ({size}) for search…",
+    "doc_indexing": "🔎 Indexing <b>{name}</b>; large files take a minute…",
+    "doc_ready": "✅ <b>{name}</b> ({size}) is ready. Send /quiz for a quiz on this chat's documents, or <code>/quiz 5 topic</code> to narrow it down. /docs lists them.",
+    "doc_still_processing": "⏳ <b>{name}</b> is still being indexed. /docs shows when it is ready.",
+    "doc_failed": "❌ <b>{name}</b> could not be indexed: {reason}",
+    "doc_download_failed": "I could not get <b>{name}</b> from Telegram. Please send it again.",
+    "doc_openai_failed": "I could not store <b>{name}</b> for search just now. Please send it again in a minute.",
+    "docs_empty": "This chat has no documents yet. Send me a file ({types}) and /quiz will ask about it. In groups, mention me in the caption or reply to me.",
+    "docs_header": "📚 <b>This chat's documents</b>",
+    "docs_footer": "<code>/forget N</code> removes one, <code>/forget all</code> removes them all.",
+    "doc_state_downloading": "downloading",
+    "doc_state_uploading": "uploading",
+    "doc_state_processing": "indexing",
+    "doc_state_ready": "ready",
+    "doc_state_failed": "failed",
+    "forget_usage": "Use <code>/forget N</code> (the number in /docs) or <code>/forget all</code>.",
+    "forget_done": "🗑 Removed: {names}.",
+    "forget_not_allowed": "{n} document(s) kept: only the member who added a document or a chat admin can remove it.",
+    "doc_busy": "Still being added, try again in a moment: {names}.",
+    "quotes_header": "Quotes from the documents",
 }

@@ -11,7 +11,10 @@ TEXTS: dict[str, str] = {
         "<code>/quiz [N] 주제</code> — 주제에 대한 N문제 퀴즈 (기본 {default}문제, 최대 "
         "{max}문제). 입력한 언어로 출제됩니다.\n"
         "/stop — 진행 중인 퀴즈를 지금 끝내고 피드백을 받습니다.\n"
-        "<code>/style poll|keyboard</code> — 이 채팅에서 문제를 보여주는 방식.\n\n"
+        "<code>/style poll|keyboard</code> — 이 채팅에서 문제를 보여주는 방식.\n"
+        "/docs, <code>/forget N|all</code> — 이 채팅의 문서. PDF, 워드, 파워포인트, 텍스트, "
+        "마크다운 파일을 보내면 /quiz 가 그 내용으로 문제를 내고 인용을 출처로 보여 줍니다 "
+        "(그룹에서는 캡션에서 저를 언급하세요).\n\n"
         "<b>답하기</b>\n"
         "• <i>poll</i> 방식: 텔레그램 퀴즈 투표. 누르는 즉시 정답 여부가 보입니다.\n"
         "• <i>keyboard</i> 방식: 버튼이 달린 메시지. 퀴즈가 끝날 때까지 정답이 숨겨집니다 "
@@ -61,4 +64,28 @@ TEXTS: dict[str, str] = {
     "admins_only": "채팅 관리자만 바꿀 수 있습니다.",
     "more_players": "… 외 {n}명",
     "internal_error": "봇에서 문제가 생겼습니다. 다시 시도해 주세요.",
+    # documents
+    "doc_unsupported": "<b>{name}</b> 파일로는 퀴즈를 만들 수 없습니다 (검색할 수 없는 형식). 다음 형식 중 하나를 보내 주세요: {types}.",
+    "doc_too_big": "<b>{name}</b> 파일이 너무 큽니다 ({size}). 최대 {limit}까지 받을 수 있습니다.",
+    "doc_downloading": "📥 텔레그램에서 <b>{name}</b> ({size}) 받는 중…",
+    "doc_uploading": "📤 <b>{name}</b> ({size}) 검색용으로 저장하는 중…",
+    "doc_indexing": "🔎 <b>{name}</b> 색인 중… 큰 파일은 1분쯤 걸립니다.",
+    "doc_ready": "✅ <b>{name}</b> ({size}) 준비되었습니다. /quiz 로 이 채팅의 문서에 대한 퀴즈를, <code>/quiz 5 주제</code>로 주제를 좁힌 퀴즈를 만들 수 있습니다. 목록은 /docs.",
+    "doc_still_processing": "⏳ <b>{name}</b> 아직 색인 중입니다. 준비되면 /docs 에 표시됩니다.",
+    "doc_failed": "❌ <b>{name}</b> 색인에 실패했습니다: {reason}",
+    "doc_download_failed": "텔레그램에서 <b>{name}</b> 파일을 받지 못했습니다. 다시 보내 주세요.",
+    "doc_openai_failed": "지금은 <b>{name}</b> 파일을 검색용으로 저장하지 못했습니다. 잠시 후 다시 보내 주세요.",
+    "docs_empty": "이 채팅에는 아직 문서가 없습니다. 파일({types})을 보내면 /quiz 가 그 내용으로 문제를 냅니다. 그룹에서는 캡션에서 저를 언급하거나 제 메시지에 답장으로 보내 주세요.",
+    "docs_header": "📚 <b>이 채팅의 문서</b>",
+    "docs_footer": "<code>/forget N</code>으로 하나를, <code>/forget all</code>로 모두 지웁니다.",
+    "doc_state_downloading": "받는 중",
+    "doc_state_uploading": "저장 중",
+    "doc_state_processing": "색인 중",
+    "doc_state_ready": "준비됨",
+    "doc_state_failed": "실패",
+    "forget_usage": "<code>/forget N</code>(/docs 의 번호) 또는 <code>/forget all</code>을 쓰세요.",
+    "forget_done": "🗑 지웠습니다: {names}.",
+    "forget_not_allowed": "문서 {n}개는 남겨 두었습니다: 문서를 올린 사람이나 채팅 관리자만 지울 수 있습니다.",
+    "doc_busy": "아직 추가하는 중입니다. 잠시 후 다시 시도하세요: {names}.",
+    "quotes_header": "문서 인용",
 }

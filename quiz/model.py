@@ -13,6 +13,8 @@ class Question:
     explanation: str
     source_file: str | None = None
     source_quote: str | None = None
+    # Whether source_quote was found in the retrieved documents (None: no quote to check).
+    quote_verified: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

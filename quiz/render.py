@@ -13,6 +13,7 @@ from html import escape
 
 from telegram.constants import InlineKeyboardButtonLimit, PollLimit
 
+from quiz.grounding import explanation_with_source, source_line
 from quiz.model import Question
 
 POLL = "poll"
@@ -22,6 +23,8 @@ STYLES = (POLL, KEYBOARD)
 # A button shows the choice itself only when every choice is this short; otherwise numbers.
 _SHORT_LABEL = 24
 _NUMBER_BUTTONS_PER_ROW = 6
+# Room for the source quote under a revealed keyboard question.
+_KEYBOARD_SOURCE = 400
 
 
 def shuffled_order(n: int, rng: random.Random) -> tuple[int, ...]:
@@ -54,7 +57,8 @@ def poll_spec(question: Question, order: Sequence[int]) -> PollSpec:
         question=question.text,
         options=tuple(question.choices[i] for i in order),
         correct_option_id=list(order).index(question.answer_index),
-        explanation=question.explanation,
+        # A verified source rides along when it fits in the poll's explanation.
+        explanation=explanation_with_source(question, PollLimit.MAX_EXPLANATION_LENGTH),
     )
 
 
@@ -115,6 +119,8 @@ def keyboard_text(
         lines.append(f"{mark}{position + 1}. {escape(question.choices[model_index])}")
     if reveal:
         lines += ["", f"<i>{escape(question.explanation)}</i>"]
+        if source := source_line(question, _KEYBOARD_SOURCE):
+            lines.append(escape(source))
     if answered:
         lines += ["", f"👥 {answered}"]
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from typing import Any, cast
 from telegram.ext import CallbackContext, JobQueue
 
 from engine import QuizEngine
+from engine.library import DocumentLibrary
 from settings import Settings
 from storage import Repository
 
@@ -29,9 +30,16 @@ class Services:
     rng: random.Random = field(default_factory=random.SystemRandom)
     # Serialises feedback delivery per quiz (retry taps, /stop and completion racing).
     locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    # Users' documents on OpenAI (files + one vector store per chat); None disables uploads.
+    library: DocumentLibrary | None = None
+    # Serialises creating a chat's vector store when documents arrive together.
+    library_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
 
     def lock(self, quiz_id: int) -> asyncio.Lock:
         return self.locks.setdefault(quiz_id, asyncio.Lock())
+
+    def library_lock(self, chat_id: int) -> asyncio.Lock:
+        return self.library_locks.setdefault(chat_id, asyncio.Lock())
 
 
 def install(bot_data: dict[Any, Any], services: Services) -> None:

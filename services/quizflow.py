@@ -15,13 +15,14 @@ from typing import Any, cast
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll
 from telegram._utils.types import CorrectOptionID
-from telegram.constants import ChatAction, ChatType, ParseMode, PollLimit
+from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode, PollLimit
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext
 
 from engine import EngineError, EngineRejectedError, QuizRequest, ToolCall
 from i18n import tr
 from quiz.feedback import Citation, html_to_plain, to_html_chunks, with_footnotes
+from quiz.grounding import append_block, quotes_html, verify_quotes
 from quiz.model import Quiz
 from quiz.render import (
     POLL,
@@ -34,6 +35,7 @@ from quiz.render import (
 from quiz.results import clock, leaderboard_html
 from quiz.scoring import SubmissionStatus, build_submission, standings, submission_json
 from quiz.validation import InvalidQuizError, parse_quiz
+from services import documents
 from services.context import Services, services
 from services.errors import UserFacingError
 from storage import QuizAlreadyOpenError, QuizRow
@@ -79,8 +81,8 @@ def is_group(quiz: QuizRow) -> bool:
 FINISH_PREFIX = "finish:"
 
 
-def _request(svc: Services, quiz: QuizRow) -> QuizRequest:
-    stores = (svc.settings.vector_store_id,) if svc.settings.vector_store_id else ()
+async def _request(svc: Services, quiz: QuizRow) -> QuizRequest:
+    stores = await documents.quiz_stores(svc, quiz.chat_id)
     return QuizRequest(
         topic=quiz.topic,
         num_questions=quiz.num_questions,
@@ -107,7 +109,11 @@ async def start_quiz(
 ) -> None:
     """Create the quiz, have the model write it, and post the questions."""
     settings = svc.settings
-    if not command.topic and not settings.vector_store_id:
+    if (
+        not command.topic
+        and not settings.vector_store_id
+        and not await svc.repo.has_ready_documents(chat_id)
+    ):
         raise UserFacingError("quiz_usage", chat_id=chat_id, lang=lang, thread_id=thread_id)
     n, clamped = clamp_questions(
         command.requested, settings.default_questions, settings.max_questions
@@ -148,7 +154,7 @@ async def start_quiz(
 
 async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: int | None) -> None:
     """Ask the model for the quiz (correcting it once), store it, open it, post it."""
-    request = _request(svc, quiz)
+    request = await _request(svc, quiz)
 
     def failure(key: str) -> UserFacingError:
         return UserFacingError(
@@ -179,7 +185,8 @@ async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: in
         await svc.repo.set_state(quiz.id, "failed", error=type(exc).__name__)
         raise failure(_engine_error_key(exc)) from exc
 
-    await open_and_post(bot, svc, quiz, parsed, status_message_id)
+    # Only quotes found in what file_search retrieved will be shown as sources.
+    await open_and_post(bot, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
 
 
 async def open_and_post(
@@ -456,7 +463,7 @@ async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int) -> None:
             call = ToolCall(quiz.conversation_id, quiz.call_id, "")
             try:
                 result = await svc.engine.submit(
-                    call, submission_json(submission), _request(svc, quiz)
+                    call, submission_json(submission), await _request(svc, quiz)
                 )
             except EngineError as exc:
                 log.warning("Quiz %s: submission failed: %s", quiz_id, exc)
@@ -475,7 +482,12 @@ async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int) -> None:
             markdown = with_footnotes(
                 text, [Citation(i, f) for i, f in citations], tr(quiz.lang, "sources")
             )
-            await send_html(bot, quiz.chat_id, to_html_chunks(markdown), _thread(quiz))
+            quotes = quotes_html(
+                [sq.question for sq in await svc.repo.questions(quiz_id)],
+                tr(quiz.lang, "quotes_header"),
+            )
+            chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
+            await send_html(bot, quiz.chat_id, chunks, _thread(quiz))
             await svc.repo.mark_feedback_posted(quiz_id)
         await svc.repo.set_state(quiz_id, "done", only_from=("submitting",))
 

@@ -81,4 +81,29 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE quizzes ADD COLUMN member_count INTEGER;
     ALTER TABLE chat_settings ADD COLUMN time_limit INTEGER;
     """,
+    # 3: documents: one vector store per chat, its files and their states, and whether each
+    # question's source quote was found in what file_search retrieved.
+    """
+    CREATE TABLE chat_libraries (
+        chat_id         INTEGER PRIMARY KEY,
+        vector_store_id TEXT NOT NULL,
+        created_at      REAL NOT NULL
+    );
+    CREATE TABLE documents (
+        id              INTEGER PRIMARY KEY,
+        chat_id         INTEGER NOT NULL,
+        uploader_id     INTEGER NOT NULL,
+        request_key     TEXT NOT NULL UNIQUE,  -- chat:message, so a re-delivery is a no-op
+        file_name       TEXT NOT NULL,
+        size            INTEGER NOT NULL,
+        openai_file_id  TEXT,
+        vector_store_id TEXT,
+        state           TEXT NOT NULL CHECK (state IN
+                            ('downloading', 'uploading', 'processing', 'ready', 'failed')),
+        error           TEXT,
+        created_at      REAL NOT NULL
+    );
+    CREATE INDEX documents_by_chat ON documents (chat_id, id);
+    ALTER TABLE questions ADD COLUMN quote_verified INTEGER;
+    """,
 )

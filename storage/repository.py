@@ -71,6 +71,26 @@ _QUIZ_COLUMNS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: int
+    chat_id: int
+    uploader_id: int
+    file_name: str
+    size: int
+    openai_file_id: str | None
+    vector_store_id: str | None
+    state: str
+    error: str | None
+    created_at: float
+
+
+_DOC_COLUMNS = (
+    "id, chat_id, uploader_id, file_name, size, openai_file_id, vector_store_id, state, error,"
+    " created_at"
+)
+
+
 def _quiz(row: sqlite3.Row | None) -> QuizRow | None:
     return None if row is None else QuizRow(*row)
 
@@ -259,7 +279,8 @@ class Repository:
                 return False
         await self._db.executemany(
             "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
-            " source_file, source_quote, display_order, style) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " source_file, source_quote, display_order, style, quote_verified)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     quiz_id,
@@ -272,6 +293,7 @@ class Repository:
                     q.source_quote,
                     json.dumps(list(order)),
                     style,
+                    None if q.quote_verified is None else int(q.quote_verified),
                 )
                 for i, (q, order, style) in enumerate(
                     zip(quiz.questions, orders, styles, strict=True)
@@ -302,14 +324,23 @@ class Repository:
     async def questions(self, quiz_id: int) -> list[StoredQuestion]:
         rows = await self._all(
             "SELECT idx, text, choices, answer_index, explanation, source_file, source_quote,"
-            " display_order, style, message_id, poll_id FROM questions WHERE quiz_id = ?"
+            " display_order, style, message_id, poll_id, quote_verified FROM questions"
+            " WHERE quiz_id = ?"
             " ORDER BY idx",
             (quiz_id,),
         )
         return [
             StoredQuestion(
                 index=r[0],
-                question=Question(r[1], tuple(json.loads(r[2])), r[3], r[4], r[5], r[6]),
+                question=Question(
+                    r[1],
+                    tuple(json.loads(r[2])),
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    None if r[11] is None else bool(r[11]),
+                ),
                 order=tuple(json.loads(r[7])),
                 style=r[8],
                 message_id=r[9],
@@ -427,3 +458,81 @@ class Repository:
             (state, error, quiz_id, *only_from),
         )
         return changed == 1
+
+    # documents
+
+    async def chat_library(self, chat_id: int) -> str | None:
+        """The chat's vector store id, if it has one."""
+        row = await self._one(
+            "SELECT vector_store_id FROM chat_libraries WHERE chat_id = ?", (chat_id,)
+        )
+        return None if row is None else str(row[0])
+
+    async def set_chat_library(self, chat_id: int, vector_store_id: str, now: float) -> None:
+        await self._write(
+            "INSERT INTO chat_libraries (chat_id, vector_store_id, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET vector_store_id = excluded.vector_store_id,"
+            " created_at = excluded.created_at",
+            (chat_id, vector_store_id, now),
+        )
+
+    async def drop_chat_library(self, chat_id: int) -> None:
+        await self._write("DELETE FROM chat_libraries WHERE chat_id = ?", (chat_id,))
+
+    async def create_document(
+        self,
+        *,
+        chat_id: int,
+        uploader_id: int,
+        request_key: str,
+        file_name: str,
+        size: int,
+        now: float,
+    ) -> DocumentRow | None:
+        """A new document in state `downloading`; None when this message was seen before."""
+        async with self._db.execute(
+            "INSERT INTO documents (chat_id, uploader_id, request_key, file_name, size, state,"
+            " created_at) VALUES (?, ?, ?, ?, ?, 'downloading', ?)"
+            " ON CONFLICT (request_key) DO NOTHING",
+            (chat_id, uploader_id, request_key, file_name, size, now),
+        ) as cur:
+            doc_id = cur.lastrowid if cur.rowcount == 1 else None
+        await self._db.commit()
+        return None if doc_id is None else await self.document(doc_id)
+
+    async def document(self, doc_id: int) -> DocumentRow | None:
+        row = await self._one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
+        return None if row is None else DocumentRow(*row)
+
+    async def documents(self, chat_id: int) -> list[DocumentRow]:
+        """The chat's documents, oldest first (the numbering /docs and /forget use)."""
+        rows = await self._all(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE chat_id = ? ORDER BY id", (chat_id,)
+        )
+        return [DocumentRow(*r) for r in rows]
+
+    async def has_ready_documents(self, chat_id: int) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM documents WHERE chat_id = ? AND state = 'ready' LIMIT 1", (chat_id,)
+        )
+        return row is not None
+
+    async def update_document(
+        self,
+        doc_id: int,
+        state: str,
+        *,
+        size: int | None = None,
+        openai_file_id: str | None = None,
+        vector_store_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        await self._write(
+            "UPDATE documents SET state = ?, size = COALESCE(?, size),"
+            " openai_file_id = COALESCE(?, openai_file_id),"
+            " vector_store_id = COALESCE(?, vector_store_id), error = ? WHERE id = ?",
+            (state, size, openai_file_id, vector_store_id, error, doc_id),
+        )
+
+    async def delete_document(self, doc_id: int) -> None:
+        await self._write("DELETE FROM documents WHERE id = ?", (doc_id,))

@@ -1,0 +1,140 @@
+"""Documents sent to the bot, /docs and /forget."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
+
+from handlers.common import lang_of, thread_of
+from i18n import tr
+from services import documents
+from services.context import services
+from services.permissions import is_chat_admin
+
+_STATE_ICONS = {
+    "ready": "✅",
+    "processing": "⏳",
+    "downloading": "⏳",
+    "uploading": "⏳",
+    "failed": "❌",
+}
+
+
+def _addressed_to_bot(message: Message, bot_id: int, bot_username: str | None) -> bool:
+    """In groups a document is for the bot when its caption mentions it or it replies to it.
+
+    That is also exactly what a bot in privacy mode receives, so behaviour does not depend
+    on how the bot was set up."""
+    caption = (message.caption or "").lower()
+    if bot_username and f"@{bot_username.lower()}" in caption:
+        return True
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == bot_id)
+
+
+async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Add a document to this chat's library (in groups: when addressed to the bot)."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None or message.document is None:
+        return
+    if chat.type != ChatType.PRIVATE and not _addressed_to_bot(
+        message, context.bot.id, context.bot.username
+    ):
+        return
+    document = message.document
+    await documents.add_document(
+        context.bot,
+        services(context),
+        documents.IncomingDocument(
+            chat_id=chat.id,
+            chat_title=chat.title or chat.full_name or str(chat.id),
+            thread_id=thread_of(message),
+            user_id=user.id,
+            message_id=message.message_id,
+            lang=await lang_of(update, context),
+            file_id=document.file_id,
+            file_name=document.file_name,
+            mime_type=document.mime_type,
+            file_size=document.file_size,
+        ),
+    )
+
+
+async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List this chat's documents and where each stands."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    svc = services(context)
+    lang = await lang_of(update, context)
+    docs = await documents.refresh(svc, await svc.repo.documents(chat.id))
+    if not docs:
+        await message.reply_text(
+            tr(lang, "docs_empty", types=documents.supported_list()), parse_mode=ParseMode.HTML
+        )
+        return
+    lines = [tr(lang, "docs_header"), ""]
+    for number, doc in enumerate(docs, start=1):
+        state = tr(lang, f"doc_state_{doc.state}")
+        if doc.state == "failed" and doc.error:
+            state += f": {escape(doc.error)}"
+        lines.append(
+            f"{number}. <b>{escape(doc.file_name)}</b> — {documents.human_size(doc.size)}"
+            f" — {_STATE_ICONS.get(doc.state, '')} {state}"
+        )
+    lines += ["", tr(lang, "docs_footer")]
+    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
+
+
+async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remove a document (`/forget N`) or all of them (`/forget all`) from this chat."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    svc = services(context)
+    lang = await lang_of(update, context)
+    docs = await svc.repo.documents(chat.id)
+    arg = (context.args or [""])[0].lower()
+    if arg == "all":
+        targets = docs
+    elif arg.isdigit() and 1 <= int(arg) <= len(docs):
+        targets = [docs[int(arg) - 1]]
+    else:
+        await message.reply_text(tr(lang, "forget_usage"), parse_mode=ParseMode.HTML)
+        return
+    if not targets:
+        await message.reply_text(
+            tr(lang, "docs_empty", types=documents.supported_list()), parse_mode=ParseMode.HTML
+        )
+        return
+    busy = [d for d in targets if d.state in documents.BUSY_STATES]
+    targets = [d for d in targets if d.state not in documents.BUSY_STATES]
+    allowed = targets
+    if (
+        chat.type != ChatType.PRIVATE
+        and any(d.uploader_id != user.id for d in targets)
+        and not await is_chat_admin(context.bot, chat.id, user.id)
+    ):
+        allowed = [d for d in targets if d.uploader_id == user.id]
+    kept = len(targets) - len(allowed)
+    lines = []
+    if allowed:
+        await documents.remove_documents(svc, chat.id, allowed)
+        names = ", ".join(f"<b>{escape(d.file_name)}</b>" for d in allowed)
+        lines.append(tr(lang, "forget_done", names=names))
+    if kept:
+        lines.append(tr(lang, "forget_not_allowed", n=kept))
+    if busy:
+        lines.append(tr(lang, "doc_busy", names=", ".join(escape(d.file_name) for d in busy)))
+    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
+
+
+HANDLERS = [
+    # Downloading, uploading and indexing take seconds to minutes: never hold up other chats.
+    MessageHandler(filters.Document.ALL, document_received, block=False),
+    CommandHandler("docs", docs_command, block=False),
+    CommandHandler("forget", forget_command, block=False),
+]

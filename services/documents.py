@@ -1,0 +1,322 @@
+"""A chat's documents: checked, downloaded from Telegram, stored and indexed on OpenAI, listed,
+removed, and searched by the chat's quizzes.
+
+Each step records its result in SQLite before the next one, so /docs always says where a
+document stands, and a failure leaves no file on OpenAI that the bot no longer knows about.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, TelegramError
+
+from engine.library import DocumentLibrary, LibraryError
+from i18n import tr
+from services.context import Services
+from services.errors import UserFacingError
+from storage import DocumentRow
+
+log = logging.getLogger(__name__)
+
+# What file_search can index (OpenAI's file search guide, "Supported files"), by extension.
+# Telegram's mime types are whatever the sender's app guessed, so the name decides first.
+SUPPORTED_TYPES: dict[str, tuple[str, ...]] = {
+    ".c": ("text/x-c",),
+    ".cpp": ("text/x-c++",),
+    ".cs": ("text/x-csharp",),
+    ".css": ("text/css",),
+    ".doc": ("application/msword",),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",),
+    ".go": ("text/x-golang",),
+    ".html": ("text/html",),
+    ".java": ("text/x-java",),
+    ".js": ("text/javascript",),
+    ".json": ("application/json",),
+    ".md": ("text/markdown",),
+    ".pdf": ("application/pdf",),
+    ".php": ("text/x-php",),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",),
+    ".py": ("text/x-python", "text/x-script.python"),
+    ".rb": ("text/x-ruby",),
+    ".sh": ("application/x-sh",),
+    ".tex": ("text/x-tex",),
+    ".ts": ("application/typescript",),
+    ".txt": ("text/plain",),
+}
+# Common spellings that OpenAI also accepts under another extension's name.
+_ALIASES = {".htm": ".html", ".markdown": ".md"}
+_BY_MIME = {mime: ext for ext, mimes in SUPPORTED_TYPES.items() for mime in mimes}
+
+# States in which the bot is still working on a document (and it may not be removed yet).
+BUSY_STATES = ("downloading", "uploading")
+MAX_STORE_NAME = 100
+
+
+def supported_extension(file_name: str | None, mime_type: str | None) -> str | None:
+    """The file_search extension for a document, or None if it can't be indexed."""
+    ext = posixpath.splitext((file_name or "").lower())[1]
+    ext = _ALIASES.get(ext, ext)
+    if ext in SUPPORTED_TYPES:
+        return ext
+    if not ext and mime_type:
+        return _BY_MIME.get(mime_type.split(";")[0].strip().lower())
+    return None
+
+
+def supported_list() -> str:
+    return ", ".join(ext.lstrip(".") for ext in SUPPORTED_TYPES)
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def upload_name(file_name: str | None, ext: str) -> str:
+    """The name OpenAI (and every citation) shows; a nameless document gets a neutral one."""
+    name = (file_name or "").strip().replace("/", "_") or f"document{ext}"
+    # OpenAI decides how to parse a file by its extension.
+    return name if posixpath.splitext(name.lower())[1] == ext else f"{name}{ext}"
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingDocument:
+    chat_id: int
+    chat_title: str
+    thread_id: int | None
+    user_id: int
+    message_id: int
+    lang: str
+    file_id: str
+    file_name: str | None
+    mime_type: str | None
+    file_size: int | None
+
+
+async def _edit(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
+    try:
+        await bot.edit_message_text(text, chat_id, message_id, parse_mode=ParseMode.HTML)
+    except BadRequest as exc:
+        # Progress is a courtesy: a deleted or unchanged status message must not stop the work.
+        log.info("Document status not edited: %s", exc.message)
+
+
+def _library(library: DocumentLibrary | None) -> DocumentLibrary:
+    assert library is not None, "documents need Services.library"
+    return library
+
+
+async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> None:
+    """Check, download, upload and index one document, keeping the user posted."""
+    settings = svc.settings
+    library = _library(svc.library)
+    ext = supported_extension(doc.file_name, doc.mime_type)
+    shown = escape(doc.file_name or "?")
+    limit = settings.document_limit
+
+    def refuse(key: str, edit: int | None = None, **values: Any) -> UserFacingError:
+        return UserFacingError(
+            key,
+            chat_id=doc.chat_id,
+            lang=doc.lang,
+            thread_id=doc.thread_id,
+            edit_message_id=edit,
+            name=shown,
+            **values,
+        )
+
+    # Both checks come before any download or upload.
+    if ext is None:
+        raise refuse("doc_unsupported", types=supported_list())
+    if doc.file_size is not None and doc.file_size > limit:
+        raise refuse("doc_too_big", size=human_size(doc.file_size), limit=human_size(limit))
+
+    name = upload_name(doc.file_name, ext)
+    shown = escape(name)
+    row = await svc.repo.create_document(
+        chat_id=doc.chat_id,
+        uploader_id=doc.user_id,
+        request_key=f"{doc.chat_id}:{doc.message_id}",
+        file_name=name,
+        size=doc.file_size or 0,
+        now=svc.clock(),
+    )
+    if row is None:
+        log.info("Ignoring a re-delivered document in chat %s", doc.chat_id)
+        return
+    size = human_size(doc.file_size) if doc.file_size else "?"
+    status = await bot.send_message(
+        doc.chat_id,
+        tr(doc.lang, "doc_downloading", name=shown, size=size),
+        parse_mode=ParseMode.HTML,
+        message_thread_id=doc.thread_id,
+        reply_to_message_id=doc.message_id,
+    )
+    status_id = status.message_id
+    await bot.send_chat_action(
+        doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
+    )
+
+    async def fail(key: str, error: str, **values: Any) -> UserFacingError:
+        await svc.repo.update_document(row.id, "failed", error=error)
+        return refuse(key, status_id, **values)
+
+    try:
+        tg_file = await bot.get_file(doc.file_id)
+        if tg_file.file_size is not None and tg_file.file_size > limit:
+            raise await fail(
+                "doc_too_big",
+                "too big",
+                size=human_size(tg_file.file_size),
+                limit=human_size(limit),
+            )
+        data = bytes(await tg_file.download_as_bytearray())
+    except TelegramError as exc:
+        log.warning("Document %s: download failed: %s", row.id, exc)
+        if isinstance(exc, BadRequest) and "too big" in exc.message.lower():
+            raise await fail("doc_too_big", "too big", size=size, limit=human_size(limit)) from exc
+        raise await fail("doc_download_failed", "download failed") from exc
+    if len(data) > limit:
+        raise await fail(
+            "doc_too_big", "too big", size=human_size(len(data)), limit=human_size(limit)
+        )
+
+    size = human_size(len(data))
+    await svc.repo.update_document(row.id, "uploading", size=len(data))
+    await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_uploading", name=shown, size=size))
+    file_id: str | None = None
+    try:
+        store = await chat_store(svc, doc.chat_id, doc.chat_title)
+        file_id = await library.upload(name, data)
+        await svc.repo.update_document(
+            row.id, "processing", openai_file_id=file_id, vector_store_id=store
+        )
+        await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
+        await bot.send_chat_action(
+            doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
+        )
+        indexed = await library.index(store, file_id, settings.document_index_timeout)
+    except LibraryError as exc:
+        log.warning("Document %s: OpenAI failed: %s", row.id, exc)
+        if file_id is not None:
+            await _discard(library, store, file_id)
+        raise await fail("doc_openai_failed", type(exc).__name__) from exc
+
+    if indexed.status == "completed":
+        await svc.repo.update_document(row.id, "ready")
+        text = tr(doc.lang, "doc_ready", name=shown, size=size)
+    elif indexed.status == "in_progress":
+        text = tr(doc.lang, "doc_still_processing", name=shown)
+    else:
+        reason = indexed.error or indexed.status
+        await svc.repo.update_document(row.id, "failed", error=reason)
+        # A file the store could not index is of no use; don't leave it stored on OpenAI.
+        await _discard(library, store, file_id)
+        text = tr(doc.lang, "doc_failed", name=shown, reason=escape(reason))
+    await _edit(bot, doc.chat_id, status_id, text)
+
+
+async def _discard(library: DocumentLibrary, store: str | None, file_id: str) -> None:
+    try:
+        await library.remove(store, file_id)
+    except LibraryError as exc:
+        log.warning("Could not delete OpenAI file after a failure: %s", exc)
+
+
+async def chat_store(svc: Services, chat_id: int, chat_title: str) -> str:
+    """The chat's vector store, created on first use (and again if OpenAI expired it)."""
+    library = _library(svc.library)
+    async with svc.library_lock(chat_id):
+        store = await svc.repo.chat_library(chat_id)
+        if store is not None and await library.store_usable(store):
+            return store
+        if store is not None:
+            await _expire(svc, chat_id)
+        name = f"StudyQuiz: {chat_title}"[:MAX_STORE_NAME]
+        store = await library.create_store(name, svc.settings.vector_store_expiry_days)
+        await svc.repo.set_chat_library(chat_id, store, svc.clock())
+        log.info("Chat %s: created vector store %s", chat_id, store)
+        return store
+
+
+async def _expire(svc: Services, chat_id: int) -> None:
+    """OpenAI deleted the chat's store after its idle period: its documents went with it."""
+    library = _library(svc.library)
+    for doc in await svc.repo.documents(chat_id):
+        if doc.openai_file_id is not None:
+            # The store is gone, but the uploaded files are not deleted with it.
+            await _discard(library, None, doc.openai_file_id)
+        await svc.repo.update_document(doc.id, "failed", error="expired")
+    await svc.repo.drop_chat_library(chat_id)
+    log.info("Chat %s: vector store expired; documents marked", chat_id)
+
+
+async def quiz_stores(svc: Services, chat_id: int) -> tuple[str, ...]:
+    """The vector stores a quiz in this chat searches: its own (if it has ready documents)
+    and the configured VECTOR_STORE_ID."""
+    stores: list[str] = []
+    store = await svc.repo.chat_library(chat_id)
+    if store is not None and await svc.repo.has_ready_documents(chat_id):
+        try:
+            usable = await _library(svc.library).store_usable(store)
+        except LibraryError as exc:
+            # Not knowing is no reason to drop the library: let the quiz try with it.
+            log.info("Chat %s: could not check the vector store: %s", chat_id, exc)
+            usable = True
+        if usable:
+            stores.append(store)
+        else:
+            async with svc.library_lock(chat_id):
+                if await svc.repo.chat_library(chat_id) == store:
+                    await _expire(svc, chat_id)
+    if svc.settings.vector_store_id and svc.settings.vector_store_id not in stores:
+        stores.append(svc.settings.vector_store_id)
+    return tuple(stores)
+
+
+async def refresh(svc: Services, docs: Sequence[DocumentRow]) -> list[DocumentRow]:
+    """Ask OpenAI about documents that were still being indexed when the bot stopped waiting."""
+    library = _library(svc.library)
+    out: list[DocumentRow] = []
+    for doc in docs:
+        if doc.state == "processing" and doc.openai_file_id and doc.vector_store_id:
+            try:
+                now = await library.status(doc.vector_store_id, doc.openai_file_id)
+            except LibraryError as exc:
+                log.info("Document %s: status unknown: %s", doc.id, exc)
+            else:
+                if now.status == "completed":
+                    await svc.repo.update_document(doc.id, "ready")
+                elif now.status != "in_progress":
+                    await svc.repo.update_document(doc.id, "failed", error=now.error or now.status)
+                doc = await svc.repo.document(doc.id) or doc
+        out.append(doc)
+    return out
+
+
+async def remove_documents(svc: Services, chat_id: int, docs: Sequence[DocumentRow]) -> None:
+    """Detach and delete each document's file on OpenAI, then forget it; the store goes
+    too when the chat has no documents left."""
+    library = _library(svc.library)
+    for doc in docs:
+        if doc.openai_file_id is not None:
+            await library.remove(doc.vector_store_id, doc.openai_file_id)
+        await svc.repo.delete_document(doc.id)
+    if not await svc.repo.documents(chat_id):
+        async with svc.library_lock(chat_id):
+            store = await svc.repo.chat_library(chat_id)
+            if store is not None:
+                await library.delete_store(store)
+                await svc.repo.drop_chat_library(chat_id)
