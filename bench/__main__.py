@@ -1,0 +1,276 @@
+"""`python -m bench [--smoke] [--only NAME …]`: issue 9's four figures, printed as a table.
+
+Every part runs the production `Application` in a child process (`bench/child.py`) against
+the tests' fake Bot API and OpenAI servers on 127.0.0.1 in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import telegram
+
+from bench.scenarios import (
+    SMOKE,
+    IngestResult,
+    MemoryResult,
+    PacingResult,
+    Sizes,
+    TtfqResult,
+    group_pacing,
+    ingest,
+    memory,
+    time_to_first_question,
+)
+
+PARTS = ("ingest", "ttfq", "memory", "pacing")
+RSS_TARGET_MIB = 150.0
+FRACTION_TARGET = 0.7
+TTFQ_SLACK = 0.5
+
+
+def _mib(kib: int) -> float:
+    return kib / 1024
+
+
+def _mark(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+Row = tuple[str, str, str, str]
+
+
+def ingest_rows(r: IngestResult) -> list[Row]:
+    rounds = f" (median of {len(r.ours)})" if len(r.ours) > 1 else ""
+    seen = [o.answers for o in r.ours] + [b.answers for b in r.bare]
+    complete = all(n == r.expected for n in [*r.stored, *seen])
+    fractions = ", ".join(f"{f:.2f}" for f in r.fractions)
+    return [
+        (
+            f"1. Ingest: {r.expected} answers committed",
+            f"{min(r.stored)}/{r.expected} in SQLite (bot and bare PTB saw {min(seen)})",
+            "all",
+            _mark(complete),
+        ),
+        (
+            f"   seconds until all committed{rounds}",
+            f"{r.median('ours', 'seconds'):.2f} s (bare PTB {r.median('bare', 'seconds'):.2f} s)",
+            "",
+            "",
+        ),
+        (
+            "   answers per second",
+            f"{r.median('ours', 'per_second'):,.0f}"
+            f" (bare PTB {r.median('bare', 'per_second'):,.0f})",
+            "",
+            "",
+        ),
+        (
+            "   fraction of bare PTB (wall time)",
+            f"{r.fraction:.2f}" + (f" (rounds: {fractions})" if len(r.ours) > 1 else ""),
+            f">= {FRACTION_TARGET}",
+            _mark(r.fraction >= FRACTION_TARGET),
+        ),
+        (
+            "   bot CPU per answer",
+            f"{r.median('ours', 'cpu_ms_per_answer'):.2f} ms"
+            f" (bare PTB {r.median('bare', 'cpu_ms_per_answer'):.2f} ms; ratio"
+            f" {r.cpu_fraction:.2f})",
+            "",
+            "",
+        ),
+        (
+            "   latency getUpdates -> commit p50/p99",
+            f"{r.latency_ms('ours', 50):,.0f} / {r.latency_ms('ours', 99):,.0f} ms"
+            f" (bare PTB {r.latency_ms('bare', 50):,.0f} / {r.latency_ms('bare', 99):,.0f} ms)",
+            "",
+            "",
+        ),
+        (
+            "   peak RSS during the burst",
+            f"{_mib(int(r.median('ours', 'peak_rss_kib'))):.0f} MiB"
+            f" (idle {_mib(int(r.median('ours', 'idle_rss_kib'))):.0f};"
+            f" bare PTB {_mib(int(r.median('bare', 'peak_rss_kib'))):.0f})",
+            f"< {RSS_TARGET_MIB:.0f} MiB",
+            _mark(_mib(max(o.peak_rss_kib for o in r.ours)) < RSS_TARGET_MIB),
+        ),
+        (
+            "   quiz closed itself, feedback posted",
+            "yes" if r.quiz_finished else "no",
+            "",
+            "",
+        ),
+    ]
+
+
+def ttfq_rows(r: TtfqResult) -> list[Row]:
+    label = "streaming" if r.streamed else "NON-STREAMING (no streaming in the bot yet)"
+    target = r.first_json_at + TTFQ_SLACK
+    return [
+        (
+            "2. Time to first question: model",
+            f"{r.tokens} tokens in {r.stream_seconds:.1f} s; bot is {label}",
+            "",
+            "",
+        ),
+        ("   first question's JSON complete", f"{r.first_json_at:.2f} s after /quiz", "", ""),
+        (
+            "   /quiz -> first sendPoll",
+            f"{r.first_poll_at:.2f} s",
+            f"<= {target:.2f} s",
+            _mark(r.first_poll_at <= target),
+        ),
+        (f"   /quiz -> last sendPoll ({r.polls})", f"{r.last_poll_at:.2f} s", "", ""),
+    ]
+
+
+def memory_rows(r: MemoryResult) -> list[Row]:
+    return [
+        (
+            f"3. Memory: {r.quizzes} open quizzes, peak RSS",
+            f"{_mib(r.peak_rss_kib):.0f} MiB (after recovery {_mib(r.recovered_rss_kib):.0f};"
+            f" empty DB {_mib(r.baseline_rss_kib):.0f})",
+            f"< {RSS_TARGET_MIB:.0f} MiB",
+            _mark(_mib(r.peak_rss_kib) < RSS_TARGET_MIB),
+        ),
+        (
+            "   per open quiz (one answer each)",
+            f"{r.per_quiz_kib:.1f} KiB; {r.answered}/{r.quizzes} answers stored",
+            "",
+            _mark(r.answered == r.quizzes),
+        ),
+    ]
+
+
+def pacing_rows(r: PacingResult, scale: float) -> list[Row]:
+    limits = "20/min per group, 1/s per chat" + (f", windows x{scale}" if scale != 1 else "")
+    how = "/stop by the starter" if r.stopped_by_command else "closed by itself"
+    return [
+        (
+            f"4. Group pacing ({limits})",
+            f"{r.questions} questions, feedback after {r.seconds:.1f} s ({how})",
+            "",
+            "",
+        ),
+        ("   /quiz -> last poll", f"{r.to_last_poll:.1f} s", "", ""),
+        ("   last answer -> feedback", f"{r.stop_to_feedback:.1f} s", "", ""),
+        (
+            "   calls in the group",
+            ", ".join(f"{m} {n}" for m, n in sorted(r.methods.items())),
+            "",
+            "",
+        ),
+        (
+            "   messages sent / API calls in the group",
+            f"{r.messages} / {r.calls}",
+            "<= 20 per minute",
+            _mark(r.messages <= 20 or r.seconds >= 60),
+        ),
+        (
+            "   429 Too Many Requests",
+            str(r.too_many_requests),
+            "0",
+            _mark(r.too_many_requests == 0),
+        ),
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    header: Row = ("Figure", "Result", "Target", "")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+
+    def line(row: Row) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for text_line in Path("/proc/cpuinfo").read_text().splitlines():
+            if text_line.startswith("model name"):
+                cpu = text_line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()},"
+        f" Python {platform.python_version()}, python-telegram-bot {telegram.__version__}"
+    )
+
+
+async def run(sizes: Sizes, parts: tuple[str, ...], workdir: Path, profile: bool) -> list[Row]:
+    rows: list[Row] = []
+    for part in parts:
+        started = time.monotonic()
+        print(f"running {part} …", file=sys.stderr, flush=True)
+        if part == "ingest":
+            result = await ingest(sizes, workdir, rounds=sizes.rounds, profile=profile)
+            rows += ingest_rows(result)
+            if result.profile is not None:
+                print(f"profile of the bot during ingest: {result.profile}", file=sys.stderr)
+        elif part == "ttfq":
+            rows += ttfq_rows(await time_to_first_question(sizes, workdir))
+        elif part == "memory":
+            rows += memory_rows(await memory(sizes, workdir))
+        elif part == "pacing":
+            rows += pacing_rows(await group_pacing(sizes, workdir), sizes.pacing_window_scale)
+        print(f"  {part} took {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    return rows
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, a few seconds (CI)")
+    parser.add_argument("--only", choices=PARTS, action="append", help="run only these parts")
+    parser.add_argument("--members", type=int, help="ingest: group members (500)")
+    parser.add_argument("--questions", type=int, help="ingest: questions (5)")
+    parser.add_argument("--rounds", type=int, help="ingest: rounds of ours + bare (3)")
+    parser.add_argument("--tokens-per-second", type=float, help="ttfq: model speed (50)")
+    parser.add_argument("--open-quizzes", type=int, help="memory: open quizzes (1000)")
+    parser.add_argument("--window-scale", type=float, help="pacing: shrink flood windows (1.0)")
+    parser.add_argument(
+        "--profile", action="store_true", help="ingest: pyinstrument the bot (needs pyinstrument)"
+    )
+    parser.add_argument("--keep", type=Path, help="keep databases, logs and profiles here")
+    return parser.parse_args(argv)
+
+
+def sizes_from(ns: argparse.Namespace) -> Sizes:
+    sizes = SMOKE if ns.smoke else Sizes()
+    overrides = {
+        "members": ns.members,
+        "questions": ns.questions,
+        "rounds": ns.rounds,
+        "tokens_per_second": ns.tokens_per_second,
+        "open_quizzes": ns.open_quizzes,
+        "pacing_window_scale": ns.window_scale,
+    }
+    return replace(sizes, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def main(argv: list[str] | None = None) -> int:
+    ns = parse_args(sys.argv[1:] if argv is None else argv)
+    sizes = sizes_from(ns)
+    parts = tuple(ns.only) if ns.only else PARTS
+    with tempfile.TemporaryDirectory(prefix="studyquiz-bench-") as tmp:
+        workdir = ns.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        rows = asyncio.run(run(sizes, parts, workdir, ns.profile))
+    print(f"StudyQuiz benchmark{' (smoke sizes)' if ns.smoke else ''} on {machine()}")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The bot process of a benchmark: `python -m bench.child studyquiz|bare`.
+
+The benchmark's fakes live in the parent process, so this process's RSS is the bot's alone
+and the bot gets a core of its own, as it would against the real Bot API.
+
+* `studyquiz` runs the production `Application` (`bot.build_application`) with
+  `run_polling`, as `python bot.py` does, configured from the environment. The only
+  addition is a wrapper around `Repository.record_answer` that notes when each stored
+  answer's transaction has committed (the method commits before it returns).
+* `bare` runs a python-telegram-bot `Application` with one `PollAnswerHandler` that only
+  notes the time: the framework's own cost, the ceiling for the first figure.
+
+Both write their notes as JSON to `BENCH_OUT` once `BENCH_EXPECT` answers have arrived (and
+again on shutdown), so the parent knows when the burst is over without polling the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, PollAnswerHandler
+
+# One entry per answer: [key..., monotonic seconds]. CLOCK_MONOTONIC is system-wide on
+# Linux, so the parent can compare these with the times its fake served the updates.
+RECORDS: list[list[Any]] = []
+
+
+def _write(out: Path, expected: int) -> None:
+    payload = {
+        "records": RECORDS,
+        "complete": len(RECORDS) >= expected,
+        # Peak RSS of this process, in KiB on Linux.
+        "ru_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(payload))
+    tmp.replace(out)  # atomic: the parent never reads half a file
+
+
+async def _report_when_done(out: Path, expected: int) -> None:
+    # Cheap next to the work measured: one length check every 20 ms.
+    while len(RECORDS) < expected:  # noqa: ASYNC110 - RECORDS is a plain list, no event
+        await asyncio.sleep(0.02)
+    _write(out, expected)
+
+
+def _with_reporter(
+    app: Application,  # type: ignore[type-arg]
+    out: Path,
+    expected: int,
+) -> None:
+    """Start the reporter after the app's own post_init; write a final report at shutdown."""
+    inner_init = app.post_init
+    inner_shutdown = app.post_shutdown
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        if inner_init is not None:
+            await inner_init(application)
+        if expected > 0:
+            tasks.add(asyncio.get_running_loop().create_task(_report_when_done(out, expected)))
+
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        for task in tasks:
+            task.cancel()
+        if inner_shutdown is not None:
+            await inner_shutdown(application)
+        _write(out, expected)
+
+    app.post_init = post_init
+    app.post_shutdown = post_shutdown
+
+
+def _note_commits() -> None:
+    """Record the commit time of every answer the bot stores, without touching its code."""
+    from storage.repository import Repository
+
+    original: Callable[..., Awaitable[bool]] = Repository.record_answer
+
+    async def record_answer(
+        self: Repository, quiz_id: int, index: int, user_id: int, choice_index: int, now: float
+    ) -> bool:
+        saved = await original(self, quiz_id, index, user_id, choice_index, now)
+        if saved:
+            RECORDS.append([quiz_id, index, user_id, time.monotonic()])
+        return saved
+
+    Repository.record_answer = record_answer  # type: ignore[method-assign]
+
+
+def studyquiz_app() -> Application:  # type: ignore[type-arg]
+    from bot import build_application, setup_logging
+    from settings import Settings
+
+    # As bot.main, minus load_dotenv: a developer's .env must not leak into the benchmark.
+    settings = Settings.from_env(os.environ)
+    setup_logging(settings.log_level)
+    _note_commits()
+    return build_application(settings)
+
+
+async def _noop_answer(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    answer = update.poll_answer
+    if answer is not None and answer.user is not None:
+        RECORDS.append([answer.poll_id, answer.user.id, time.monotonic()])
+
+
+def bare_app() -> Application:  # type: ignore[type-arg]
+    root = os.environ["TELEGRAM_API_BASE_URL"]
+    app = (
+        ApplicationBuilder()
+        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .build()
+    )
+    app.add_handler(PollAnswerHandler(_noop_answer))
+    return app
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1 or argv[0] not in ("studyquiz", "bare"):
+        print("usage: python -m bench.child studyquiz|bare", file=sys.stderr)
+        return 2
+    # As bot.py does: opt in now rather than get a warning on every RetryAfter.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    app = studyquiz_app() if argv[0] == "studyquiz" else bare_app()
+    _with_reporter(app, Path(os.environ["BENCH_OUT"]), int(os.environ.get("BENCH_EXPECT", "0")))
+    profile_to = os.environ.get("BENCH_PROFILE", "")
+    profiler: Any = None
+    if profile_to:
+        # Optional: `pip install pyinstrument` (requirements-dev.txt pins it).
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.001, async_mode="disabled")
+        profiler.start()
+    try:
+        # The same call as bot.main; SIGTERM from the parent ends it cleanly.
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    finally:
+        if profiler is not None:
+            profiler.stop()
+            with contextlib.suppress(OSError):
+                Path(profile_to).write_text(profiler.output_text(unicode=True, show_all=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

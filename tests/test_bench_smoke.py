@@ -1,0 +1,45 @@
+"""`python -m bench` at smoke sizes, so the benchmark cannot rot.
+
+Only that each part runs and every answer arrives is checked; speed targets live in the
+benchmark's printed table, never here (a loaded CI machine would make them flaky).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.__main__ import ingest_rows, memory_rows, pacing_rows, table, ttfq_rows
+from bench.scenarios import SMOKE, group_pacing, ingest, memory, time_to_first_question
+
+
+async def test_ingest_every_answer_arrives(tmp_path: Path) -> None:
+    result = await ingest(SMOKE, tmp_path)
+    expected = SMOKE.members * SMOKE.questions
+    assert result.stored == [expected]
+    assert [r.answers for r in result.ours] == [expected]
+    assert [r.answers for r in result.bare] == [expected]
+    assert all(len(r.latencies) == expected for r in [*result.ours, *result.bare])
+    assert result.quiz_finished
+    assert "Ingest" in table(ingest_rows(result))
+
+
+async def test_time_to_first_question_runs(tmp_path: Path) -> None:
+    result = await time_to_first_question(SMOKE, tmp_path)
+    assert result.polls == SMOKE.ttfq_questions
+    assert 0 < result.first_json_at < result.stream_seconds + 1
+    assert result.first_poll_at <= result.last_poll_at
+    assert "first sendPoll" in table(ttfq_rows(result))
+
+
+async def test_memory_with_open_quizzes_runs(tmp_path: Path) -> None:
+    result = await memory(SMOKE, tmp_path)
+    assert result.answered == SMOKE.open_quizzes
+    assert result.peak_rss_kib > 0
+    assert "open quizzes" in table(memory_rows(result))
+
+
+async def test_group_pacing_reaches_feedback(tmp_path: Path) -> None:
+    result = await group_pacing(SMOKE, tmp_path)
+    assert result.methods["sendPoll"] >= SMOKE.pacing_questions
+    assert result.seconds > 0
+    assert "429" in table(pacing_rows(result, SMOKE.pacing_window_scale))
