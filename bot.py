@@ -5,17 +5,20 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Mapping, Sequence
 
 from dotenv import load_dotenv
 from openai import AsyncOpenAI
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+import cli
 import handlers
 from engine import OpenAIEngine
 from engine.library import OpenAILibrary
 from services.context import Services, install, installed
 from services.context import services as services_of
+from services.menu import publish_commands
 from services.recovery import recover
 from settings import ConfigError, Settings
 from storage import Repository
@@ -29,10 +32,17 @@ def silence_http_logs() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+class OneLineFormatter(logging.Formatter):
+    """One line per event, so logs grep and ship well; tracebacks still follow on their own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return super().formatMessage(record).replace("\r", "\\r").replace("\n", "\\n")
+
+
 def setup_logging(level: str) -> None:
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level, force=True
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(handlers=[handler], level=level, force=True)
     silence_http_logs()
 
 
@@ -58,6 +68,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
             library=OpenAILibrary(client),
         )
         install(application.bot_data, services)
+        await publish_commands(application.bot)
         # After start: recovery talks to Telegram and the model like any other job.
         assert application.job_queue is not None
         application.job_queue.run_once(_recover, 0, name="recover")
@@ -83,18 +94,29 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     return application
 
 
-def main() -> int:
-    load_dotenv()
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """`env` replaces the environment and .env (tests)."""
+    args = cli.parse_args(argv)
+    if env is None:
+        load_dotenv()
+        env = os.environ
     # Opt in to PTB's timedelta durations now rather than get a warning on every RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env(env)
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    if args.check:
+        silence_http_logs()
+        return cli.check(settings, online=not args.offline)
     setup_logging(settings.log_level)
     log.info("Starting StudyQuiz with %r", settings)
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    application = build_application(settings)
+    if settings.webhook_url is not None:
+        application.run_webhook(**cli.webhook_options(settings))
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
 

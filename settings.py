@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from telegram.constants import FileSizeLimit, PollLimit
 
@@ -22,6 +24,10 @@ MAX_TIME_LIMIT = 7 * 24 * 3600
 CLOUD_DOWNLOAD_LIMIT = int(FileSizeLimit.FILESIZE_DOWNLOAD)
 # OpenAI's limit for one uploaded file.
 OPENAI_FILE_LIMIT = 512 * 1024 * 1024
+
+
+# What setWebhook accepts as secret_token.
+_SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(ValueError):
@@ -70,6 +76,11 @@ class Settings:
     openai_timeout: float = 60.0
     openai_max_retries: int = 2
     log_level: str = "INFO"
+    # Webhook mode when set (an https URL Telegram posts updates to); long polling otherwise.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8080
+    webhook_secret_token: str | None = None
     document_max_bytes: int = CLOUD_DOWNLOAD_LIMIT
     vector_store_expiry_days: int = 30
     document_index_timeout: float = 300.0
@@ -86,7 +97,8 @@ class Settings:
         return (
             f"Settings(telegram_api_base_url={self.telegram_api_base_url!r}, "
             f"openai_base_url={self.openai_base_url!r}, database_path={self.database_path!r}, "
-            f"openai_model={self.openai_model!r}, quiz_style={self.quiz_style!r})"
+            f"openai_model={self.openai_model!r}, quiz_style={self.quiz_style!r}, "
+            f"webhook_url={self.webhook_url!r})"
         )
 
     @classmethod
@@ -102,6 +114,16 @@ class Settings:
         level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        webhook_url = env.get("WEBHOOK_URL", "").strip() or None
+        secret = env.get("WEBHOOK_SECRET_TOKEN", "").strip() or None
+        if webhook_url is not None:
+            parts = urlsplit(webhook_url)
+            if parts.scheme != "https" or not parts.hostname:
+                raise ConfigError("WEBHOOK_URL must be an https:// URL (Telegram requires TLS)")
+            if secret is None:
+                raise ConfigError("WEBHOOK_SECRET_TOKEN is not set (required with WEBHOOK_URL)")
+        if secret is not None and not _SECRET_TOKEN_RE.fullmatch(secret):
+            raise ConfigError("WEBHOOK_SECRET_TOKEN must be 1-256 of A-Z, a-z, 0-9, _ and -")
         return cls(
             telegram_token=env["TELEGRAM_BOT_TOKEN"].strip(),
             openai_api_key=env["OPENAI_API_KEY"].strip(),
@@ -119,6 +141,10 @@ class Settings:
             openai_timeout=_float(env, "OPENAI_TIMEOUT", 60.0),
             openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
             log_level=level,
+            webhook_url=webhook_url,
+            webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
+            webhook_port=_int(env, "WEBHOOK_PORT", 8080, 1, 65535),
+            webhook_secret_token=secret,
             document_max_bytes=_int(
                 env, "DOCUMENT_MAX_BYTES", CLOUD_DOWNLOAD_LIMIT, 1, OPENAI_FILE_LIMIT
             ),

@@ -15,12 +15,17 @@ TEXTS: dict[str, str] = {
         "/docs, <code>/forget N|all</code> — this chat's documents. Send me a PDF, Word, "
         "PowerPoint, text or Markdown file and /quiz asks about it, with quotes as sources "
         "(in groups: mention me in the caption).\n\n"
+        "<code>/lang ko|en|auto</code> — the language I speak in this chat.\n"
         "<b>Answering</b>\n"
         "• <i>poll</i> style: Telegram quiz polls. Telegram shows right or wrong as soon as "
         "you tap.\n"
         "• <i>keyboard</i> style: a message with buttons; the right answers stay hidden until "
         "the quiz ends (exam style). Questions too long for a poll are always shown this way.\n"
         "• Your first answer to a question counts and cannot be changed.\n\n"
+        "<b>In groups</b>\n"
+        "Everyone can answer. The quiz ends when every member has answered, when time is up "
+        "(<code>/timelimit</code>, admins), or when its starter or an admin sends /stop; then "
+        "I post the leaderboard.\n\n"
         "When you have answered every question (or someone runs /stop), I send your answers "
         "to the model and post its feedback: the right answer, why, and the source."
     ),
@@ -94,4 +99,21 @@ TEXTS: dict[str, str] = {
     "forget_not_allowed": "{n} document(s) kept: only the member who added a document or a chat admin can remove it.",
     "doc_busy": "Still being added, try again in a moment: {names}.",
     "quotes_header": "Quotes from the documents",
+    # menus and languages
+    "language_name": "English",
+    "cmd_quiz": "Quiz me: /quiz [N] topic",
+    "cmd_stop": "End the running quiz and get feedback",
+    "cmd_style": "Polls or buttons for this chat",
+    "cmd_timelimit": "How long group quizzes run (admins)",
+    "cmd_lang": "The bot's language in this chat",
+    "cmd_help": "How StudyQuiz works",
+    "start_sample_button": "📝 Try a sample quiz",
+    "start_help_button": "❓ Help",
+    "start_style_button": "🎛 Quiz style",
+    "start_lang_button": "🌐 Language",
+    "sample_topic": "photosynthesis",
+    "lang_usage": "Use <code>/lang {choices}</code>, or <code>/lang auto</code> to follow each person's Telegram language. Now: {language}.",
+    "lang_auto_name": "each person's Telegram language",
+    "lang_set": "I'll speak English in this chat.",
+    "lang_auto_set": "I'll follow each person's Telegram language in this chat.",
 }

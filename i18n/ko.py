@@ -15,11 +15,16 @@ TEXTS: dict[str, str] = {
         "/docs, <code>/forget N|all</code> — 이 채팅의 문서. PDF, 워드, 파워포인트, 텍스트, "
         "마크다운 파일을 보내면 /quiz 가 그 내용으로 문제를 내고 인용을 출처로 보여 줍니다 "
         "(그룹에서는 캡션에서 저를 언급하세요).\n\n"
+        "<code>/lang ko|en|auto</code> — 이 채팅에서 봇이 쓰는 언어.\n"
         "<b>답하기</b>\n"
         "• <i>poll</i> 방식: 텔레그램 퀴즈 투표. 누르는 즉시 정답 여부가 보입니다.\n"
         "• <i>keyboard</i> 방식: 버튼이 달린 메시지. 퀴즈가 끝날 때까지 정답이 숨겨집니다 "
         "(시험 방식). 투표에 들어가지 않는 긴 문제는 항상 이 방식으로 나옵니다.\n"
         "• 각 문제에 처음 고른 답이 기록되며 바꿀 수 없습니다.\n\n"
+        "<b>그룹에서</b>\n"
+        "누구나 답할 수 있습니다. 모든 멤버가 답하거나, 제한 시간이 지나거나 "
+        "(<code>/timelimit</code>, 관리자), 시작한 사람이나 관리자가 /stop 하면 퀴즈가 끝나고 "
+        "순위표를 올립니다.\n\n"
         "모든 문제에 답하면 (또는 누군가 /stop 하면) 답안을 모델에 보내고 피드백을 "
         "올립니다: 정답, 이유, 출처."
     ),
@@ -88,4 +93,21 @@ TEXTS: dict[str, str] = {
     "forget_not_allowed": "문서 {n}개는 남겨 두었습니다: 문서를 올린 사람이나 채팅 관리자만 지울 수 있습니다.",
     "doc_busy": "아직 추가하는 중입니다. 잠시 후 다시 시도하세요: {names}.",
     "quotes_header": "문서 인용",
+    # menus and languages
+    "language_name": "한국어",
+    "cmd_quiz": "퀴즈 만들기: /quiz [N] 주제",
+    "cmd_stop": "진행 중인 퀴즈 끝내고 피드백 받기",
+    "cmd_style": "이 채팅의 문제 방식 (투표/버튼)",
+    "cmd_timelimit": "그룹 퀴즈 제한 시간 (관리자)",
+    "cmd_lang": "이 채팅에서 봇이 쓰는 언어",
+    "cmd_help": "StudyQuiz 사용법",
+    "start_sample_button": "📝 예시 퀴즈 풀어 보기",
+    "start_help_button": "❓ 도움말",
+    "start_style_button": "🎛 문제 방식",
+    "start_lang_button": "🌐 언어",
+    "sample_topic": "광합성",
+    "lang_usage": "<code>/lang {choices}</code> 중 하나를 쓰거나, <code>/lang auto</code>로 각자의 텔레그램 언어를 따르게 하세요. 현재: {language}.",
+    "lang_auto_name": "각자의 텔레그램 언어",
+    "lang_set": "이 채팅에서는 한국어로 말하겠습니다.",
+    "lang_auto_set": "이 채팅에서는 각자의 텔레그램 언어를 따르겠습니다.",
 }

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll
 from telegram._utils.types import CorrectOptionID
-from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode, PollLimit
+from telegram.constants import ChatType, MessageLimit, ParseMode, PollLimit
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext
 
@@ -36,6 +36,7 @@ from quiz.results import clock, leaderboard_html
 from quiz.scoring import SubmissionStatus, build_submission, standings, submission_json
 from quiz.validation import InvalidQuizError, parse_quiz
 from services import documents
+from services.chat_action import keep_typing
 from services.context import Services, services
 from services.errors import UserFacingError
 from storage import QuizAlreadyOpenError, QuizRow
@@ -106,8 +107,13 @@ async def start_quiz(
     message_id: int,
     lang: str,
     command: QuizCommand,
+    request_key: str | None = None,
 ) -> None:
-    """Create the quiz, have the model write it, and post the questions."""
+    """Create the quiz, have the model write it, and post the questions.
+
+    `request_key` identifies the request when it is not a command message (a button tap), so
+    that a re-delivered update is a no-op.
+    """
     settings = svc.settings
     if (
         not command.topic
@@ -126,7 +132,7 @@ async def start_quiz(
             chat_type=chat_type,
             starter_id=user_id,
             # The command message identifies the request: a re-delivered /quiz is a no-op.
-            request_key=f"{chat_id}:{message_id}",
+            request_key=request_key or f"{chat_id}:{message_id}",
             topic=command.topic,
             num_questions=n,
             style=style,
@@ -148,8 +154,8 @@ async def start_quiz(
         chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=thread_id
     )
     await svc.repo.set_status_message(quiz.id, status.message_id)
-    await bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
-    await generate(bot, svc, quiz, status.message_id)
+    async with keep_typing(bot, chat_id, thread_id):
+        await generate(bot, svc, quiz, status.message_id)
 
 
 async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: int | None) -> None:

@@ -207,6 +207,10 @@ class FakeOpenAI:
         self.vector_store_file_error: JSON | None = None
         self.vector_store_file_errors: dict[str, JSON] = {}
         self.base_url = ""
+        # When set, requests with any other key get OpenAI's 401.
+        self.api_key: str | None = None
+        # Models GET /models/{model} answers 404 for (every other id exists).
+        self.unavailable_models: set[str] = set()
 
         self._conv_meta: dict[str, JSON] = {}
         self._response_context: dict[str, list[JSON]] = {}
@@ -355,6 +359,11 @@ class FakeOpenAI:
             return self._json(404, _error_body(f"Invalid URL ({label})"), request_id, None)
         op, path_params = matched
         self._check_request(op, req, request, label)
+        if self.api_key is not None and (
+            request.headers.get("Authorization") != f"Bearer {self.api_key}"
+        ):
+            body = _error_body("Incorrect API key provided.", code="invalid_api_key")
+            return self._json(401, body, request_id, None)
 
         for i, (seconds, path) in enumerate(self._delays):
             if path is None or request.path.startswith(self._full_path(path)):
@@ -496,6 +505,7 @@ class FakeOpenAI:
             ("GET", "/conversations/{conversation_id}/items"): self._list_items,
             ("POST", "/responses"): self._create_response,
             ("GET", "/responses/{response_id}"): self._get_response,
+            ("GET", "/models/{model}"): self._get_model,
             ("POST", "/files"): self._create_file,
             ("GET", "/files/{file_id}"): self._get_file,
             ("DELETE", "/files/{file_id}"): self._delete_file,
@@ -947,6 +957,18 @@ class FakeOpenAI:
             obj["expires_at"] = now + int(seconds)
         self.files[obj["id"]] = _StoredFile(obj, upload["content"])
         return obj
+
+    async def _get_model(
+        self, _r: web.Request, _req: Req, p: dict[str, str], _rid: str, _op: oav.Operation
+    ) -> JSON:
+        model = p["model"]
+        if model in self.unavailable_models:
+            raise ApiError(
+                404,
+                f"The model `{model}` does not exist or you do not have access to it.",
+                code="model_not_found",
+            )
+        return {"id": model, "object": "model", "created": 1_700_000_000, "owned_by": "system"}
 
     async def _get_file(
         self, _r: web.Request, _req: Req, p: dict[str, str], _rid: str, _op: oav.Operation

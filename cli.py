@@ -1,0 +1,122 @@
+"""`python bot.py` options: long polling or webhook mode, and `--check`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from openai import APIConnectionError, APIStatusError, AsyncOpenAI, AuthenticationError
+from telegram import Bot, Update
+from telegram.error import InvalidToken, TelegramError
+
+from settings import Settings
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bot.py",
+        description="Run the StudyQuiz Telegram bot: long polling, or webhook mode when "
+        "WEBHOOK_URL is set. Settings come from the environment and .env.",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="validate the configuration and that both credentials work, then exit "
+        "(0 when all is well)",
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="with --check: skip the network checks"
+    )
+    return parser.parse_args(argv)
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Arguments for Application.run_webhook (and Updater.start_webhook)."""
+    assert settings.webhook_url is not None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        # Serve the URL's own path, so a reverse proxy can pass requests through unchanged.
+        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret_token,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
+def _writable_parent(path: Path) -> Path | None:
+    """The nearest existing folder above `path` if we may create files in it, else None."""
+    folder = path.absolute().parent
+    while not folder.exists():
+        folder = folder.parent
+    return folder if os.access(folder, os.W_OK | os.X_OK) else None
+
+
+async def _check_telegram(settings: Settings) -> str | None:
+    bot = Bot(
+        settings.telegram_token,
+        base_url=f"{settings.telegram_api_base_url}/bot",
+        base_file_url=f"{settings.telegram_api_base_url}/file/bot",
+    )
+    try:
+        # Initialising the bot is its getMe.
+        async with bot:
+            me = bot.bot
+    except InvalidToken:
+        return "TELEGRAM_BOT_TOKEN was refused by Telegram"
+    except TelegramError as exc:
+        # Error texts can quote the request URL, which holds the token.
+        reason = exc.message.replace(settings.telegram_token, "***")
+        return f"Telegram could not be reached at {settings.telegram_api_base_url}: {reason}"
+    print(f"ok  Telegram: the token belongs to @{me.username}")
+    return None
+
+
+async def _check_openai(settings: Settings) -> str | None:
+    client = AsyncOpenAI(
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        timeout=settings.openai_timeout,
+        max_retries=settings.openai_max_retries,
+    )
+    try:
+        # The cheapest authenticated call that also proves the model is there for this key.
+        await client.models.retrieve(settings.openai_model)
+    except AuthenticationError:
+        return "OPENAI_API_KEY was refused by OpenAI"
+    except APIStatusError as exc:
+        if exc.status_code in (403, 404):
+            return f"OPENAI_MODEL {settings.openai_model!r} is not available to this key"
+        return f"OpenAI answered {exc.status_code} to a models request"
+    except APIConnectionError:
+        return f"OpenAI could not be reached at {client.base_url}"
+    finally:
+        await client.close()
+    print(f"ok  OpenAI: the key works and {settings.openai_model} is available")
+    return None
+
+
+async def _online_checks(settings: Settings) -> list[str]:
+    found = await asyncio.gather(_check_telegram(settings), _check_openai(settings))
+    return [problem for problem in found if problem is not None]
+
+
+def check(settings: Settings, *, online: bool) -> int:
+    """Print what was checked; 0 when everything passed, 1 otherwise."""
+    problems: list[str] = []
+    print("ok  configuration: the required variables are set and every value is valid")
+    if _writable_parent(settings.database_path) is None:
+        problems.append(f"DATABASE_PATH {settings.database_path}: its folder is not writable")
+    mode = f"webhook at {settings.webhook_url}" if settings.webhook_url else "long polling"
+    print(f"ok  mode: {mode}")
+    if online:
+        problems += asyncio.run(_online_checks(settings))
+    for problem in problems:
+        print(f"FAIL {problem}", file=sys.stderr)
+    return 1 if problems else 0
