@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dotenv import load_dotenv
 from openai import AsyncOpenAI
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 import cli
 import handlers
@@ -18,7 +18,9 @@ from engine import OpenAIEngine
 from engine.library import OpenAILibrary
 from services.context import Services, install, installed
 from services.context import services as services_of
+from services.inbox import DurableUpdateQueue, replay
 from services.menu import publish_commands
+from services.ratelimit import RetryingRateLimiter
 from services.recovery import recover
 from settings import ConfigError, Settings
 from storage import Repository
@@ -68,6 +70,10 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
             library=OpenAILibrary(client),
         )
         install(application.bot_data, services)
+        queue = application.update_queue
+        assert isinstance(queue, DurableUpdateQueue)
+        queue.repo = repo
+        await replay(application, repo)
         await publish_commands(application.bot)
         # After start: recovery talks to Telegram and the model like any other job.
         assert application.job_queue is not None
@@ -75,6 +81,9 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         services = installed(application.bot_data)
+        queue = application.update_queue
+        if isinstance(queue, DurableUpdateQueue):
+            queue.repo = None
         if services is not None:
             await services.engine.aclose()
             await services.repo.close()
@@ -84,8 +93,10 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .token(settings.telegram_token)
         .base_url(f"{settings.telegram_api_base_url}/bot")
         .base_file_url(f"{settings.telegram_api_base_url}/file/bot")
-        # Bursts wait for Telegram's flood limits instead of failing; 429s are retried.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Bursts wait for Telegram's flood limits instead of failing; 429s, connection errors
+        # and 5xx are retried.
+        .rate_limiter(RetryingRateLimiter(max_retries=3))
+        .update_queue(DurableUpdateQueue())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -69,4 +69,9 @@ class QuizEngine(Protocol):
         """Hand the answers back as the function's output and get the feedback."""
         ...
 
+    async def resume_feedback(self, call: ToolCall, request: QuizRequest) -> Feedback | None:
+        """After a crash mid-submission: the feedback if the answers already reached the
+        model (asking for it if the model never wrote it), None if they never arrived."""
+        ...
+
     async def aclose(self) -> None: ...

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import openai
 from openai import AsyncOpenAI, Omit, omit
+from openai.types.conversations import Message
 from openai.types.responses import (
     Response,
     ResponseFileSearchToolCall,
     ResponseFunctionToolCall,
+    ResponseFunctionToolCallOutputItem,
     ResponseIncludable,
     ResponseInputParam,
     ResponseOutputMessage,
@@ -138,6 +140,36 @@ class OpenAIEngine:
         # A corrected quiz may quote what the first turn's search found.
         return self._tool_call(call.conversation_id, response, call.retrieved)
 
+    async def resume_feedback(self, call: ToolCall, request: QuizRequest) -> Feedback | None:
+        submitted = False
+        answer: list[ResponseOutputText] = []
+        try:
+            async for item in self._client.conversations.items.list(
+                call.conversation_id, order="asc", limit=100
+            ):
+                if isinstance(item, ResponseFunctionToolCallOutputItem) and (
+                    item.call_id == call.call_id
+                ):
+                    submitted, answer = True, []
+                elif submitted and isinstance(item, Message) and item.role == "assistant":
+                    answer.extend(c for c in item.content if isinstance(c, ResponseOutputText))
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            raise EngineUnavailableError(type(exc).__name__) from exc
+        except openai.APIStatusError as exc:
+            raise EngineUnavailableError(f"HTTP {exc.status_code}") from exc
+        if not submitted:
+            return None
+        if answer:
+            return _feedback(answer)
+        # The answers arrived but the model's reply was lost with the old process.
+        response = await self._create(
+            call.conversation_id,
+            request,
+            [{"role": "user", "content": "Please write the feedback on the answers above now."}],
+            want_tool=False,
+        )
+        return feedback_from(response)
+
     async def submit(self, call: ToolCall, output: str, request: QuizRequest) -> Feedback:
         response = await self._create(
             call.conversation_id,
@@ -160,24 +192,29 @@ def retrieved_chunks(response: Response) -> tuple[RetrievedChunk, ...]:
 
 
 def feedback_from(response: Response) -> Feedback:
-    """The output text, with file citations re-based onto the joined text."""
+    return _feedback(
+        content
+        for item in response.output
+        if isinstance(item, ResponseOutputMessage)
+        for content in item.content
+        if isinstance(content, ResponseOutputText)
+    )
+
+
+def _feedback(contents: Iterable[ResponseOutputText]) -> Feedback:
+    """The texts joined, with file citations re-based onto the joined text."""
     parts: list[str] = []
     citations: list[Citation] = []
     offset = 0
-    for item in response.output:
-        if not isinstance(item, ResponseOutputMessage):
-            continue
-        for content in item.content:
-            if not isinstance(content, ResponseOutputText):
-                continue
-            if parts:
-                parts.append("\n\n")
-                offset += 2
-            parts.append(content.text)
-            citations.extend(
-                Citation(offset + a.index, a.filename)
-                for a in content.annotations
-                if a.type == "file_citation"
-            )
-            offset += len(content.text)
+    for content in contents:
+        if parts:
+            parts.append("\n\n")
+            offset += 2
+        parts.append(content.text)
+        citations.extend(
+            Citation(offset + a.index, a.filename)
+            for a in content.annotations
+            if a.type == "file_citation"
+        )
+        offset += len(content.text)
     return Feedback("".join(parts), tuple(citations))

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from handlers.common import display_name, lang_of
+from handlers.common import acknowledge, display_name, lang_of
 from i18n import tr
 from quiz.render import parse_answer_callback
 from services import quizflow
@@ -43,7 +43,7 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     result, complete = await quizflow.record_answer(
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
     )
-    await query.answer(tr(lang, result.value))
+    await acknowledge(query, tr(lang, result.value))
     if complete:
         await quizflow.finish_quiz(context.bot, svc, quiz.id, "completed")
 

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update, User
+import logging
+
+from telegram import CallbackQuery, Message, Update, User
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from i18n import language_for
+
+log = logging.getLogger(__name__)
+
+
+async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a callback query; a replayed one (Telegram no longer takes an answer for it)
+    must not stop the handler from finishing its work."""
+    try:
+        await query.answer(text)
+    except BadRequest as exc:
+        if "query is too old" not in exc.message.lower():
+            raise
+        log.info("Callback query %s expired before we answered it", query.id)
 
 
 def display_name(user: User) -> str:

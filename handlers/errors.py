@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from handlers.buttons import RETRY_PREFIX
 from i18n import tr
+from services.context import services
 from services.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,18 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     error = context.error
     if isinstance(error, UserFacingError):
         await _tell(context, error)
+        return
+    if isinstance(error, BadRequest) and "query is too old" in error.message.lower():
+        # A replayed callback (after a restart, or re-delivered): its answer was stored
+        # once already and Telegram no longer takes an acknowledgement for it.
+        log.info("Callback query expired (%s)", _ids(update))
+        return
+    if isinstance(error, Forbidden) and isinstance(update, Update) and update.effective_chat:
+        # Blocked by the user or removed from the group: that chat's quizzes can't go on,
+        # and every other chat is unaffected.
+        chat_id = update.effective_chat.id
+        cancelled = await services(context).repo.cancel_live_quizzes(chat_id, "forbidden")
+        log.info("Chat %s refuses our messages; cancelled %d live quiz(zes)", chat_id, cancelled)
         return
     log.error("Unhandled error (%s)", _ids(update), exc_info=error)
 

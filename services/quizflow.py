@@ -16,7 +16,7 @@ from typing import Any, cast
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll
 from telegram._utils.types import CorrectOptionID
 from telegram.constants import ChatType, MessageLimit, ParseMode, PollLimit
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext
 
 from engine import EngineError, EngineRejectedError, QuizRequest, ToolCall
@@ -271,7 +271,14 @@ def arm_deadline(svc: Services, quiz_id: int, deadline: float) -> None:
 async def _deadline_reached(context: CallbackContext[Any, Any, Any, Any]) -> None:
     """Close a group quiz whose time is up (a no-op if it closed otherwise)."""
     assert context.job is not None
-    await finish_quiz(context.bot, services(context), cast(int, context.job.data), "timed_out")
+    svc, quiz_id = services(context), cast(int, context.job.data)
+    try:
+        await finish_quiz(context.bot, svc, quiz_id, "timed_out")
+    except Forbidden:
+        quiz = await svc.repo.quiz(quiz_id)
+        if quiz is not None:
+            await svc.repo.cancel_live_quizzes(quiz.chat_id, "forbidden")
+            log.info("Chat %s refuses our messages; quiz %s cancelled", quiz.chat_id, quiz_id)
 
 
 def _keyboard(quiz_id: int, sq: StoredQuestion) -> InlineKeyboardMarkup:
@@ -450,8 +457,11 @@ async def close_questions(bot: Bot, svc: Services, quiz: QuizRow) -> None:
             log.info("Quiz %s question %s not closed: %s", quiz.id, sq.index, exc.message)
 
 
-async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int) -> None:
-    """Submit the answers once and post the model's feedback once."""
+async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int, *, resumed: bool = False) -> None:
+    """Submit the answers once and post the model's feedback once.
+
+    `resumed`: a previous process may have died mid-submission, so look in the conversation
+    for the answers (and the feedback) before sending them again."""
     async with svc.lock(quiz_id):
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is None or quiz.state != "submitting":
@@ -467,9 +477,13 @@ async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int) -> None:
             )
             assert quiz.conversation_id and quiz.call_id
             call = ToolCall(quiz.conversation_id, quiz.call_id, "")
+            request = await _request(svc, quiz)
             try:
-                result = await svc.engine.submit(
-                    call, submission_json(submission), await _request(svc, quiz)
+                resumed_feedback = (
+                    await svc.engine.resume_feedback(call, request) if resumed else None
+                )
+                result = resumed_feedback or await svc.engine.submit(
+                    call, submission_json(submission), request
                 )
             except EngineError as exc:
                 log.warning("Quiz %s: submission failed: %s", quiz_id, exc)

@@ -35,7 +35,7 @@ async def recover(bot: Bot, svc: Services) -> None:
             quizflow.arm_deadline(svc, quiz.id, quiz.deadline)
     for quiz in await svc.repo.quizzes_in_state("submitting"):
         try:
-            await quizflow.deliver_feedback(bot, svc, quiz.id)
+            await quizflow.deliver_feedback(bot, svc, quiz.id, resumed=True)
         except (UserFacingError, EngineError, TelegramError) as exc:
             log.warning("Quiz %s: feedback still pending after restart: %s", quiz.id, exc)
 

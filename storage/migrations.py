@@ -106,4 +106,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX documents_by_chat ON documents (chat_id, id);
     ALTER TABLE questions ADD COLUMN quote_verified INTEGER;
     """,
+    # 4: the inbox: updates are written here before Telegram is told they arrived (the next
+    # getUpdates offset), and deleted once handled, so a crash in between loses nothing.
+    """
+    CREATE TABLE inbox (
+        update_id   INTEGER PRIMARY KEY,
+        payload     TEXT NOT NULL,
+        received_at REAL NOT NULL
+    );
+    """,
 )

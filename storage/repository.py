@@ -13,6 +13,7 @@ from typing import Any
 import aiosqlite
 
 from quiz.model import Answer, Question, Quiz
+from storage.inbox import Inbox
 from storage.migrations import MIGRATIONS
 
 LIVE_STATES = ("generating", "open", "submitting")
@@ -98,6 +99,7 @@ def _quiz(row: sqlite3.Row | None) -> QuizRow | None:
 class Repository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
+        self.inbox = Inbox(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
@@ -536,3 +538,12 @@ class Repository:
 
     async def delete_document(self, doc_id: int) -> None:
         await self._write("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    async def cancel_live_quizzes(self, chat_id: int, reason: str) -> int:
+        """The chat is gone for us (bot removed or blocked): nothing there can finish."""
+        return await self._write(
+            "UPDATE quizzes SET state = 'cancelled', error = ?,"
+            " closed_at = COALESCE(closed_at, strftime('%s','now'))"
+            " WHERE chat_id = ? AND state IN (?, ?, ?)",
+            (reason, chat_id, *LIVE_STATES),
+        )

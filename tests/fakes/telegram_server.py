@@ -1274,7 +1274,12 @@ class FakeTelegram:
     async def _answer_callback_query(self, params: JSONDict) -> bool:
         query_id = params["callback_query_id"]
         if query_id not in self._open_callbacks:
-            raise _bad("query is too old and response timeout expired or query ID is invalid")
+            # A bot answering a replayed or expired query is a runtime event, not a misuse.
+            raise _ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+                violation=False,
+            )
         if len(params.get("text", "")) > CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH:
             raise _bad("MESSAGE_TOO_LONG")
         self._open_callbacks.discard(query_id)

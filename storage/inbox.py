@@ -1,0 +1,33 @@
+"""Updates received but not yet handled (see migration 4)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiosqlite
+
+
+class Inbox:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def save(self, update_id: int, payload: dict[str, Any], now: float) -> None:
+        await self._db.execute(
+            "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (update_id) DO NOTHING",
+            (update_id, json.dumps(payload, ensure_ascii=False), now),
+        )
+        await self._db.commit()
+
+    async def settle(self, update_id: int) -> None:
+        await self._db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+        await self._db.commit()
+
+    async def pending(self, newer_than: float) -> list[dict[str, Any]]:
+        """Unhandled updates, oldest first; older ones are dropped as no longer actionable."""
+        await self._db.execute("DELETE FROM inbox WHERE received_at < ?", (newer_than,))
+        await self._db.commit()
+        async with self._db.execute("SELECT payload FROM inbox ORDER BY update_id") as cur:
+            rows = await cur.fetchall()
+        return [json.loads(r[0]) for r in rows]
