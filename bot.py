@@ -16,12 +16,14 @@ import cli
 import handlers
 from engine import OpenAIEngine
 from engine.library import OpenAILibrary
+from engine.metered import MeteredEngine
 from services.context import Services, install, installed
 from services.context import services as services_of
 from services.inbox import DurableUpdateQueue, replay
 from services.menu import publish_commands
 from services.ratelimit import RetryingRateLimiter
 from services.recovery import recover
+from services.redaction import redact_in_logs
 from settings import ConfigError, Settings
 from storage import Repository
 
@@ -54,6 +56,9 @@ async def _recover(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
+    # Before anything can log: PTB logs its API URLs (token included) at DEBUG.
+    redact_in_logs(settings.telegram_token, settings.openai_api_key)
+
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         repo = await Repository.open(settings.database_path)
         client = AsyncOpenAI(
@@ -69,6 +74,9 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
             application.job_queue,
             library=OpenAILibrary(client),
         )
+        # Every model response's tokens are counted (quotas, /usage), on the services' clock
+        # (looked up at each call: tests move it).
+        services.engine = MeteredEngine(services.engine, repo.security, lambda: services.clock())
         install(application.bot_data, services)
         queue = application.update_queue
         assert isinstance(queue, DurableUpdateQueue)

@@ -60,6 +60,15 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _ids(env: Mapping[str, str], name: str) -> frozenset[int]:
+    """A comma-separated list of Telegram ids (groups are negative); empty means none."""
+    parts = [p.strip() for p in env.get(name, "").split(",") if p.strip()]
+    try:
+        return frozenset(int(p) for p in parts)
+    except ValueError:
+        raise ConfigError(f"{name} must be comma-separated numeric Telegram ids") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     telegram_token: str
@@ -84,6 +93,17 @@ class Settings:
     document_max_bytes: int = CLOUD_DOWNLOAD_LIMIT
     vector_store_expiry_days: int = 30
     document_index_timeout: float = 300.0
+    # Access: empty lists leave the bot open to everyone; operators may run /usage.
+    allowed_chat_ids: frozenset[int] = frozenset()
+    allowed_user_ids: frozenset[int] = frozenset()
+    admin_user_ids: frozenset[int] = frozenset()
+    # Cost control, per UTC day; 0 turns a limit off.
+    quiz_cooldown: int = 30
+    user_quizzes_per_day: int = 20
+    chat_quizzes_per_day: int = 50
+    user_tokens_per_day: int = 200_000
+    chat_tokens_per_day: int = 500_000
+    daily_token_budget: int = 5_000_000
 
     @property
     def document_limit(self) -> int:
@@ -150,4 +170,13 @@ class Settings:
             ),
             vector_store_expiry_days=_int(env, "VECTOR_STORE_EXPIRY_DAYS", 30, 1, 365),
             document_index_timeout=_float(env, "DOCUMENT_INDEX_TIMEOUT", 300.0),
+            allowed_chat_ids=_ids(env, "ALLOWED_CHAT_IDS"),
+            allowed_user_ids=_ids(env, "ALLOWED_USER_IDS"),
+            admin_user_ids=_ids(env, "ADMIN_USER_IDS"),
+            quiz_cooldown=_int(env, "QUIZ_COOLDOWN_SECONDS", 30, 0, 24 * 3600),
+            user_quizzes_per_day=_int(env, "USER_QUIZZES_PER_DAY", 20, 0, 10**6),
+            chat_quizzes_per_day=_int(env, "CHAT_QUIZZES_PER_DAY", 50, 0, 10**6),
+            user_tokens_per_day=_int(env, "USER_TOKENS_PER_DAY", 200_000, 0, 10**12),
+            chat_tokens_per_day=_int(env, "CHAT_TOKENS_PER_DAY", 500_000, 0, 10**12),
+            daily_token_budget=_int(env, "DAILY_TOKEN_BUDGET", 5_000_000, 0, 10**12),
         )

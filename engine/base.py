@@ -17,6 +17,9 @@ class QuizRequest:
     vector_store_ids: tuple[str, ...] = ()
     # Feedback then speaks to a group rather than to one person.
     group: bool = False
+    # Who the tokens are counted against (quotas); never sent to the model.
+    chat_id: int | None = None
+    user_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +29,15 @@ class ToolCall:
     arguments: str
     # What file_search returned in the turns that led to this call (for quote checks).
     retrieved: tuple[RetrievedChunk, ...] = ()
+    # Tokens the response(s) behind this call used (the API's `usage`).
+    tokens: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Feedback:
     text: str
     citations: tuple[Citation, ...] = field(default_factory=tuple)
+    tokens: int = 0
 
 
 class EngineError(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import openai
 from openai import AsyncOpenAI, Omit, omit
@@ -102,7 +103,9 @@ class OpenAIEngine:
         retrieved = earlier + retrieved_chunks(response)
         for item in response.output:
             if isinstance(item, ResponseFunctionToolCall) and item.name == TOOL_NAME:
-                return ToolCall(conversation_id, item.call_id, item.arguments, retrieved)
+                return ToolCall(
+                    conversation_id, item.call_id, item.arguments, retrieved, tokens_used(response)
+                )
         raise NoToolCallError(f"response {response.id} has no {TOOL_NAME} call")
 
     async def generate(self, request: QuizRequest) -> ToolCall:
@@ -191,7 +194,17 @@ def retrieved_chunks(response: Response) -> tuple[RetrievedChunk, ...]:
     )
 
 
+def tokens_used(response: Response) -> int:
+    """What the response counts against quotas: input plus output tokens."""
+    return response.usage.total_tokens if response.usage is not None else 0
+
+
 def feedback_from(response: Response) -> Feedback:
+    """The feedback text with its citations, and the tokens the response used."""
+    return replace(_feedback_of(response), tokens=tokens_used(response))
+
+
+def _feedback_of(response: Response) -> Feedback:
     return _feedback(
         content
         for item in response.output

@@ -5,12 +5,25 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from handlers import buttons, documents, errors, membership, poll_answers, quiz, start
+from handlers import (
+    access,
+    admin,
+    buttons,
+    documents,
+    errors,
+    membership,
+    poll_answers,
+    quiz,
+    start,
+)
 from services import inbox
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    for module in (start, quiz, poll_answers, buttons, documents, membership):
+    # The allow-lists, before any feature sees an update (it settles what it stops itself).
+    for handler in access.HANDLERS:
+        application.add_handler(handler, group=-1)
+    for module in (start, quiz, admin, poll_answers, buttons, documents, membership):
         for handler in module.HANDLERS:
             # Every update leaves the inbox when the handler that took it is done.
             handler.callback = inbox.settling(handler.callback)

@@ -10,7 +10,7 @@ from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.render import STYLES
 from quiz.results import clock
-from services import quizflow
+from services import quizflow, quotas
 from services.context import services
 from services.permissions import is_chat_admin, may_stop
 from settings import MAX_TIME_LIMIT, MIN_TIME_LIMIT
@@ -21,6 +21,18 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
+    lang = await lang_of(update, context)
+    # Who may start, the cooldown and the daily limits, before anything reaches the model.
+    await quotas.check_start(
+        context.bot,
+        services(context),
+        chat_id=chat.id,
+        chat_type=chat.type,
+        thread_id=thread_of(message),
+        user_id=user.id,
+        lang=lang,
+        request_key=f"{chat.id}:{message.message_id}",  # as quizflow.start_quiz keys it
+    )
     await quizflow.start_quiz(
         context.bot,
         services(context),
@@ -29,7 +41,7 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         thread_id=thread_of(message),
         user_id=user.id,
         message_id=message.message_id,
-        lang=await lang_of(update, context),
+        lang=lang,
         command=quizflow.parse_quiz_args(context.args or []),
     )
 

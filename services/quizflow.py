@@ -89,6 +89,8 @@ async def _request(svc: Services, quiz: QuizRow) -> QuizRequest:
         num_questions=quiz.num_questions,
         vector_store_ids=stores,
         group=is_group(quiz),
+        chat_id=quiz.chat_id,
+        user_id=quiz.starter_id,
     )
 
 

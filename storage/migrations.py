@@ -115,4 +115,22 @@ MIGRATIONS: tuple[str, ...] = (
         received_at REAL NOT NULL
     );
     """,
+    # 6: security and cost control: tokens each model response used (quotas and /usage), the
+    # chats already told they may not use the bot (told once), and who may start quizzes.
+    """
+    CREATE TABLE usage (
+        id      INTEGER PRIMARY KEY,
+        at      REAL NOT NULL,
+        chat_id INTEGER,
+        user_id INTEGER,
+        tokens  INTEGER NOT NULL
+    );
+    CREATE INDEX usage_by_time ON usage (at);
+    CREATE TABLE access_refusals (
+        chat_id INTEGER PRIMARY KEY,
+        at      REAL NOT NULL
+    );
+    CREATE INDEX quizzes_by_created ON quizzes (created_at);
+    ALTER TABLE chat_settings ADD COLUMN starters TEXT CHECK (starters IN ('anyone', 'admins'));
+    """,
 )

@@ -15,6 +15,7 @@ import aiosqlite
 from quiz.model import Answer, Question, Quiz
 from storage.inbox import Inbox
 from storage.migrations import MIGRATIONS
+from storage.security import SecurityStore
 
 LIVE_STATES = ("generating", "open", "submitting")
 
@@ -99,6 +100,7 @@ def _quiz(row: sqlite3.Row | None) -> QuizRow | None:
 class Repository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
+        self.security = SecurityStore(db)
         self.inbox = Inbox(db)
 
     @classmethod

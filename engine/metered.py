@@ -1,0 +1,51 @@
+"""A QuizEngine that records the tokens each model response used, for quotas and /usage.
+
+Wrapping the engine keeps the quiz lifecycle free of accounting: whatever path talks to the
+model (a new quiz, a correction, feedback, recovery after a restart) is counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from engine.base import Feedback, QuestionSink, QuizEngine, QuizRequest, ToolCall
+from storage.security import SecurityStore
+
+
+class MeteredEngine:
+    def __init__(self, inner: QuizEngine, store: SecurityStore, clock: Callable[[], float]) -> None:
+        self._inner = inner
+        self._store = store
+        self._clock = clock
+
+    async def _record(self, request: QuizRequest, tokens: int) -> None:
+        if tokens > 0:
+            await self._store.record_usage(request.chat_id, request.user_id, tokens, self._clock())
+
+    async def generate(
+        self, request: QuizRequest, on_question: QuestionSink | None = None
+    ) -> ToolCall:
+        call = await self._inner.generate(request, on_question)
+        await self._record(request, call.tokens)
+        return call
+
+    async def correct(
+        self, call: ToolCall, problems: Sequence[str], request: QuizRequest
+    ) -> ToolCall:
+        corrected = await self._inner.correct(call, problems, request)
+        await self._record(request, corrected.tokens)
+        return corrected
+
+    async def submit(self, call: ToolCall, output: str, request: QuizRequest) -> Feedback:
+        feedback = await self._inner.submit(call, output, request)
+        await self._record(request, feedback.tokens)
+        return feedback
+
+    async def resume_feedback(self, call: ToolCall, request: QuizRequest) -> Feedback | None:
+        feedback = await self._inner.resume_feedback(call, request)
+        if feedback is not None:
+            await self._record(request, feedback.tokens)
+        return feedback
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

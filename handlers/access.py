@@ -1,0 +1,104 @@
+"""Who may use the bot at all: ALLOWED_CHAT_IDS / ALLOWED_USER_IDS, before any feature runs.
+
+Registered in handler group -1: an update from outside the lists stops here, so nothing it
+carries reaches OpenAI or the database (beyond the note that its chat was told once).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
+
+from handlers.common import lang_of
+from i18n import tr
+from services import inbox
+from services.context import services
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Deleting one's data is a right even for someone the bot no longer serves.
+ALWAYS_ALLOWED_COMMANDS = ("/forgetme",)
+
+
+def is_restricted(settings: Settings) -> bool:
+    return bool(settings.allowed_chat_ids or settings.allowed_user_ids)
+
+
+def is_allowed(settings: Settings, chat_id: int | None, user_id: int | None) -> bool:
+    """An allowed chat admits everyone in it; an allowed user (or operator) may use the bot
+    in any chat. With both lists empty the bot is open."""
+    if not is_restricted(settings):
+        return True
+    return (
+        (chat_id is not None and chat_id in settings.allowed_chat_ids)
+        or (user_id is not None and user_id in settings.allowed_user_ids)
+        or (user_id is not None and user_id in settings.admin_user_ids)
+    )
+
+
+def _always_allowed(update: Update) -> bool:
+    message = update.effective_message
+    text = (message.text or "") if message is not None else ""
+    command = text.split(maxsplit=1)[0].split("@")[0] if text.startswith("/") else ""
+    return command in ALWAYS_ALLOWED_COMMANDS
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Let allowed updates through; refuse the others (telling each chat once) and stop them."""
+    svc = services(context)
+    settings = svc.settings
+    chat, user = update.effective_chat, update.effective_user
+    chat_id, user_id = (chat.id if chat else None), (user.id if user else None)
+    if is_allowed(settings, chat_id, user_id) or _always_allowed(update):
+        return
+    if chat is None and user is None:
+        # Our own polls' vote totals: no one to refuse, and nothing acts on them.
+        return
+    if update.poll_answer is not None:
+        # No chat in a poll answer: it counts if the poll is one we sent to an allowed chat.
+        found = await svc.repo.question_for_poll(update.poll_answer.poll_id)
+        if found is not None and is_allowed(settings, found[0].chat_id, user_id):
+            return
+    log.info(
+        "Refused update %s from chat %s user %s: not on the allow-lists",
+        update.update_id,
+        chat_id,
+        user_id,
+    )
+    await _refuse(update, context)
+    raise ApplicationHandlerStop
+
+
+async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A toast for a button; one message per chat for commands (and anything in private)."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    lang = await lang_of(update, context)
+    query = update.callback_query
+    try:
+        if query is not None:
+            await query.answer(tr(lang, "access_denied_short"))
+            return
+        if chat is None or message is None:
+            return
+        speaks_to_us = chat.type == ChatType.PRIVATE or (message.text or "").startswith("/")
+        if not speaks_to_us:
+            return
+        svc = services(context)
+        if not await svc.repo.security.note_refusal(chat.id, svc.clock()):
+            return
+        await context.bot.send_message(
+            chat.id,
+            tr(lang, "access_denied", chat_id=chat.id, user_id=user.id if user else "?"),
+            parse_mode=ParseMode.HTML,
+            message_thread_id=message.message_thread_id if message.is_topic_message else None,
+        )
+    except TelegramError as exc:
+        log.info("Could not tell chat %s it is refused: %s", chat.id if chat else None, exc)
+
+
+HANDLERS = [TypeHandler(Update, inbox.settling_when_stopped(gate))]

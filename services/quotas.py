@@ -1,0 +1,96 @@
+"""May this quiz start? Who may start quizzes in a group, the cooldown, the daily limits.
+
+Checked before a quiz is created, so a refused request costs nothing at OpenAI. Days are UTC
+calendar days: every limit resets at midnight UTC.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import ChatType
+
+from services.context import Services
+from services.errors import UserFacingError
+from services.permissions import is_chat_admin
+from storage.security import ADMINS
+
+log = logging.getLogger(__name__)
+
+DAY = 24 * 3600
+
+
+def day_start(now: float) -> float:
+    return now - now % DAY
+
+
+async def check_start(
+    bot: Bot,
+    svc: Services,
+    *,
+    chat_id: int,
+    chat_type: str,
+    thread_id: int | None,
+    user_id: int,
+    lang: str,
+    request_key: str,
+) -> None:
+    """Raise UserFacingError (naming the limit and when it resets) if the quiz may not start.
+
+    A request already seen (a re-delivered update) and a topic with a live quiz pass through:
+    the quiz flow answers those itself."""
+    settings, store = svc.settings, svc.repo.security
+
+    def refuse(key: str, **values: Any) -> UserFacingError:
+        log.info("Quiz refused in chat %s for user %s: %s", chat_id, user_id, key)
+        return UserFacingError(key, chat_id=chat_id, lang=lang, thread_id=thread_id, **values)
+
+    group = chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
+    if (
+        group
+        and await store.starters(chat_id) == ADMINS
+        and not await is_chat_admin(bot, chat_id, user_id)
+    ):
+        raise refuse("starters_admins_only")
+    if await store.seen_request(request_key):
+        return
+    if await svc.repo.live_quiz(chat_id, thread_id or 0) is not None:
+        return
+
+    now = svc.clock()
+    last = await store.last_quiz_at(chat_id)
+    if settings.quiz_cooldown and last is not None and now - last < settings.quiz_cooldown:
+        raise refuse("cooldown", seconds=math.ceil(last + settings.quiz_cooldown - now))
+
+    since = day_start(now)
+    hours, minutes = divmod(math.ceil((since + DAY - now) / 60), 60)
+    checks: tuple[tuple[str, int, Callable[[], Awaitable[int]]], ...] = (
+        (
+            "limit_user_quizzes",
+            settings.user_quizzes_per_day,
+            lambda: store.quizzes_since(since, user_id=user_id),
+        ),
+        (
+            "limit_chat_quizzes",
+            settings.chat_quizzes_per_day,
+            lambda: store.quizzes_since(since, chat_id=chat_id),
+        ),
+        (
+            "limit_user_tokens",
+            settings.user_tokens_per_day,
+            lambda: store.tokens_since(since, user_id=user_id),
+        ),
+        (
+            "limit_chat_tokens",
+            settings.chat_tokens_per_day,
+            lambda: store.tokens_since(since, chat_id=chat_id),
+        ),
+        ("limit_budget", settings.daily_token_budget, lambda: store.tokens_since(since)),
+    )
+    for key, limit, used in checks:
+        if limit and await used() >= limit:
+            raise refuse(key, limit=f"{limit:,}", h=hours, m=minutes)
