@@ -11,6 +11,7 @@ from handlers import (
     buttons,
     documents,
     errors,
+    language,
     membership,
     poll_answers,
     quiz,
@@ -23,7 +24,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     # The allow-lists, before any feature sees an update (it settles what it stops itself).
     for handler in access.HANDLERS:
         application.add_handler(handler, group=-1)
-    for module in (start, quiz, admin, poll_answers, buttons, documents, membership):
+    for module in (start, language, quiz, admin, poll_answers, buttons, documents, membership):
         for handler in module.HANDLERS:
             # Every update leaves the inbox when the handler that took it is done.
             handler.callback = inbox.settling(handler.callback)

@@ -8,7 +8,8 @@ from telegram import CallbackQuery, Message, Update, User
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from i18n import language_for
+from i18n import catalogues, language_for
+from services.context import services
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,13 @@ def display_name(user: User) -> str:
 
 
 async def lang_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The language to answer this update in: the user's Telegram language, else English."""
-    user = update.effective_user
+    """The chat's /lang choice, else the user's Telegram language, else English."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None:
+        chosen = await services(context).repo.chat_lang(chat.id)
+        # A catalogue removed since the choice was stored falls back like an unset one.
+        if chosen is not None and chosen in catalogues():
+            return chosen
     return language_for(user.language_code if user else None)
 
 

@@ -1,29 +1,61 @@
-"""/start and /help."""
+"""/start and /help, and the /start menu's buttons."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from handlers.common import lang_of
+from handlers.common import lang_of, thread_of
+from handlers.language import send_picker
 from i18n import tr
+from quiz.render import STYLES
+from services import quizflow, quotas
 from services.context import services
+
+# Distinct from the answer ("a:"), retry, finish and language prefixes.
+MENU_PREFIX = "menu:"
+SAMPLE, HELP, STYLE, LANG = "sample", "help", "style", "lang"
+
+
+def menu(lang: str) -> InlineKeyboardMarkup:
+    def button(key: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(tr(lang, key), callback_data=f"{MENU_PREFIX}{action}")
+
+    return InlineKeyboardMarkup(
+        [
+            [button("start_sample_button", SAMPLE)],
+            [
+                button("start_help_button", HELP),
+                button("start_style_button", STYLE),
+                button("start_lang_button", LANG),
+            ],
+        ]
+    )
+
+
+def style_buttons() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(style, callback_data=f"{MENU_PREFIX}{STYLE}:{style}")
+                for style in STYLES
+            ]
+        ]
+    )
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet the user with a short how-to."""
+    """Greet the user with a short how-to and buttons for the common actions."""
     if update.effective_message is None:
         return
-    await update.effective_message.reply_html(tr(await lang_of(update, context), "start"))
+    lang = await lang_of(update, context)
+    await update.effective_message.reply_html(tr(lang, "start"), reply_markup=menu(lang))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Explain quizzes, answering and styles."""
-    if update.effective_message is None:
-        return
+async def _send_help(message: Message, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     settings = services(context).settings
-    await update.effective_message.reply_text(
+    await message.reply_text(
         tr(
             await lang_of(update, context),
             "help",
@@ -34,4 +66,80 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-HANDLERS = [CommandHandler("start", start), CommandHandler("help", help_command)]
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain quizzes, answering, styles, languages and group rules."""
+    if update.effective_message is None:
+        return
+    await _send_help(update.effective_message, update, context)
+
+
+async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tap on one of /start's buttons."""
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None or chat is None or user is None:
+        return
+    message = query.message if isinstance(query.message, Message) else None
+    action = (query.data or "").removeprefix(MENU_PREFIX)
+    lang = await lang_of(update, context)
+    svc = services(context)
+    if message is None:
+        # Too old for Telegram to show us the message the button was on.
+        await query.answer(tr(lang, "invalid_button"))
+        return
+    if action.startswith(f"{STYLE}:") and action.removeprefix(f"{STYLE}:") in STYLES:
+        style = action.removeprefix(f"{STYLE}:")
+        await query.answer()
+        await svc.repo.set_chat_style(chat.id, style)
+        await message.edit_text(
+            tr(lang, "style_set", style=style), parse_mode=ParseMode.HTML, reply_markup=None
+        )
+        return
+    if action not in (SAMPLE, HELP, STYLE, LANG):
+        await query.answer(tr(lang, "invalid_button"))
+        return
+    await query.answer()
+    if action == HELP:
+        await _send_help(message, update, context)
+    elif action == LANG:
+        await send_picker(message, update, context)
+    elif action == STYLE:
+        current = await svc.repo.chat_style(chat.id) or svc.settings.quiz_style
+        await message.reply_text(
+            tr(lang, "style_usage", style=current),
+            parse_mode=ParseMode.HTML,
+            reply_markup=style_buttons(),
+        )
+    else:
+        # The sample quiz costs like any other: same starters rule, cooldown and limits.
+        await quotas.check_start(
+            context.bot,
+            svc,
+            chat_id=chat.id,
+            chat_type=chat.type,
+            thread_id=thread_of(message),
+            user_id=user.id,
+            lang=lang,
+            request_key=f"{chat.id}:tap:{query.id}",
+        )
+        await quizflow.start_quiz(
+            context.bot,
+            svc,
+            chat_id=chat.id,
+            chat_type=chat.type,
+            thread_id=thread_of(message),
+            user_id=user.id,
+            message_id=message.message_id,
+            lang=lang,
+            command=quizflow.QuizCommand(None, tr(lang, "sample_topic")),
+            # The tap, not the menu message, is the request: the menu can be used again.
+            request_key=f"{chat.id}:tap:{query.id}",
+        )
+
+
+HANDLERS = [
+    CommandHandler("start", start),
+    CommandHandler("help", help_command),
+    # Before buttons.answer_button, which takes every callback it is offered. The sample quiz
+    # keeps the model busy for seconds: don't hold up other chats' updates.
+    CallbackQueryHandler(menu_button, pattern=f"^{MENU_PREFIX}", block=False),
+]

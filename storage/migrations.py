@@ -115,7 +115,7 @@ MIGRATIONS: tuple[str, ...] = (
         received_at REAL NOT NULL
     );
     """,
-    # 6: security and cost control: tokens each model response used (quotas and /usage), the
+    # 5: security and cost control: tokens each model response used (quotas and /usage), the
     # chats already told they may not use the bot (told once), and who may start quizzes.
     """
     CREATE TABLE usage (
@@ -132,5 +132,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX quizzes_by_created ON quizzes (created_at);
     ALTER TABLE chat_settings ADD COLUMN starters TEXT CHECK (starters IN ('anyone', 'admins'));
+    """,
+    # 6: a chat's language (/lang); NULL follows each user's Telegram language.
+    """
+    ALTER TABLE chat_settings ADD COLUMN lang TEXT;
     """,
 )

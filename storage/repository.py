@@ -181,6 +181,18 @@ class Repository:
             (chat_id, seconds),
         )
 
+    async def chat_lang(self, chat_id: int) -> str | None:
+        """The chat's /lang choice; None when it follows each user's Telegram language."""
+        row = await self._one("SELECT lang FROM chat_settings WHERE chat_id = ?", (chat_id,))
+        return None if row is None else row[0]
+
+    async def set_chat_lang(self, chat_id: int, lang: str | None) -> None:
+        await self._write(
+            "INSERT INTO chat_settings (chat_id, lang) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET lang = excluded.lang",
+            (chat_id, lang),
+        )
+
     # quizzes
 
     async def create_quiz(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from i18n import catalogues, language_for, tr
@@ -53,3 +55,14 @@ def test_language_choice() -> None:
     assert language_for("xx") == "en"
     assert language_for(None) == "en"
     assert "퀴즈" in tr("ko", "no_quiz")
+
+
+def test_catalogues_agree_on_placeholders() -> None:
+    # A translation that drops or renames a {placeholder} fails only when that text is sent.
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    english = catalogues()["en"]
+    for lang, texts in catalogues().items():
+        for key, text in texts.items():
+            assert fields(text) == fields(english[key]), (lang, key)
