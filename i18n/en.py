@@ -138,4 +138,6 @@ TEXTS: dict[str, str] = {
     "usage_top_chats": "<b>Top chats</b> (tokens)",
     "usage_top_users": "<b>Top users</b> (tokens)",
     "forgetme_done": "Done: I deleted your name and your {n} stored answer(s). Results already posted in chats stay there; documents you added stay until removed with /forget.",
+    "cmd_forgetme": "Delete your stored answers and name",
+    "cmd_starters": "Who may start quizzes here (admins)",
 }

@@ -132,4 +132,6 @@ TEXTS: dict[str, str] = {
     "usage_top_chats": "<b>상위 채팅</b> (토큰)",
     "usage_top_users": "<b>상위 사용자</b> (토큰)",
     "forgetme_done": "완료: 저장된 이름과 답변 {n}개를 지웠습니다. 채팅에 이미 올라간 결과는 남아 있고, 올린 문서는 /forget으로 지울 때까지 남습니다.",
+    "cmd_forgetme": "저장된 내 답변과 이름 지우기",
+    "cmd_starters": "이 채팅에서 퀴즈를 시작할 수 있는 사람 (관리자)",
 }
