@@ -98,6 +98,50 @@ def _note_commits() -> None:
     Repository.record_answer = record_answer  # type: ignore[method-assign]
 
 
+def _lean_reads() -> None:
+    """`--experiment lean-reads`: what the proposed storage change would save, measured.
+
+    Not production code: questions never change once posted and a user's name rarely does,
+    so this keeps them in memory instead of reading every question (and writing the user)
+    again for each answer. The quiz row itself is still read fresh (its state changes).
+    """
+    from storage.repository import Repository, StoredQuestion
+
+    questions = Repository.questions
+    save_user = Repository.save_user
+    by_quiz: dict[int, list[StoredQuestion]] = {}
+    by_poll: dict[str, tuple[int, int]] = {}
+    names: dict[int, str] = {}
+
+    async def cached_questions(self: Repository, quiz_id: int) -> list[StoredQuestion]:
+        found = by_quiz.get(quiz_id)
+        if found is None:
+            found = await questions(self, quiz_id)
+            if all(q.message_id is not None for q in found):
+                by_quiz[quiz_id] = found
+                by_poll.update({q.poll_id: (quiz_id, q.index) for q in found if q.poll_id})
+        return found
+
+    async def question_for_poll(self: Repository, poll_id: str) -> Any:
+        if poll_id not in by_poll:
+            row = await self._one("SELECT quiz_id FROM questions WHERE poll_id = ?", (poll_id,))
+            if row is None:
+                return None
+            await cached_questions(self, row[0])
+        quiz_id, index = by_poll[poll_id]
+        quiz = await self.quiz(quiz_id)
+        return None if quiz is None else (quiz, by_quiz[quiz_id][index])
+
+    async def cached_save_user(self: Repository, user_id: int, name: str, now: float) -> None:
+        if names.get(user_id) != name:
+            await save_user(self, user_id, name, now)
+            names[user_id] = name
+
+    Repository.questions = cached_questions  # type: ignore[method-assign]
+    Repository.question_for_poll = question_for_poll  # type: ignore[method-assign]
+    Repository.save_user = cached_save_user  # type: ignore[method-assign]
+
+
 def studyquiz_app() -> Application:  # type: ignore[type-arg]
     from bot import build_application, setup_logging
     from settings import Settings
@@ -106,6 +150,8 @@ def studyquiz_app() -> Application:  # type: ignore[type-arg]
     settings = Settings.from_env(os.environ)
     setup_logging(settings.log_level)
     _note_commits()
+    if os.environ.get("BENCH_EXPERIMENT") == "lean-reads":
+        _lean_reads()
     return build_application(settings)
 
 

@@ -124,6 +124,7 @@ class IngestResult:
     bare: list[RunFigures]
     quiz_finished: bool
     profile: Path | None = None
+    experiment: str = ""
 
     @property
     def fractions(self) -> list[float]:
@@ -188,7 +189,7 @@ class _OursRun:
     burst: list[JSONDict]
 
 
-async def _ingest_ours(sizes: Sizes, workdir: Path, profile: bool) -> _OursRun:
+async def _ingest_ours(sizes: Sizes, workdir: Path, profile: bool, experiment: str) -> _OursRun:
     expected = sizes.members * sizes.questions
     db = _fresh(workdir / "ingest.sqlite3")
     group = Chat(-1_001_000_000_001, "supergroup", title="Bench group")
@@ -203,6 +204,8 @@ async def _ingest_ours(sizes: Sizes, workdir: Path, profile: bool) -> _OursRun:
         extra = {"QUIZ_MAX_QUESTIONS": str(max(sizes.questions, 1))}
         if profile:
             extra["BENCH_PROFILE"] = str(workdir / "ingest-profile.txt")
+        if experiment:
+            extra["BENCH_EXPERIMENT"] = experiment
         env = child_env(tg, oa, db, BENCH_EXPECT=str(expected), **extra)
         async with child("studyquiz", env, workdir, "ingest-studyquiz") as bot:
             await asyncio.wait_for(tg.polling_started.wait(), 30)
@@ -267,14 +270,19 @@ async def _ingest_bare(burst: list[JSONDict], workdir: Path) -> RunFigures:
 
 
 async def ingest(
-    sizes: Sizes, workdir: Path, *, rounds: int = 1, profile: bool = False
+    sizes: Sizes,
+    workdir: Path,
+    *,
+    rounds: int = 1,
+    profile: bool = False,
+    experiment: str = "",
 ) -> IngestResult:
     """Every member answers every question of one group quiz, all updates queued at once;
     then the same updates through a bare python-telegram-bot. `rounds` times, alternating."""
     ours: list[_OursRun] = []
     bare: list[RunFigures] = []
     for _ in range(rounds):
-        ours.append(await _ingest_ours(sizes, workdir, profile))
+        ours.append(await _ingest_ours(sizes, workdir, profile, experiment))
         bare.append(await _ingest_bare(ours[-1].burst, workdir))
     return IngestResult(
         expected=sizes.members * sizes.questions,
@@ -283,6 +291,7 @@ async def ingest(
         bare=bare,
         quiz_finished=all(o.finished for o in ours),
         profile=workdir / "ingest-profile.txt" if profile else None,
+        experiment=experiment,
     )
 
 
