@@ -213,6 +213,17 @@ async def test_admins_only_starters_per_group(
         "sendMessage",
         predicate=lambda c: "Only chat admins can start quizzes" in c.params["text"],
     )
+    # /start's sample quiz button is held to the same rule.
+    tg.user_sends(GROUP, ANN, "/start")
+    [menu] = await tg.wait_for(
+        "sendMessage", predicate=lambda c: "menu:sample" in json.dumps(c.params)
+    )
+    tg.user_presses(ANN, GROUP.id, menu.result["message_id"], "menu:sample")
+    await tg.wait_for(
+        "sendMessage",
+        count=2,
+        predicate=lambda c: "Only chat admins can start quizzes" in c.params["text"],
+    )
     assert oa.requests == []
 
     oa.queue_function_call("generate_quiz", quiz_args(2))
