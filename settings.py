@@ -47,6 +47,17 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false")
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -84,6 +95,8 @@ class Settings:
     quiz_time_limit: int = 300
     openai_timeout: float = 60.0
     openai_max_retries: int = 2
+    # Stream the quiz so the first question goes out while the rest is being written.
+    openai_stream: bool = True
     log_level: str = "INFO"
     # Webhook mode when set (an https URL Telegram posts updates to); long polling otherwise.
     webhook_url: str | None = None
@@ -160,6 +173,7 @@ class Settings:
             quiz_time_limit=_int(env, "QUIZ_TIME_LIMIT", 300, MIN_TIME_LIMIT, MAX_TIME_LIMIT),
             openai_timeout=_float(env, "OPENAI_TIMEOUT", 60.0),
             openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
+            openai_stream=_bool(env, "OPENAI_STREAM", True),
             log_level=level,
             webhook_url=webhook_url,
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from quiz.feedback import Citation
 from quiz.grounding import RetrievedChunk
@@ -40,6 +40,22 @@ class Feedback:
     tokens: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class StreamedQuestion:
+    """One question whose JSON object just completed in the streamed tool call."""
+
+    conversation_id: str
+    call_id: str
+    title: str | None  # once the model has written it
+    index: int  # in the model's call
+    raw: dict[str, Any]
+    retrieved: tuple[RetrievedChunk, ...]  # what file_search returned before the call
+
+
+# Awaited before the stream is read further.
+QuestionSink = Callable[[StreamedQuestion], Awaitable[None]]
+
+
 class EngineError(Exception):
     """The model could not do what was asked; the message is for logs, not users."""
 
@@ -61,8 +77,13 @@ class NoToolCallError(EngineError):
 
 
 class QuizEngine(Protocol):
-    async def generate(self, request: QuizRequest) -> ToolCall:
-        """Start a conversation and get the model's generate_quiz call."""
+    async def generate(
+        self, request: QuizRequest, on_question: QuestionSink | None = None
+    ) -> ToolCall:
+        """Start a conversation and get the model's generate_quiz call.
+
+        With `on_question`, each question is handed over as soon as the streamed arguments
+        contain it whole (the complete call is still returned at the end)."""
         ...
 
     async def correct(

@@ -12,11 +12,17 @@ from openai import AsyncOpenAI, Omit, omit
 from openai.types.conversations import Message
 from openai.types.responses import (
     Response,
+    ResponseCompletedEvent,
+    ResponseErrorEvent,
+    ResponseFailedEvent,
     ResponseFileSearchToolCall,
+    ResponseFunctionCallArgumentsDeltaEvent,
     ResponseFunctionToolCall,
     ResponseFunctionToolCallOutputItem,
     ResponseIncludable,
     ResponseInputParam,
+    ResponseOutputItemAddedEvent,
+    ResponseOutputItemDoneEvent,
     ResponseOutputMessage,
     ResponseOutputText,
     ToolParam,
@@ -28,12 +34,15 @@ from engine.base import (
     EngineUnavailableError,
     Feedback,
     NoToolCallError,
+    QuestionSink,
     QuizRequest,
+    StreamedQuestion,
     ToolCall,
 )
 from engine.prompts import instructions_for, quiz_request_text
 from quiz.feedback import Citation
 from quiz.grounding import RetrievedChunk
+from quiz.incremental import IncrementalQuiz
 from quiz.schema import TOOL_NAME, generate_quiz_tool
 
 log = logging.getLogger(__name__)
@@ -108,7 +117,9 @@ class OpenAIEngine:
                 )
         raise NoToolCallError(f"response {response.id} has no {TOOL_NAME} call")
 
-    async def generate(self, request: QuizRequest) -> ToolCall:
+    async def generate(
+        self, request: QuizRequest, on_question: QuestionSink | None = None
+    ) -> ToolCall:
         try:
             conversation = await self._client.conversations.create(metadata={"app": "studyquiz"})
         except (openai.APITimeoutError, openai.APIConnectionError) as exc:
@@ -118,10 +129,75 @@ class OpenAIEngine:
         text = quiz_request_text(
             request.topic, request.num_questions, bool(request.vector_store_ids)
         )
-        response = await self._create(
-            conversation.id, request, [{"role": "user", "content": text}], want_tool=True
-        )
+        items: ResponseInputParam = [{"role": "user", "content": text}]
+        if on_question is None:
+            response = await self._create(conversation.id, request, items, want_tool=True)
+        else:
+            response = await self._stream(conversation.id, request, items, on_question)
         return self._tool_call(conversation.id, response)
+
+    async def _stream(
+        self,
+        conversation_id: str,
+        request: QuizRequest,
+        items: ResponseInputParam,
+        on_question: QuestionSink,
+    ) -> Response:
+        """The same request, streamed: questions go out as their JSON objects complete."""
+        parser = IncrementalQuiz()
+        retrieved: tuple[RetrievedChunk, ...] = ()
+        call_id = ""
+        try:
+            stream = await self._client.responses.create(
+                model=self._model,
+                conversation=conversation_id,
+                instructions=instructions_for(request.group),
+                tools=self._tools(request),
+                input=items,
+                parallel_tool_calls=False,
+                tool_choice={"type": "function", "name": TOOL_NAME},
+                include=["file_search_call.results"] if request.vector_store_ids else omit,
+                stream=True,
+            )
+            async with stream:
+                async for event in stream:
+                    if isinstance(event, ResponseOutputItemDoneEvent) and isinstance(
+                        event.item, ResponseFileSearchToolCall
+                    ):
+                        retrieved += _chunks(event.item)
+                    elif isinstance(event, ResponseOutputItemAddedEvent) and isinstance(
+                        event.item, ResponseFunctionToolCall
+                    ):
+                        call_id = event.item.call_id
+                    elif isinstance(event, ResponseFunctionCallArgumentsDeltaEvent):
+                        first = parser.emitted
+                        for offset, raw in enumerate(parser.feed(event.delta)):
+                            await on_question(
+                                StreamedQuestion(
+                                    conversation_id,
+                                    call_id,
+                                    parser.title,
+                                    first + offset,
+                                    raw,
+                                    retrieved,
+                                )
+                            )
+                    elif isinstance(event, ResponseCompletedEvent):
+                        return event.response
+                    elif isinstance(event, ResponseFailedEvent | ResponseErrorEvent):
+                        raise EngineUnavailableError(f"stream failed: {event.type}")
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            raise EngineUnavailableError(type(exc).__name__) from exc
+        except (openai.RateLimitError, openai.InternalServerError) as exc:
+            raise EngineUnavailableError(f"HTTP {exc.status_code}") from exc
+        except openai.APIStatusError as exc:
+            log.warning(
+                "OpenAI refused a request: HTTP %s, request id %s",
+                exc.status_code,
+                exc.request_id,
+            )
+            raise EngineRejectedError(f"HTTP {exc.status_code}", exc.request_id) from exc
+        raise EngineUnavailableError("the stream ended before the response was complete")
 
     async def correct(
         self, call: ToolCall, problems: Sequence[str], request: QuizRequest
@@ -186,9 +262,16 @@ class OpenAIEngine:
 def retrieved_chunks(response: Response) -> tuple[RetrievedChunk, ...]:
     """The texts file_search returned (present only when include asked for them)."""
     return tuple(
-        RetrievedChunk(result.filename or "", result.text)
+        chunk
         for item in response.output
         if isinstance(item, ResponseFileSearchToolCall)
+        for chunk in _chunks(item)
+    )
+
+
+def _chunks(item: ResponseFileSearchToolCall) -> tuple[RetrievedChunk, ...]:
+    return tuple(
+        RetrievedChunk(result.filename or "", result.text)
         for result in item.results or ()
         if result.text
     )

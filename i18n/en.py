@@ -11,11 +11,11 @@ TEXTS: dict[str, str] = {
         "<code>/quiz [N] topic</code> — a quiz of N questions (default {default}, at most "
         "{max}) on the topic, in the language you write in.\n"
         "/stop — end the running quiz now and get the feedback.\n"
+        "<code>/lang ko|en|auto</code> — the language I speak in this chat.\n"
         "<code>/style poll|keyboard</code> — how questions are shown in this chat.\n"
         "/docs, <code>/forget N|all</code> — this chat's documents. Send me a PDF, Word, "
         "PowerPoint, text or Markdown file and /quiz asks about it, with quotes as sources "
         "(in groups: mention me in the caption).\n\n"
-        "<code>/lang ko|en|auto</code> — the language I speak in this chat.\n"
         "<b>Answering</b>\n"
         "• <i>poll</i> style: Telegram quiz polls. Telegram shows right or wrong as soon as "
         "you tap.\n"
@@ -74,7 +74,25 @@ TEXTS: dict[str, str] = {
     "time_limit_usage": "Use <code>/timelimit SECONDS</code> (from {low} to {high}). Now: {time}.",
     "admins_only": "Only chat admins can change this.",
     "more_players": "… and {n} more",
+    "questions_dropped": "{n} question(s) came out malformed and were left out; this quiz has {kept}.",
     "internal_error": "Something went wrong on my side. Please try again.",
+    # menus and languages
+    "language_name": "English",
+    "cmd_quiz": "Quiz me: /quiz [N] topic",
+    "cmd_stop": "End the running quiz and get feedback",
+    "cmd_style": "Polls or buttons for this chat",
+    "cmd_timelimit": "How long group quizzes run (admins)",
+    "cmd_lang": "The bot's language in this chat",
+    "cmd_help": "How StudyQuiz works",
+    "start_sample_button": "📝 Try a sample quiz",
+    "start_help_button": "❓ Help",
+    "start_style_button": "🎛 Quiz style",
+    "start_lang_button": "🌐 Language",
+    "sample_topic": "photosynthesis",
+    "lang_usage": "Use <code>/lang {choices}</code>, or <code>/lang auto</code> to follow each person's Telegram language. Now: {language}.",
+    "lang_auto_name": "each person's Telegram language",
+    "lang_set": "I'll speak English in this chat.",
+    "lang_auto_set": "I'll follow each person's Telegram language in this chat.",
     # documents
     "doc_unsupported": "I can't make quizzes from <b>{name}</b>: its type is not searchable. Send one of: {types}.",
     "doc_too_big": "<b>{name}</b> is too big ({size}); the most I can take is {limit}.",
@@ -99,23 +117,6 @@ TEXTS: dict[str, str] = {
     "forget_not_allowed": "{n} document(s) kept: only the member who added a document or a chat admin can remove it.",
     "doc_busy": "Still being added, try again in a moment: {names}.",
     "quotes_header": "Quotes from the documents",
-    # menus and languages
-    "language_name": "English",
-    "cmd_quiz": "Quiz me: /quiz [N] topic",
-    "cmd_stop": "End the running quiz and get feedback",
-    "cmd_style": "Polls or buttons for this chat",
-    "cmd_timelimit": "How long group quizzes run (admins)",
-    "cmd_lang": "The bot's language in this chat",
-    "cmd_help": "How StudyQuiz works",
-    "start_sample_button": "📝 Try a sample quiz",
-    "start_help_button": "❓ Help",
-    "start_style_button": "🎛 Quiz style",
-    "start_lang_button": "🌐 Language",
-    "sample_topic": "photosynthesis",
-    "lang_usage": "Use <code>/lang {choices}</code>, or <code>/lang auto</code> to follow each person's Telegram language. Now: {language}.",
-    "lang_auto_name": "each person's Telegram language",
-    "lang_set": "I'll speak English in this chat.",
-    "lang_auto_set": "I'll follow each person's Telegram language in this chat.",
     # access, limits and privacy
     "access_denied": "Sorry, this bot is private: it only works in chats its operator has allowed. If you should have access, give the operator these ids: chat <code>{chat_id}</code>, user <code>{user_id}</code>.",
     "access_denied_short": "This bot is not available here",

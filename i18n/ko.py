@@ -11,11 +11,11 @@ TEXTS: dict[str, str] = {
         "<code>/quiz [N] 주제</code> — 주제에 대한 N문제 퀴즈 (기본 {default}문제, 최대 "
         "{max}문제). 입력한 언어로 출제됩니다.\n"
         "/stop — 진행 중인 퀴즈를 지금 끝내고 피드백을 받습니다.\n"
+        "<code>/lang ko|en|auto</code> — 이 채팅에서 봇이 쓰는 언어.\n"
         "<code>/style poll|keyboard</code> — 이 채팅에서 문제를 보여주는 방식.\n"
         "/docs, <code>/forget N|all</code> — 이 채팅의 문서. PDF, 워드, 파워포인트, 텍스트, "
         "마크다운 파일을 보내면 /quiz 가 그 내용으로 문제를 내고 인용을 출처로 보여 줍니다 "
         "(그룹에서는 캡션에서 저를 언급하세요).\n\n"
-        "<code>/lang ko|en|auto</code> — 이 채팅에서 봇이 쓰는 언어.\n"
         "<b>답하기</b>\n"
         "• <i>poll</i> 방식: 텔레그램 퀴즈 투표. 누르는 즉시 정답 여부가 보입니다.\n"
         "• <i>keyboard</i> 방식: 버튼이 달린 메시지. 퀴즈가 끝날 때까지 정답이 숨겨집니다 "
@@ -68,7 +68,25 @@ TEXTS: dict[str, str] = {
     "time_limit_usage": "<code>/timelimit 초</code> ({low}~{high}). 현재: {time}",
     "admins_only": "채팅 관리자만 바꿀 수 있습니다.",
     "more_players": "… 외 {n}명",
+    "questions_dropped": "형식이 잘못된 문제 {n}개를 제외했습니다. 이 퀴즈는 {kept}문제입니다.",
     "internal_error": "봇에서 문제가 생겼습니다. 다시 시도해 주세요.",
+    # menus and languages
+    "language_name": "한국어",
+    "cmd_quiz": "퀴즈 만들기: /quiz [N] 주제",
+    "cmd_stop": "진행 중인 퀴즈 끝내고 피드백 받기",
+    "cmd_style": "이 채팅의 문제 방식 (투표/버튼)",
+    "cmd_timelimit": "그룹 퀴즈 제한 시간 (관리자)",
+    "cmd_lang": "이 채팅에서 봇이 쓰는 언어",
+    "cmd_help": "StudyQuiz 사용법",
+    "start_sample_button": "📝 예시 퀴즈 풀어 보기",
+    "start_help_button": "❓ 도움말",
+    "start_style_button": "🎛 문제 방식",
+    "start_lang_button": "🌐 언어",
+    "sample_topic": "광합성",
+    "lang_usage": "<code>/lang {choices}</code> 중 하나를 쓰거나, <code>/lang auto</code>로 각자의 텔레그램 언어를 따르게 하세요. 현재: {language}.",
+    "lang_auto_name": "각자의 텔레그램 언어",
+    "lang_set": "이 채팅에서는 한국어로 말하겠습니다.",
+    "lang_auto_set": "이 채팅에서는 각자의 텔레그램 언어를 따르겠습니다.",
     # documents
     "doc_unsupported": "<b>{name}</b> 파일로는 퀴즈를 만들 수 없습니다 (검색할 수 없는 형식). 다음 형식 중 하나를 보내 주세요: {types}.",
     "doc_too_big": "<b>{name}</b> 파일이 너무 큽니다 ({size}). 최대 {limit}까지 받을 수 있습니다.",
@@ -93,23 +111,6 @@ TEXTS: dict[str, str] = {
     "forget_not_allowed": "문서 {n}개는 남겨 두었습니다: 문서를 올린 사람이나 채팅 관리자만 지울 수 있습니다.",
     "doc_busy": "아직 추가하는 중입니다. 잠시 후 다시 시도하세요: {names}.",
     "quotes_header": "문서 인용",
-    # menus and languages
-    "language_name": "한국어",
-    "cmd_quiz": "퀴즈 만들기: /quiz [N] 주제",
-    "cmd_stop": "진행 중인 퀴즈 끝내고 피드백 받기",
-    "cmd_style": "이 채팅의 문제 방식 (투표/버튼)",
-    "cmd_timelimit": "그룹 퀴즈 제한 시간 (관리자)",
-    "cmd_lang": "이 채팅에서 봇이 쓰는 언어",
-    "cmd_help": "StudyQuiz 사용법",
-    "start_sample_button": "📝 예시 퀴즈 풀어 보기",
-    "start_help_button": "❓ 도움말",
-    "start_style_button": "🎛 문제 방식",
-    "start_lang_button": "🌐 언어",
-    "sample_topic": "광합성",
-    "lang_usage": "<code>/lang {choices}</code> 중 하나를 쓰거나, <code>/lang auto</code>로 각자의 텔레그램 언어를 따르게 하세요. 현재: {language}.",
-    "lang_auto_name": "각자의 텔레그램 언어",
-    "lang_set": "이 채팅에서는 한국어로 말하겠습니다.",
-    "lang_auto_set": "이 채팅에서는 각자의 텔레그램 언어를 따르겠습니다.",
     # access, limits and privacy
     "access_denied": "죄송합니다. 이 봇은 비공개라 운영자가 허용한 채팅에서만 동작합니다. 사용 권한이 있어야 한다면 운영자에게 다음 번호를 알려 주세요: 채팅 <code>{chat_id}</code>, 사용자 <code>{user_id}</code>.",
     "access_denied_short": "이 봇은 여기서 사용할 수 없습니다",

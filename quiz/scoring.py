@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -67,6 +67,19 @@ def build_submission(
             }
         )
     return {"status": status, "participants": participants, "questions": questions}
+
+
+def in_model_order(submission: dict[str, Any], model_index: Sequence[int]) -> dict[str, Any]:
+    """Question indices as the model numbered them (they differ from ours only when a
+    streamed question was left out)."""
+    if list(model_index) == list(range(len(model_index))):
+        return submission
+    for participant in submission["participants"]:
+        for answer in participant["answers"]:
+            answer["question_index"] = model_index[answer["question_index"]]
+    for question in submission["questions"]:
+        question["question_index"] = model_index[question["question_index"]]
+    return submission
 
 
 def submission_json(submission: Mapping[str, Any]) -> str:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from telegram.constants import MessageLimit, PollLimit
 
 from quiz.model import Question, Quiz
-from quiz.schema import QuizArgs
+from quiz.schema import QuestionArgs, QuizArgs
 
 MIN_CHOICES = 2
 MAX_CHOICES = int(PollLimit.MAX_OPTION_NUMBER)
@@ -76,47 +76,70 @@ def parse_quiz(arguments: str, max_questions: int) -> Quiz:
         problems.append(f"expected 1 to {max_questions} questions, got {len(args.questions)}")
     questions: list[Question] = []
     for i, q in enumerate(args.questions):
-        where = f"questions[{i}]"
-        text = q.question_text.strip()
-        if not text:
-            problems.append(f"{where}.question_text is empty")
-        elif len(text) > MAX_QUESTION_TEXT:
-            problems.append(f"{where}.question_text is longer than {MAX_QUESTION_TEXT} characters")
-        choices = strip_numbering([" ".join(c.split()) for c in q.choices])
-        if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
-            problems.append(
-                f"{where}.choices must have {MIN_CHOICES} to {MAX_CHOICES} items,"
-                f" got {len(choices)}"
-            )
-        if any(not c for c in choices):
-            problems.append(f"{where}.choices contains an empty choice")
-        if len({c.casefold() for c in choices}) != len(choices):
-            problems.append(f"{where}.choices contains duplicates")
-        if any(len(c) > MAX_CHOICE_TEXT for c in choices):
-            problems.append(
-                f"{where}.choices has a choice longer than {MAX_CHOICE_TEXT} characters"
-            )
-        if not 0 <= q.answer_index < len(choices):
-            problems.append(
-                f"{where}.answer_index {q.answer_index} is out of range for {len(choices)} choices"
-            )
-        explanation = trim_explanation(q.explanation)
-        if not explanation:
-            problems.append(f"{where}.explanation is empty")
-        numbered = sum(len(c) + 4 for c in choices)
-        if len(text) + numbered > MessageLimit.MAX_TEXT_LENGTH - 100:
-            problems.append(f"{where} is too long to show in one message")
-        questions.append(
-            Question(
-                text=text,
-                choices=tuple(choices),
-                answer_index=q.answer_index,
-                explanation=explanation,
-                source_file=(q.source_file or "").strip() or None,
-                source_quote=" ".join((q.source_quote or "").split()) or None,
-            )
-        )
+        question, found = _check_question(i, q)
+        problems += found
+        questions.append(question)
     if problems:
         raise InvalidQuizError(problems)
-    title = " ".join(args.title.split())[:MAX_TITLE] or "Quiz"
-    return Quiz(title=title, questions=tuple(questions))
+    return Quiz(title=clean_title(args.title), questions=tuple(questions))
+
+
+def clean_title(title: str) -> str:
+    return " ".join(title.split())[:MAX_TITLE] or "Quiz"
+
+
+def parse_question(index: int, raw: object) -> Question:
+    """One question on its own (as streamed); raises InvalidQuizError."""
+    try:
+        args = QuestionArgs.model_validate(raw)
+    except ValidationError as exc:
+        raise InvalidQuizError(
+            [
+                f"questions[{index}].{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+                for err in exc.errors(include_url=False)
+            ]
+        ) from exc
+    question, problems = _check_question(index, args)
+    if problems:
+        raise InvalidQuizError(problems)
+    return question
+
+
+def _check_question(i: int, q: QuestionArgs) -> tuple[Question, list[str]]:
+    where = f"questions[{i}]"
+    problems: list[str] = []
+    text = q.question_text.strip()
+    if not text:
+        problems.append(f"{where}.question_text is empty")
+    elif len(text) > MAX_QUESTION_TEXT:
+        problems.append(f"{where}.question_text is longer than {MAX_QUESTION_TEXT} characters")
+    choices = strip_numbering([" ".join(c.split()) for c in q.choices])
+    if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
+        problems.append(
+            f"{where}.choices must have {MIN_CHOICES} to {MAX_CHOICES} items, got {len(choices)}"
+        )
+    if any(not c for c in choices):
+        problems.append(f"{where}.choices contains an empty choice")
+    if len({c.casefold() for c in choices}) != len(choices):
+        problems.append(f"{where}.choices contains duplicates")
+    if any(len(c) > MAX_CHOICE_TEXT for c in choices):
+        problems.append(f"{where}.choices has a choice longer than {MAX_CHOICE_TEXT} characters")
+    if not 0 <= q.answer_index < len(choices):
+        problems.append(
+            f"{where}.answer_index {q.answer_index} is out of range for {len(choices)} choices"
+        )
+    explanation = trim_explanation(q.explanation)
+    if not explanation:
+        problems.append(f"{where}.explanation is empty")
+    numbered = sum(len(c) + 4 for c in choices)
+    if len(text) + numbered > MessageLimit.MAX_TEXT_LENGTH - 100:
+        problems.append(f"{where} is too long to show in one message")
+    question = Question(
+        text=text,
+        choices=tuple(choices),
+        answer_index=q.answer_index,
+        explanation=explanation,
+        source_file=(q.source_file or "").strip() or None,
+        source_quote=" ".join((q.source_quote or "").split()) or None,
+    )
+    return question, problems

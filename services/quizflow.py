@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext
 
 from engine import EngineError, EngineRejectedError, QuizRequest, ToolCall
+from engine.base import StreamedQuestion
 from i18n import tr
 from quiz.feedback import Citation, html_to_plain, to_html_chunks, with_footnotes
 from quiz.grounding import append_block, quotes_html, verify_quotes
@@ -33,8 +34,14 @@ from quiz.render import (
     shuffled_order,
 )
 from quiz.results import clock, leaderboard_html
-from quiz.scoring import SubmissionStatus, build_submission, standings, submission_json
-from quiz.validation import InvalidQuizError, parse_quiz
+from quiz.scoring import (
+    SubmissionStatus,
+    build_submission,
+    in_model_order,
+    standings,
+    submission_json,
+)
+from quiz.validation import InvalidQuizError, clean_title, parse_question, parse_quiz
 from services import documents
 from services.chat_action import keep_typing
 from services.context import Services, services
@@ -173,10 +180,16 @@ async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: in
             edit_message_id=status_message_id,
         )
 
+    streamed = _Streamed(bot, svc, quiz, status_message_id)
     try:
-        call = await svc.engine.generate(request)
+        call = await svc.engine.generate(
+            request, streamed.question if svc.settings.openai_stream else None
+        )
         await svc.repo.set_conversation(quiz.id, call.conversation_id)
         await svc.repo.set_call(quiz.id, call.call_id)
+        if streamed.opened or streamed.cancelled:
+            await streamed.finish()
+            return
         try:
             parsed = parse_quiz(call.arguments, quiz.num_questions)
         except InvalidQuizError as first:
@@ -197,6 +210,73 @@ async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: in
     await open_and_post(bot, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
 
 
+class _Streamed:
+    """Receives streamed questions: the quiz opens with the first valid one and each is
+    posted at once, while the model is still writing the rest."""
+
+    def __init__(
+        self, bot: Bot, svc: Services, quiz: QuizRow, status_message_id: int | None
+    ) -> None:
+        self.bot, self.svc, self.quiz, self.status_message_id = bot, svc, quiz, status_message_id
+        self.opened = False
+        self.cancelled = False
+        self.kept = 0
+        self.dropped: list[int] = []
+
+    async def question(self, streamed: StreamedQuestion) -> None:
+        quiz, svc, index = self.quiz, self.svc, streamed.index
+        if self.cancelled:
+            return
+        try:
+            question = parse_question(index, streamed.raw)
+        except InvalidQuizError as exc:
+            log.warning("Quiz %s: streamed question %s left out: %s", quiz.id, index, exc)
+            self.dropped.append(index)
+            return
+        if self.kept >= quiz.num_questions:
+            self.dropped.append(index)
+            return
+        [question] = verify_quotes(Quiz("", (question,)), streamed.retrieved).questions
+        if not self.opened:
+            # Stored before the quiz opens: a restart mid-stream can still submit its answers.
+            await svc.repo.set_conversation(quiz.id, streamed.conversation_id)
+            await svc.repo.set_call(quiz.id, streamed.call_id)
+            title = clean_title(streamed.title or quiz.topic)
+            if not await svc.repo.open_writing(quiz.id, title, svc.clock()):
+                log.info("Quiz %s was cancelled while it was being written", quiz.id)
+                self.cancelled = True
+                return
+            self.opened = True
+            await _announce(self.bot, svc, quiz, title, quiz.num_questions, self.status_message_id)
+        await svc.repo.add_question(
+            quiz.id,
+            self.kept,
+            question,
+            shuffled_order(len(question.choices), svc.rng),
+            choose_style(question, quiz.style),
+            model_index=index,
+        )
+        self.kept += 1
+        await post_questions(self.bot, svc, quiz.id)
+
+    async def finish(self) -> None:
+        """The stream is over: say what was left out, and let the quiz complete."""
+        quiz, svc = self.quiz, self.svc
+        if not self.opened:
+            return
+        await svc.repo.finish_writing(quiz.id)
+        if self.dropped:
+            await self.bot.send_message(
+                quiz.chat_id,
+                tr(quiz.lang, "questions_dropped", n=len(self.dropped), kept=self.kept),
+                message_thread_id=_thread(quiz),
+            )
+        current = await svc.repo.quiz(quiz.id)
+        # Someone may have answered everything while the last questions were being written.
+        if current is not None and current.is_open and await _all_done(svc, current):
+            await finish_quiz(self.bot, svc, quiz.id, "completed")
+
+
 async def open_and_post(
     bot: Bot, svc: Services, quiz: QuizRow, parsed: Quiz, status_message_id: int | None
 ) -> None:
@@ -205,7 +285,15 @@ async def open_and_post(
     if not await svc.repo.open_quiz(quiz.id, parsed, orders, styles, svc.clock()):
         log.info("Quiz %s was cancelled while it was being written", quiz.id)
         return
-    ready = tr(quiz.lang, "quiz_ready", title=escape(parsed.title), n=len(parsed.questions))
+    await _announce(bot, svc, quiz, parsed.title, len(parsed.questions), status_message_id)
+    await post_questions(bot, svc, quiz.id)
+
+
+async def _announce(
+    bot: Bot, svc: Services, quiz: QuizRow, title: str, n: int, status_message_id: int | None
+) -> None:
+    """Turn the "writing…" status into the quiz's header (with the group's rules)."""
+    ready = tr(quiz.lang, "quiz_ready", title=escape(title), n=n)
     markup = None
     if is_group(quiz):
         deadline = await _set_group_rules(bot, svc, quiz)
@@ -235,7 +323,6 @@ async def open_and_post(
             message_thread_id=_thread(quiz),
             reply_markup=markup,
         )
-    await post_questions(bot, svc, quiz.id)
 
 
 async def _set_group_rules(bot: Bot, svc: Services, quiz: QuizRow) -> float:
@@ -296,7 +383,8 @@ async def post_questions(bot: Bot, svc: Services, quiz_id: int) -> None:
     if quiz is None or not quiz.is_open:
         return
     stored = await svc.repo.questions(quiz_id)
-    total = len(stored)
+    # While streaming, fewer are stored than the quiz will have.
+    total = max(len(stored), quiz.num_questions)
     close_date: int | None = None
     if quiz.deadline is not None:
         # Telegram's own countdown, where the remaining time is within what it accepts.
@@ -367,13 +455,23 @@ async def record_answer(
 
 
 async def _everyone_done(svc: Services, quiz: QuizRow, user_id: int) -> bool:
-    """Private: this user answered everything. Groups: every member but the bot did."""
-    if await svc.repo.answer_count(quiz.id, user_id=user_id) < len(
-        await svc.repo.questions(quiz.id)
-    ):
+    """Whether this answer (by `user_id`) completed the quiz."""
+    if await svc.repo.answer_count(quiz.id, user_id=user_id) < quiz.num_questions:
         return False
+    return await _all_done(svc, quiz)
+
+
+async def _all_done(svc: Services, quiz: QuizRow) -> bool:
+    """Private: the player answered everything. Groups: every member but the bot did.
+    Never while the model is still writing questions."""
+    # Read again after the caller's write: the stream's end (writing = 0, then this check)
+    # and an answer (stored, then this check) then always see each other.
+    fresh = await svc.repo.quiz(quiz.id)
+    if fresh is None or fresh.writing:
+        return False
+    quiz = fresh
     if quiz.chat_type == ChatType.PRIVATE:
-        return True
+        return await svc.repo.answer_count(quiz.id, user_id=quiz.starter_id) >= quiz.num_questions
     if quiz.member_count is None:
         return False
     # getChatMemberCount counts this bot too; other bots in the chat can't be told apart
@@ -470,12 +568,15 @@ async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int, *, resumed: bo
             return
         stored = await svc.repo.feedback(quiz_id)
         if stored is None:
-            parsed, _ = await svc.repo.load_quiz(quiz_id, quiz.title)
-            submission = build_submission(
-                parsed,
-                quiz.status or "stopped",  # type: ignore[arg-type]
-                await svc.repo.answers(quiz_id),
-                await svc.repo.participant_names(quiz_id),
+            parsed, stored_questions = await svc.repo.load_quiz(quiz_id, quiz.title)
+            submission = in_model_order(
+                build_submission(
+                    parsed,
+                    quiz.status or "stopped",  # type: ignore[arg-type]
+                    await svc.repo.answers(quiz_id),
+                    await svc.repo.participant_names(quiz_id),
+                ),
+                [sq.model_index for sq in stored_questions],
             )
             assert quiz.conversation_id and quiz.call_id
             call = ToolCall(quiz.conversation_id, quiz.call_id, "")

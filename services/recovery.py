@@ -25,6 +25,10 @@ async def recover(bot: Bot, svc: Services) -> None:
         ):
             await _safely(bot, svc, quiz.id, "interrupted")
     for quiz in await svc.repo.quizzes_in_state("open"):
+        if quiz.writing:
+            # The stream that was writing its last questions died with the old process: the
+            # quiz goes on with the questions already posted.
+            await svc.repo.finish_writing(quiz.id)
         # Questions whose message id never reached the database are sent now.
         try:
             await quizflow.post_questions(bot, svc, quiz.id)

@@ -137,4 +137,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chat_settings ADD COLUMN lang TEXT;
     """,
+    # 7: streamed quizzes open with their first question while the model writes the rest
+    # (`writing`); a malformed streamed question is left out, so each stored question keeps
+    # the index the model gave it, which is what the function_call_output must use.
+    """
+    ALTER TABLE quizzes ADD COLUMN writing INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE questions ADD COLUMN model_index INTEGER;
+    """,
 )

@@ -49,6 +49,7 @@ class QuizRow:
     opened_at: float | None
     deadline: float | None
     member_count: int | None
+    writing: bool
 
     @property
     def is_open(self) -> bool:
@@ -63,13 +64,15 @@ class StoredQuestion:
     style: str
     message_id: int | None
     poll_id: str | None
+    # The question's index in the model's own call (differs when one was left out).
+    model_index: int
 
 
 _QUIZ_COLUMNS = (
     "id, chat_id, thread_id, chat_type, starter_id, topic, num_questions, style, lang, state,"
     " status,"
     " conversation_id, call_id, title, status_message_id, created_at, opened_at, deadline,"
-    " member_count"
+    " member_count, writing"
 )
 
 
@@ -286,9 +289,9 @@ class Repository:
 
         False when the quiz is no longer being generated (cancelled meanwhile)."""
         async with self._db.execute(
-            "UPDATE quizzes SET state = 'open', title = ?, opened_at = ?"
+            "UPDATE quizzes SET state = 'open', title = ?, opened_at = ?, num_questions = ?"
             " WHERE id = ? AND state = 'generating'",
-            (quiz.title, now, quiz_id),
+            (quiz.title, now, len(quiz.questions), quiz_id),
         ) as cur:
             if cur.rowcount != 1:
                 await self._db.rollback()
@@ -340,7 +343,8 @@ class Repository:
     async def questions(self, quiz_id: int) -> list[StoredQuestion]:
         rows = await self._all(
             "SELECT idx, text, choices, answer_index, explanation, source_file, source_quote,"
-            " display_order, style, message_id, poll_id, quote_verified FROM questions"
+            " display_order, style, message_id, poll_id, quote_verified,"
+            " COALESCE(model_index, idx) FROM questions"
             " WHERE quiz_id = ?"
             " ORDER BY idx",
             (quiz_id,),
@@ -361,6 +365,7 @@ class Repository:
                 style=r[8],
                 message_id=r[9],
                 poll_id=r[10],
+                model_index=r[12],
             )
             for r in rows
         ]
@@ -560,4 +565,50 @@ class Repository:
             " closed_at = COALESCE(closed_at, strftime('%s','now'))"
             " WHERE chat_id = ? AND state IN (?, ?, ?)",
             (reason, chat_id, *LIVE_STATES),
+        )
+
+    async def open_writing(self, quiz_id: int, title: str, now: float) -> bool:
+        """Open a quiz whose questions are still being written (streamed); see add_question."""
+        changed = await self._write(
+            "UPDATE quizzes SET state = 'open', writing = 1, title = ?, opened_at = ?"
+            " WHERE id = ? AND state = 'generating'",
+            (title, now, quiz_id),
+        )
+        return changed == 1
+
+    async def add_question(
+        self,
+        quiz_id: int,
+        index: int,
+        question: Question,
+        order: Sequence[int],
+        style: str,
+        model_index: int,
+    ) -> None:
+        await self._write(
+            "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
+            " source_file, source_quote, quote_verified, display_order, style, model_index)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            (
+                quiz_id,
+                index,
+                question.text,
+                json.dumps(question.choices, ensure_ascii=False),
+                question.answer_index,
+                question.explanation,
+                question.source_file,
+                question.source_quote,
+                None if question.quote_verified is None else int(question.quote_verified),
+                json.dumps(list(order)),
+                style,
+                model_index,
+            ),
+        )
+
+    async def finish_writing(self, quiz_id: int) -> None:
+        """All questions are in: the quiz may now complete, with as many as were kept."""
+        await self._write(
+            "UPDATE quizzes SET writing = 0,"
+            " num_questions = (SELECT COUNT(*) FROM questions WHERE quiz_id = ?) WHERE id = ?",
+            (quiz_id, quiz_id),
         )

@@ -27,14 +27,16 @@ async def state_of(bot: RunningBot, quiz_id: int) -> str | None:
 
 
 async def test_invalid_tool_call_is_answered_with_the_problems_and_retried_once(
-    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
 ) -> None:
+    """Without streaming the whole call is judged at once (streaming: see test_streaming)."""
     bad = quiz_args(2)
     bad["questions"][1]["answer_index"] = 7
     first_call = oa.queue_function_call("generate_quiz", bad)
     oa.queue_function_call("generate_quiz", quiz_args(2))
-    tg.user_sends(PRIVATE, ANN, "/quiz 2 cells")
-    await tg.wait_for("sendPoll", count=2)
+    async with make_bot(OPENAI_STREAM="false"):
+        tg.user_sends(PRIVATE, ANN, "/quiz 2 cells")
+        await tg.wait_for("sendPoll", count=2)
     retry = oa.requests_to("/responses")[1].json
     [item] = retry["input"]
     assert item["type"] == "function_call_output" and item["call_id"] == first_call
