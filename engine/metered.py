@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from engine.base import Feedback, QuizEngine, QuizRequest, ToolCall
+from engine.base import Feedback, QuestionSink, QuizEngine, QuizRequest, ToolCall
 from storage.security import SecurityStore
 
 
@@ -22,8 +22,10 @@ class MeteredEngine:
         if tokens > 0:
             await self._store.record_usage(request.chat_id, request.user_id, tokens, self._clock())
 
-    async def generate(self, request: QuizRequest) -> ToolCall:
-        call = await self._inner.generate(request)
+    async def generate(
+        self, request: QuizRequest, on_question: QuestionSink | None = None
+    ) -> ToolCall:
+        call = await self._inner.generate(request, on_question)
         await self._record(request, call.tokens)
         return call
 
