@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 import openai
@@ -48,6 +49,22 @@ from quiz.schema import TOOL_NAME, generate_quiz_tool
 log = logging.getLogger(__name__)
 
 
+@contextlib.contextmanager
+def _api_errors() -> Iterator[None]:
+    """The SDK's errors (after its own retries) as the engine's: transient or refused."""
+    try:
+        yield
+    except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+        raise EngineUnavailableError(type(exc).__name__) from exc
+    except (openai.RateLimitError, openai.InternalServerError) as exc:
+        raise EngineUnavailableError(f"HTTP {exc.status_code}") from exc
+    except openai.APIStatusError as exc:
+        log.warning(
+            "OpenAI refused a request: HTTP %s, request id %s", exc.status_code, exc.request_id
+        )
+        raise EngineRejectedError(f"HTTP {exc.status_code}", exc.request_id) from exc
+
+
 class OpenAIEngine:
     def __init__(self, client: AsyncOpenAI, model: str) -> None:
         self._client = client
@@ -82,7 +99,7 @@ class OpenAIEngine:
         include: list[ResponseIncludable] | Omit = (
             ["file_search_call.results"] if request.vector_store_ids else omit
         )
-        try:
+        with _api_errors():
             return await self._client.responses.create(
                 model=self._model,
                 conversation=conversation_id,
@@ -93,17 +110,6 @@ class OpenAIEngine:
                 tool_choice=tool_choice,
                 include=include,
             )
-        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-            raise EngineUnavailableError(type(exc).__name__) from exc
-        except (openai.RateLimitError, openai.InternalServerError) as exc:
-            raise EngineUnavailableError(f"HTTP {exc.status_code}") from exc
-        except openai.APIStatusError as exc:
-            log.warning(
-                "OpenAI refused a request: HTTP %s, request id %s",
-                exc.status_code,
-                exc.request_id,
-            )
-            raise EngineRejectedError(f"HTTP {exc.status_code}", exc.request_id) from exc
 
     @staticmethod
     def _tool_call(
@@ -120,12 +126,8 @@ class OpenAIEngine:
     async def generate(
         self, request: QuizRequest, on_question: QuestionSink | None = None
     ) -> ToolCall:
-        try:
+        with _api_errors():
             conversation = await self._client.conversations.create(metadata={"app": "studyquiz"})
-        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-            raise EngineUnavailableError(type(exc).__name__) from exc
-        except openai.APIStatusError as exc:
-            raise EngineUnavailableError(f"HTTP {exc.status_code}") from exc
         text = quiz_request_text(
             request.topic, request.num_questions, bool(request.vector_store_ids)
         )
@@ -147,7 +149,7 @@ class OpenAIEngine:
         parser = IncrementalQuiz()
         retrieved: tuple[RetrievedChunk, ...] = ()
         call_id = ""
-        try:
+        with _api_errors():
             stream = await self._client.responses.create(
                 model=self._model,
                 conversation=conversation_id,
@@ -186,17 +188,6 @@ class OpenAIEngine:
                         return event.response
                     elif isinstance(event, ResponseFailedEvent | ResponseErrorEvent):
                         raise EngineUnavailableError(f"stream failed: {event.type}")
-        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-            raise EngineUnavailableError(type(exc).__name__) from exc
-        except (openai.RateLimitError, openai.InternalServerError) as exc:
-            raise EngineUnavailableError(f"HTTP {exc.status_code}") from exc
-        except openai.APIStatusError as exc:
-            log.warning(
-                "OpenAI refused a request: HTTP %s, request id %s",
-                exc.status_code,
-                exc.request_id,
-            )
-            raise EngineRejectedError(f"HTTP {exc.status_code}", exc.request_id) from exc
         raise EngineUnavailableError("the stream ended before the response was complete")
 
     async def correct(
@@ -222,7 +213,7 @@ class OpenAIEngine:
     async def resume_feedback(self, call: ToolCall, request: QuizRequest) -> Feedback | None:
         submitted = False
         answer: list[ResponseOutputText] = []
-        try:
+        with _api_errors():
             async for item in self._client.conversations.items.list(
                 call.conversation_id, order="asc", limit=100
             ):
@@ -232,10 +223,6 @@ class OpenAIEngine:
                     submitted, answer = True, []
                 elif submitted and isinstance(item, Message) and item.role == "assistant":
                     answer.extend(c for c in item.content if isinstance(c, ResponseOutputText))
-        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-            raise EngineUnavailableError(type(exc).__name__) from exc
-        except openai.APIStatusError as exc:
-            raise EngineUnavailableError(f"HTTP {exc.status_code}") from exc
         if not submitted:
             return None
         if answer:
