@@ -25,9 +25,11 @@ TEXTS: dict[str, str] = {
         "<b>In groups</b>\n"
         "Everyone can answer. The quiz ends when every member has answered, when time is up "
         "(<code>/timelimit</code>, admins), or when its starter or an admin sends /stop; then "
-        "I post the leaderboard.\n\n"
+        "I post the leaderboard. Admins choose who may start quizzes with "
+        "<code>/starters anyone|admins</code>.\n\n"
         "When you have answered every question (or someone runs /stop), I send your answers "
-        "to the model and post its feedback: the right answer, why, and the source."
+        "to the model and post its feedback: the right answer, why, and the source.\n\n"
+        "/forgetme deletes your stored answers and name."
     ),
     "quiz_usage": ("Tell me what the quiz is about, e.g. <code>/quiz 5 photosynthesis</code>."),
     "clamped": "I write {low} to {high} questions per quiz, so this one has {n}.",
