@@ -14,7 +14,6 @@ from html import escape
 from typing import Any, cast
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll
-from telegram._utils.types import CorrectOptionID
 from telegram.constants import ChatType, MessageLimit, ParseMode, PollLimit
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext
@@ -404,7 +403,8 @@ async def post_questions(bot: Bot, svc: Services, quiz_id: int) -> None:
                 list(spec.options),
                 is_anonymous=False,
                 type=Poll.QUIZ,
-                correct_option_ids=[cast(CorrectOptionID, spec.correct_option_id)],
+                # PTB types an option id as Literal[0..11]; validation keeps it in range.
+                correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
                 explanation=spec.explanation,
                 close_date=close_date,
                 message_thread_id=_thread(quiz),
