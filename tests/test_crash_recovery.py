@@ -165,3 +165,24 @@ async def test_sigterm_shuts_down_cleanly(
     assert await proc.terminate() == 0
     assert db_rows(proc.db, "PRAGMA integrity_check") == [("ok",)]
     assert db_rows(proc.db, "SELECT state FROM quizzes") == [("open",)]
+
+
+async def test_killed_while_the_model_wrote_the_quiz(
+    tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess
+) -> None:
+    oa.delay_next(30, path="/responses")
+    oa.queue_function_call("generate_quiz", quiz_args(2))
+    await proc.start()
+    tg.user_sends(PRIVATE, ANN, "/quiz 2 cells")
+    await oa.wait_for_request("/responses", timeout=20)
+    await proc.kill()
+    await proc.start()
+    # No silent hang: the user is told, and the chat is free for a new quiz.
+    await tg.wait_for(
+        "sendMessage",
+        predicate=lambda c: "interrupted by a restart" in c.params["text"],
+        timeout=20,
+    )
+    assert db_rows(proc.db, "SELECT state FROM quizzes") == [("failed",)]
+    assert not tg.calls_of("sendPoll")
+    await proc.terminate()
