@@ -10,7 +10,7 @@ from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.render import STYLES
 from quiz.results import clock
-from services import quizflow, quotas
+from services import quizflow
 from services.context import services
 from services.permissions import is_chat_admin, may_stop
 from settings import MAX_TIME_LIMIT, MIN_TIME_LIMIT
@@ -22,17 +22,6 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None or chat is None or user is None:
         return
     lang = await lang_of(update, context)
-    # Who may start, the cooldown and the daily limits, before anything reaches the model.
-    await quotas.check_start(
-        context.bot,
-        services(context),
-        chat_id=chat.id,
-        chat_type=chat.type,
-        thread_id=thread_of(message),
-        user_id=user.id,
-        lang=lang,
-        request_key=f"{chat.id}:{message.message_id}",  # as quizflow.start_quiz keys it
-    )
     await quizflow.start_quiz(
         context.bot,
         services(context),

@@ -10,7 +10,7 @@ from handlers.common import lang_of, thread_of
 from handlers.language import send_picker
 from i18n import tr
 from quiz.render import STYLES
-from services import quizflow, quotas
+from services import quizflow
 from services.context import services
 
 # Distinct from the answer ("a:"), retry, finish and language prefixes.
@@ -110,17 +110,7 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             reply_markup=style_buttons(),
         )
     else:
-        # The sample quiz costs like any other: same starters rule, cooldown and limits.
-        await quotas.check_start(
-            context.bot,
-            svc,
-            chat_id=chat.id,
-            chat_type=chat.type,
-            thread_id=thread_of(message),
-            user_id=user.id,
-            lang=lang,
-            request_key=f"{chat.id}:tap:{query.id}",
-        )
+        # The sample quiz costs like any other: start_quiz applies the same checks.
         await quizflow.start_quiz(
             context.bot,
             svc,

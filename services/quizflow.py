@@ -41,7 +41,7 @@ from quiz.scoring import (
     submission_json,
 )
 from quiz.validation import InvalidQuizError, clean_title, parse_question, parse_quiz
-from services import documents
+from services import documents, quotas
 from services.chat_action import keep_typing
 from services.context import Services, services
 from services.errors import UserFacingError
@@ -122,6 +122,18 @@ async def start_quiz(
     `request_key` identifies the request when it is not a command message (a button tap), so
     that a re-delivered update is a no-op.
     """
+    key = request_key or f"{chat_id}:{message_id}"
+    # Who may start, the cooldown and the daily limits, before anything reaches the model.
+    await quotas.check_start(
+        bot,
+        svc,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        thread_id=thread_id,
+        user_id=user_id,
+        lang=lang,
+        request_key=key,
+    )
     settings = svc.settings
     if (
         not command.topic
@@ -140,7 +152,7 @@ async def start_quiz(
             chat_type=chat_type,
             starter_id=user_id,
             # The command message identifies the request: a re-delivered /quiz is a no-op.
-            request_key=request_key or f"{chat_id}:{message_id}",
+            request_key=key,
             topic=command.topic,
             num_questions=n,
             style=style,
