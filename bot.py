@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 
 from dotenv import load_dotenv
 from openai import AsyncOpenAI
-from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
 
 import cli
 import handlers
@@ -19,7 +19,7 @@ from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
 from services.context import Services, install, installed
 from services.context import services as services_of
-from services.inbox import DurableUpdateQueue, replay
+from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
 from services.menu import publish_commands
 from services.ratelimit import RetryingRateLimiter
 from services.recovery import recover
@@ -96,15 +96,24 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
             await services.engine.aclose()
             await services.repo.close()
 
-    application = (
-        ApplicationBuilder()
-        .token(settings.telegram_token)
-        .base_url(f"{settings.telegram_api_base_url}/bot")
-        .base_file_url(f"{settings.telegram_api_base_url}/file/bot")
+    queue = DurableUpdateQueue()
+    # What ApplicationBuilder would build, as an InboxBot: it writes each getUpdates batch to
+    # the inbox in one transaction before the batch is confirmed.
+    bot = InboxBot(
+        queue,
+        settings.telegram_token,
+        base_url=f"{settings.telegram_api_base_url}/bot",
+        base_file_url=f"{settings.telegram_api_base_url}/file/bot",
+        # ApplicationBuilder's pool size (InboxBot makes getUpdates' own connection).
+        request=HTTPXRequest(connection_pool_size=256),
         # Bursts wait for Telegram's flood limits instead of failing; 429s, connection errors
         # and 5xx are retried.
-        .rate_limiter(RetryingRateLimiter(max_retries=3))
-        .update_queue(DurableUpdateQueue())
+        rate_limiter=RetryingRateLimiter(max_retries=3),
+    )
+    application = (
+        ApplicationBuilder()
+        .bot(bot)
+        .update_queue(queue)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -135,7 +144,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     if settings.webhook_url is not None:
         application.run_webhook(**cli.webhook_options(settings))
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

@@ -5,10 +5,11 @@ and the bot gets a core of its own, as it would against the real Bot API.
 
 * `studyquiz` runs the production `Application` (`bot.build_application`) with
   `run_polling`, as `python bot.py` does, configured from the environment. The only
-  addition is a wrapper around `Repository.record_answer` that notes when each stored
+  addition is a wrapper around `Repository.store_answer` that notes when each stored
   answer's transaction has committed (the method commits before it returns).
 * `bare` runs a python-telegram-bot `Application` with one `PollAnswerHandler` that only
-  notes the time: the framework's own cost, the ceiling for the first figure.
+  notes the time: the framework's own cost, the ceiling for the first figure. It asks for
+  the same update types as ours (`ALLOWED_UPDATES`: all but `poll`).
 
 Both write their notes as JSON to `BENCH_OUT` once `BENCH_EXPECT` answers have arrived (and
 again on shutdown), so the parent knows when the burst is over without polling the bot.
@@ -29,6 +30,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, PollAnswerHandler
+
+from services.inbox import ALLOWED_UPDATES
 
 # One entry per answer: [key..., monotonic seconds]. CLOCK_MONOTONIC is system-wide on
 # Linux, so the parent can compare these with the times its fake served the updates.
@@ -85,61 +88,23 @@ def _note_commits() -> None:
     """Record the commit time of every answer the bot stores, without touching its code."""
     from storage.repository import Repository
 
-    original: Callable[..., Awaitable[bool]] = Repository.record_answer
+    original: Callable[..., Awaitable[tuple[int, int] | None]] = Repository.store_answer
 
-    async def record_answer(
-        self: Repository, quiz_id: int, index: int, user_id: int, choice_index: int, now: float
-    ) -> bool:
-        saved = await original(self, quiz_id, index, user_id, choice_index, now)
-        if saved:
+    async def store_answer(
+        self: Repository,
+        quiz_id: int,
+        index: int,
+        user_id: int,
+        name: str,
+        choice_index: int,
+        now: float,
+    ) -> tuple[int, int] | None:
+        stored = await original(self, quiz_id, index, user_id, name, choice_index, now)
+        if stored is not None:
             RECORDS.append([quiz_id, index, user_id, time.monotonic()])
-        return saved
+        return stored
 
-    Repository.record_answer = record_answer  # type: ignore[method-assign]
-
-
-def _lean_reads() -> None:
-    """`--experiment lean-reads`: what the proposed storage change would save, measured.
-
-    Not production code: questions never change once posted and a user's name rarely does,
-    so this keeps them in memory instead of reading every question (and writing the user)
-    again for each answer. The quiz row itself is still read fresh (its state changes).
-    """
-    from storage.repository import Repository, StoredQuestion
-
-    questions = Repository.questions
-    save_user = Repository.save_user
-    by_quiz: dict[int, list[StoredQuestion]] = {}
-    by_poll: dict[str, tuple[int, int]] = {}
-    names: dict[int, str] = {}
-
-    async def cached_questions(self: Repository, quiz_id: int) -> list[StoredQuestion]:
-        found = by_quiz.get(quiz_id)
-        if found is None:
-            found = await questions(self, quiz_id)
-            if all(q.message_id is not None for q in found):
-                by_quiz[quiz_id] = found
-                by_poll.update({q.poll_id: (quiz_id, q.index) for q in found if q.poll_id})
-        return found
-
-    async def question_for_poll(self: Repository, poll_id: str) -> Any:
-        if poll_id not in by_poll:
-            row = await self._one("SELECT quiz_id FROM questions WHERE poll_id = ?", (poll_id,))
-            if row is None:
-                return None
-            await cached_questions(self, row[0])
-        quiz_id, index = by_poll[poll_id]
-        quiz = await self.quiz(quiz_id)
-        return None if quiz is None else (quiz, by_quiz[quiz_id][index])
-
-    async def cached_save_user(self: Repository, user_id: int, name: str, now: float) -> None:
-        if names.get(user_id) != name:
-            await save_user(self, user_id, name, now)
-            names[user_id] = name
-
-    Repository.questions = cached_questions  # type: ignore[method-assign]
-    Repository.question_for_poll = question_for_poll  # type: ignore[method-assign]
-    Repository.save_user = cached_save_user  # type: ignore[method-assign]
+    Repository.store_answer = store_answer  # type: ignore[method-assign]
 
 
 def studyquiz_app() -> Application:  # type: ignore[type-arg]
@@ -150,8 +115,6 @@ def studyquiz_app() -> Application:  # type: ignore[type-arg]
     settings = Settings.from_env(os.environ)
     setup_logging(settings.log_level)
     _note_commits()
-    if os.environ.get("BENCH_EXPERIMENT") == "lean-reads":
-        _lean_reads()
     return build_application(settings)
 
 
@@ -191,8 +154,9 @@ def main(argv: list[str]) -> int:
         profiler = Profiler(interval=0.001, async_mode="disabled")
         profiler.start()
     try:
-        # The same call as bot.main; SIGTERM from the parent ends it cleanly.
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        # The same call as bot.main, for both: the bare bot is not asked to fetch what ours
+        # does not. SIGTERM from the parent ends it cleanly.
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         if profiler is not None:
             profiler.stop()

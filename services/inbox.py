@@ -1,23 +1,29 @@
 """At-least-once delivery made safe: durable before confirmed, settled once handled.
 
-python-telegram-bot's Updater puts each fetched update into the application's queue and only
-then asks Telegram for the next batch, which is what confirms the previous one. Writing the
-update to SQLite inside `put` therefore makes it durable before Telegram forgets it. Handlers
-delete it when they finish; what is left after a crash is replayed at the next start, and the
-handlers' idempotency makes a replay of anything already half done harmless.
+python-telegram-bot's Updater asks Telegram for the next batch of updates only after it has
+queued the previous one, and that request is what confirms it. `InboxBot.get_updates` writes
+each fetched batch to SQLite in one transaction before returning it, so it is durable before
+Telegram forgets it (in webhook mode, where there is no getUpdates, `put` writes each update
+before the server answers Telegram). Handlers mark updates settled when they finish; settled
+ones are deleted in batches, with the next batch's write or a moment later. What is left after
+a crash is replayed at the next start: the few updates handled but not yet deleted, and any
+not handled at all. The handlers' idempotency makes replaying them harmless.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
+import sqlite3
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, ExtBot
+from telegram.request import HTTPXRequest
 
 from storage import Repository
 
@@ -26,6 +32,10 @@ log = logging.getLogger(__name__)
 # Older unhandled updates are dropped at start rather than acted on out of the blue.
 REPLAY_WINDOW = 24 * 3600
 
+# What the bot asks Telegram for: everything but `poll`, the vote totals of our own polls,
+# one per vote (as many as the poll_answers it does use), which nothing reads.
+ALLOWED_UPDATES = [kind for kind in Update.ALL_TYPES if kind != Update.POLL]
+
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
 
 
@@ -33,28 +43,128 @@ class DurableUpdateQueue(asyncio.Queue[object]):
     # Telegram re-sends what a crashed run never confirmed, and we replay the same from the
     # inbox: whichever arrives second in this run is dropped.
     SEEN = 10_000
+    # Settled updates wait this long for others to share their DELETE and commit.
+    SETTLE_DELAY = 0.05
 
     def __init__(self) -> None:
         super().__init__()
         self.repo: Repository | None = None
         self._seen: dict[int, None] = {}
+        # Fetched updates already in the inbox (saved by `store`, or replayed from it).
+        self._stored: set[int] = set()
+        self._settled: list[int] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    def _first_time(self, update_id: int) -> bool:
+        if update_id in self._seen:
+            return False
+        self._seen[update_id] = None
+        if len(self._seen) > self.SEEN:
+            del self._seen[next(iter(self._seen))]
+        return True
+
+    async def store(
+        self, updates: Sequence[Update], raw: Mapping[int, dict[str, Any]], now: float
+    ) -> None:
+        """Write a fetched batch (but what this run has seen already) in one transaction,
+        with the settled updates still to delete. Called before the batch is confirmed.
+        `raw`: the updates as Telegram sent them, by id, stored instead of serialising the
+        parsed ones again (Update.to_dict costs more than handling a poll answer)."""
+        if self.repo is None:
+            return
+        fresh = [u for u in updates if u.update_id not in self._seen]
+        settled, self._settled = self._settled, []
+        if not fresh and not settled:
+            return
+        payloads = [(u.update_id, raw.get(u.update_id) or u.to_dict()) for u in fresh]
+        await self.repo.inbox.save_batch(payloads, settled, now)
+        self._stored.update(u.update_id for u in fresh)
+
+    def mark_stored(self, update_id: int) -> None:
+        self._stored.add(update_id)
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            if item.update_id in self._seen:
+            stored = item.update_id in self._stored
+            self._stored.discard(item.update_id)
+            if not self._first_time(item.update_id):
                 return
-            self._seen[item.update_id] = None
-            if len(self._seen) > self.SEEN:
-                del self._seen[next(iter(self._seen))]
-            if self.repo is not None:
+            if self.repo is not None and not stored:
                 await self.repo.inbox.save(item.update_id, item.to_dict(), time.time())
         await super().put(item)
 
+    def settle(self, update_id: int) -> None:
+        """Its handler is done: delete it from the inbox soon (a crash before then replays
+        it, which the handlers absorb)."""
+        self._settled.append(update_id)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
 
-def _repo(context: ContextTypes.DEFAULT_TYPE) -> Repository:
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(self.SETTLE_DELAY)
+        try:
+            await self.flush()
+        except sqlite3.Error:
+            # Left in the inbox, they are replayed (harmlessly) at the next start.
+            log.exception("Could not delete handled updates from the inbox")
+
+    async def flush(self) -> None:
+        while self._settled and self.repo is not None:
+            settled, self._settled = self._settled, []
+            await self.repo.inbox.settle_many(settled)
+
+    async def aclose(self) -> None:
+        """At shutdown, before the database closes: delete what has been handled."""
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+            self._flusher = None
+        await self.flush()
+
+
+class RawUpdatesRequest(HTTPXRequest):
+    """getUpdates' connection, keeping the last batch's updates as Telegram sent them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.batch: list[dict[str, Any]] = []
+
+    # PTB's documented hook for the JSON of every response.
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
+        data = super().parse_json_payload(payload)
+        result = data.get("result")
+        self.batch = result if isinstance(result, list) else []
+        return data
+
+
+class InboxBot(ExtBot[int]):
+    """The application's bot: each getUpdates batch goes into the inbox before it is
+    returned, so before the next getUpdates confirms it to Telegram."""
+
+    def __init__(self, queue: DurableUpdateQueue, *args: Any, **kwargs: Any) -> None:
+        # ApplicationBuilder's getUpdates connection: one, as only one poll runs at a time.
+        self._raw_updates = RawUpdatesRequest(connection_pool_size=1)
+        kwargs["get_updates_request"] = self._raw_updates
+        super().__init__(*args, **kwargs)
+        self._inbox_queue = queue
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        self._raw_updates.batch = []
+        updates = await super().get_updates(*args, **kwargs)
+        raw = {u["update_id"]: u for u in self._raw_updates.batch if "update_id" in u}
+        await self._inbox_queue.store(updates, raw, time.time())
+        return updates
+
+    async def shutdown(self) -> None:
+        await self._inbox_queue.aclose()
+        await super().shutdown()
+
+
+def _queue(context: ContextTypes.DEFAULT_TYPE) -> DurableUpdateQueue:
     queue = context.application.update_queue
-    assert isinstance(queue, DurableUpdateQueue) and queue.repo is not None
-    return queue.repo
+    assert isinstance(queue, DurableUpdateQueue)
+    return queue
 
 
 def settling(callback: Callback) -> Callback:
@@ -69,9 +179,9 @@ def settling(callback: Callback) -> Callback:
         try:
             result = await callback(update, context)
         except Exception:
-            await _repo(context).inbox.settle(update.update_id)
+            _queue(context).settle(update.update_id)
             raise
-        await _repo(context).inbox.settle(update.update_id)
+        _queue(context).settle(update.update_id)
         return result
 
     return run
@@ -85,7 +195,7 @@ def settling_when_stopped(callback: Callback) -> Callback:
         try:
             return await callback(update, context)
         except ApplicationHandlerStop:
-            await _repo(context).inbox.settle(update.update_id)
+            _queue(context).settle(update.update_id)
             raise
 
     return run
@@ -98,9 +208,12 @@ async def unhandled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def replay(application: Application[Any, Any, Any, Any, Any, Any], repo: Repository) -> int:
     """Queue what a previous process received but did not finish handling."""
     pending = await repo.inbox.pending(time.time() - REPLAY_WINDOW)
+    queue = application.update_queue
     for payload in pending:
         update = Update.de_json(payload, application.bot)
-        await application.update_queue.put(update)
+        if isinstance(queue, DurableUpdateQueue):
+            queue.mark_stored(update.update_id)
+        await queue.put(update)
     if pending:
         log.info("Replaying %d update(s) left unhandled by the previous run", len(pending))
     return len(pending)

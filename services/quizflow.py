@@ -456,19 +456,23 @@ async def record_answer(
     """
     if not quiz.is_open:
         return AnswerResult.CLOSED, False
-    now = svc.clock()
-    await svc.repo.save_user(user_id, user_name, now)
-    saved = await svc.repo.record_answer(quiz.id, sq.index, user_id, sq.order[position], now)
-    if not saved:
+    stored = await svc.repo.store_answer(
+        quiz.id, sq.index, user_id, user_name, sq.order[position], svc.clock()
+    )
+    if stored is None:
         current = await svc.repo.quiz(quiz.id)
         closed = current is None or not current.is_open
         return (AnswerResult.CLOSED if closed else AnswerResult.DUPLICATE), False
-    return AnswerResult.SAVED, await _everyone_done(svc, quiz, user_id)
+    answered, questions = stored
+    return AnswerResult.SAVED, await _everyone_done(svc, quiz, answered, questions)
 
 
-async def _everyone_done(svc: Services, quiz: QuizRow, user_id: int) -> bool:
-    """Whether this answer (by `user_id`) completed the quiz."""
-    if await svc.repo.answer_count(quiz.id, user_id=user_id) < quiz.num_questions:
+async def _everyone_done(svc: Services, quiz: QuizRow, answered: int, questions: int) -> bool:
+    """Whether this answer, which left its author with `answered` of the quiz's `questions`
+    (both counted as it was stored), completed the quiz."""
+    # Counted at the write, not taken from `quiz` (read before it): a stream that ended
+    # since, with questions left out, has lowered the count.
+    if answered < questions:
         return False
     return await _all_done(svc, quiz)
 

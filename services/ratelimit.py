@@ -1,4 +1,4 @@
-"""PTB's AIORateLimiter, plus retries with backoff for Telegram's transient failures."""
+"""PTB's AIORateLimiter, plus Telegram's per-chat pace and retries for transient failures."""
 
 from __future__ import annotations
 
@@ -7,15 +7,42 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
 
+# "In a single chat, avoid sending more than one message per second" (Bot API FAQ). Applied
+# in groups, where a quiz posts its polls to everyone at once and the 20 per minute make a
+# 429 costly; private chats keep the short bursts Telegram allows (a 429 is still retried).
+# A little over a second apart, so still a second apart when Telegram receives them.
+CHAT_MESSAGES_PER_PERIOD = 1
+CHAT_PERIOD = 1.05
+# Limiters of chats with nothing in flight are dropped beyond this many (as PTB does for groups).
+CHAT_LIMITERS = 512
+
+
+def counts_as_message(endpoint: str) -> bool:
+    """Telegram's flood limits count messages sent; a chat action is not one."""
+    return endpoint.startswith("send") and endpoint != "sendChatAction"
+
+
+def is_group(chat_id: object) -> bool:
+    """As AIORateLimiter tells groups: negative ids, or @usernames (only channels and
+    supergroups have them)."""
+    if isinstance(chat_id, str):
+        return not chat_id.lstrip("-").isdigit() or chat_id.startswith("-")
+    return isinstance(chat_id, int) and chat_id < 0
+
 
 class RetryingRateLimiter(AIORateLimiter):
-    """Flood limits and 429s as AIORateLimiter handles them; connection errors and 5xx
-    (PTB's plain NetworkError) retried with exponential backoff.
+    """Flood limits: messages (send*) to a group wait for one second per chat, then for
+    AIORateLimiter's 20 per minute per group; all messages for its 30 per second overall.
+    Other requests (edits, stopPoll, lookups, chat actions) are not messages and wait for
+    none of these, so they do not use up a group's 20 messages. 429s are retried after
+    retry_after as AIORateLimiter does; connection errors and 5xx (PTB's plain
+    NetworkError) with exponential backoff.
 
     Subclasses of NetworkError are not retried: BadRequest is final, and TimedOut may mean
     the message was sent after all, so sending it again could duplicate it.
@@ -25,6 +52,18 @@ class RetryingRateLimiter(AIORateLimiter):
         super().__init__(**kwargs)
         self._network_retries = network_retries
         self._backoff = backoff
+        self._chat_limiters: dict[object, AsyncLimiter] = {}
+
+    def _chat_limiter(self, chat_id: object) -> AsyncLimiter:
+        limiter = self._chat_limiters.get(chat_id)
+        if limiter is None:
+            if len(self._chat_limiters) >= CHAT_LIMITERS:
+                for key, idle in list(self._chat_limiters.items()):
+                    if idle.has_capacity(idle.max_rate):
+                        del self._chat_limiters[key]
+            limiter = AsyncLimiter(CHAT_MESSAGES_PER_PERIOD, CHAT_PERIOD)
+            self._chat_limiters[chat_id] = limiter
+        return limiter
 
     async def process_request(
         self,
@@ -35,6 +74,15 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id = data.get("chat_id")
+        if chat_id is not None:
+            if counts_as_message(endpoint):
+                if is_group(chat_id):
+                    await self._chat_limiter(chat_id).acquire()
+            else:
+                # AIORateLimiter reads the chat only from `data` (the request itself is in
+                # `args`/`kwargs`): without it, no per-group or overall budget is used.
+                data = {k: v for k, v in data.items() if k != "chat_id"}
         for attempt in range(self._network_retries + 1):
             try:
                 return await super().process_request(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -23,6 +24,28 @@ class Inbox:
     async def settle(self, update_id: int) -> None:
         await self._db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
         await self._db.commit()
+
+    async def save_batch(
+        self, updates: Sequence[tuple[int, dict[str, Any]]], settled: Iterable[int], now: float
+    ) -> None:
+        """Store a fetched batch and drop updates handled since, in one transaction (one
+        commit per getUpdates instead of two per update)."""
+        gone = [(update_id,) for update_id in settled]
+        if gone:
+            await self._db.executemany("DELETE FROM inbox WHERE update_id = ?", gone)
+        if updates:
+            await self._db.executemany(
+                "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (update_id) DO NOTHING",
+                [
+                    (update_id, json.dumps(payload, ensure_ascii=False), now)
+                    for update_id, payload in updates
+                ],
+            )
+        await self._db.commit()
+
+    async def settle_many(self, update_ids: Iterable[int]) -> None:
+        await self.save_batch((), update_ids, 0.0)
 
     async def pending(self, newer_than: float) -> list[dict[str, Any]]:
         """Unhandled updates, oldest first; older ones are dropped as no longer actionable."""

@@ -18,6 +18,8 @@ from storage.migrations import MIGRATIONS
 from storage.security import SecurityStore
 
 LIVE_STATES = ("generating", "open", "submitting")
+# Posted questions remembered by poll id: all those of 400 open 10-question quizzes.
+POLL_CACHE_SIZE = 4096
 
 
 class QuizAlreadyOpenError(Exception):
@@ -100,11 +102,39 @@ def _quiz(row: sqlite3.Row | None) -> QuizRow | None:
     return None if row is None else QuizRow(*row)
 
 
+_QUESTION_COLUMNS = (
+    "idx, text, choices, answer_index, explanation, source_file, source_quote, display_order,"
+    " style, message_id, poll_id, quote_verified, COALESCE(model_index, idx)"
+)
+
+
+def _question(r: Sequence[Any]) -> StoredQuestion:
+    return StoredQuestion(
+        index=r[0],
+        question=Question(
+            r[1],
+            tuple(json.loads(r[2])),
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            None if r[11] is None else bool(r[11]),
+        ),
+        order=tuple(json.loads(r[7])),
+        style=r[8],
+        message_id=r[9],
+        poll_id=r[10],
+        model_index=r[12],
+    )
+
+
 class Repository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
         self.security = SecurityStore(db)
         self.inbox = Inbox(db)
+        # poll id -> (quiz id, question), oldest first; see question_for_poll.
+        self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
@@ -145,6 +175,11 @@ class Repository:
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         async with self._db.execute(sql, params) as cur:
             return list(await cur.fetchall())
+
+    async def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Like _all in one round trip to the database thread instead of three (execute,
+        fetch, close): for the queries every answer makes."""
+        return list(await self._db.execute_fetchall(sql, params))
 
     async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
         async with self._db.execute(sql, params) as cur:
@@ -234,7 +269,8 @@ class Repository:
                 quiz_id = cur.lastrowid
             await self._db.commit()
         except sqlite3.IntegrityError:
-            await self._db.rollback()
+            # No rollback: the failed INSERT undid only itself, and on this one shared
+            # connection a rollback would also undo other tasks' writes not yet committed.
             if await self._one("SELECT 1 FROM quizzes WHERE request_key = ?", (request_key,)):
                 return None
             live = await self.live_quiz(chat_id, thread_id)
@@ -245,9 +281,10 @@ class Repository:
         return await self.quiz(quiz_id)
 
     async def quiz(self, quiz_id: int) -> QuizRow | None:
-        return _quiz(
-            await self._one(f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE id = ?", (quiz_id,))
-        )
+        # One round trip to the database thread (execute, fetch and close at once): every
+        # answer reads its quiz.
+        rows = await self._fetch(f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE id = ?", (quiz_id,))
+        return QuizRow(*rows[0]) if rows else None
 
     async def live_quiz(self, chat_id: int, thread_id: int) -> QuizRow | None:
         return _quiz(
@@ -294,7 +331,7 @@ class Repository:
             (quiz.title, now, len(quiz.questions), quiz_id),
         ) as cur:
             if cur.rowcount != 1:
-                await self._db.rollback()
+                # Nothing changed; a rollback would undo other tasks' uncommitted writes.
                 return False
         await self._db.executemany(
             "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
@@ -342,33 +379,10 @@ class Repository:
 
     async def questions(self, quiz_id: int) -> list[StoredQuestion]:
         rows = await self._all(
-            "SELECT idx, text, choices, answer_index, explanation, source_file, source_quote,"
-            " display_order, style, message_id, poll_id, quote_verified,"
-            " COALESCE(model_index, idx) FROM questions"
-            " WHERE quiz_id = ?"
-            " ORDER BY idx",
+            f"SELECT {_QUESTION_COLUMNS} FROM questions WHERE quiz_id = ? ORDER BY idx",
             (quiz_id,),
         )
-        return [
-            StoredQuestion(
-                index=r[0],
-                question=Question(
-                    r[1],
-                    tuple(json.loads(r[2])),
-                    r[3],
-                    r[4],
-                    r[5],
-                    r[6],
-                    None if r[11] is None else bool(r[11]),
-                ),
-                order=tuple(json.loads(r[7])),
-                style=r[8],
-                message_id=r[9],
-                poll_id=r[10],
-                model_index=r[12],
-            )
-            for r in rows
-        ]
+        return [_question(r) for r in rows]
 
     async def load_quiz(self, quiz_id: int, title: str | None) -> tuple[Quiz, list[StoredQuestion]]:
         stored = await self.questions(quiz_id)
@@ -383,10 +397,23 @@ class Repository:
         )
 
     async def question_for_poll(self, poll_id: str) -> tuple[QuizRow, StoredQuestion] | None:
-        row = await self._one("SELECT quiz_id, idx FROM questions WHERE poll_id = ?", (poll_id,))
-        if row is None:
-            return None
-        return await self.question(row[0], row[1])
+        """The quiz (read afresh: its state changes) and the question a poll of ours asks."""
+        found = self._polls.get(poll_id)
+        if found is None:
+            rows = await self._fetch(
+                f"SELECT quiz_id, {_QUESTION_COLUMNS} FROM questions WHERE poll_id = ?",
+                (poll_id,),
+            )
+            if not rows:
+                return None
+            found = (int(rows[0][0]), _question(rows[0][1:]))
+            # A question with its poll id is posted and never changes again, so every answer
+            # to it after the first is spared this query and the JSON decoding.
+            self._polls[poll_id] = found
+            if len(self._polls) > POLL_CACHE_SIZE:
+                del self._polls[next(iter(self._polls))]
+        quiz = await self.quiz(found[0])
+        return None if quiz is None else (quiz, found[1])
 
     async def question(self, quiz_id: int, index: int) -> tuple[QuizRow, StoredQuestion] | None:
         quiz = await self.quiz(quiz_id)
@@ -407,6 +434,38 @@ class Repository:
             (quiz_id, index, user_id, choice_index, now, quiz_id),
         )
         return inserted > 0
+
+    async def store_answer(
+        self, quiz_id: int, index: int, user_id: int, name: str, choice_index: int, now: float
+    ) -> tuple[int, int] | None:
+        """Store a first answer and its author's name in one transaction.
+
+        None when it was not stored (answered before, re-delivery, or the quiz is not open);
+        else how many of the quiz's questions the author has now answered, and how many the
+        quiz has, both as of this write.
+        """
+        # What the usual answer (stored, name unchanged, quiz not finished) needs comes back
+        # with the insert: the two counts (a few index lookups) and the stored name.
+        rows = await self._fetch(
+            "INSERT INTO answers (quiz_id, question_idx, user_id, choice_index, answered_at)"
+            " SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS"
+            " (SELECT 1 FROM quizzes WHERE id = ?1 AND state = 'open')"
+            " ON CONFLICT DO NOTHING"
+            " RETURNING (SELECT COUNT(*) FROM answers a WHERE a.quiz_id = ?1 AND a.user_id = ?3"
+            " AND a.question_idx IN (SELECT q.idx FROM questions q WHERE q.quiz_id = ?1)),"
+            " (SELECT COUNT(*) FROM questions q WHERE q.quiz_id = ?1),"
+            " (SELECT u.name FROM users u WHERE u.user_id = ?3)",
+            (quiz_id, index, user_id, choice_index, now),
+        )
+        if not rows or rows[0][2] != name:
+            await self._fetch(
+                "INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
+                " updated_at = excluded.updated_at WHERE users.name != excluded.name",
+                (user_id, name, now),
+            )
+        await self._db.commit()
+        return (int(rows[0][0]), int(rows[0][1])) if rows else None
 
     async def answers(self, quiz_id: int) -> list[Answer]:
         rows = await self._all(
