@@ -12,9 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from openai import APIConnectionError, APIStatusError, AsyncOpenAI, AuthenticationError
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
+from services.inbox import ALLOWED_UPDATES
 from settings import Settings
 
 
@@ -46,7 +47,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
         "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
         "webhook_url": settings.webhook_url,
         "secret_token": settings.webhook_secret_token,
-        "allowed_updates": Update.ALL_TYPES,
+        "allowed_updates": ALLOWED_UPDATES,
     }
 
 
