@@ -123,7 +123,7 @@ TEXTS: dict[str, str] = {
     "access_denied": "Sorry, this bot is private: it only works in chats its operator has allowed. If you should have access, give the operator these ids: chat <code>{chat_id}</code>, user <code>{user_id}</code>.",
     "access_denied_short": "This bot is not available here",
     "starters_admins_only": "Only chat admins can start quizzes in this group. An admin can allow everyone with <code>/starters anyone</code>.",
-    "cooldown": "Please wait {seconds} s before starting another quiz in this chat.",
+    "cooldown": "Please wait {seconds} s before starting another quiz here.",
     "limit_user_quizzes": "You have reached today's limit of {limit} quizzes. It resets at midnight UTC (in {h} h {m} min).",
     "limit_chat_quizzes": "This chat has reached today's limit of {limit} quizzes. It resets at midnight UTC (in {h} h {m} min).",
     "limit_user_tokens": "You have used today's model allowance of {limit} tokens. It resets at midnight UTC (in {h} h {m} min).",

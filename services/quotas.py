@@ -62,7 +62,7 @@ async def check_start(
         return
 
     now = svc.clock()
-    last = await store.last_quiz_at(chat_id)
+    last = await store.last_quiz_at(chat_id, thread_id or 0)
     if settings.quiz_cooldown and last is not None and now - last < settings.quiz_cooldown:
         raise refuse("cooldown", seconds=math.ceil(last + settings.quiz_cooldown - now))
 

@@ -15,6 +15,11 @@ ADMINS = "admins"
 STARTERS = (ANYONE, ADMINS)
 
 
+# A quiz that failed before it opened (the model or the bot failed) costs the user neither a
+# cooldown nor one of the day's quizzes; its tokens are metered in `usage` all the same.
+_COUNTS = "NOT (state = 'failed' AND opened_at IS NULL)"
+
+
 @dataclass(frozen=True, slots=True)
 class UsageReport:
     quizzes: int
@@ -57,9 +62,10 @@ class SecurityStore:
     async def quizzes_since(
         self, since: float, *, chat_id: int | None = None, user_id: int | None = None
     ) -> int:
-        """Quizzes created since `since` (failed ones too: they cost tokens all the same)."""
+        """Quizzes created since `since` that count towards the daily limits: not those that
+        never opened because the model or the bot failed (their tokens still count)."""
         return await self._scalar(
-            "SELECT COUNT(*) FROM quizzes WHERE created_at >= ?"
+            f"SELECT COUNT(*) FROM quizzes WHERE created_at >= ? AND {_COUNTS}"
             " AND (? IS NULL OR chat_id = ?) AND (? IS NULL OR starter_id = ?)",
             (since, chat_id, chat_id, user_id, user_id),
         )
@@ -70,9 +76,13 @@ class SecurityStore:
             await self._scalar("SELECT COUNT(*) FROM quizzes WHERE request_key = ?", (request_key,))
         )
 
-    async def last_quiz_at(self, chat_id: int) -> float | None:
+    async def last_quiz_at(self, chat_id: int, thread_id: int) -> float | None:
+        """When the last counted quiz of this chat topic (0: no topic) was started: the
+        cooldown belongs to the topic, as the one-live-quiz rule does."""
         async with self._db.execute(
-            "SELECT MAX(created_at) FROM quizzes WHERE chat_id = ?", (chat_id,)
+            "SELECT MAX(created_at) FROM quizzes"
+            f" WHERE chat_id = ? AND thread_id = ? AND {_COUNTS}",
+            (chat_id, thread_id),
         ) as cur:
             row = await cur.fetchone()
         return None if row is None or row[0] is None else float(row[0])

@@ -32,8 +32,6 @@ def settings_for(tg: FakeTelegram, oa: FakeOpenAI, db: Path, **env: str) -> Sett
             "DATABASE_PATH": str(db),
             "OPENAI_TIMEOUT": "5",
             "OPENAI_MAX_RETRIES": "0",
-            # Tests start quizzes back to back; the cooldown has its own test.
-            "QUIZ_COOLDOWN_SECONDS": "0",
             **env,
         }
     )
