@@ -13,13 +13,11 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot import build_application, silence_http_logs
+from fakes import BOT_TOKEN, OPENAI_KEY
+from fakes.openai_server import FakeOpenAI
+from fakes.telegram_server import FakeTelegram
 from services.context import Services, installed
 from settings import Settings
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import FakeTelegram
-
-BOT_TOKEN = "123456:TEST-token-never-logged"
-OPENAI_KEY = "sk-test-key-never-logged"
 
 
 def settings_for(tg: FakeTelegram, oa: FakeOpenAI, db: Path, **env: str) -> Settings:

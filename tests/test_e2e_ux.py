@@ -10,13 +10,14 @@ import json
 
 from telegram import Bot
 
+from fakes import BOT_TOKEN
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import choice_text, quiz_args
+from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from i18n import catalogues, tr
 from services.chat_action import keep_typing
 from services.menu import GROUP_COMMANDS, PRIVATE_COMMANDS
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Call, Chat, FakeTelegram, User
-from tests.harness import BOT_TOKEN, RunningBot, eventually
-from tests.quizdata import choice_text, quiz_args
+from tests.harness import RunningBot, eventually
 
 JIWOO = User(601, "지우", language_code="ko")
 EMMA = User(602, "Emma", language_code="en-GB")

@@ -22,8 +22,8 @@ from openai.types.responses import (
     ResponseOutputText,
 )
 
-from tests.fakes import openapi_validate as oav
-from tests.fakes.openai_server import FakeOpenAI
+from fakes import openapi_validate as oav
+from fakes.openai_server import FakeOpenAI
 
 MODEL = "gpt-5-mini"
 QUIZ_TOOL: FunctionToolParam = {

@@ -20,8 +20,8 @@ from telegram.ext import (
     PollAnswerHandler,
 )
 
-from tests.fakes.telegram_server import BOT_ID, Chat, FakeTelegram, User, parse_html
-from tests.fakes.telegram_spec import load_spec
+from fakes.telegram_server import BOT_ID, Chat, FakeTelegram, User, parse_html
+from fakes.telegram_spec import load_spec
 
 TOKEN = "123456:TEST-token"
 ALICE = User(42, "Alice", username="alice")

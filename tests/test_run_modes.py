@@ -15,10 +15,11 @@ import pytest
 
 import bot as entry
 import cli
+from fakes import BOT_TOKEN, OPENAI_KEY
+from fakes.openai_server import FakeOpenAI
+from fakes.telegram_server import Chat, FakeTelegram, User
 from settings import Settings
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Chat, FakeTelegram, User
-from tests.harness import BOT_TOKEN, OPENAI_KEY, settings_for
+from tests.harness import settings_for
 
 SECRET = "s3cret_Token-42"
 HOOK_URL = "https://studyquiz.example.com/telegram/hook"

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from engine.prompts import instructions_for
+from fakes import BOT_TOKEN, OPENAI_KEY
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import quiz_args, right_choice
+from fakes.telegram_server import Chat, FakeTelegram, User
 from quiz.schema import generate_quiz_tool
 from services.quotas import DAY, day_start
 from settings import ConfigError, Settings
 from tests.conftest import BotFactory
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Chat, FakeTelegram, User
-from tests.harness import BOT_TOKEN, OPENAI_KEY, RunningBot, eventually
-from tests.quizdata import quiz_args, right_choice
+from tests.harness import RunningBot, eventually
 from tests.test_e2e_keyboard import button_for, keyboard_messages
 
 ANN = User(31, "Ann", language_code="en")

@@ -31,7 +31,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from multidict import CIMultiDict
 
-from tests.fakes import openapi_validate as oav
+from fakes import openapi_validate as oav
 
 JSON = dict[str, Any]
 Handler = Callable[[JSON, list[JSON]], "list[JSON] | Awaitable[list[JSON]]"]
