@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from handlers.common import acknowledge, display_name, lang_of
 from i18n import tr
 from quiz.render import parse_answer_callback
+from quiz.states import QuizState, SubmissionStatus
 from services import quizflow
 from services.context import services
 from services.permissions import may_stop
@@ -45,7 +46,7 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
     await acknowledge(query, tr(lang, result.value))
     if complete:
-        await quizflow.finish_quiz(context.bot, svc, quiz.id, "completed")
+        await quizflow.finish_quiz(context.bot, svc, quiz.id, SubmissionStatus.COMPLETED)
 
 
 async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -60,7 +61,7 @@ async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except ValueError:
         return
     quiz = await svc.repo.quiz(quiz_id)
-    if quiz is None or quiz.chat_id != chat.id or quiz.state != "submitting":
+    if quiz is None or quiz.chat_id != chat.id or quiz.state != QuizState.SUBMITTING:
         return
     if query.message is not None:
         await context.bot.delete_message(chat.id, query.message.message_id)

@@ -10,16 +10,17 @@ from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from handlers.common import lang_of, thread_of
 from i18n import tr
+from quiz.states import DocumentState
 from services import documents
 from services.context import services
 from services.permissions import is_chat_admin
 
 _STATE_ICONS = {
-    "ready": "✅",
-    "processing": "⏳",
-    "downloading": "⏳",
-    "uploading": "⏳",
-    "failed": "❌",
+    DocumentState.READY: "✅",
+    DocumentState.PROCESSING: "⏳",
+    DocumentState.DOWNLOADING: "⏳",
+    DocumentState.UPLOADING: "⏳",
+    DocumentState.FAILED: "❌",
 }
 
 
@@ -79,7 +80,7 @@ async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     lines = [tr(lang, "docs_header"), ""]
     for number, doc in enumerate(docs, start=1):
         state = tr(lang, f"doc_state_{doc.state}")
-        if doc.state == "failed" and doc.error:
+        if doc.state == DocumentState.FAILED and doc.error:
             state += f": {escape(doc.error)}"
         lines.append(
             f"{number}. <b>{escape(doc.file_name)}</b> — {documents.human_size(doc.size)}"

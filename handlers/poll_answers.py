@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes, PollAnswerHandler
 
 from handlers.common import display_name
+from quiz.states import SubmissionStatus
 from services import quizflow
 from services.context import services
 
@@ -35,7 +36,7 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=position
     )
     if complete:
-        await quizflow.finish_quiz(context.bot, svc, quiz.id, "completed")
+        await quizflow.finish_quiz(context.bot, svc, quiz.id, SubmissionStatus.COMPLETED)
 
 
 HANDLERS = [PollAnswerHandler(poll_answer, block=False)]

@@ -20,6 +20,7 @@ from telegram.error import BadRequest, TelegramError
 
 from engine.library import DocumentLibrary, LibraryError
 from i18n import tr
+from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
 from services.context import Services
 from services.errors import UserFacingError
 from storage import DocumentRow
@@ -56,7 +57,7 @@ _ALIASES = {".htm": ".html", ".markdown": ".md"}
 _BY_MIME = {mime: ext for ext, mimes in SUPPORTED_TYPES.items() for mime in mimes}
 
 # States in which the bot is still working on a document (and it may not be removed yet).
-BUSY_STATES = ("downloading", "uploading")
+BUSY_STATES = BUSY_DOCUMENT_STATES
 MAX_STORE_NAME = 100
 
 
@@ -170,7 +171,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> None:
     )
 
     async def fail(key: str, error: str, **values: Any) -> UserFacingError:
-        await svc.repo.update_document(row.id, "failed", error=error)
+        await svc.repo.update_document(row.id, DocumentState.FAILED, error=error)
         return refuse(key, status_id, **values)
 
     try:
@@ -194,14 +195,14 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> None:
         )
 
     size = human_size(len(data))
-    await svc.repo.update_document(row.id, "uploading", size=len(data))
+    await svc.repo.update_document(row.id, DocumentState.UPLOADING, size=len(data))
     await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_uploading", name=shown, size=size))
     file_id: str | None = None
     try:
         store = await chat_store(svc, doc.chat_id, doc.chat_title)
         file_id = await library.upload(name, data)
         await svc.repo.update_document(
-            row.id, "processing", openai_file_id=file_id, vector_store_id=store
+            row.id, DocumentState.PROCESSING, openai_file_id=file_id, vector_store_id=store
         )
         await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
         await bot.send_chat_action(
@@ -214,14 +215,14 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> None:
             await _discard(library, store, file_id)
         raise await fail("doc_openai_failed", type(exc).__name__) from exc
 
-    if indexed.status == "completed":
-        await svc.repo.update_document(row.id, "ready")
+    if indexed.completed:
+        await svc.repo.update_document(row.id, DocumentState.READY)
         text = tr(doc.lang, "doc_ready", name=shown, size=size)
-    elif indexed.status == "in_progress":
+    elif indexed.in_progress:
         text = tr(doc.lang, "doc_still_processing", name=shown)
     else:
         reason = indexed.error or indexed.status
-        await svc.repo.update_document(row.id, "failed", error=reason)
+        await svc.repo.update_document(row.id, DocumentState.FAILED, error=reason)
         # A file the store could not index is of no use; don't leave it stored on OpenAI.
         await _discard(library, store, file_id)
         text = tr(doc.lang, "doc_failed", name=shown, reason=escape(reason))
@@ -258,7 +259,7 @@ async def _expire(svc: Services, chat_id: int) -> None:
         if doc.openai_file_id is not None:
             # The store is gone, but the uploaded files are not deleted with it.
             await _discard(library, None, doc.openai_file_id)
-        await svc.repo.update_document(doc.id, "failed", error="expired")
+        await svc.repo.update_document(doc.id, DocumentState.FAILED, error="expired")
     await svc.repo.drop_chat_library(chat_id)
     log.info("Chat %s: vector store expired; documents marked", chat_id)
 
@@ -291,16 +292,18 @@ async def refresh(svc: Services, docs: Sequence[DocumentRow]) -> list[DocumentRo
     library = _library(svc.library)
     out: list[DocumentRow] = []
     for doc in docs:
-        if doc.state == "processing" and doc.openai_file_id and doc.vector_store_id:
+        if doc.state == DocumentState.PROCESSING and doc.openai_file_id and doc.vector_store_id:
             try:
                 now = await library.status(doc.vector_store_id, doc.openai_file_id)
             except LibraryError as exc:
                 log.info("Document %s: status unknown: %s", doc.id, exc)
             else:
-                if now.status == "completed":
-                    await svc.repo.update_document(doc.id, "ready")
-                elif now.status != "in_progress":
-                    await svc.repo.update_document(doc.id, "failed", error=now.error or now.status)
+                if now.completed:
+                    await svc.repo.update_document(doc.id, DocumentState.READY)
+                elif not now.in_progress:
+                    await svc.repo.update_document(
+                        doc.id, DocumentState.FAILED, error=now.error or now.status
+                    )
                 doc = await svc.repo.document(doc.id) or doc
         out.append(doc)
     return out

@@ -34,12 +34,12 @@ from quiz.render import (
 )
 from quiz.results import clock, leaderboard_html
 from quiz.scoring import (
-    SubmissionStatus,
     build_submission,
     in_model_order,
     standings,
     submission_json,
 )
+from quiz.states import QuizState, SubmissionStatus
 from quiz.validation import InvalidQuizError, clean_title, parse_question, parse_quiz
 from services import documents, quotas
 from services.chat_action import keep_typing
@@ -210,11 +210,11 @@ async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: in
             parsed = parse_quiz(call.arguments, quiz.num_questions)
     except InvalidQuizError as exc:
         log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
-        await svc.repo.set_state(quiz.id, "failed", error="invalid tool call")
+        await svc.repo.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")
         raise failure("invalid_quiz") from exc
     except EngineError as exc:
         log.warning("Quiz %s: the model failed: %s", quiz.id, exc)
-        await svc.repo.set_state(quiz.id, "failed", error=type(exc).__name__)
+        await svc.repo.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
         raise failure(_engine_error_key(exc)) from exc
 
     # Only quotes found in what file_search retrieved will be shown as sources.
@@ -285,7 +285,7 @@ class _Streamed:
         current = await svc.repo.quiz(quiz.id)
         # Someone may have answered everything while the last questions were being written.
         if current is not None and current.is_open and await _all_done(svc, current):
-            await finish_quiz(self.bot, svc, quiz.id, "completed")
+            await finish_quiz(self.bot, svc, quiz.id, SubmissionStatus.COMPLETED)
 
 
 async def open_and_post(
@@ -373,7 +373,7 @@ async def _deadline_reached(context: CallbackContext[Any, Any, Any, Any]) -> Non
     assert context.job is not None
     svc, quiz_id = services(context), cast(int, context.job.data)
     try:
-        await finish_quiz(context.bot, svc, quiz_id, "timed_out")
+        await finish_quiz(context.bot, svc, quiz_id, SubmissionStatus.TIMED_OUT)
     except Forbidden:
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is not None:
@@ -519,7 +519,7 @@ async def post_results(bot: Bot, svc: Services, quiz: QuizRow) -> None:
     table = standings(parsed, answers, names, quiz.opened_at or quiz.created_at)
     per_question = [
         (q["correct_count"], q["answered"])
-        for q in build_submission(parsed, "stopped", answers, names)["questions"]
+        for q in build_submission(parsed, SubmissionStatus.STOPPED, answers, names)["questions"]
     ]
     text = leaderboard_html(
         tr(quiz.lang, "results_header", title=parsed.title),
@@ -537,7 +537,7 @@ async def post_results(bot: Bot, svc: Services, quiz: QuizRow) -> None:
 async def close_questions(bot: Bot, svc: Services, quiz: QuizRow) -> None:
     """Stop open polls and reveal keyboard questions (which also removes their buttons)."""
     stored = await svc.repo.questions(quiz.id)
-    private_done = quiz.chat_type == ChatType.PRIVATE and quiz.status == "completed"
+    private_done = quiz.chat_type == ChatType.PRIVATE and quiz.status == SubmissionStatus.COMPLETED
     if quiz.status_message_id is not None and is_group(quiz):
         try:
             # The "Finish quiz" button goes with the quiz.
@@ -580,7 +580,7 @@ async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int, *, resumed: bo
     for the answers (and the feedback) before sending them again."""
     async with svc.lock(quiz_id):
         quiz = await svc.repo.quiz(quiz_id)
-        if quiz is None or quiz.state != "submitting":
+        if quiz is None or quiz.state != QuizState.SUBMITTING:
             return
         stored = await svc.repo.feedback(quiz_id)
         if stored is None:
@@ -588,7 +588,7 @@ async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int, *, resumed: bo
             submission = in_model_order(
                 build_submission(
                     parsed,
-                    quiz.status or "stopped",  # type: ignore[arg-type]
+                    quiz.status or SubmissionStatus.STOPPED,
                     await svc.repo.answers(quiz_id),
                     await svc.repo.participant_names(quiz_id),
                 ),
@@ -628,7 +628,7 @@ async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int, *, resumed: bo
             chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
             await send_html(bot, quiz.chat_id, chunks, _thread(quiz))
             await svc.repo.mark_feedback_posted(quiz_id)
-        await svc.repo.set_state(quiz_id, "done", only_from=("submitting",))
+        await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
 
 
 async def send_html(bot: Bot, chat_id: int, chunks: Sequence[str], thread_id: int | None) -> None:
@@ -646,13 +646,15 @@ async def send_html(bot: Bot, chat_id: int, chunks: Sequence[str], thread_id: in
 
 async def stop_quiz(bot: Bot, svc: Services, quiz: QuizRow) -> None:
     """End a live quiz now: cancel one still being written, close and submit an open one."""
-    if quiz.state == "generating":
-        if await svc.repo.set_state(quiz.id, "cancelled", only_from=("generating",)):
+    if quiz.state == QuizState.GENERATING:
+        if await svc.repo.set_state(
+            quiz.id, QuizState.CANCELLED, only_from=(QuizState.GENERATING,)
+        ):
             await bot.send_message(
                 quiz.chat_id, tr(quiz.lang, "cancelled"), message_thread_id=_thread(quiz)
             )
         return
-    if quiz.state == "submitting":
+    if quiz.state == QuizState.SUBMITTING:
         await deliver_feedback(bot, svc, quiz.id)
         return
-    await finish_quiz(bot, svc, quiz.id, "stopped")
+    await finish_quiz(bot, svc, quiz.id, SubmissionStatus.STOPPED)

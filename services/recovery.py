@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 
 from engine import EngineError
 from i18n import tr
+from quiz.states import QuizState
 from services import quizflow
 from services.context import Services
 from services.errors import UserFacingError
@@ -19,12 +20,15 @@ log = logging.getLogger(__name__)
 async def recover(bot: Bot, svc: Services) -> None:
     # A quiz being written when the process died: its model call is gone with it, and the
     # user may have moved on, so close it and say so rather than leave it hanging.
-    for quiz in await svc.repo.quizzes_in_state("generating"):
+    for quiz in await svc.repo.quizzes_in_state(QuizState.GENERATING):
         if await svc.repo.set_state(
-            quiz.id, "failed", error="interrupted by restart", only_from=("generating",)
+            quiz.id,
+            QuizState.FAILED,
+            error="interrupted by restart",
+            only_from=(QuizState.GENERATING,),
         ):
             await _safely(bot, svc, quiz.id, "interrupted")
-    for quiz in await svc.repo.quizzes_in_state("open"):
+    for quiz in await svc.repo.quizzes_in_state(QuizState.OPEN):
         if quiz.writing:
             # The stream that was writing its last questions died with the old process: the
             # quiz goes on with the questions already posted.
@@ -37,7 +41,7 @@ async def recover(bot: Bot, svc: Services) -> None:
         if quiz.deadline is not None:
             # A deadline that passed while we were down fires at once.
             quizflow.arm_deadline(svc, quiz.id, quiz.deadline)
-    for quiz in await svc.repo.quizzes_in_state("submitting"):
+    for quiz in await svc.repo.quizzes_in_state(QuizState.SUBMITTING):
         try:
             await quizflow.deliver_feedback(bot, svc, quiz.id, resumed=True)
         except (UserFacingError, EngineError, TelegramError) as exc:

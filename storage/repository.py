@@ -13,11 +13,11 @@ from typing import Any
 import aiosqlite
 
 from quiz.model import Answer, Question, Quiz
+from quiz.states import LIVE_STATES, DocumentState, QuizState, SubmissionStatus
 from storage.inbox import Inbox
 from storage.migrations import MIGRATIONS
 from storage.security import SecurityStore
 
-LIVE_STATES = ("generating", "open", "submitting")
 # Posted questions remembered by poll id: all those of 400 open 10-question quizzes.
 POLL_CACHE_SIZE = 4096
 
@@ -41,8 +41,8 @@ class QuizRow:
     num_questions: int
     style: str
     lang: str
-    state: str
-    status: str | None
+    state: QuizState
+    status: SubmissionStatus | None
     conversation_id: str | None
     call_id: str | None
     title: str | None
@@ -55,7 +55,7 @@ class QuizRow:
 
     @property
     def is_open(self) -> bool:
-        return self.state == "open"
+        return self.state == QuizState.OPEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ class DocumentRow:
     size: int
     openai_file_id: str | None
     vector_store_id: str | None
-    state: str
+    state: DocumentState
     error: str | None
     created_at: float
 
@@ -98,8 +98,22 @@ _DOC_COLUMNS = (
 )
 
 
+def _quiz_row(row: Sequence[Any]) -> QuizRow:
+    values = list(row)
+    # State and status come back as plain strings; the row carries them typed.
+    values[9] = QuizState(values[9])
+    values[10] = None if values[10] is None else SubmissionStatus(values[10])
+    return QuizRow(*values)
+
+
 def _quiz(row: sqlite3.Row | None) -> QuizRow | None:
-    return None if row is None else QuizRow(*row)
+    return None if row is None else _quiz_row(row)
+
+
+def _document(row: Sequence[Any]) -> DocumentRow:
+    values = list(row)
+    values[7] = DocumentState(values[7])
+    return DocumentRow(*values)
 
 
 _QUESTION_COLUMNS = (
@@ -284,7 +298,7 @@ class Repository:
         # One round trip to the database thread (execute, fetch and close at once): every
         # answer reads its quiz.
         rows = await self._fetch(f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE id = ?", (quiz_id,))
-        return QuizRow(*rows[0]) if rows else None
+        return _quiz_row(rows[0]) if rows else None
 
     async def live_quiz(self, chat_id: int, thread_id: int) -> QuizRow | None:
         return _quiz(
@@ -295,11 +309,11 @@ class Repository:
             )
         )
 
-    async def quizzes_in_state(self, state: str) -> list[QuizRow]:
+    async def quizzes_in_state(self, state: QuizState) -> list[QuizRow]:
         rows = await self._all(
             f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE state = ? ORDER BY id", (state,)
         )
-        return [QuizRow(*r) for r in rows]
+        return [_quiz_row(r) for r in rows]
 
     async def set_conversation(self, quiz_id: int, conversation_id: str) -> None:
         await self._write(
@@ -493,7 +507,7 @@ class Repository:
         )
         return {r[0]: r[1] for r in rows}
 
-    async def begin_submission(self, quiz_id: int, status: str, now: float) -> bool:
+    async def begin_submission(self, quiz_id: int, status: SubmissionStatus, now: float) -> bool:
         """open → submitting; exactly one caller wins however many race to close a quiz."""
         changed = await self._write(
             "UPDATE quizzes SET state = 'submitting', status = ?, closed_at = ?"
@@ -525,10 +539,10 @@ class Repository:
     async def set_state(
         self,
         quiz_id: int,
-        state: str,
+        state: QuizState,
         *,
         error: str | None = None,
-        only_from: Sequence[str] = LIVE_STATES,
+        only_from: Sequence[QuizState] = LIVE_STATES,
     ) -> bool:
         placeholders = ", ".join("?" for _ in only_from)
         changed = await self._write(
@@ -582,14 +596,14 @@ class Repository:
 
     async def document(self, doc_id: int) -> DocumentRow | None:
         row = await self._one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
-        return None if row is None else DocumentRow(*row)
+        return None if row is None else _document(row)
 
     async def documents(self, chat_id: int) -> list[DocumentRow]:
         """The chat's documents, oldest first (the numbering /docs and /forget use)."""
         rows = await self._all(
             f"SELECT {_DOC_COLUMNS} FROM documents WHERE chat_id = ? ORDER BY id", (chat_id,)
         )
-        return [DocumentRow(*r) for r in rows]
+        return [_document(r) for r in rows]
 
     async def has_ready_documents(self, chat_id: int) -> bool:
         row = await self._one(
@@ -600,7 +614,7 @@ class Repository:
     async def update_document(
         self,
         doc_id: int,
-        state: str,
+        state: DocumentState,
         *,
         size: int | None = None,
         openai_file_id: str | None = None,

@@ -9,6 +9,7 @@ from typing import Any
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
+from quiz.states import SubmissionStatus
 from services import quizflow
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
@@ -169,9 +170,9 @@ async def test_stop_time_limit_and_completion_race_submit_once(
     assert quiz is not None
 
     results = await asyncio.gather(
-        quizflow.finish_quiz(tgbot, svc, 1, "timed_out"),
+        quizflow.finish_quiz(tgbot, svc, 1, SubmissionStatus.TIMED_OUT),
         quizflow.stop_quiz(tgbot, svc, quiz),
-        quizflow.finish_quiz(tgbot, svc, 1, "completed"),
+        quizflow.finish_quiz(tgbot, svc, 1, SubmissionStatus.COMPLETED),
     )
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Only once.")
     await asyncio.sleep(0.3)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from quiz.model import Question, Quiz
+from quiz.states import QuizState, SubmissionStatus
 from storage import QuizAlreadyOpenError, Repository
 from storage.migrations import MIGRATIONS
 
@@ -83,7 +84,7 @@ async def test_answers_are_unique_and_only_while_open(repo: Repository) -> None:
     found = await repo.question_for_poll("poll-1")
     assert found is not None and found[1].order == (1, 0) and found[1].message_id == 10
     assert [a.choice_index for a in await repo.answers(quiz_id)] == [1]
-    assert await repo.begin_submission(quiz_id, "stopped", 5.0)
+    assert await repo.begin_submission(quiz_id, SubmissionStatus.STOPPED, 5.0)
     assert not await repo.record_answer(quiz_id, 1, 7, 0, 6.0)
 
 
@@ -91,14 +92,14 @@ async def test_only_one_closer_wins_a_race(repo: Repository) -> None:
     quiz_id = await new_quiz(repo)
     await repo.open_quiz(quiz_id, QUIZ, [(0, 1), (0, 1, 2)], ["poll", "poll"], 2.0)
     results = await asyncio.gather(
-        *(repo.begin_submission(quiz_id, s, 3.0) for s in ("stopped", "timed_out", "completed"))
+        *(repo.begin_submission(quiz_id, s, 3.0) for s in SubmissionStatus)
     )
     assert sorted(results) == [False, False, True]
 
 
 async def test_cancelled_quiz_cannot_open(repo: Repository) -> None:
     quiz_id = await new_quiz(repo)
-    assert await repo.set_state(quiz_id, "cancelled", only_from=("generating",))
+    assert await repo.set_state(quiz_id, QuizState.CANCELLED, only_from=(QuizState.GENERATING,))
     assert not await repo.open_quiz(quiz_id, QUIZ, [(0, 1), (0, 1, 2)], ["poll", "poll"], 2.0)
     assert await repo.questions(quiz_id) == []
 
