@@ -9,15 +9,13 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from handlers.common import acknowledge, display_name, lang_of
 from i18n import tr
-from quiz.render import parse_answer_callback
+from quiz import callbacks
 from quiz.states import QuizState, SubmissionStatus
 from services import quizflow
 from services.context import services
 from services.permissions import may_stop
 
 log = logging.getLogger(__name__)
-
-RETRY_PREFIX = "retry:"
 
 
 async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -26,7 +24,7 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if query is None or user is None:
         return
     lang = await lang_of(update, context)
-    tap = parse_answer_callback(query.data or "")
+    tap = callbacks.parse_answer(query.data or "")
     svc = services(context)
     found = await svc.repo.question(tap.quiz_id, tap.question_index) if tap else None
     if (
@@ -49,6 +47,15 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await quizflow.finish_quiz(context.bot, svc, quiz.id, SubmissionStatus.COMPLETED)
 
 
+async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Refuse data none of our buttons sends (forged, or from a button since removed)."""
+    query = update.callback_query
+    if query is None:
+        return
+    log.warning("Refused callback data (update %s)", update.update_id)
+    await query.answer(tr(await lang_of(update, context), "invalid_button"))
+
+
 async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Try the feedback again after the model failed."""
     query, chat = update.callback_query, update.effective_chat
@@ -56,9 +63,8 @@ async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     await query.answer()
     svc = services(context)
-    try:
-        quiz_id = int((query.data or "").removeprefix(RETRY_PREFIX))
-    except ValueError:
+    quiz_id = callbacks.parse_quiz_id(callbacks.RETRY, query.data or "")
+    if quiz_id is None:
         return
     quiz = await svc.repo.quiz(quiz_id)
     if quiz is None or quiz.chat_id != chat.id or quiz.state != QuizState.SUBMITTING:
@@ -75,11 +81,8 @@ async def finish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     lang = await lang_of(update, context)
     svc = services(context)
-    try:
-        quiz_id = int((query.data or "").removeprefix(quizflow.FINISH_PREFIX))
-    except ValueError:
-        quiz_id = -1
-    quiz = await svc.repo.quiz(quiz_id)
+    quiz_id = callbacks.parse_quiz_id(callbacks.FINISH, query.data or "")
+    quiz = None if quiz_id is None else await svc.repo.quiz(quiz_id)
     chat = update.effective_chat
     if quiz is None or chat is None or quiz.chat_id != chat.id:
         await query.answer(tr(lang, "invalid_button"))
@@ -95,8 +98,8 @@ async def finish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 HANDLERS = [
-    CallbackQueryHandler(retry_button, pattern=f"^{RETRY_PREFIX}", block=False),
-    CallbackQueryHandler(finish_button, pattern=f"^{quizflow.FINISH_PREFIX}", block=False),
-    # Everything else is checked (and refused politely) by answer_button itself.
-    CallbackQueryHandler(answer_button, block=False),
+    CallbackQueryHandler(retry_button, pattern=callbacks.pattern(callbacks.RETRY), block=False),
+    CallbackQueryHandler(finish_button, pattern=callbacks.pattern(callbacks.FINISH), block=False),
+    CallbackQueryHandler(answer_button, pattern=callbacks.pattern(callbacks.ANSWER), block=False),
+    CallbackQueryHandler(unknown_button, pattern=callbacks.UNKNOWN_PATTERN),
 ]

@@ -9,8 +9,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
-from handlers.buttons import RETRY_PREFIX
 from i18n import tr
+from quiz import callbacks
 from services.context import services
 from services.errors import UserFacingError
 
@@ -56,7 +56,7 @@ async def _tell(context: ContextTypes.DEFAULT_TYPE, error: UserFacingError) -> N
                 [
                     InlineKeyboardButton(
                         tr(error.lang, "try_again"),
-                        callback_data=f"{RETRY_PREFIX}{error.retry_quiz_id}",
+                        callback_data=callbacks.retry_data(error.retry_quiz_id),
                     )
                 ]
             ]

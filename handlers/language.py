@@ -8,20 +8,20 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers.common import lang_of
 from i18n import catalogues, language_for, tr
+from quiz import callbacks
 from services.context import services
 from services.permissions import is_chat_admin
 
 AUTO = "auto"
-LANG_PREFIX = "lang:"
 
 
 def picker(lang: str) -> InlineKeyboardMarkup:
     """One button per catalogue, named in its own language, and one to follow Telegram's."""
     row = [
-        InlineKeyboardButton(tr(code, "language_name"), callback_data=f"{LANG_PREFIX}{code}")
+        InlineKeyboardButton(tr(code, "language_name"), callback_data=callbacks.lang_data(code))
         for code in sorted(catalogues())
     ]
-    auto = InlineKeyboardButton(tr(lang, "lang_auto_name"), callback_data=f"{LANG_PREFIX}{AUTO}")
+    auto = InlineKeyboardButton(tr(lang, "lang_auto_name"), callback_data=callbacks.lang_data(AUTO))
     return InlineKeyboardMarkup([row, [auto]])
 
 
@@ -74,7 +74,7 @@ async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
         return
-    wanted = (query.data or "").removeprefix(LANG_PREFIX)
+    wanted = callbacks.parse_lang(query.data or "")
     if wanted != AUTO and wanted not in catalogues():
         await query.answer(tr(await lang_of(update, context), "invalid_button"))
         return
@@ -91,5 +91,5 @@ async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 HANDLERS = [
     CommandHandler("lang", lang_command),
-    CallbackQueryHandler(lang_button, pattern=f"^{LANG_PREFIX}"),
+    CallbackQueryHandler(lang_button, pattern=callbacks.pattern(callbacks.LANG)),
 ]

@@ -9,18 +9,17 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from handlers.common import lang_of, thread_of
 from handlers.language import send_picker
 from i18n import tr
+from quiz import callbacks
 from quiz.render import STYLES
 from services import quizflow
 from services.context import services
 
-# Distinct from the answer ("a:"), retry, finish and language prefixes.
-MENU_PREFIX = "menu:"
 SAMPLE, HELP, STYLE, LANG = "sample", "help", "style", "lang"
 
 
 def menu(lang: str) -> InlineKeyboardMarkup:
     def button(key: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(tr(lang, key), callback_data=f"{MENU_PREFIX}{action}")
+        return InlineKeyboardButton(tr(lang, key), callback_data=callbacks.menu_data(action))
 
     return InlineKeyboardMarkup(
         [
@@ -38,7 +37,7 @@ def style_buttons() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(style, callback_data=f"{MENU_PREFIX}{STYLE}:{style}")
+                InlineKeyboardButton(style, callback_data=callbacks.menu_data(f"{STYLE}:{style}"))
                 for style in STYLES
             ]
         ]
@@ -79,7 +78,7 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if query is None or chat is None or user is None:
         return
     message = query.message if isinstance(query.message, Message) else None
-    action = (query.data or "").removeprefix(MENU_PREFIX)
+    action = callbacks.parse_menu(query.data or "")
     lang = await lang_of(update, context)
     svc = services(context)
     if message is None:
@@ -129,7 +128,6 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 HANDLERS = [
     CommandHandler("start", start),
     CommandHandler("help", help_command),
-    # Before buttons.answer_button, which takes every callback it is offered. The sample quiz
-    # keeps the model busy for seconds: don't hold up other chats' updates.
-    CallbackQueryHandler(menu_button, pattern=f"^{MENU_PREFIX}", block=False),
+    # The sample quiz keeps the model busy for seconds: don't hold up other chats' updates.
+    CallbackQueryHandler(menu_button, pattern=callbacks.pattern(callbacks.MENU), block=False),
 ]

@@ -21,6 +21,7 @@ from telegram.ext import CallbackContext
 from engine import EngineError, EngineRejectedError, QuizRequest, ToolCall
 from engine.base import StreamedQuestion
 from i18n import tr
+from quiz import callbacks
 from quiz.feedback import Citation, html_to_plain, to_html_chunks, with_footnotes
 from quiz.grounding import append_block, quotes_html, verify_quotes
 from quiz.model import Quiz
@@ -83,9 +84,6 @@ def _thread(quiz: QuizRow) -> int | None:
 
 def is_group(quiz: QuizRow) -> bool:
     return quiz.chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
-
-
-FINISH_PREFIX = "finish:"
 
 
 async def _request(svc: Services, quiz: QuizRow) -> QuizRequest:
@@ -313,7 +311,7 @@ async def _announce(
             [
                 [
                     InlineKeyboardButton(
-                        tr(quiz.lang, "finish_button"), callback_data=f"{FINISH_PREFIX}{quiz.id}"
+                        tr(quiz.lang, "finish_button"), callback_data=callbacks.finish_data(quiz.id)
                     )
                 ]
             ]
