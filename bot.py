@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from dotenv import load_dotenv
 from openai import AsyncOpenAI
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 import cli
@@ -17,8 +17,7 @@ import handlers
 from engine import OpenAIEngine
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
-from services.context import Services, install, installed
-from services.context import services as services_of
+from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
 from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
 from services.menu import publish_commands
 from services.ratelimit import RetryingRateLimiter
@@ -50,9 +49,9 @@ def setup_logging(level: str) -> None:
     silence_http_logs()
 
 
-async def _recover(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _recover(context: BotContext) -> None:
     """Pick up quizzes a previous process left unfinished."""
-    await recover(context.bot, services_of(context))
+    await recover(context.bot, context.services)
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
@@ -114,6 +113,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         ApplicationBuilder()
         .bot(bot)
         .update_queue(queue)
+        .context_types(CONTEXT_TYPES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -11,12 +11,12 @@ import logging
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from handlers.common import lang_of
 from i18n import tr
 from services import inbox
-from services.context import services
+from services.context import BotContext
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,9 +48,9 @@ def _always_allowed(update: Update) -> bool:
     return command in ALWAYS_ALLOWED_COMMANDS
 
 
-async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def gate(update: Update, context: BotContext) -> None:
     """Let allowed updates through; refuse the others (telling each chat once) and stop them."""
-    svc = services(context)
+    svc = context.services
     settings = svc.settings
     chat, user = update.effective_chat, update.effective_user
     chat_id, user_id = (chat.id if chat else None), (user.id if user else None)
@@ -74,7 +74,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _refuse(update: Update, context: BotContext) -> None:
     """A toast for a button; one message per chat for commands (and anything in private)."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     lang = await lang_of(update, context)
@@ -88,7 +88,7 @@ async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         speaks_to_us = chat.type == ChatType.PRIVATE or (message.text or "").startswith("/")
         if not speaks_to_us:
             return
-        svc = services(context)
+        svc = context.services
         if not await svc.repo.security.note_refusal(chat.id, svc.clock()):
             return
         await context.bot.send_message(

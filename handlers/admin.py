@@ -7,11 +7,11 @@ from html import escape
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from handlers.common import lang_of
 from i18n import tr
-from services.context import services
+from services.context import BotContext
 from services.permissions import is_chat_admin
 from services.quotas import day_start
 from storage.security import ANYONE, STARTERS
@@ -23,12 +23,12 @@ def _n(value: int) -> str:
     return f"{value:,}"
 
 
-async def usage_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def usage_command(update: Update, context: BotContext) -> None:
     """Today's quizzes and tokens, overall and by the top chats and users (operators only)."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
     if user.id not in svc.settings.admin_user_ids:
         await message.reply_text(tr(lang, "usage_operator_only"))
@@ -61,12 +61,12 @@ async def usage_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
 
 
-async def starters_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def starters_command(update: Update, context: BotContext) -> None:
     """Show or set (chat admins) who may start quizzes in a group: `/starters anyone|admins`."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
         await message.reply_text(tr(lang, "starters_private"))
@@ -89,13 +89,13 @@ async def starters_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     )
 
 
-async def forgetme_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forgetme_command(update: Update, context: BotContext) -> None:
     """Delete the sender's stored answers and display name."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
     lang = await lang_of(update, context)
-    removed = await services(context).repo.security.forget_user(user.id)
+    removed = await context.services.repo.security.forget_user(user.id)
     log.info("Forgot user %s (%d answers)", user.id, removed)
     await message.reply_text(tr(lang, "forgetme_done", n=removed))
 

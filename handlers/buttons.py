@@ -5,27 +5,27 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
 from handlers.common import acknowledge, display_name, lang_of
 from i18n import tr
 from quiz import callbacks
 from quiz.states import QuizState, SubmissionStatus
 from services import quizflow
-from services.context import services
+from services.context import BotContext
 from services.permissions import may_stop
 
 log = logging.getLogger(__name__)
 
 
-async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def answer_button(update: Update, context: BotContext) -> None:
     """Store a tap on a keyboard question after checking it belongs to this chat's quiz."""
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or user is None:
         return
     lang = await lang_of(update, context)
     tap = callbacks.parse_answer(query.data or "")
-    svc = services(context)
+    svc = context.services
     found = await svc.repo.question(tap.quiz_id, tap.question_index) if tap else None
     if (
         tap is None
@@ -47,7 +47,7 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await quizflow.finish_quiz(context.bot, svc, quiz.id, SubmissionStatus.COMPLETED)
 
 
-async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_button(update: Update, context: BotContext) -> None:
     """Refuse data none of our buttons sends (forged, or from a button since removed)."""
     query = update.callback_query
     if query is None:
@@ -56,13 +56,13 @@ async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.answer(tr(await lang_of(update, context), "invalid_button"))
 
 
-async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def retry_button(update: Update, context: BotContext) -> None:
     """Try the feedback again after the model failed."""
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
     await query.answer()
-    svc = services(context)
+    svc = context.services
     quiz_id = callbacks.parse_quiz_id(callbacks.RETRY, query.data or "")
     if quiz_id is None:
         return
@@ -74,13 +74,13 @@ async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await quizflow.deliver_feedback(context.bot, svc, quiz_id)
 
 
-async def finish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def finish_button(update: Update, context: BotContext) -> None:
     """The group's "Finish quiz" button: the starter or an admin ends the quiz."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
     lang = await lang_of(update, context)
-    svc = services(context)
+    svc = context.services
     quiz_id = callbacks.parse_quiz_id(callbacks.FINISH, query.data or "")
     quiz = None if quiz_id is None else await svc.repo.quiz(quiz_id)
     chat = update.effective_chat

@@ -6,10 +6,9 @@ import logging
 
 from telegram import CallbackQuery, Message, Update, User
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
 from i18n import catalogues, language_for
-from services.context import services
+from services.context import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +28,11 @@ def display_name(user: User) -> str:
     return user.full_name or (f"@{user.username}" if user.username else str(user.id))
 
 
-async def lang_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def lang_of(update: Update, context: BotContext) -> str:
     """The chat's /lang choice, else the user's Telegram language, else English."""
     chat, user = update.effective_chat, update.effective_user
     if chat is not None:
-        chosen = await services(context).repo.chat_lang(chat.id)
+        chosen = await context.services.repo.chat_lang(chat.id)
         # A catalogue removed since the choice was stored falls back like an unset one.
         if chosen is not None and chosen in catalogues():
             return chosen

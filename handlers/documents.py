@@ -6,13 +6,13 @@ from html import escape
 
 from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.states import DocumentState
 from services import documents
-from services.context import services
+from services.context import BotContext
 from services.permissions import is_chat_admin
 
 _STATE_ICONS = {
@@ -36,7 +36,7 @@ def _addressed_to_bot(message: Message, bot_id: int, bot_username: str | None) -
     return bool(replied and replied.from_user and replied.from_user.id == bot_id)
 
 
-async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def document_received(update: Update, context: BotContext) -> None:
     """Add a document to this chat's library (in groups: when addressed to the bot)."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None or message.document is None:
@@ -48,7 +48,7 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     document = message.document
     await documents.add_document(
         context.bot,
-        services(context),
+        context.services,
         documents.IncomingDocument(
             chat_id=chat.id,
             chat_title=chat.title or chat.full_name or str(chat.id),
@@ -64,12 +64,12 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     )
 
 
-async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def docs_command(update: Update, context: BotContext) -> None:
     """List this chat's documents and where each stands."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
     docs = await documents.refresh(svc, await svc.repo.documents(chat.id))
     if not docs:
@@ -90,12 +90,12 @@ async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
 
 
-async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget_command(update: Update, context: BotContext) -> None:
     """Remove a document (`/forget N`) or all of them (`/forget all`) from this chat."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
     docs = await svc.repo.documents(chat.id)
     arg = (context.args or [""])[0].lower()

@@ -7,11 +7,10 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import ContextTypes
 
 from i18n import tr
 from quiz import callbacks
-from services.context import services
+from services.context import BotContext
 from services.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -26,7 +25,7 @@ def _ids(update: object) -> str:
     return "no update"
 
 
-async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def error_handler(update: object, context: BotContext) -> None:
     """Tell the user about domain errors; log everything else with its traceback."""
     error = context.error
     if isinstance(error, UserFacingError):
@@ -41,13 +40,13 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         # Blocked by the user or removed from the group: that chat's quizzes can't go on,
         # and every other chat is unaffected.
         chat_id = update.effective_chat.id
-        cancelled = await services(context).repo.cancel_live_quizzes(chat_id, "forbidden")
+        cancelled = await context.services.repo.cancel_live_quizzes(chat_id, "forbidden")
         log.info("Chat %s refuses our messages; cancelled %d live quiz(zes)", chat_id, cancelled)
         return
     log.error("Unhandled error (%s)", _ids(update), exc_info=error)
 
 
-async def _tell(context: ContextTypes.DEFAULT_TYPE, error: UserFacingError) -> None:
+async def _tell(context: BotContext, error: UserFacingError) -> None:
     text = tr(error.lang, error.key, **error.values)
     markup = None
     if error.retry_quiz_id is not None:

@@ -5,22 +5,22 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes, PollAnswerHandler
+from telegram.ext import PollAnswerHandler
 
 from handlers.common import display_name
 from quiz.states import SubmissionStatus
 from services import quizflow
-from services.context import services
+from services.context import BotContext
 
 log = logging.getLogger(__name__)
 
 
-async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def poll_answer(update: Update, context: BotContext) -> None:
     """Store a participant's answer to one of our quiz polls."""
     answer, user = update.poll_answer, update.effective_user
     if answer is None or user is None or not answer.option_ids:
         return
-    svc = services(context)
+    svc = context.services
     found = await svc.repo.question_for_poll(answer.poll_id)
     if found is None:
         log.info("poll_answer for unknown poll (update %s)", update.update_id)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.render import STYLES
 from quiz.results import clock
 from services import quizflow
-from services.context import services
+from services.context import BotContext
 from services.permissions import is_chat_admin, may_stop
 from settings import MAX_TIME_LIMIT, MIN_TIME_LIMIT
 
 
-async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def quiz_command(update: Update, context: BotContext) -> None:
     """Start a quiz: `/quiz [N] topic`."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
@@ -24,7 +24,7 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     lang = await lang_of(update, context)
     await quizflow.start_quiz(
         context.bot,
-        services(context),
+        context.services,
         chat_id=chat.id,
         chat_type=chat.type,
         thread_id=thread_of(message),
@@ -35,12 +35,12 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stop_command(update: Update, context: BotContext) -> None:
     """End the running quiz in this chat (starter or admin only) and get feedback now."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     quiz = await svc.repo.live_quiz(chat.id, thread_of(message) or 0)
     lang = await lang_of(update, context)
     if quiz is None:
@@ -52,12 +52,12 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await quizflow.stop_quiz(context.bot, svc, quiz)
 
 
-async def style_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def style_command(update: Update, context: BotContext) -> None:
     """Show or set how this chat's quizzes are shown: `/style poll|keyboard`."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
     wanted = (context.args or [""])[0].lower()
     if wanted not in STYLES:
@@ -68,12 +68,12 @@ async def style_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await message.reply_text(tr(lang, "style_set", style=wanted), parse_mode=ParseMode.HTML)
 
 
-async def time_limit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def time_limit_command(update: Update, context: BotContext) -> None:
     """Show or set (admins) how long this chat's group quizzes run: `/timelimit SECONDS`."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
     current = await svc.repo.chat_time_limit(chat.id) or svc.settings.quiz_time_limit
     try:

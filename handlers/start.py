@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers.common import lang_of, thread_of
 from handlers.language import send_picker
@@ -12,7 +12,7 @@ from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
 from services import quizflow
-from services.context import services
+from services.context import BotContext
 
 SAMPLE, HELP, STYLE, LANG = "sample", "help", "style", "lang"
 
@@ -44,7 +44,7 @@ def style_buttons() -> InlineKeyboardMarkup:
     )
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """Greet the user with a short how-to and buttons for the common actions."""
     if update.effective_message is None:
         return
@@ -52,8 +52,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_html(tr(lang, "start"), reply_markup=menu(lang))
 
 
-async def _send_help(message: Message, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    settings = services(context).settings
+async def _send_help(message: Message, update: Update, context: BotContext) -> None:
+    settings = context.services.settings
     await message.reply_text(
         tr(
             await lang_of(update, context),
@@ -65,14 +65,14 @@ async def _send_help(message: Message, update: Update, context: ContextTypes.DEF
     )
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """Explain quizzes, answering, styles, languages and group rules."""
     if update.effective_message is None:
         return
     await _send_help(update.effective_message, update, context)
 
 
-async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def menu_button(update: Update, context: BotContext) -> None:
     """A tap on one of /start's buttons."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
@@ -80,7 +80,7 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = query.message if isinstance(query.message, Message) else None
     action = callbacks.parse_menu(query.data or "")
     lang = await lang_of(update, context)
-    svc = services(context)
+    svc = context.services
     if message is None:
         # Too old for Telegram to show us the message the button was on.
         await query.answer(tr(lang, "invalid_button"))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from telegram.ext import CallbackContext, JobQueue
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from engine import QuizEngine
 from engine.library import DocumentLibrary
@@ -46,8 +46,24 @@ def install(bot_data: dict[Any, Any], services: Services) -> None:
     bot_data[_KEY] = services
 
 
-def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
-    return cast(Services, context.bot_data[_KEY])
+class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The context every handler and job gets (see CONTEXT_TYPES): the services, typed."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+
+    @property
+    def services(self) -> Services:
+        return cast(Services, self.bot_data[_KEY])
+
+
+# Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.
+CONTEXT_TYPES = ContextTypes(context=BotContext)
 
 
 def installed(bot_data: dict[Any, Any]) -> Services | None:

@@ -11,12 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from html import escape
-from typing import Any, cast
+from typing import cast
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll
 from telegram.constants import ChatType, MessageLimit, ParseMode, PollLimit
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import CallbackContext
 
 from engine import EngineError, EngineRejectedError, QuizRequest, ToolCall
 from engine.base import StreamedQuestion
@@ -44,7 +43,7 @@ from quiz.states import QuizState, SubmissionStatus
 from quiz.validation import InvalidQuizError, clean_title, parse_question, parse_quiz
 from services import documents, quotas
 from services.chat_action import keep_typing
-from services.context import Services, services
+from services.context import BotContext, Services
 from services.errors import UserFacingError
 from storage import QuizAlreadyOpenError, QuizRow
 from storage.repository import StoredQuestion
@@ -366,10 +365,10 @@ def arm_deadline(svc: Services, quiz_id: int, deadline: float) -> None:
     )
 
 
-async def _deadline_reached(context: CallbackContext[Any, Any, Any, Any]) -> None:
+async def _deadline_reached(context: BotContext) -> None:
     """Close a group quiz whose time is up (a no-op if it closed otherwise)."""
     assert context.job is not None
-    svc, quiz_id = services(context), cast(int, context.job.data)
+    svc, quiz_id = context.services, cast(int, context.job.data)
     try:
         await finish_quiz(context.bot, svc, quiz_id, SubmissionStatus.TIMED_OUT)
     except Forbidden:
