@@ -514,7 +514,8 @@ async def test_conversations_switched_off_are_404(oa: FakeOpenAI, client: AsyncO
     # /responses still works, with the whole context in the input.
     oa.queue_message("fine")
     resp = await client.responses.create(model=MODEL, input="hi", store=False)
-    assert resp.output_text == "fine" and resp.store is False
+    assert resp.output_text == "fine"
+    assert oa.requests_to("/responses")[0].json["store"] is False
 
 
 async def test_previous_response_id_switched_off_is_400(
@@ -587,9 +588,9 @@ async def test_reasoning_items_must_carry_themselves_without_store(
     oa.queue_message("ok")
     ok = await client.responses.create(model=MODEL, input=follow_up, store=False)
     assert ok.output_text == "ok"
+    unusable: list[Any] = [
+        {"role": "user", "content": "hi"},
+        bare.output[0].model_dump(exclude_none=True),
+    ]
     with pytest.raises(openai.NotFoundError):
-        await client.responses.create(
-            model=MODEL,
-            input=[{"role": "user", "content": "hi"}, bare.output[0].model_dump(exclude_none=True)],
-            store=False,
-        )
+        await client.responses.create(model=MODEL, input=unusable, store=False)
