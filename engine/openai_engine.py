@@ -158,29 +158,39 @@ class OpenAIEngine:
 
     async def _start(self) -> str:
         """A new conversation, or a local key where the server keeps no state."""
-        async with self._deciding:
-            if self._state != "stateless":
-                try:
-                    with _api_errors():
-                        conversation = await self._client.conversations.create(
-                            metadata={"app": "studyquiz"}
-                        )
-                except (EngineRejectedError, EngineUnavailableError) as exc:
-                    status = getattr(exc.__cause__, "status_code", None)
-                    if self._state != "auto" or status not in NO_CONVERSATIONS:
-                        raise
-                    self._state = "stateless"
-                    log.warning(
-                        "The model server has no Conversations API (HTTP %s): quizzes keep "
-                        "their context in the bot's database from now on (OPENAI_STATE)",
-                        status,
-                    )
-                else:
-                    if self._state == "auto":
-                        self._state = "conversation"
-                        log.info("The model server keeps conversations (OPENAI_STATE)")
-                    return conversation.id
+        if self._state == "auto":
+            # Only the first quizzes wait here, while the server is being found out.
+            async with self._deciding:
+                if self._state == "auto":
+                    return await self._probe()
+        if self._state == "conversation":
+            with _api_errors():
+                conversation = await self._client.conversations.create(
+                    metadata={"app": "studyquiz"}
+                )
+            return conversation.id
         return f"{LOCAL_PREFIX}{uuid.uuid4().hex}"
+
+    async def _probe(self) -> str:
+        """The first conversation, deciding the state for the rest of the process."""
+        with _api_errors():
+            try:
+                conversation = await self._client.conversations.create(
+                    metadata={"app": "studyquiz"}
+                )
+            except openai.APIStatusError as exc:
+                if exc.status_code not in NO_CONVERSATIONS:
+                    raise
+                self._state = "stateless"
+                log.warning(
+                    "The model server has no Conversations API (HTTP %s): quizzes keep their "
+                    "context in the bot's database from now on (OPENAI_STATE)",
+                    exc.status_code,
+                )
+                return f"{LOCAL_PREFIX}{uuid.uuid4().hex}"
+        self._state = "conversation"
+        log.info("The model server keeps conversations (OPENAI_STATE)")
+        return conversation.id
 
     async def _context(self, conversation_id: str, items: Sequence[Item]) -> list[Item]:
         """What the request's input must hold: the new items, after all earlier ones when

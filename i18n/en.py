@@ -44,6 +44,10 @@ TEXTS: dict[str, str] = {
         "Sorry, the model wrote a quiz I could not use, even after a second try. "
         "Please try /quiz again, perhaps with a more specific topic."
     ),
+    "model_wrote_no_quiz": (
+        "The model answered, but not with a quiz I can use, even when asked a second time. "
+        "Please try /quiz again; a larger model writes quizzes more reliably."
+    ),
     "openai_unavailable": (
         "The quiz service is not answering right now. Please try again in a minute."
     ),
