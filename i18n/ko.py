@@ -94,6 +94,7 @@ TEXTS: dict[str, str] = {
     "lang_set": "이 채팅에서는 한국어로 말하겠습니다.",
     "lang_auto_set": "이 채팅에서는 각자의 텔레그램 언어를 따르겠습니다.",
     # documents
+    "doc_no_search": "이 모델 서버는 문서를 검색할 수 없어서(파일·벡터 스토어 API가 없음) 여기서는 문서로 퀴즈를 만들 수 없습니다. <code>/quiz 5 주제</code>는 그대로 쓸 수 있습니다.",
     "doc_unsupported": "<b>{name}</b> 파일로는 퀴즈를 만들 수 없습니다 (검색할 수 없는 형식). 다음 형식 중 하나를 보내 주세요: {types}.",
     "doc_too_big": "<b>{name}</b> 파일이 너무 큽니다 ({size}). 최대 {limit}까지 받을 수 있습니다.",
     "doc_downloading": "📥 텔레그램에서 <b>{name}</b> ({size}) 받는 중…",
