@@ -537,6 +537,8 @@ class FakeOpenAI:
             ("GET", "/responses/{response_id}"): self._get_response,
             ("GET", "/models/{model}"): self._get_model,
             ("POST", "/files"): self._create_file,
+            ("GET", "/files"): self._list_files,
+            ("GET", "/vector_stores"): self._list_vector_stores,
             ("GET", "/files/{file_id}"): self._get_file,
             ("DELETE", "/files/{file_id}"): self._delete_file,
             ("POST", "/vector_stores"): self._create_vector_store,
@@ -1040,6 +1042,27 @@ class FakeOpenAI:
             obj["expires_at"] = now + int(seconds)
         self.files[obj["id"]] = _StoredFile(obj, upload["content"])
         return obj
+
+    @staticmethod
+    def _page(objs: list[JSON], query: Mapping[str, str]) -> JSON:
+        page = objs[: int(query.get("limit", "20") or 20)]
+        return {
+            "object": "list",
+            "data": page,
+            "first_id": page[0]["id"] if page else "",
+            "last_id": page[-1]["id"] if page else "",
+            "has_more": len(objs) > len(page),
+        }
+
+    async def _list_files(
+        self, _r: web.Request, req: Req, _p: dict[str, str], _rid: str, _op: oav.Operation
+    ) -> JSON:
+        return self._page([f.obj for f in self.files.values()], req.query)
+
+    async def _list_vector_stores(
+        self, _r: web.Request, req: Req, _p: dict[str, str], _rid: str, _op: oav.Operation
+    ) -> JSON:
+        return self._page([self._vs_view(v) for v in self.vector_stores], req.query)
 
     async def _get_model(
         self, _r: web.Request, _req: Req, p: dict[str, str], _rid: str, _op: oav.Operation
