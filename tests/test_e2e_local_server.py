@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.openai_server import FakeOpenAI, Req
-from tests.fakes.telegram_server import Call, Chat, FakeTelegram, User
+from fakes.openai_server import FakeOpenAI, Req
+from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from tests.harness import RunningBot, eventually
 from tests.test_e2e_core import FEEDBACK, SUWON_QUIZ, position_of
 
