@@ -44,6 +44,10 @@ TEXTS: dict[str, str] = {
         "Sorry, the model wrote a quiz I could not use, even after a second try. "
         "Please try /quiz again, perhaps with a more specific topic."
     ),
+    "model_wrote_no_quiz": (
+        "The model answered, but not with a quiz I can use, even when asked a second time. "
+        "Please try /quiz again; a larger model writes quizzes more reliably."
+    ),
     "openai_unavailable": (
         "The quiz service is not answering right now. Please try again in a minute."
     ),
@@ -96,6 +100,7 @@ TEXTS: dict[str, str] = {
     "lang_set": "I'll speak English in this chat.",
     "lang_auto_set": "I'll follow each person's Telegram language in this chat.",
     # documents
+    "doc_no_search": "This model server cannot search documents (it has no files or vector stores API), so I can't make quizzes from them here. <code>/quiz 5 topic</code> still works.",
     "doc_unsupported": "I can't make quizzes from <b>{name}</b>: its type is not searchable. Send one of: {types}.",
     "doc_too_big": "<b>{name}</b> is too big ({size}); the most I can take is {limit}.",
     "doc_downloading": "📥 Getting <b>{name}</b> ({size}) from Telegram…",

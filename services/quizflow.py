@@ -17,7 +17,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, P
 from telegram.constants import ChatType, MessageLimit, ParseMode, PollLimit
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from engine import EngineError, EngineRejectedError, QuizRequest, ToolCall
+from engine import EngineError, EngineRejectedError, NoToolCallError, QuizRequest, ToolCall
 from engine.base import StreamedQuestion
 from i18n import tr
 from quiz import callbacks
@@ -98,6 +98,9 @@ async def _request(svc: Services, quiz: QuizRow) -> QuizRequest:
 
 
 def _engine_error_key(exc: EngineError) -> str:
+    if isinstance(exc, NoToolCallError):
+        # The server answered; the model just did not write a quiz: not an outage.
+        return "model_wrote_no_quiz"
     return "openai_rejected" if isinstance(exc, EngineRejectedError) else "openai_unavailable"
 
 

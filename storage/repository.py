@@ -15,6 +15,7 @@ import aiosqlite
 from quiz.model import Answer, Question, Quiz
 from quiz.states import LIVE_STATES, DocumentState, QuizState, SubmissionStatus
 from storage.inbox import Inbox
+from storage.items import ItemStore
 from storage.migrations import MIGRATIONS
 from storage.security import SecurityStore
 
@@ -147,6 +148,7 @@ class Repository:
         self._db = db
         self.security = SecurityStore(db)
         self.inbox = Inbox(db)
+        self.items = ItemStore(db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 
