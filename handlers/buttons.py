@@ -11,9 +11,9 @@ from handlers.common import acknowledge, display_name, lang_of
 from i18n import tr
 from quiz import callbacks
 from quiz.states import QuizState, SubmissionStatus
-from services import quizflow
 from services.context import BotContext
 from services.permissions import may_stop
+from services.quiz import answers, closing
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,12 @@ async def answer_button(update: Update, context: BotContext) -> None:
         await query.answer(tr(lang, "invalid_button"))
         return
     quiz, question = found
-    result, complete = await quizflow.record_answer(
+    result, complete = await answers.record_answer(
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
     )
     await acknowledge(query, tr(lang, result.value))
     if complete:
-        await quizflow.finish_quiz(context.bot, svc, quiz.id, SubmissionStatus.COMPLETED)
+        await closing.finish_quiz(context.presenter, svc, quiz.id, SubmissionStatus.COMPLETED)
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:
@@ -71,7 +71,7 @@ async def retry_button(update: Update, context: BotContext) -> None:
         return
     if query.message is not None:
         await context.bot.delete_message(chat.id, query.message.message_id)
-    await quizflow.deliver_feedback(context.bot, svc, quiz_id)
+    await closing.deliver_feedback(context.presenter, svc, quiz_id)
 
 
 async def finish_button(update: Update, context: BotContext) -> None:
@@ -94,7 +94,7 @@ async def finish_button(update: Update, context: BotContext) -> None:
         await query.answer(tr(lang, "finish_not_allowed"))
         return
     await query.answer()
-    await quizflow.stop_quiz(context.bot, svc, quiz)
+    await closing.stop_quiz(context.presenter, svc, quiz)
 
 
 HANDLERS = [

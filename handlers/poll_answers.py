@@ -9,8 +9,8 @@ from telegram.ext import PollAnswerHandler
 
 from handlers.common import display_name
 from quiz.states import SubmissionStatus
-from services import quizflow
 from services.context import BotContext
+from services.quiz import answers, closing
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +32,11 @@ async def poll_answer(update: Update, context: BotContext) -> None:
             "poll_answer with option %s out of range (update %s)", position, update.update_id
         )
         return
-    _, complete = await quizflow.record_answer(
+    _, complete = await answers.record_answer(
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=position
     )
     if complete:
-        await quizflow.finish_quiz(context.bot, svc, quiz.id, SubmissionStatus.COMPLETED)
+        await closing.finish_quiz(context.presenter, svc, quiz.id, SubmissionStatus.COMPLETED)
 
 
 HANDLERS = [PollAnswerHandler(poll_answer, block=False)]

@@ -10,9 +10,9 @@ from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.render import STYLES
 from quiz.results import clock
-from services import quizflow
 from services.context import BotContext
 from services.permissions import is_chat_admin, may_stop
+from services.quiz import closing, starting
 from settings import MAX_TIME_LIMIT, MIN_TIME_LIMIT
 
 
@@ -22,8 +22,8 @@ async def quiz_command(update: Update, context: BotContext) -> None:
     if message is None or chat is None or user is None:
         return
     lang = await lang_of(update, context)
-    await quizflow.start_quiz(
-        context.bot,
+    await starting.start_quiz(
+        context.presenter,
         context.services,
         chat_id=chat.id,
         chat_type=chat.type,
@@ -31,7 +31,7 @@ async def quiz_command(update: Update, context: BotContext) -> None:
         user_id=user.id,
         message_id=message.message_id,
         lang=lang,
-        command=quizflow.parse_quiz_args(context.args or []),
+        command=starting.parse_quiz_args(context.args or []),
     )
 
 
@@ -49,7 +49,7 @@ async def stop_command(update: Update, context: BotContext) -> None:
     if not await may_stop(context.bot, quiz, user.id):
         await message.reply_text(tr(lang, "stop_not_allowed"))
         return
-    await quizflow.stop_quiz(context.bot, svc, quiz)
+    await closing.stop_quiz(context.presenter, svc, quiz)
 
 
 async def style_command(update: Update, context: BotContext) -> None:

@@ -11,8 +11,8 @@ from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
-from services import quizflow
 from services.context import BotContext
+from services.quiz import starting
 
 SAMPLE, HELP, STYLE, LANG = "sample", "help", "style", "lang"
 
@@ -110,8 +110,8 @@ async def menu_button(update: Update, context: BotContext) -> None:
         )
     else:
         # The sample quiz costs like any other: start_quiz applies the same checks.
-        await quizflow.start_quiz(
-            context.bot,
+        await starting.start_quiz(
+            context.presenter,
             svc,
             chat_id=chat.id,
             chat_type=chat.type,
@@ -119,7 +119,7 @@ async def menu_button(update: Update, context: BotContext) -> None:
             user_id=user.id,
             message_id=message.message_id,
             lang=lang,
-            command=quizflow.QuizCommand(None, tr(lang, "sample_topic")),
+            command=starting.QuizCommand(None, tr(lang, "sample_topic")),
             # The tap, not the menu message, is the request: the menu can be used again.
             request_key=f"{chat.id}:tap:{query.id}",
         )

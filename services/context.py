@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from engine import QuizEngine
 from engine.library import DocumentLibrary
+from services.quiz.telegram_presenter import TelegramPresenter
 from settings import Settings
 from storage import Repository
 
@@ -60,6 +61,11 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     @property
     def services(self) -> Services:
         return cast(Services, self.bot_data[_KEY])
+
+    @property
+    def presenter(self) -> TelegramPresenter:
+        """What the quiz lifecycle shows in chats goes through this."""
+        return TelegramPresenter(self.bot)
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.

@@ -11,12 +11,11 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Bot
 from telegram.constants import ChatType
 
 from services.context import Services
 from services.errors import UserFacingError
-from services.permissions import is_chat_admin
+from services.quiz.presenter import Presenter
 from storage.security import ADMINS
 
 log = logging.getLogger(__name__)
@@ -29,7 +28,7 @@ def day_start(now: float) -> float:
 
 
 async def check_start(
-    bot: Bot,
+    ui: Presenter,
     svc: Services,
     *,
     chat_id: int,
@@ -53,7 +52,7 @@ async def check_start(
     if (
         group
         and await store.starters(chat_id) == ADMINS
-        and not await is_chat_admin(bot, chat_id, user_id)
+        and not await ui.is_admin(chat_id, user_id)
     ):
         raise refuse("starters_admins_only")
     if await store.seen_request(request_key):

@@ -1,0 +1,151 @@
+"""The model writes the quiz: whole (validated, corrected once) or streamed question by
+question, each posted as soon as it is complete."""
+
+from __future__ import annotations
+
+import logging
+
+from engine import EngineError, EngineRejectedError, NoToolCallError
+from engine.base import StreamedQuestion
+from quiz.grounding import verify_quotes
+from quiz.model import Quiz
+from quiz.render import choose_style, shuffled_order
+from quiz.states import QuizState, SubmissionStatus
+from quiz.validation import InvalidQuizError, clean_title, parse_question, parse_quiz
+from services.context import Services
+from services.errors import UserFacingError
+from services.quiz import answers, closing, posting
+from services.quiz.common import model_request
+from services.quiz.presenter import Presenter
+from storage import QuizRow
+
+log = logging.getLogger(__name__)
+
+
+def _engine_error_key(exc: EngineError) -> str:
+    if isinstance(exc, NoToolCallError):
+        # The server answered; the model just did not write a quiz: not an outage.
+        return "model_wrote_no_quiz"
+    return "openai_rejected" if isinstance(exc, EngineRejectedError) else "openai_unavailable"
+
+
+async def generate(
+    ui: Presenter, svc: Services, quiz: QuizRow, status_message_id: int | None
+) -> None:
+    """Ask the model for the quiz (correcting it once), store it, open it, post it."""
+    request = await model_request(svc, quiz)
+
+    def failure(key: str) -> UserFacingError:
+        return UserFacingError(
+            key,
+            chat_id=quiz.chat_id,
+            lang=quiz.lang,
+            thread_id=quiz.thread_id or None,
+            edit_message_id=status_message_id,
+        )
+
+    streamed = StreamSink(ui, svc, quiz, status_message_id)
+    try:
+        call = await svc.engine.generate(
+            request, streamed.question if svc.settings.openai_stream else None
+        )
+        await svc.repo.set_conversation(quiz.id, call.conversation_id)
+        await svc.repo.set_call(quiz.id, call.call_id)
+        if streamed.opened or streamed.cancelled:
+            await streamed.finish()
+            return
+        try:
+            parsed = parse_quiz(call.arguments, quiz.num_questions)
+        except InvalidQuizError as first:
+            log.warning("Quiz %s: invalid tool call, asking once more: %s", quiz.id, first)
+            call = await svc.engine.correct(call, first.problems, request)
+            await svc.repo.set_call(quiz.id, call.call_id)
+            parsed = parse_quiz(call.arguments, quiz.num_questions)
+    except InvalidQuizError as exc:
+        log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
+        await svc.repo.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")
+        raise failure("invalid_quiz") from exc
+    except EngineError as exc:
+        log.warning("Quiz %s: the model failed: %s", quiz.id, exc)
+        await svc.repo.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
+        raise failure(_engine_error_key(exc)) from exc
+
+    # Only quotes found in what file_search retrieved will be shown as sources.
+    await open_and_post(ui, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
+
+
+class StreamSink:
+    """Receives streamed questions: the quiz opens with the first valid one and each is
+    posted at once, while the model is still writing the rest."""
+
+    def __init__(
+        self, ui: Presenter, svc: Services, quiz: QuizRow, status_message_id: int | None
+    ) -> None:
+        self.ui, self.svc, self.quiz, self.status_message_id = ui, svc, quiz, status_message_id
+        self.opened = False
+        self.cancelled = False
+        self.kept = 0
+        self.dropped: list[int] = []
+
+    async def question(self, streamed: StreamedQuestion) -> None:
+        quiz, svc, index = self.quiz, self.svc, streamed.index
+        if self.cancelled:
+            return
+        try:
+            question = parse_question(index, streamed.raw)
+        except InvalidQuizError as exc:
+            log.warning("Quiz %s: streamed question %s left out: %s", quiz.id, index, exc)
+            self.dropped.append(index)
+            return
+        if self.kept >= quiz.num_questions:
+            self.dropped.append(index)
+            return
+        [question] = verify_quotes(Quiz("", (question,)), streamed.retrieved).questions
+        if not self.opened:
+            # Stored before the quiz opens: a restart mid-stream can still submit its answers.
+            await svc.repo.set_conversation(quiz.id, streamed.conversation_id)
+            await svc.repo.set_call(quiz.id, streamed.call_id)
+            title = clean_title(streamed.title or quiz.topic)
+            if not await svc.repo.open_writing(quiz.id, title, svc.clock()):
+                log.info("Quiz %s was cancelled while it was being written", quiz.id)
+                self.cancelled = True
+                return
+            self.opened = True
+            await posting.announce(
+                self.ui, svc, quiz, title, quiz.num_questions, self.status_message_id
+            )
+        await svc.repo.add_question(
+            quiz.id,
+            self.kept,
+            question,
+            shuffled_order(len(question.choices), svc.rng),
+            choose_style(question, quiz.style),
+            model_index=index,
+        )
+        self.kept += 1
+        await posting.post_questions(self.ui, svc, quiz.id)
+
+    async def finish(self) -> None:
+        """The stream is over: say what was left out, and let the quiz complete."""
+        quiz, svc = self.quiz, self.svc
+        if not self.opened:
+            return
+        await svc.repo.finish_writing(quiz.id)
+        if self.dropped:
+            await self.ui.notice(quiz, "questions_dropped", n=len(self.dropped), kept=self.kept)
+        current = await svc.repo.quiz(quiz.id)
+        # Someone may have answered everything while the last questions were being written.
+        if current is not None and current.is_open and await answers.all_done(svc, current):
+            await closing.finish_quiz(self.ui, svc, quiz.id, SubmissionStatus.COMPLETED)
+
+
+async def open_and_post(
+    ui: Presenter, svc: Services, quiz: QuizRow, parsed: Quiz, status_message_id: int | None
+) -> None:
+    orders = [shuffled_order(len(q.choices), svc.rng) for q in parsed.questions]
+    styles = [choose_style(q, quiz.style) for q in parsed.questions]
+    if not await svc.repo.open_quiz(quiz.id, parsed, orders, styles, svc.clock()):
+        log.info("Quiz %s was cancelled while it was being written", quiz.id)
+        return
+    await posting.announce(ui, svc, quiz, parsed.title, len(parsed.questions), status_message_id)
+    await posting.post_questions(ui, svc, quiz.id)
