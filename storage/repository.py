@@ -3,7 +3,9 @@ acknowledges to a user is already durable."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -128,6 +130,24 @@ def _question(r: Sequence[Any]) -> StoredQuestion:
     )
 
 
+def _owner_only(path: Path) -> None:
+    """Names, answers and user ids: make the database readable by the bot's user alone,
+    before SQLite opens it (its -wal and -shm files copy the database's mode)."""
+    folder = path.parent
+    if not folder.exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        # A folder that already exists may be shared (the working directory): only ours.
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+            folder.chmod(0o700)  # whatever the umask
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    # Whatever the umask, and for files from before: read-write for the owner only.
+    for existing in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(FileNotFoundError):
+            existing.chmod(0o600)
+
+
 class Repository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
@@ -139,7 +159,7 @@ class Repository:
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(Path(path))
         db = await aiosqlite.connect(path)
         try:
             await db.execute("PRAGMA journal_mode=WAL")
