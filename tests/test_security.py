@@ -392,7 +392,7 @@ async def test_usage_for_operators_only_and_forgetme(
         [done] = await tg.wait_for(
             "sendMessage", predicate=lambda c: "deleted your name" in c.params["text"]
         )
-        assert "your 2 stored answer(s)" in done.params["text"]
+        assert "your 2 stored answers" in done.params["text"]
         assert await repo.answer_count(1, user_id=ANN.id) == 0
         assert await repo.participant_names(1) == {}
         # Quotas survive forgetting: usage keeps the id, not the name.
