@@ -133,8 +133,7 @@ async def test_daily_quiz_limit_names_the_limit_and_the_reset(
             "sendMessage", predicate=lambda c: "limit" in c.params["text"]
         )
         assert refusal.params["text"] == (
-            "You have reached today's limit of 1 quizzes. "
-            "It resets at midnight UTC (in 3 h 30 min)."
+            "You have reached today's limit of 1 quiz. It resets at midnight UTC (in 3 h 30 min)."
         )
         assert len(oa.requests) == sent
         assert await bot.services.repo.security.quizzes_since(0) == 1
