@@ -92,4 +92,4 @@ async def check_start(
     )
     for key, limit, used in checks:
         if limit and await used() >= limit:
-            raise refuse(key, limit=f"{limit:,}", h=hours, m=minutes)
+            raise refuse(key, n=limit, limit=f"{limit:,}", h=hours, m=minutes)

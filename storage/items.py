@@ -10,32 +10,31 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import aiosqlite
+from storage.database import Database
 
 
 class ItemStore:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     async def items(self, key: str) -> list[dict[str, Any]]:
-        async with self._db.execute(
+        rows = await self._db.all(
             "SELECT item_json FROM quiz_items WHERE conversation_key = ? ORDER BY seq", (key,)
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [json.loads(r[0]) for r in rows]
 
     async def append(self, key: str, items: Sequence[dict[str, Any]]) -> None:
         """Add items after those stored, in one transaction (a turn is kept whole or not)."""
-        async with self._db.execute(
-            "SELECT COALESCE(MAX(seq), -1) FROM quiz_items WHERE conversation_key = ?", (key,)
-        ) as cur:
-            row = await cur.fetchone()
-        start = (row[0] if row is not None else -1) + 1
-        await self._db.executemany(
-            "INSERT INTO quiz_items (conversation_key, seq, item_json) VALUES (?, ?, ?)",
-            [
-                (key, start + n, json.dumps(item, ensure_ascii=False))
-                for n, item in enumerate(items)
-            ],
-        )
-        await self._db.commit()
+        async with self._db.transaction():
+            row = await self._db.one(
+                "SELECT COALESCE(MAX(seq), -1) FROM quiz_items WHERE conversation_key = ?",
+                (key,),
+            )
+            start = (row[0] if row is not None else -1) + 1
+            await self._db.write_many(
+                "INSERT INTO quiz_items (conversation_key, seq, item_json) VALUES (?, ?, ?)",
+                [
+                    (key, start + n, json.dumps(item, ensure_ascii=False))
+                    for n, item in enumerate(items)
+                ],
+            )

@@ -224,3 +224,18 @@ async def test_feedback_falls_back_to_plain_text_when_telegram_refuses_entities(
         return quiz is not None and quiz.state == "done"
 
     await eventually(done, what="the quiz to be done")
+
+
+async def test_one_question_is_singular(tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot) -> None:
+    oa.queue_function_call("generate_quiz", quiz_args(1, title="Cells"))
+    tg.user_sends(private(EMMA), EMMA, "/quiz 1 cells")
+    await tg.wait_for("sendPoll")
+
+    async def announced() -> bool:
+        return any("Cells" in t for t in texts_to(tg, EMMA.id))
+
+    await eventually(announced, what="the quiz's header")
+    sent = texts_to(tg, EMMA.id)
+    assert "✍️ Writing 1 question on <b>cells</b>…" in sent
+    assert any("<b>Cells</b> — 1 question. Answer below." in t for t in sent), sent
+    assert not any("1 questions" in t for t in sent), sent

@@ -137,8 +137,7 @@ async def test_daily_quiz_limit_names_the_limit_and_the_reset(
             "sendMessage", predicate=lambda c: "limit" in c.params["text"]
         )
         assert refusal.params["text"] == (
-            "You have reached today's limit of 1 quizzes. "
-            "It resets at midnight UTC (in 3 h 30 min)."
+            "You have reached today's limit of 1 quiz. It resets at midnight UTC (in 3 h 30 min)."
         )
         assert len(oa.requests) == sent
         assert await bot.services.repo.security.quizzes_since(0) == 1
@@ -461,7 +460,7 @@ async def test_usage_for_operators_only_and_forgetme(
         [done] = await tg.wait_for(
             "sendMessage", predicate=lambda c: "deleted your name" in c.params["text"]
         )
-        assert "your 2 stored answer(s)" in done.params["text"]
+        assert "your 2 stored answers" in done.params["text"]
         assert await repo.answer_count(1, user_id=ANN.id) == 0
         assert await repo.participant_names(1) == {}
         # Quotas survive forgetting: usage keeps the id, not the name.
