@@ -226,14 +226,6 @@ class Repository:
 
     # users and chats
 
-    async def save_user(self, user_id: int, name: str, now: float) -> None:
-        await self._write(
-            "INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
-            " updated_at = excluded.updated_at WHERE users.name != excluded.name",
-            (user_id, name, now),
-        )
-
     async def chat_style(self, chat_id: int) -> str | None:
         row = await self._one("SELECT quiz_style FROM chat_settings WHERE chat_id = ?", (chat_id,))
         return None if row is None else row[0]
@@ -454,19 +446,6 @@ class Repository:
             return None
         found = [q for q in await self.questions(quiz_id) if q.index == index]
         return (quiz, found[0]) if found else None
-
-    async def record_answer(
-        self, quiz_id: int, index: int, user_id: int, choice_index: int, now: float
-    ) -> bool:
-        """Store a first answer; False if this user had already answered (re-delivery too)."""
-        inserted = await self._write(
-            "INSERT INTO answers (quiz_id, question_idx, user_id, choice_index, answered_at)"
-            " SELECT ?, ?, ?, ?, ? WHERE EXISTS"
-            " (SELECT 1 FROM quizzes WHERE id = ? AND state = 'open')"
-            " ON CONFLICT DO NOTHING",
-            (quiz_id, index, user_id, choice_index, now, quiz_id),
-        )
-        return inserted > 0
 
     async def store_answer(
         self, quiz_id: int, index: int, user_id: int, name: str, choice_index: int, now: float

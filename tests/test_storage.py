@@ -80,16 +80,16 @@ async def test_one_live_quiz_per_chat_and_duplicate_requests(repo: Repository) -
 
 async def test_answers_are_unique_and_only_while_open(repo: Repository) -> None:
     quiz_id = await new_quiz(repo)
-    assert not await repo.record_answer(quiz_id, 0, 7, 1, 2.0)  # still generating
+    assert await repo.store_answer(quiz_id, 0, 7, "Ann", 1, 2.0) is None  # still generating
     assert await repo.open_quiz(quiz_id, QUIZ, [(1, 0), (0, 1, 2)], ["poll", "keyboard"], 2.0)
     await repo.set_question_message(quiz_id, 0, 10, "poll-1")
-    assert await repo.record_answer(quiz_id, 0, 7, 1, 3.0)
-    assert not await repo.record_answer(quiz_id, 0, 7, 0, 4.0)
+    assert await repo.store_answer(quiz_id, 0, 7, "Ann", 1, 3.0) == (1, 2)
+    assert await repo.store_answer(quiz_id, 0, 7, "Ann", 0, 4.0) is None
     found = await repo.question_for_poll("poll-1")
     assert found is not None and found[1].order == (1, 0) and found[1].message_id == 10
     assert [a.choice_index for a in await repo.answers(quiz_id)] == [1]
     assert await repo.begin_submission(quiz_id, SubmissionStatus.STOPPED, 5.0)
-    assert not await repo.record_answer(quiz_id, 1, 7, 0, 6.0)
+    assert await repo.store_answer(quiz_id, 1, 7, "Ann", 0, 6.0) is None
 
 
 async def test_only_one_closer_wins_a_race(repo: Repository) -> None:
@@ -111,10 +111,13 @@ async def test_cancelled_quiz_cannot_open(repo: Repository) -> None:
 async def test_names_follow_the_latest_display_name(repo: Repository) -> None:
     quiz_id = await new_quiz(repo)
     await repo.open_quiz(quiz_id, QUIZ, [(0, 1), (0, 1, 2)], ["poll", "poll"], 2.0)
-    await repo.save_user(7, "Old", 1.0)
-    await repo.record_answer(quiz_id, 0, 7, 1, 3.0)
-    await repo.save_user(7, "New", 2.0)
+    await repo.store_answer(quiz_id, 0, 7, "Old", 1, 3.0)
+    await repo.store_answer(quiz_id, 1, 7, "New", 0, 4.0)
     assert await repo.participant_names(quiz_id) == {7: "New"}
+    # A name stored once is kept by answers that bring the same name.
+    await repo.store_answer(quiz_id, 0, 8, "Bo", 0, 5.0)
+    await repo.store_answer(quiz_id, 1, 8, "Bo", 0, 6.0)
+    assert await repo.participant_names(quiz_id) == {7: "New", 8: "Bo"}
 
 
 # One transaction is one unit: no other task's statements run inside it.
@@ -183,7 +186,7 @@ async def test_a_failed_open_quiz_is_not_committed_by_the_next_write(repo: Repos
     # One order too few: the questions cannot be stored after the quiz row was updated.
     with pytest.raises(ValueError, match="zip"):
         await repo.open_quiz(quiz_id, QUIZ, [(0, 1)], ["poll", "poll"], 2.0)
-    await repo.save_user(7, "Ann", 3.0)  # any other task's write commits
+    await repo.set_chat_style(7, "poll")  # any other task's write commits
     quiz = await repo.quiz(quiz_id)
     assert quiz is not None and quiz.state == "generating"
     assert await repo.questions(quiz_id) == []
