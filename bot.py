@@ -80,7 +80,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         )
         # Every model response's tokens are counted (quotas, /usage), on the services' clock
         # (looked up at each call: tests move it).
-        services.engine = MeteredEngine(services.engine, repo.security, lambda: services.clock())
+        services.engine = MeteredEngine(services.engine, repo.usage, lambda: services.clock())
         install(application.bot_data, services)
         queue = application.update_queue
         assert isinstance(queue, DurableUpdateQueue)

@@ -11,10 +11,11 @@ from telegram.ext import CommandHandler
 
 from handlers.common import lang_of
 from i18n import tr
+from services import chat_settings
 from services.context import BotContext
 from services.permissions import is_chat_admin
 from services.quotas import day_start
-from storage.security import ANYONE, STARTERS
+from storage.chats import STARTERS
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ async def usage_command(update: Update, context: BotContext) -> None:
         await message.reply_text(tr(lang, "usage_private_only"))
         return
     settings = svc.settings
-    report = await svc.repo.security.report(day_start(svc.clock()))
+    report = await svc.repo.usage.report(day_start(svc.clock()))
     budget = settings.daily_token_budget
     lines = [
         tr(
@@ -73,7 +74,7 @@ async def starters_command(update: Update, context: BotContext) -> None:
         return
     wanted = (context.args or [""])[0].lower()
     if wanted not in STARTERS:
-        current = await svc.repo.security.starters(chat.id) or ANYONE
+        current = (await chat_settings.effective(svc, chat.id)).starters
         await message.reply_text(
             tr(lang, "starters_usage", who=tr(lang, f"starters_{current}")),
             parse_mode=ParseMode.HTML,
@@ -82,7 +83,7 @@ async def starters_command(update: Update, context: BotContext) -> None:
     if not await is_chat_admin(context.bot, chat.id, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await svc.repo.security.set_starters(chat.id, wanted)
+    await svc.repo.set_starters(chat.id, wanted)
     log.info("Chat %s: quizzes may now be started by %s", chat.id, wanted)
     await message.reply_text(
         tr(lang, "starters_set", who=tr(lang, f"starters_{wanted}")), parse_mode=ParseMode.HTML

@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from handlers.common import lang_of
 from i18n import catalogues, language_for, tr
 from quiz import callbacks
+from services import chat_settings
 from services.context import BotContext
 from services.permissions import is_chat_admin
 
@@ -29,7 +30,7 @@ async def send_picker(message: Message, update: Update, context: BotContext) -> 
     """The usage line with the current choice, and the buttons to change it."""
     lang = await lang_of(update, context)
     chat = update.effective_chat
-    chosen = await context.services.repo.chat_lang(chat.id) if chat else None
+    chosen = (await chat_settings.effective(context.services, chat.id)).lang if chat else None
     current = tr(chosen, "language_name") if chosen else tr(lang, "lang_auto_name")
     await message.reply_text(
         tr(lang, "lang_usage", choices="|".join(sorted(catalogues())), language=current),

@@ -10,6 +10,7 @@ from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.render import STYLES
 from quiz.results import clock
+from services import chat_settings
 from services.context import BotContext
 from services.permissions import is_chat_admin, may_stop
 from services.quiz import closing, starting
@@ -61,7 +62,7 @@ async def style_command(update: Update, context: BotContext) -> None:
     lang = await lang_of(update, context)
     wanted = (context.args or [""])[0].lower()
     if wanted not in STYLES:
-        current = await svc.repo.chat_style(chat.id) or svc.settings.quiz_style
+        current = (await chat_settings.effective(svc, chat.id)).style
         await message.reply_text(tr(lang, "style_usage", style=current), parse_mode=ParseMode.HTML)
         return
     await svc.repo.set_chat_style(chat.id, wanted)
@@ -75,7 +76,7 @@ async def time_limit_command(update: Update, context: BotContext) -> None:
         return
     svc = context.services
     lang = await lang_of(update, context)
-    current = await svc.repo.chat_time_limit(chat.id) or svc.settings.quiz_time_limit
+    current = (await chat_settings.effective(svc, chat.id)).time_limit
     try:
         seconds = int((context.args or [""])[0])
     except ValueError:

@@ -11,6 +11,7 @@ from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
+from services import chat_settings
 from services.context import BotContext
 from services.quiz import starting
 
@@ -102,7 +103,7 @@ async def menu_button(update: Update, context: BotContext) -> None:
     elif action == LANG:
         await send_picker(message, update, context)
     elif action == STYLE:
-        current = await svc.repo.chat_style(chat.id) or svc.settings.quiz_style
+        current = (await chat_settings.effective(svc, chat.id)).style
         await message.reply_text(
             tr(lang, "style_usage", style=current),
             parse_mode=ParseMode.HTML,

@@ -13,10 +13,11 @@ from typing import Any
 
 from telegram.constants import ChatType
 
+from services import chat_settings
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz.presenter import Presenter
-from storage.security import ADMINS
+from storage.chats import ADMINS
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ async def check_start(
 
     A request already seen (a re-delivered update) and a topic with a live quiz pass through:
     the quiz flow answers those itself."""
-    settings, store = svc.settings, svc.repo.security
+    settings, store = svc.settings, svc.repo.usage
 
     def refuse(key: str, **values: Any) -> UserFacingError:
         log.info("Quiz refused in chat %s for user %s: %s", chat_id, user_id, key)
@@ -51,7 +52,7 @@ async def check_start(
     group = chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
     if (
         group
-        and await store.starters(chat_id) == ADMINS
+        and (await chat_settings.effective(svc, chat_id)).starters == ADMINS
         and not await ui.is_admin(chat_id, user_id)
     ):
         raise refuse("starters_admins_only")

@@ -14,8 +14,7 @@ from typing import Any
 from engine import QuizRequest, ToolCall
 from engine.base import Feedback, QuestionSink, StreamedQuestion
 from services.quiz.presenter import Posted
-from storage import QuizRow
-from storage.repository import StoredQuestion
+from storage import QuizRow, StoredQuestion
 
 
 @dataclass

@@ -174,8 +174,8 @@ async def test_an_exception_inside_a_transaction_writes_nothing_of_it(
         await failing
     await other
     # The rollback undid the failed transaction only, not the other task's write.
-    assert await repo.chat_style(1) is None
-    assert await repo.chat_lang(2) == "ko"
+    assert (await repo.chat_settings(1)).style is None
+    assert (await repo.chat_settings(2)).lang == "ko"
     assert committed(tmp_path / "db" / "quiz.sqlite3", "SELECT chat_id FROM chat_settings") == [
         (2,)
     ]
@@ -227,8 +227,8 @@ async def test_a_crash_inside_a_transaction_leaves_nothing(tmp_path: Path) -> No
         await child.wait()
     again = await Repository.open(path)
     try:
-        assert await again.chat_style(1) is None
-        assert await again.chat_time_limit(1) is None
+        assert (await again.chat_settings(1)).style is None
+        assert (await again.chat_settings(1)).time_limit is None
     finally:
         await again.close()
 

@@ -6,8 +6,7 @@ from enum import Enum
 
 from services.context import Services
 from services.quiz.common import is_private
-from storage import QuizRow
-from storage.repository import StoredQuestion
+from storage import QuizRow, StoredQuestion
 
 
 class AnswerResult(Enum):

@@ -8,6 +8,7 @@ from typing import cast
 from telegram.error import Forbidden
 
 from quiz.states import SubmissionStatus
+from services import chat_settings
 from services.context import BotContext, Services
 from services.quiz import closing
 from services.quiz.common import deadline_job_name, disarm_deadline
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 async def set_group_rules(ui: Presenter, svc: Services, quiz: QuizRow) -> float:
     """Store the deadline and the head count before any question goes out, then arm the timer."""
-    limit = await svc.repo.chat_time_limit(quiz.chat_id) or svc.settings.quiz_time_limit
+    limit = (await chat_settings.effective(svc, quiz.chat_id)).time_limit
     deadline = svc.clock() + limit
     # Without a head count (None) the quiz still ends by /stop or the time limit.
     members = await ui.member_count(quiz.chat_id)

@@ -12,8 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from storage import QuizRow
-from storage.repository import StoredQuestion
+from storage import QuizRow, StoredQuestion
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 
 from i18n import tr
-from services import quotas
+from services import chat_settings, quotas
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import generation
@@ -84,7 +84,7 @@ async def start_quiz(
     n, clamped = clamp_questions(
         command.requested, settings.default_questions, settings.max_questions
     )
-    style = await svc.repo.chat_style(chat_id) or settings.quiz_style
+    style = (await chat_settings.effective(svc, chat_id)).style
     try:
         quiz = await svc.repo.create_quiz(
             chat_id=chat_id,

@@ -18,8 +18,7 @@ from quiz.render import POLL, keyboard_buttons, keyboard_text, poll_spec
 from services.chat_action import keep_typing
 from services.permissions import is_chat_admin
 from services.quiz.presenter import Posted
-from storage import QuizRow
-from storage.repository import StoredQuestion
+from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
 
