@@ -15,8 +15,9 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from handlers.common import lang_of
 from i18n import tr
-from services import inbox
+from services import inbox, security
 from services.context import BotContext
+from services.quiz import lookup
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ async def gate(update: Update, context: BotContext) -> None:
         return
     if update.poll_answer is not None:
         # No chat in a poll answer: it counts if the poll is one we sent to an allowed chat.
-        found = await svc.repo.question_for_poll(update.poll_answer.poll_id)
+        found = await lookup.question_for_poll(svc, update.poll_answer.poll_id)
         if found is not None and is_allowed(settings, found[0].chat_id, user_id):
             return
     log.info(
@@ -89,7 +90,7 @@ async def _refuse(update: Update, context: BotContext) -> None:
         if not speaks_to_us:
             return
         svc = context.services
-        if not await svc.repo.security.note_refusal(chat.id, svc.clock()):
+        if not await security.note_refusal(svc, chat.id):
             return
         await context.bot.send_message(
             chat.id,

@@ -11,10 +11,9 @@ from telegram.ext import CommandHandler
 
 from handlers.common import lang_of
 from i18n import tr
-from services import chat_settings
+from services import chat_settings, security
 from services.context import BotContext
-from services.permissions import is_chat_admin
-from services.quotas import day_start
+from services.permissions import may_set_starters
 from storage.chats import STARTERS
 
 log = logging.getLogger(__name__)
@@ -39,7 +38,7 @@ async def usage_command(update: Update, context: BotContext) -> None:
         await message.reply_text(tr(lang, "usage_private_only"))
         return
     settings = svc.settings
-    report = await svc.repo.usage.report(day_start(svc.clock()))
+    report = await security.usage_today(svc)
     budget = settings.daily_token_budget
     lines = [
         tr(
@@ -80,10 +79,10 @@ async def starters_command(update: Update, context: BotContext) -> None:
             parse_mode=ParseMode.HTML,
         )
         return
-    if not await is_chat_admin(context.bot, chat.id, user.id):
+    if not await may_set_starters(context.bot, chat.id, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await svc.repo.set_starters(chat.id, wanted)
+    await chat_settings.set_starters(svc, chat.id, wanted)
     log.info("Chat %s: quizzes may now be started by %s", chat.id, wanted)
     await message.reply_text(
         tr(lang, "starters_set", who=tr(lang, f"starters_{wanted}")), parse_mode=ParseMode.HTML
@@ -96,7 +95,7 @@ async def forgetme_command(update: Update, context: BotContext) -> None:
     if message is None or user is None:
         return
     lang = await lang_of(update, context)
-    removed = await context.services.repo.security.forget_user(user.id)
+    removed = await security.forget_user(context.services, user.id)
     log.info("Forgot user %s (%d answers)", user.id, removed)
     await message.reply_text(tr(lang, "forgetme_done", n=removed))
 

@@ -13,7 +13,7 @@ from quiz import callbacks
 from quiz.states import QuizState, SubmissionStatus
 from services.context import BotContext
 from services.permissions import may_stop
-from services.quiz import answers, closing
+from services.quiz import answers, closing, lookup
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ async def answer_button(update: Update, context: BotContext) -> None:
     lang = await lang_of(update, context)
     tap = callbacks.parse_answer(query.data or "")
     svc = context.services
-    found = await svc.repo.question(tap.quiz_id, tap.question_index) if tap else None
+    found = await lookup.question(svc, tap.quiz_id, tap.question_index) if tap else None
     if (
         tap is None
         or found is None
@@ -66,7 +66,7 @@ async def retry_button(update: Update, context: BotContext) -> None:
     quiz_id = callbacks.parse_quiz_id(callbacks.RETRY, query.data or "")
     if quiz_id is None:
         return
-    quiz = await svc.repo.quiz(quiz_id)
+    quiz = await lookup.quiz(svc, quiz_id)
     if quiz is None or quiz.chat_id != chat.id or quiz.state != QuizState.SUBMITTING:
         return
     if query.message is not None:
@@ -82,7 +82,7 @@ async def finish_button(update: Update, context: BotContext) -> None:
     lang = await lang_of(update, context)
     svc = context.services
     quiz_id = callbacks.parse_quiz_id(callbacks.FINISH, query.data or "")
-    quiz = None if quiz_id is None else await svc.repo.quiz(quiz_id)
+    quiz = None if quiz_id is None else await lookup.quiz(svc, quiz_id)
     chat = update.effective_chat
     if quiz is None or chat is None or quiz.chat_id != chat.id:
         await query.answer(tr(lang, "invalid_button"))

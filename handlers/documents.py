@@ -13,7 +13,7 @@ from i18n import tr
 from quiz.states import DocumentState
 from services import documents
 from services.context import BotContext
-from services.permissions import is_chat_admin
+from services.permissions import removable_documents
 
 _STATE_ICONS = {
     DocumentState.READY: "✅",
@@ -71,7 +71,7 @@ async def docs_command(update: Update, context: BotContext) -> None:
         return
     svc = context.services
     lang = await lang_of(update, context)
-    docs = await documents.refresh(svc, await svc.repo.documents(chat.id))
+    docs = await documents.refresh(svc, await documents.chat_documents(svc, chat.id))
     if not docs:
         key = "doc_no_search" if svc.library is not None and svc.library.missing else "docs_empty"
         await message.reply_text(
@@ -98,7 +98,7 @@ async def forget_command(update: Update, context: BotContext) -> None:
         return
     svc = context.services
     lang = await lang_of(update, context)
-    docs = await svc.repo.documents(chat.id)
+    docs = await documents.chat_documents(svc, chat.id)
     arg = (context.args or [""])[0].lower()
     if arg == "all":
         targets = docs
@@ -114,13 +114,7 @@ async def forget_command(update: Update, context: BotContext) -> None:
         return
     busy = [d for d in targets if d.state in documents.BUSY_STATES]
     targets = [d for d in targets if d.state not in documents.BUSY_STATES]
-    allowed = targets
-    if (
-        chat.type != ChatType.PRIVATE
-        and any(d.uploader_id != user.id for d in targets)
-        and not await is_chat_admin(context.bot, chat.id, user.id)
-    ):
-        allowed = [d for d in targets if d.uploader_id == user.id]
+    allowed = await removable_documents(context.bot, chat.id, chat.type, user.id, targets)
     kept = len(targets) - len(allowed)
     lines = []
     if allowed:

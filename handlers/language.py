@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers.common import lang_of
@@ -11,7 +11,7 @@ from i18n import catalogues, language_for, tr
 from quiz import callbacks
 from services import chat_settings
 from services.context import BotContext
-from services.permissions import is_chat_admin
+from services.permissions import may_change_settings
 
 AUTO = "auto"
 
@@ -43,13 +43,12 @@ async def _may_change(update: Update, context: BotContext, user: User) -> bool:
     chat = update.effective_chat
     if chat is None:
         return False
-    # A group's language is everyone's: like the time limit, it is the admins' call.
-    return chat.type == ChatType.PRIVATE or await is_chat_admin(context.bot, chat.id, user.id)
+    return await may_change_settings(context.bot, chat.id, chat.type, user.id)
 
 
 async def _choose(chat_id: int, wanted: str, user: User, context: BotContext) -> str:
     """Store the choice; returns the confirmation in the language now in force."""
-    await context.services.repo.set_chat_lang(chat_id, None if wanted == AUTO else wanted)
+    await chat_settings.set_lang(context.services, chat_id, None if wanted == AUTO else wanted)
     if wanted == AUTO:
         return tr(language_for(user.language_code), "lang_auto_set")
     return tr(wanted, "lang_set")

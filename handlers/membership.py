@@ -8,6 +8,7 @@ from telegram import ChatMember, Update
 from telegram.ext import ChatMemberHandler
 
 from services.context import BotContext
+from services.quiz import lookup
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,7 @@ async def my_membership(update: Update, context: BotContext) -> None:
     change, chat = update.my_chat_member, update.effective_chat
     if change is None or chat is None or change.new_chat_member.status not in _GONE:
         return
-    cancelled = await context.services.repo.cancel_live_quizzes(chat.id, "bot removed")
+    cancelled = await lookup.cancel_chat_quizzes(context.services, chat.id, "bot removed")
     log.info("Left chat %s; cancelled %d live quiz(zes)", chat.id, cancelled)
 
 

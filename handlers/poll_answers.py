@@ -10,7 +10,7 @@ from telegram.ext import PollAnswerHandler
 from handlers.common import display_name
 from quiz.states import SubmissionStatus
 from services.context import BotContext
-from services.quiz import answers, closing
+from services.quiz import answers, closing, lookup
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ async def poll_answer(update: Update, context: BotContext) -> None:
     if answer is None or user is None or not answer.option_ids:
         return
     svc = context.services
-    found = await svc.repo.question_for_poll(answer.poll_id)
+    found = await lookup.question_for_poll(svc, answer.poll_id)
     if found is None:
         log.info("poll_answer for unknown poll (update %s)", update.update_id)
         return

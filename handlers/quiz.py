@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
 from handlers.common import lang_of, thread_of
@@ -12,8 +12,8 @@ from quiz.render import STYLES
 from quiz.results import clock
 from services import chat_settings
 from services.context import BotContext
-from services.permissions import is_chat_admin, may_stop
-from services.quiz import closing, starting
+from services.permissions import may_change_settings, may_stop
+from services.quiz import closing, lookup, starting
 from settings import MAX_TIME_LIMIT, MIN_TIME_LIMIT
 
 
@@ -42,7 +42,7 @@ async def stop_command(update: Update, context: BotContext) -> None:
     if message is None or chat is None or user is None:
         return
     svc = context.services
-    quiz = await svc.repo.live_quiz(chat.id, thread_of(message) or 0)
+    quiz = await lookup.live_quiz(svc, chat.id, thread_of(message))
     lang = await lang_of(update, context)
     if quiz is None:
         await message.reply_html(tr(lang, "no_quiz"))
@@ -65,7 +65,7 @@ async def style_command(update: Update, context: BotContext) -> None:
         current = (await chat_settings.effective(svc, chat.id)).style
         await message.reply_text(tr(lang, "style_usage", style=current), parse_mode=ParseMode.HTML)
         return
-    await svc.repo.set_chat_style(chat.id, wanted)
+    await chat_settings.set_style(svc, chat.id, wanted)
     await message.reply_text(tr(lang, "style_set", style=wanted), parse_mode=ParseMode.HTML)
 
 
@@ -93,10 +93,10 @@ async def time_limit_command(update: Update, context: BotContext) -> None:
             parse_mode=ParseMode.HTML,
         )
         return
-    if chat.type != ChatType.PRIVATE and not await is_chat_admin(context.bot, chat.id, user.id):
+    if not await may_change_settings(context.bot, chat.id, chat.type, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await svc.repo.set_chat_time_limit(chat.id, seconds)
+    await chat_settings.set_time_limit(svc, chat.id, seconds)
     await message.reply_text(tr(lang, "time_limit_set", time=clock(seconds)))
 
 

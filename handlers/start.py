@@ -89,7 +89,7 @@ async def menu_button(update: Update, context: BotContext) -> None:
     if action.startswith(f"{STYLE}:") and action.removeprefix(f"{STYLE}:") in STYLES:
         style = action.removeprefix(f"{STYLE}:")
         await query.answer()
-        await svc.repo.set_chat_style(chat.id, style)
+        await chat_settings.set_style(svc, chat.id, style)
         await message.edit_text(
             tr(lang, "style_set", style=style), parse_mode=ParseMode.HTML, reply_markup=None
         )

@@ -26,3 +26,20 @@ async def effective(svc: Services, chat_id: int) -> ChatSettings:
         lang=chosen.lang if chosen.lang in catalogues() else None,
         starters=chosen.starters or ANYONE,
     )
+
+
+async def set_style(svc: Services, chat_id: int, style: str) -> None:
+    await svc.repo.set_chat_style(chat_id, style)
+
+
+async def set_time_limit(svc: Services, chat_id: int, seconds: int) -> None:
+    await svc.repo.set_chat_time_limit(chat_id, seconds)
+
+
+async def set_lang(svc: Services, chat_id: int, lang: str | None) -> None:
+    """None: follow each user's Telegram language again."""
+    await svc.repo.set_chat_lang(chat_id, lang)
+
+
+async def set_starters(svc: Services, chat_id: int, starters: str) -> None:
+    await svc.repo.set_starters(chat_id, starters)

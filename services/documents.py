@@ -291,6 +291,11 @@ async def quiz_stores(svc: Services, chat_id: int) -> tuple[str, ...]:
     return tuple(stores)
 
 
+async def chat_documents(svc: Services, chat_id: int) -> list[DocumentRow]:
+    """The chat's documents, oldest first (the numbering /docs and /forget use)."""
+    return await svc.repo.documents(chat_id)
+
+
 async def refresh(svc: Services, docs: Sequence[DocumentRow]) -> list[DocumentRow]:
     """Ask OpenAI about documents that were still being indexed when the bot stopped waiting."""
     library = _library(svc.library)
