@@ -129,7 +129,7 @@ class OpenAIEngine:
         with _api_errors():
             conversation = await self._client.conversations.create(metadata={"app": "studyquiz"})
         text = quiz_request_text(
-            request.topic, request.num_questions, bool(request.vector_store_ids)
+            request.topic, request.num_questions, bool(request.vector_store_ids), request.review_of
         )
         items: ResponseInputParam = [{"role": "user", "content": text}]
         if on_question is None:
