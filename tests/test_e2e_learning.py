@@ -37,7 +37,7 @@ async def _answer(tg: FakeTelegram, polls: list[Call], texts: list[str]) -> None
         tg.user_answers_poll(ANNA, poll_id, [_position(poll, text)])
 
 
-def _review_variant(args: dict[str, Any]) -> dict[str, Any]:
+def _review_variant(args: dict[str, Any]) -> Any:
     """The same facts, asked with new words (what the model is told to write)."""
     fresh = json.loads(json.dumps(args))
     for q in fresh["questions"]:

@@ -425,9 +425,9 @@ async def test_send_photo_takes_a_png_upload_and_checks_its_size(
     assert sent.caption == "stats"
     [call] = tg.calls_of("sendPhoto")
     assert call.params["photo"].data[:8] == b"\x89PNG\r\n\x1a\n"
-    with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
         await bot.send_photo(PRIVATE.id, b"not an image")
-    with pytest.raises(BadRequest, match="(?i)photo_invalid_dimensions"):
+    with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
         await bot.send_photo(PRIVATE.id, _png(4000, 100))
     with pytest.raises(BadRequest, match="caption is too long"):
         await bot.send_photo(PRIVATE.id, _png(10, 10), caption="x" * 1025)
