@@ -101,6 +101,8 @@ async def test_mistakes_come_back_first_and_a_review_moves_their_due_dates(
         return card.right_count == 1 and card.due > now[0] + 3600
 
     await eventually(moved, what="the reviewed card's due date to move")
+    # The cards are rated before the submission goes out: wait for the feedback.
+    await tg.wait_for("sendMessage", predicate=lambda c: "right now" in c.params.get("text", ""))
     # The submission told the model how the card went last time.
     submission = oa.requests_to("/responses")[-1].json["input"][0]["output"]
     assert json.loads(submission)["questions"][0]["last_time"] == {
