@@ -11,6 +11,16 @@ from quiz.grounding import RetrievedChunk
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewCard:
+    """A card a review quiz re-tests: the model writes a new question on the same fact."""
+
+    question: str
+    answer: str
+    explanation: str
+    source_quote: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class QuizRequest:
     topic: str
     num_questions: int
@@ -20,6 +30,8 @@ class QuizRequest:
     # Who the tokens are counted against (quotas); never sent to the model.
     chat_id: int | None = None
     user_id: int | None = None
+    # A review quiz: exactly one fresh variant per card, in this order (issue 14).
+    review_of: tuple[ReviewCard, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

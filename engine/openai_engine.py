@@ -332,7 +332,7 @@ class OpenAIEngine:
     ) -> ToolCall:
         conversation_id = await self._start()
         text = quiz_request_text(
-            request.topic, request.num_questions, bool(request.vector_store_ids)
+            request.topic, request.num_questions, bool(request.vector_store_ids), request.review_of
         )
         return await self._quiz(
             conversation_id, request, [{"role": "user", "content": text}], on_question

@@ -11,6 +11,7 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from handlers.common import lang_of
 from i18n import tr
+from services import learning
 from services.context import services
 from services.permissions import is_chat_admin
 from services.quotas import day_start
@@ -96,6 +97,7 @@ async def forgetme_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     lang = await lang_of(update, context)
     removed = await services(context).repo.security.forget_user(user.id)
+    await learning.forget(services(context), user.id)  # cards, log, reminders (issue 14)
     log.info("Forgot user %s (%d answers)", user.id, removed)
     await message.reply_text(tr(lang, "forgetme_done", n=removed))
 

@@ -41,7 +41,7 @@ from quiz.scoring import (
     submission_json,
 )
 from quiz.validation import InvalidQuizError, clean_title, parse_question, parse_quiz
-from services import documents, quotas
+from services import documents, learning, quotas
 from services.chat_action import keep_typing
 from services.context import Services, services
 from services.errors import UserFacingError
@@ -97,6 +97,7 @@ async def _request(svc: Services, quiz: QuizRow) -> QuizRequest:
         group=is_group(quiz),
         chat_id=quiz.chat_id,
         user_id=quiz.starter_id,
+        review_of=await learning.review_request(svc, quiz),  # learning hook (issue 14)
     )
 
 
@@ -195,6 +196,7 @@ async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: in
         )
 
     streamed = _Streamed(bot, svc, quiz, status_message_id)
+    streamed.originals = learning.originals(request)  # learning hook (issue 14)
     try:
         call = await svc.engine.generate(
             request, streamed.question if svc.settings.openai_stream else None
@@ -205,12 +207,12 @@ async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: in
             await streamed.finish()
             return
         try:
-            parsed = parse_quiz(call.arguments, quiz.num_questions)
+            parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
         except InvalidQuizError as first:
             log.warning("Quiz %s: invalid tool call, asking once more: %s", quiz.id, first)
             call = await svc.engine.correct(call, first.problems, request)
             await svc.repo.set_call(quiz.id, call.call_id)
-            parsed = parse_quiz(call.arguments, quiz.num_questions)
+            parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
     except InvalidQuizError as exc:
         log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
         await svc.repo.set_state(quiz.id, "failed", error="invalid tool call")
@@ -236,13 +238,14 @@ class _Streamed:
         self.cancelled = False
         self.kept = 0
         self.dropped: list[int] = []
+        self.originals: tuple[str, ...] = ()  # a review quiz's old questions (issue 14)
 
     async def question(self, streamed: StreamedQuestion) -> None:
         quiz, svc, index = self.quiz, self.svc, streamed.index
         if self.cancelled:
             return
         try:
-            question = parse_question(index, streamed.raw)
+            question = parse_question(index, streamed.raw, learning.original(self.originals, index))
         except InvalidQuizError as exc:
             log.warning("Quiz %s: streamed question %s left out: %s", quiz.id, index, exc)
             self.dropped.append(index)
@@ -585,6 +588,7 @@ async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int, *, resumed: bo
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is None or quiz.state != "submitting":
             return
+        await learning.record_quiz(svc, quiz_id)  # learning hook (issue 14): idempotent
         stored = await svc.repo.feedback(quiz_id)
         if stored is None:
             parsed, stored_questions = await svc.repo.load_quiz(quiz_id, quiz.title)
@@ -597,6 +601,7 @@ async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int, *, resumed: bo
                 ),
                 [sq.model_index for sq in stored_questions],
             )
+            submission = await learning.annotate_submission(svc, quiz, submission)  # issue 14
             assert quiz.conversation_id and quiz.call_id
             call = ToolCall(quiz.conversation_id, quiz.call_id, "")
             request = await _request(svc, quiz)
@@ -631,6 +636,7 @@ async def deliver_feedback(bot: Bot, svc: Services, quiz_id: int, *, resumed: bo
             chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
             await send_html(bot, quiz.chat_id, chunks, _thread(quiz))
             await svc.repo.mark_feedback_posted(quiz_id)
+            await learning.offer_review(bot, svc, quiz)  # learning hook (issue 14)
         await svc.repo.set_state(quiz_id, "done", only_from=("submitting",))
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import aiosqlite
 
 from quiz.model import Answer, Question, Quiz
+from storage.cards import CardStore
 from storage.database import Database
 from storage.inbox import Inbox
 from storage.items import ItemStore
@@ -158,6 +159,7 @@ class Repository:
         self.security = SecurityStore(self._db)
         self.inbox = Inbox(self._db)
         self.items = ItemStore(self._db)
+        self.cards = CardStore(self._db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 
