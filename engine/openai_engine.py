@@ -17,7 +17,14 @@ from openai import AsyncOpenAI
 from openai.types.responses import Response, ResponseOutputText
 
 from engine.api import Item, Want, api_errors, create_args
-from engine.base import Feedback, NoToolCallError, QuestionSink, QuizRequest, ToolCall
+from engine.base import (
+    Feedback,
+    NoToolCallError,
+    QuestionSink,
+    QuizRequest,
+    TextSink,
+    ToolCall,
+)
 from engine.fallback import (
     ASK_STRUCTURED,
     answers_item,
@@ -28,7 +35,7 @@ from engine.fallback import (
 from engine.prompts import quiz_request_text
 from engine.results import feedback_from, feedback_of, retrieved_chunks, tokens_used, tool_call
 from engine.state import ItemStore, State, Thread, Threads
-from engine.streaming import QuestionReader, Reader, Streaming
+from engine.streaming import QuestionReader, Reader, Streaming, TextReader
 from quiz.grounding import RetrievedChunk
 from quiz.schema import TOOL_NAME
 
@@ -45,8 +52,11 @@ class OpenAIEngine:
         *,
         state: State = "auto",
         items: ItemStore | None = None,
+        stream: bool = True,
     ) -> None:
         self._client = client
+        # Whether the feedback is streamed (the quiz is, when generate gets a sink).
+        self._stream = stream
         self._model = model
         self._threads = Threads(client, state, items)
         self._streaming = Streaming(client)
@@ -155,7 +165,12 @@ class OpenAIEngine:
             call.retrieved,
         )
 
-    async def resume_feedback(self, call: ToolCall, request: QuizRequest) -> Feedback | None:
+    def _feedback_reader(self, on_text: TextSink | None) -> Reader | None:
+        return TextReader(on_text) if self._stream else None
+
+    async def resume_feedback(
+        self, call: ToolCall, request: QuizRequest, on_text: TextSink | None = None
+    ) -> Feedback | None:
         thread = self._threads.open(call.conversation_id)
         submitted = False
         answer: list[ResponseOutputText] = []
@@ -174,9 +189,13 @@ class OpenAIEngine:
             return feedback_of(answer)
         # The answers arrived but the model's reply was lost with the old process.
         ask: list[Item] = [{"role": "user", "content": ASK_FEEDBACK}]
-        return feedback_from(await self._send(thread, request, ask, "text"))
+        reader = self._feedback_reader(on_text)
+        return feedback_from(await self._send(thread, request, ask, "text", reader))
 
-    async def submit(self, call: ToolCall, output: str, request: QuizRequest) -> Feedback:
+    async def submit(
+        self, call: ToolCall, output: str, request: QuizRequest, on_text: TextSink | None = None
+    ) -> Feedback:
         thread = self._threads.open(call.conversation_id)
         items = [answers_item(call, output)]
-        return feedback_from(await self._send(thread, request, items, "text"))
+        reader = self._feedback_reader(on_text)
+        return feedback_from(await self._send(thread, request, items, "text", reader))

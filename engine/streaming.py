@@ -1,7 +1,9 @@
 """Reading a streamed response: what the lifecycle gets while the model is still writing.
 
 Questions go out as their JSON objects complete (in the tool call's arguments, or in the
-text when the quiz is structured output).
+text when the quiz is structured output); the feedback goes out as its text grows. A
+streamed response also times out per read rather than as a whole, so a slow (CPU) server
+writing a long answer is not cut off while it is still sending.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from openai.types.responses import (
 )
 
 from engine.api import CreateArgs, api_errors
-from engine.base import EngineUnavailableError, QuestionSink, StreamedQuestion
+from engine.base import EngineUnavailableError, QuestionSink, StreamedQuestion, TextSink
 from engine.fallback import STRUCTURED_PREFIX
-from engine.results import chunks
+from engine.results import PART_SEPARATOR, chunks
 from quiz.grounding import RetrievedChunk
 from quiz.incremental import IncrementalQuiz
 
@@ -79,6 +81,26 @@ class QuestionReader:
                     self._retrieved,
                 )
             )
+
+
+class TextReader:
+    """The feedback's text so far, at each delta (joined like engine.results.feedback_of)."""
+
+    def __init__(self, sink: TextSink | None) -> None:
+        self._sink = sink
+        self._text = ""
+        self._part: tuple[int, int] | None = None
+
+    async def event(self, event: ResponseStreamEvent) -> None:
+        if not isinstance(event, ResponseTextDeltaEvent):
+            return
+        part = (event.output_index, event.content_index)
+        if self._part is not None and part != self._part:
+            self._text += PART_SEPARATOR
+        self._part = part
+        self._text += event.delta
+        if self._sink is not None and event.delta:
+            await self._sink(self._text)
 
 
 class Streaming:
