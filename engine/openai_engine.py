@@ -35,7 +35,7 @@ from engine.fallback import (
 from engine.prompts import quiz_request_text
 from engine.results import feedback_from, feedback_of, retrieved_chunks, tokens_used, tool_call
 from engine.state import ItemStore, State, Thread, Threads
-from engine.streaming import QuestionReader, Reader, Streaming, TextReader
+from engine.streaming import QuestionReader, Reader, StreamBrokenError, Streaming, TextReader
 from quiz.grounding import RetrievedChunk
 from quiz.schema import TOOL_NAME
 
@@ -60,6 +60,7 @@ class OpenAIEngine:
         self._model = model
         self._threads = Threads(client, state, items)
         self._streaming = Streaming(client)
+        self._broken_logged = False
 
     @property
     def state(self) -> State:
@@ -80,13 +81,31 @@ class OpenAIEngine:
         """One turn: `items` after the thread's context, streamed to `reader` if given."""
         context = await thread.input(items)
         args = create_args(self._model, request, context, want, conversation_id=thread.server_id)
-        if reader is not None:
-            response = await self._streaming.response(args, reader)
-        else:
+        response = None
+        if reader is not None and self._streaming.usable:
+            try:
+                response = await self._streaming.response(args, reader)
+            except StreamBrokenError:
+                # Where the server keeps the conversation it may have stored the turn
+                # already: sending it again would leave the model a call without output.
+                if thread.server_id is not None:
+                    raise
+                self._log_broken_stream()
+        if response is None:
             with api_errors():
                 response = await self._client.responses.create(**args)
         await thread.keep(items, response)
         return response
+
+    def _log_broken_stream(self) -> None:
+        if self._broken_logged:
+            log.info("A stream broke before its first event: asking again without streaming")
+            return
+        self._broken_logged = True
+        log.warning(
+            "The model server's stream broke before its first event: asking again without "
+            "streaming (OPENAI_STREAM=false saves the extra request)"
+        )
 
     async def _quiz(
         self,
