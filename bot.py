@@ -76,6 +76,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
                 settings.openai_model,
                 state=settings.openai_state,
                 items=repo.items,
+                stream=settings.openai_stream,
             ),
             application.job_queue,
             library=OpenAILibrary(client),

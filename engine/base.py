@@ -66,6 +66,8 @@ class StreamedQuestion:
 
 # Awaited before the stream is read further.
 QuestionSink = Callable[[StreamedQuestion], Awaitable[None]]
+# Gets the feedback's text so far at each streamed delta; awaited like a QuestionSink.
+TextSink = Callable[[str], Awaitable[None]]
 
 
 class EngineError(Exception):
@@ -104,11 +106,18 @@ class QuizEngine(Protocol):
         """Answer an invalid call with what was wrong and get a corrected call."""
         ...
 
-    async def submit(self, call: ToolCall, output: str, request: QuizRequest) -> Feedback:
-        """Hand the answers back as the function's output and get the feedback."""
+    async def submit(
+        self, call: ToolCall, output: str, request: QuizRequest, on_text: TextSink | None = None
+    ) -> Feedback:
+        """Hand the answers back as the function's output and get the feedback.
+
+        With `on_text`, the text written so far is handed over at each streamed delta (the
+        whole feedback is still returned at the end)."""
         ...
 
-    async def resume_feedback(self, call: ToolCall, request: QuizRequest) -> Feedback | None:
+    async def resume_feedback(
+        self, call: ToolCall, request: QuizRequest, on_text: TextSink | None = None
+    ) -> Feedback | None:
         """After a crash mid-submission: the feedback if the answers already reached the
         model (asking for it if the model never wrote it), None if they never arrived."""
         ...
