@@ -23,7 +23,7 @@ MIN_TIME_LIMIT = int(PollLimit.MIN_OPEN_PERIOD)
 MAX_TIME_LIMIT = 7 * 24 * 3600
 # What the cloud Bot API lets bots download; a self-hosted server (local mode) has no such cap.
 CLOUD_DOWNLOAD_LIMIT = int(FileSizeLimit.FILESIZE_DOWNLOAD)
-# OPENAI_STATE: where a quiz's context is kept (see engine/openai_engine.py).
+# OPENAI_STATE: where a quiz's context is kept (see engine/state.py).
 OpenAIState = Literal["auto", "conversation", "stateless"]
 OPENAI_STATES: tuple[OpenAIState, ...] = ("auto", "conversation", "stateless")
 # OpenAI's limit for one uploaded file.

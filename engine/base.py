@@ -11,6 +11,16 @@ from quiz.grounding import RetrievedChunk
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewCard:
+    """A card a review quiz re-tests: the model writes a new question on the same fact."""
+
+    question: str
+    answer: str
+    explanation: str
+    source_quote: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class QuizRequest:
     topic: str
     num_questions: int
@@ -20,6 +30,8 @@ class QuizRequest:
     # Who the tokens are counted against (quotas); never sent to the model.
     chat_id: int | None = None
     user_id: int | None = None
+    # A review quiz: exactly one fresh variant per card, in this order (issue 14).
+    review_of: tuple[ReviewCard, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,8 @@ class StreamedQuestion:
 
 # Awaited before the stream is read further.
 QuestionSink = Callable[[StreamedQuestion], Awaitable[None]]
+# Gets the feedback's text so far at each streamed delta; awaited like a QuestionSink.
+TextSink = Callable[[str], Awaitable[None]]
 
 
 class EngineError(Exception):
@@ -92,11 +106,18 @@ class QuizEngine(Protocol):
         """Answer an invalid call with what was wrong and get a corrected call."""
         ...
 
-    async def submit(self, call: ToolCall, output: str, request: QuizRequest) -> Feedback:
-        """Hand the answers back as the function's output and get the feedback."""
+    async def submit(
+        self, call: ToolCall, output: str, request: QuizRequest, on_text: TextSink | None = None
+    ) -> Feedback:
+        """Hand the answers back as the function's output and get the feedback.
+
+        With `on_text`, the text written so far is handed over at each streamed delta (the
+        whole feedback is still returned at the end)."""
         ...
 
-    async def resume_feedback(self, call: ToolCall, request: QuizRequest) -> Feedback | None:
+    async def resume_feedback(
+        self, call: ToolCall, request: QuizRequest, on_text: TextSink | None = None
+    ) -> Feedback | None:
         """After a crash mid-submission: the feedback if the answers already reached the
         model (asking for it if the model never wrote it), None if they never arrived."""
         ...

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from engine.base import Feedback, QuestionSink, QuizEngine, QuizRequest, ToolCall
+from engine.base import Feedback, QuestionSink, QuizEngine, QuizRequest, TextSink, ToolCall
 from storage.usage import UsageStore
 
 
@@ -36,13 +36,17 @@ class MeteredEngine:
         await self._record(request, corrected.tokens)
         return corrected
 
-    async def submit(self, call: ToolCall, output: str, request: QuizRequest) -> Feedback:
-        feedback = await self._inner.submit(call, output, request)
+    async def submit(
+        self, call: ToolCall, output: str, request: QuizRequest, on_text: TextSink | None = None
+    ) -> Feedback:
+        feedback = await self._inner.submit(call, output, request, on_text)
         await self._record(request, feedback.tokens)
         return feedback
 
-    async def resume_feedback(self, call: ToolCall, request: QuizRequest) -> Feedback | None:
-        feedback = await self._inner.resume_feedback(call, request)
+    async def resume_feedback(
+        self, call: ToolCall, request: QuizRequest, on_text: TextSink | None = None
+    ) -> Feedback | None:
+        feedback = await self._inner.resume_feedback(call, request, on_text)
         if feedback is not None:
             await self._record(request, feedback.tokens)
         return feedback

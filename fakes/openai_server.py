@@ -223,6 +223,11 @@ class FakeOpenAI:
         # Off: /files and /vector_stores routes are 404.
         self.files_enabled = True
         self.vector_stores_enabled = True
+        # On: `stream: true` is ignored and the whole response comes back as plain JSON.
+        self.stream_ignored = False
+        # On: every stream is cut (the connection closed) right after its headers, before
+        # any event, as a proxy that cannot pass SSE through does.
+        self.stream_broken = False
         # On: every response starts with a reasoning item (as reasoning models return), with
         # encrypted_content when include asked for "reasoning.encrypted_content".
         self.reasoning_items = False
@@ -715,7 +720,7 @@ class FakeOpenAI:
             self.conversations[str(conv_id)].extend(
                 [*input_items, *(_to_conversation_item(o) for o in output)]
             )
-        if body.get("stream"):
+        if body.get("stream") and not self.stream_ignored:
             return await self._stream(request, response, request_id)
         return response
 
@@ -974,6 +979,8 @@ class FakeOpenAI:
         for event in events:
             self._check_stream_event(event)
         drop_after, self._drop_after = self._drop_after, None
+        if self.stream_broken:
+            drop_after = 0
         resp = web.StreamResponse(
             status=200,
             headers={

@@ -410,6 +410,7 @@ class FakeTelegram:
             "sendMessage": self._send_message,
             "sendPoll": self._send_poll,
             "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
             "sendChatAction": self._send_chat_action,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -1204,6 +1205,50 @@ class FakeTelegram:
         self._store(message)
         return copy.deepcopy(message)
 
+    async def _send_photo(self, params: JSONDict) -> JSONDict:
+        """Uploads only (what the bot sends); Telegram's rules for a photo: at most 10 MB,
+        width + height at most 10000, a side ratio of at most 20."""
+        chat = self._chat(params["chat_id"])
+        photo = params["photo"]
+        if not isinstance(photo, UploadedFile):
+            raise _bad("wrong file identifier/HTTP URL specified")
+        if len(photo.data) > PHOTO_MAX_BYTES:
+            raise _bad("PHOTO_INVALID_DIMENSIONS")
+        size = _image_size(photo.data)
+        if size is None:
+            raise _bad("IMAGE_PROCESS_FAILED")
+        width, height = size
+        if width + height > PHOTO_MAX_SIDES or max(width, height) > 20 * min(width, height):
+            raise _bad("PHOTO_INVALID_DIMENSIONS")
+        file_id = self.add_file(photo.data, file_name=photo.filename, mime_type="image/png")
+        stored = self.files[file_id]
+        message = self._new_message(chat, _bot_user(), params.get("message_thread_id"))
+        message["photo"] = [
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": width,
+                "height": height,
+                "file_size": len(stored.data),
+            }
+        ]
+        if "caption" in params:
+            caption, entities = self._format(
+                params["caption"],
+                params.get("parse_mode"),
+                params.get("caption_entities"),
+                "sendPhoto.caption",
+            )
+            if len(caption) > MessageLimit.CAPTION_LENGTH:
+                raise _bad("message caption is too long")
+            message["caption"] = caption
+            if entities:
+                message["caption_entities"] = entities
+        if markup := self._check_keyboard(params.get("reply_markup")):
+            message["reply_markup"] = markup
+        self._store(message)
+        return copy.deepcopy(message)
+
     async def _send_chat_action(self, params: JSONDict) -> bool:
         self._chat(params["chat_id"])
         if params["action"] not in set(ChatAction):
@@ -1400,6 +1445,18 @@ class FakeTelegram:
 # --------------------------------------------------------------------------------------------
 # Module helpers
 # --------------------------------------------------------------------------------------------
+
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_SIDES = 10000
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of a PNG (the IHDR chunk comes first); None if not a PNG."""
+    if len(data) < 24 or not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def _bot_user() -> JSONDict:

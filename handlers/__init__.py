@@ -12,6 +12,7 @@ from handlers import (
     documents,
     errors,
     language,
+    learning,
     membership,
     poll_answers,
     quiz,
@@ -24,7 +25,17 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     # The allow-lists, before any feature sees an update (it settles what it stops itself).
     for handler in access.HANDLERS:
         application.add_handler(handler, group=-1)
-    for module in (start, language, quiz, admin, poll_answers, buttons, documents, membership):
+    for module in (
+        start,
+        language,
+        quiz,
+        learning,
+        admin,
+        poll_answers,
+        buttons,
+        documents,
+        membership,
+    ):
         for handler in module.HANDLERS:
             # Every update leaves the inbox when the handler that took it is done.
             handler.callback = inbox.settling(handler.callback)

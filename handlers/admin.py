@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler
 
 from handlers.common import lang_of
 from i18n import tr
-from services import chat_settings, security
+from services import chat_settings, learning, security
 from services.context import BotContext
 from services.permissions import may_set_starters
 from storage.chats import STARTERS
@@ -96,6 +96,7 @@ async def forgetme_command(update: Update, context: BotContext) -> None:
         return
     lang = await lang_of(update, context)
     removed = await security.forget_user(context.services, user.id)
+    await learning.forget(context.services, user.id)  # cards, log, reminders (issue 14)
     log.info("Forgot user %s (%d answers)", user.id, removed)
     await message.reply_text(tr(lang, "forgetme_done", n=removed))
 

@@ -11,7 +11,7 @@ from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
-from services import chat_settings
+from services import chat_settings, learning
 from services.context import BotContext
 from services.quiz import starting
 
@@ -47,10 +47,25 @@ def style_buttons() -> InlineKeyboardMarkup:
 
 async def start(update: Update, context: BotContext) -> None:
     """Greet the user with a short how-to and buttons for the common actions."""
-    if update.effective_message is None:
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None:
         return
     lang = await lang_of(update, context)
-    await update.effective_message.reply_html(tr(lang, "start"), reply_markup=menu(lang))
+    if context.args == [learning.DEEP_LINK_PAYLOAD] and chat is not None and user is not None:
+        # The deep link of a group's "Review my mistakes" button (issue 14).
+        await learning.start_review(
+            context.bot,
+            context.services,
+            chat_id=chat.id,
+            chat_type=chat.type,
+            thread_id=thread_of(message),
+            user_id=user.id,
+            message_id=message.message_id,
+            lang=lang,
+            request_key=f"{chat.id}:review:{message.message_id}",
+        )
+        return
+    await message.reply_html(tr(lang, "start"), reply_markup=menu(lang))
 
 
 async def _send_help(message: Message, update: Update, context: BotContext) -> None:
@@ -127,7 +142,8 @@ async def menu_button(update: Update, context: BotContext) -> None:
 
 
 HANDLERS = [
-    CommandHandler("start", start),
+    # /start review writes a review quiz: don't hold up other chats' updates.
+    CommandHandler("start", start, block=False),
     CommandHandler("help", help_command),
     # The sample quiz keeps the model busy for seconds: don't hold up other chats' updates.
     CallbackQueryHandler(menu_button, pattern=callbacks.pattern(callbacks.MENU), block=False),

@@ -29,7 +29,14 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "있는 사람을 정합니다.\n\n"
         "모든 문제에 답하면 (또는 누군가 /stop 하면) 답안을 모델에 보내고 피드백을 "
         "올립니다: 정답, 이유, 출처.\n\n"
-        "/forgetme 로 저장된 내 답안과 이름을 지울 수 있습니다."
+        "<b>학습</b>\n"
+        "답한 문제는 모두 학습 카드가 되고, 틀린 문제는 시간 간격을 두고 같은 내용을 묻는 "
+        "새 문제로 다시 나옵니다.\n"
+        "/review — 복습할 차례인 카드로 만든 퀴즈 (개인 채팅).\n"
+        "/stats — 정답률과 다가오는 복습 카드를 보여 주는 차트.\n"
+        "<code>/remind 19:00 [시간대]</code>, <code>/remind off</code> — 복습할 카드가 있는 날 "
+        "매일 알림.\n\n"
+        "/forgetme 로 저장된 내 답안, 이름, 학습 카드와 알림을 지울 수 있습니다."
     ),
     "quiz_usage": "퀴즈 주제를 알려 주세요. 예: <code>/quiz 5 광합성</code>",
     "clamped": "퀴즈는 {low}~{high}문제까지 만들 수 있어서 이번에는 {n}문제입니다.",
@@ -154,8 +161,36 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "usage_top_chats": "<b>상위 채팅</b> (토큰)",
     "usage_top_users": "<b>상위 사용자</b> (토큰)",
     "forgetme_done": {
-        "other": "완료: 저장된 이름과 답변 {n}개를 지웠습니다. 채팅에 이미 올라간 결과는 남아 있고, 올린 문서는 /forget으로 지울 때까지 남습니다."
+        "other": "완료: 저장된 이름과 답변 {n}개, 학습 카드와 알림을 지웠습니다. 채팅에 이미 올라간 결과는 남아 있고, 올린 문서는 /forget으로 지울 때까지 남습니다."
     },
-    "cmd_forgetme": "저장된 내 답변과 이름 지우기",
+    "cmd_forgetme": "내 답변, 이름, 학습 카드 지우기",
     "cmd_starters": "이 채팅에서 퀴즈를 시작할 수 있는 사람 (관리자)",
+    "cmd_review": "복습할 카드를 새 문제로 풀기",
+    "cmd_stats": "내 학습 현황 한눈에 보기 (차트)",
+    "cmd_remind": "매일 복습 알림: /remind 19:00 [시간대]",
+    "review_topic": "복습",
+    "review_button": "🔁 틀린 문제 복습하기 ({n})",
+    "review_button_group": "🔁 틀린 문제 복습하기",
+    "review_offer": {
+        "other": "복습할 카드가 {n}장 있습니다. 틀린 문제가 새로운 문제로 다시 나옵니다."
+    },
+    "review_offer_group": "{n}명이 틀린 문제가 있습니다. 저와의 개인 채팅에서 같은 내용을 새 문제로 복습해 보세요.",
+    "review_in_private": "복습은 개인별로 진행됩니다. 버튼을 눌러 저와의 개인 채팅에서 복습을 시작하세요.",
+    "review_no_cards": "답한 문제는 모두 학습 카드가 됩니다. 틀린 문제는 시간 간격을 두고 새 문제로 다시 나옵니다. 아직 카드가 없어요. <code>/quiz 5 주제</code>로 시작해 보세요.",
+    "review_nothing_due": "지금 복습할 카드가 없습니다. 다음 카드는 {when}에 복습할 차례입니다.",
+    "review_weakest": "그동안 가장 약한 주제로 새 퀴즈를 풀어 볼까요? {topic}",
+    "weakest_button": "📝 약한 주제로 퀴즈 풀기",
+    "reminder": {"other": "⏰ 오늘 복습할 카드가 {n}장 있습니다."},
+    "remind_usage": "사용법: <code>/remind 19:00 [시간대]</code> — 시간대는 이름(<code>Asia/Seoul</code>)이나 오프셋(<code>+09:00</code>)으로 적습니다. <code>/remind off</code>로 알림을 끕니다. 복습할 카드가 있는 날에만 하루 한 번 보냅니다.",
+    "remind_set": "복습할 카드가 있는 날 {time} ({zone})에 알려 드릴게요.",
+    "remind_off": "알림을 껐습니다.",
+    "remind_private": "알림은 개인별 설정입니다. 저와의 개인 채팅에서 /remind 를 보내 주세요.",
+    "stats_chart_accuracy": "Accuracy, 30 days (%)",
+    "stats_chart_due": "Due cards, 14 days",
+    "stats_person": "📊 퀴즈 {quizzes}개, 답 {answers}개, 정답률 {accuracy}%. 연속 학습 {streak}일. 오늘 복습 {today}장, 이번 주 {week}장.",
+    "stats_weakest": "약한 주제: {topics}",
+    "stats_group_header": "📊 이번 주 이 채팅",
+    "stats_group_empty": "이번 주에는 아직 답이 없습니다.",
+    "stats_most_active": "가장 활발한 멤버: {name} (답 {n}개)",
+    "stats_most_accurate": "가장 정확한 멤버: {name} ({pct}%)",
 }

@@ -18,7 +18,14 @@ RETRY = "retry:"
 FINISH = "finish:"
 MENU = "menu:"
 LANG = "lang:"
-PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG)
+LEARN = "learn:"
+PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN)
+
+# The learning buttons (issue 14): "Review my mistakes" and "Quiz my weakest topic".
+REVIEW_DATA = f"{LEARN}review"
+WEAKEST_DATA = f"{LEARN}weak"
+# The /start payload of a group's review link (t.me/<bot>?start=review).
+DEEP_LINK_REVIEW = "review"
 
 
 def pattern(prefix: str) -> str:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 from telegram.constants import MessageLimit, PollLimit
 
 from quiz.model import Question, Quiz
 from quiz.schema import QuestionArgs, QuizArgs
+from quiz.spacing import repeat_problem
 
 MIN_CHOICES = 2
 MAX_CHOICES = int(PollLimit.MAX_OPTION_NUMBER)
@@ -56,8 +58,11 @@ def trim_explanation(text: str, limit: int = MAX_EXPLANATION) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
-def parse_quiz(arguments: str, max_questions: int) -> Quiz:
-    """Validate raw tool-call arguments. Raises InvalidQuizError with every problem found."""
+def parse_quiz(arguments: str, max_questions: int, review_of: Sequence[str] = ()) -> Quiz:
+    """Validate raw tool-call arguments. Raises InvalidQuizError with every problem found.
+
+    `review_of`: a review quiz's old question texts; it must have exactly one variant per
+    old question, none of them a word-for-word repeat of its own."""
     try:
         raw = json.loads(arguments)
     except json.JSONDecodeError as exc:
@@ -72,11 +77,15 @@ def parse_quiz(arguments: str, max_questions: int) -> Quiz:
         raise InvalidQuizError(errors) from exc
 
     problems: list[str] = []
-    if not 1 <= len(args.questions) <= max_questions:
+    if review_of and len(args.questions) != len(review_of):
+        problems.append(
+            f"expected exactly {len(review_of)} questions, one per card, got {len(args.questions)}"
+        )
+    elif not 1 <= len(args.questions) <= max_questions:
         problems.append(f"expected 1 to {max_questions} questions, got {len(args.questions)}")
     questions: list[Question] = []
     for i, q in enumerate(args.questions):
-        question, found = _check_question(i, q)
+        question, found = _check_question(i, q, review_of[i] if i < len(review_of) else None)
         problems += found
         questions.append(question)
     if problems:
@@ -88,8 +97,10 @@ def clean_title(title: str) -> str:
     return " ".join(title.split())[:MAX_TITLE] or "Quiz"
 
 
-def parse_question(index: int, raw: object) -> Question:
-    """One question on its own (as streamed); raises InvalidQuizError."""
+def parse_question(index: int, raw: object, original: str | None = None) -> Question:
+    """One question on its own (as streamed); raises InvalidQuizError.
+
+    `original`: in a review quiz, the old question this one must not repeat."""
     try:
         args = QuestionArgs.model_validate(raw)
     except ValidationError as exc:
@@ -99,18 +110,22 @@ def parse_question(index: int, raw: object) -> Question:
                 for err in exc.errors(include_url=False)
             ]
         ) from exc
-    question, problems = _check_question(index, args)
+    question, problems = _check_question(index, args, original)
     if problems:
         raise InvalidQuizError(problems)
     return question
 
 
-def _check_question(i: int, q: QuestionArgs) -> tuple[Question, list[str]]:
+def _check_question(
+    i: int, q: QuestionArgs, original: str | None = None
+) -> tuple[Question, list[str]]:
     where = f"questions[{i}]"
     problems: list[str] = []
     text = q.question_text.strip()
     if not text:
         problems.append(f"{where}.question_text is empty")
+    elif original is not None and (repeat := repeat_problem(i, text, original)):
+        problems.append(repeat)
     elif len(text) > MAX_QUESTION_TEXT:
         problems.append(f"{where}.question_text is longer than {MAX_QUESTION_TEXT} characters")
     choices = strip_numbering([" ".join(c.split()) for c in q.choices])

@@ -12,8 +12,29 @@ from i18n import DEFAULT_LANGUAGE, catalogues, tr
 log = logging.getLogger(__name__)
 
 # Each command's description is the catalogue's `cmd_<command>`.
-PRIVATE_COMMANDS = ("quiz", "stop", "style", "lang", "help", "forgetme")
-GROUP_COMMANDS = ("quiz", "stop", "style", "timelimit", "starters", "lang", "help", "forgetme")
+PRIVATE_COMMANDS = (
+    "quiz",
+    "review",
+    "stats",
+    "remind",
+    "stop",
+    "style",
+    "lang",
+    "help",
+    "forgetme",
+)
+GROUP_COMMANDS = (
+    "quiz",
+    "review",
+    "stats",
+    "stop",
+    "style",
+    "timelimit",
+    "starters",
+    "lang",
+    "help",
+    "forgetme",
+)
 
 
 def commands(lang: str, names: tuple[str, ...]) -> list[BotCommand]:

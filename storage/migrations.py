@@ -154,4 +154,66 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (conversation_key, seq)
     );
     """,
+    # 9 (issue 14, learning): each person's study cards with their FSRS state, one review-log
+    # row per rated answer, which card each question of a review quiz re-tests, the quizzes
+    # already recorded (so a re-run rates nothing twice), and opt-in reminders.
+    """
+    CREATE TABLE study_cards (
+        id             INTEGER PRIMARY KEY,
+        user_id        INTEGER NOT NULL,
+        chat_id        INTEGER NOT NULL,
+        quiz_id        INTEGER NOT NULL,
+        question_idx   INTEGER NOT NULL,
+        topic          TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        choices        TEXT NOT NULL,          -- JSON list
+        answer_index   INTEGER NOT NULL,
+        explanation    TEXT NOT NULL,
+        source_file    TEXT,
+        source_quote   TEXT,                   -- only a quote verified against the documents
+        created_at     REAL NOT NULL,
+        last_at        REAL NOT NULL,
+        right_count    INTEGER NOT NULL DEFAULT 0,
+        wrong_count    INTEGER NOT NULL DEFAULT 0,
+        last_correct   INTEGER NOT NULL,
+        fsrs           TEXT NOT NULL,          -- py-fsrs Card.to_json()
+        due            REAL NOT NULL,
+        UNIQUE (user_id, quiz_id, question_idx)
+    );
+    -- Choosing a person's due cards, most overdue first, reads this index only.
+    CREATE INDEX study_cards_due ON study_cards (user_id, due);
+    CREATE TABLE review_log (
+        id       INTEGER PRIMARY KEY,
+        card_id  INTEGER NOT NULL REFERENCES study_cards (id) ON DELETE CASCADE,
+        user_id  INTEGER NOT NULL,
+        chat_id  INTEGER NOT NULL,
+        quiz_id  INTEGER NOT NULL,
+        at       REAL NOT NULL,
+        correct  INTEGER NOT NULL,
+        rating   INTEGER NOT NULL,
+        log      TEXT NOT NULL,                -- py-fsrs ReviewLog.to_json()
+        UNIQUE (card_id, quiz_id)
+    );
+    CREATE INDEX review_log_by_user ON review_log (user_id, at);
+    CREATE INDEX review_log_by_chat ON review_log (chat_id, at);
+    CREATE TABLE learning_recorded (
+        quiz_id INTEGER PRIMARY KEY
+    );
+    CREATE TABLE review_quizzes (
+        request_key TEXT PRIMARY KEY,          -- the review quiz's quizzes.request_key
+        user_id     INTEGER NOT NULL,
+        card_ids    TEXT NOT NULL,             -- JSON list, in the order the model got them
+        created_at  REAL NOT NULL
+    );
+    CREATE INDEX review_quizzes_by_user ON review_quizzes (user_id);
+    CREATE TABLE reminders (
+        user_id     INTEGER PRIMARY KEY,
+        chat_id     INTEGER NOT NULL,
+        minute      INTEGER NOT NULL,          -- local minutes after midnight
+        zone        TEXT NOT NULL,             -- an IANA name or an offset such as +09:00
+        lang        TEXT NOT NULL,
+        last_day    TEXT,                      -- the local date of the last reminder sent
+        enabled     INTEGER NOT NULL DEFAULT 1
+    );
+    """,
 )

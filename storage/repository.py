@@ -15,6 +15,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.answers import AnswerStore
+from storage.cards import CardStore
 from storage.chats import ChatStore
 from storage.database import Database
 from storage.documents import DocumentStore
@@ -56,6 +57,7 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         self.security = SecurityStore(self._db)
         self.inbox = Inbox(self._db)
         self.items = ItemStore(self._db)
+        self.cards = CardStore(self._db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import QuizRequest, ToolCall
-from engine.base import Feedback, QuestionSink, StreamedQuestion
+from engine.base import Feedback, QuestionSink, StreamedQuestion, TextSink
 from services.quiz.presenter import Posted
 from storage import QuizRow, StoredQuestion
 
@@ -74,6 +74,11 @@ class RecordingPresenter:
     async def notice(self, quiz: QuizRow, key: str, **values: Any) -> None:
         self.calls.append(("notice", (key, values)))
 
+    async def review_offer(
+        self, quiz: QuizRow, text: str, button: str, *, in_private: bool
+    ) -> None:
+        self.calls.append(("review_offer", (text, in_private)))
+
     async def member_count(self, chat_id: int) -> int | None:
         return self.members
 
@@ -106,11 +111,15 @@ class ScriptedEngine:
     ) -> ToolCall:
         return call
 
-    async def submit(self, call: ToolCall, output: str, request: QuizRequest) -> Feedback:
+    async def submit(
+        self, call: ToolCall, output: str, request: QuizRequest, on_text: TextSink | None = None
+    ) -> Feedback:
         self.submitted.append(output)
         return Feedback(self.feedback_text)
 
-    async def resume_feedback(self, call: ToolCall, request: QuizRequest) -> Feedback | None:
+    async def resume_feedback(
+        self, call: ToolCall, request: QuizRequest, on_text: TextSink | None = None
+    ) -> Feedback | None:
         return None
 
     async def aclose(self) -> None:

@@ -7,7 +7,7 @@ import re
 from telegram.constants import InlineKeyboardButtonLimit
 from telegram.ext import CallbackQueryHandler
 
-from handlers import buttons, language, start
+from handlers import buttons, language, learning, start
 from quiz import callbacks
 from quiz.callbacks import AnswerTap
 
@@ -33,7 +33,7 @@ def test_quiz_ids_parse_only_under_their_own_prefix() -> None:
 def test_each_button_reaches_exactly_one_handler() -> None:
     patterns = [
         h.pattern
-        for module in (buttons, language, start)
+        for module in (buttons, language, learning, start)
         for h in module.HANDLERS
         if isinstance(h, CallbackQueryHandler)
     ]
@@ -44,6 +44,8 @@ def test_each_button_reaches_exactly_one_handler() -> None:
         callbacks.finish_data(1),
         callbacks.menu_data("help"),
         callbacks.lang_data("ko"),
+        callbacks.REVIEW_DATA,
+        callbacks.WEAKEST_DATA,
         "forged",
         "",
     ]

@@ -156,6 +156,48 @@ async def test_killed_while_the_model_wrote_the_feedback(
     assert db_rows(proc.db, "SELECT state FROM quizzes") == [("done",)]
 
 
+async def test_killed_while_the_model_wrote_the_feedback_without_conversations(
+    tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess
+) -> None:
+    oa.conversations_enabled = False  # the bot keeps the items; the server keeps nothing
+    args = quiz_args(1)
+    call_id = oa.queue_function_call("generate_quiz", args)
+
+    def die_mid_submission(body: dict[str, Any], items: list[Any]) -> list[dict[str, Any]]:
+        # The model got the answers, but the bot is gone before it reads the reply: with
+        # store false the reply is nowhere now.
+        assert proc.proc is not None
+        proc.proc.kill()
+        return [message_item("Lost with the old process.")]
+
+    oa.queue_handler(die_mid_submission)
+    oa.queue_message(FEEDBACK)
+    await proc.start()
+    tg.user_sends(PRIVATE, ANN, "/quiz 1 cells")
+    [poll] = await tg.wait_for("sendPoll", timeout=20)
+    await polls_recorded(proc.db, 1)
+    answer_poll(tg, poll, args, right_choice(args, 0))
+    await oa.wait_for_request("/responses", count=2, timeout=20)
+    await proc.reap()
+
+    await proc.start()
+    await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == FEEDBACK, timeout=20)
+    generate, lost, again = [r.json for r in oa.requests_to("/responses")]
+    # Asked again once, from the stored items: the user turn, the model's call as returned,
+    # and the same answers paired with it.
+    assert again["store"] is False and "conversation" not in again
+    user, call, output = again["input"]
+    assert user == generate["input"][0]
+    assert call["type"] == "function_call" and call["call_id"] == call_id
+    assert output["type"] == "function_call_output" and output["call_id"] == call_id
+    assert again["input"] == lost["input"]  # nothing of the lost turn was kept
+    assert [sub["participants"][0]["score"] for sub in submissions(oa)] == [1, 1]
+    await proc.terminate()
+    assert len(feedback_posts(tg)) == 1
+    assert not [c for c in tg.calls_of("sendMessage") if "old process" in c.params["text"]]
+    assert db_rows(proc.db, "SELECT state FROM quizzes") == [("done",)]
+
+
 async def test_sigterm_shuts_down_cleanly(
     tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess
 ) -> None:

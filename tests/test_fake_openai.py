@@ -268,6 +268,34 @@ async def test_drop_stream_midway(oa: FakeOpenAI, client: AsyncOpenAI) -> None:
     assert [e.type async for e in again][-1] == "response.completed"  # only dropped once
 
 
+async def test_stream_ignored_answers_plain_json(oa: FakeOpenAI, client: AsyncOpenAI) -> None:
+    oa.stream_ignored = True
+    oa.queue_message("whole")
+    stream = await client.responses.create(model=MODEL, input="x", stream=True)
+    async with stream:
+        assert stream.response.headers["content-type"].startswith("application/json")
+        body = json.loads(await stream.response.aread())
+    assert body["object"] == "response" and body["status"] == "completed"
+    assert body["output"][0]["content"][0]["text"] == "whole"
+
+
+async def test_stream_broken_cuts_every_stream_before_any_event(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    oa.stream_broken = True
+    for _ in range(2):
+        oa.queue_message("never seen")
+        stream = await client.responses.create(model=MODEL, input="x", stream=True)
+        seen: list[str] = []
+        with pytest.raises(openai.APIConnectionError):
+            async for event in stream:
+                seen.append(event.type)
+        assert seen == []
+    oa.queue_message("plain")
+    plain = await client.responses.create(model=MODEL, input="x")
+    assert plain.output_text == "plain"  # only streams are cut
+
+
 # --------------------------------------------------------------------------- files
 
 

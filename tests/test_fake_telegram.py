@@ -408,3 +408,26 @@ async def test_wait_for_times_out_with_context(tg: FakeTelegram, bot: Bot) -> No
     await bot.get_me()
     with pytest.raises(AssertionError, match=r"sendPoll(.|\n)*getMe"):
         await tg.wait_for("sendPoll", timeout=0.1)
+
+
+def _png(width: int, height: int) -> bytes:
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + b"\x08\x02\x00\x00\x00"
+    return b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + ihdr + b"\x00\x00\x00\x00"
+
+
+async def test_send_photo_takes_a_png_upload_and_checks_its_size(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    sent = await bot.send_photo(
+        PRIVATE.id, _png(800, 450), caption="<b>stats</b>", parse_mode="HTML"
+    )
+    assert sent.photo[-1].width == 800 and sent.photo[-1].height == 450
+    assert sent.caption == "stats"
+    [call] = tg.calls_of("sendPhoto")
+    assert call.params["photo"].data[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
+        await bot.send_photo(PRIVATE.id, b"not an image")
+    with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
+        await bot.send_photo(PRIVATE.id, _png(4000, 100))
+    with pytest.raises(BadRequest, match="caption is too long"):
+        await bot.send_photo(PRIVATE.id, _png(10, 10), caption="x" * 1025)

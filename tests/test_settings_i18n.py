@@ -71,7 +71,7 @@ def test_plural_forms_follow_each_languages_rule(n: int, english: str) -> None:
     # Korean counts without plural forms: the one form for every number.
     assert tr("ko", "generating", n=n, topic="세포") == f"✍️ <b>세포</b>에 대한 {n}문제를 만드는 중…"
     assert tr("en", "forgetme_done", n=n).startswith(
-        f"Done: I deleted your name and your {n} stored answer{'' if n == 1 else 's'}."
+        f"Done: I deleted your name, your {n} stored answer{'' if n == 1 else 's'},"
     )
 
 

@@ -19,6 +19,7 @@ from quiz.render import POLL
 from quiz.results import leaderboard_html
 from quiz.scoring import build_submission, in_model_order, standings, submission_json
 from quiz.states import QuizState, SubmissionStatus
+from services import learning
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz.common import disarm_deadline, is_group, is_private, model_request
@@ -92,6 +93,7 @@ async def deliver_feedback(
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is None or quiz.state != QuizState.SUBMITTING:
             return
+        await learning.record_quiz(svc, quiz_id)  # learning hook (issue 14): idempotent
         stored = await svc.repo.feedback(quiz_id)
         if stored is None:
             parsed, stored_questions = await svc.repo.load_quiz(quiz_id, quiz.title)
@@ -104,6 +106,7 @@ async def deliver_feedback(
                 ),
                 [sq.model_index for sq in stored_questions],
             )
+            submission = await learning.annotate_submission(svc, quiz, submission)  # issue 14
             assert quiz.conversation_id and quiz.call_id
             call = ToolCall(quiz.conversation_id, quiz.call_id, "")
             request = await model_request(svc, quiz)
@@ -138,6 +141,7 @@ async def deliver_feedback(
             chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
             await ui.feedback(quiz, chunks)
             await svc.repo.mark_feedback_posted(quiz_id)
+            await learning.offer_review(ui, svc, quiz)  # learning hook (issue 14)
         await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.constants import ChatType
 
 from engine import QuizRequest
-from services import documents
+from services import documents, learning
 from services.context import Services
 from storage import QuizRow
 
@@ -39,4 +39,5 @@ async def model_request(svc: Services, quiz: QuizRow) -> QuizRequest:
         group=is_group(quiz),
         chat_id=quiz.chat_id,
         user_id=quiz.starter_id,
+        review_of=await learning.review_request(svc, quiz),  # learning hook (issue 14)
     )

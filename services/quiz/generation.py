@@ -12,6 +12,7 @@ from quiz.model import Quiz
 from quiz.render import choose_style, shuffled_order
 from quiz.states import QuizState, SubmissionStatus
 from quiz.validation import InvalidQuizError, clean_title, parse_question, parse_quiz
+from services import learning
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import answers, closing, posting
@@ -45,6 +46,7 @@ async def generate(
         )
 
     streamed = StreamSink(ui, svc, quiz, status_message_id)
+    streamed.originals = learning.originals(request)  # learning hook (issue 14)
     try:
         call = await svc.engine.generate(
             request, streamed.question if svc.settings.openai_stream else None
@@ -55,12 +57,12 @@ async def generate(
             await streamed.finish()
             return
         try:
-            parsed = parse_quiz(call.arguments, quiz.num_questions)
+            parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
         except InvalidQuizError as first:
             log.warning("Quiz %s: invalid tool call, asking once more: %s", quiz.id, first)
             call = await svc.engine.correct(call, first.problems, request)
             await svc.repo.set_call(quiz.id, call.call_id)
-            parsed = parse_quiz(call.arguments, quiz.num_questions)
+            parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
     except InvalidQuizError as exc:
         log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
         await svc.repo.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")
@@ -86,13 +88,14 @@ class StreamSink:
         self.cancelled = False
         self.kept = 0
         self.dropped: list[int] = []
+        self.originals: tuple[str, ...] = ()  # a review quiz's old questions (issue 14)
 
     async def question(self, streamed: StreamedQuestion) -> None:
         quiz, svc, index = self.quiz, self.svc, streamed.index
         if self.cancelled:
             return
         try:
-            question = parse_question(index, streamed.raw)
+            question = parse_question(index, streamed.raw, learning.original(self.originals, index))
         except InvalidQuizError as exc:
             log.warning("Quiz %s: streamed question %s left out: %s", quiz.id, index, exc)
             self.dropped.append(index)

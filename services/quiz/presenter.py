@@ -68,6 +68,13 @@ class Presenter(Protocol):
         """A plain-text message in the quiz's language."""
         ...
 
+    async def review_offer(
+        self, quiz: QuizRow, text: str, button: str, *, in_private: bool
+    ) -> None:
+        """After the feedback: a button to review one's mistakes (in a group, a link to the
+        private chat, where a bot may only write once the person has started it)."""
+        ...
+
     async def member_count(self, chat_id: int) -> int | None:
         """How many members the chat has (the bot included); None when Telegram won't say."""
         ...

@@ -27,6 +27,11 @@ def _thread(quiz: QuizRow) -> int | None:
     return quiz.thread_id or None
 
 
+def deep_link(bot: Bot) -> str:
+    """Opens the private chat with the bot and sends /start review."""
+    return f"https://t.me/{bot.username}?start={callbacks.DEEP_LINK_REVIEW}"
+
+
 def _keyboard(quiz_id: int, sq: StoredQuestion) -> InlineKeyboardMarkup:
     rows = keyboard_buttons(quiz_id, sq.index, sq.question, sq.order)
     return InlineKeyboardMarkup(
@@ -162,6 +167,21 @@ class TelegramPresenter:
     async def notice(self, quiz: QuizRow, key: str, **values: Any) -> None:
         await self.bot.send_message(
             quiz.chat_id, tr(quiz.lang, key, **values), message_thread_id=_thread(quiz)
+        )
+
+    async def review_offer(
+        self, quiz: QuizRow, text: str, button: str, *, in_private: bool
+    ) -> None:
+        if in_private:
+            tap = InlineKeyboardButton(button, callback_data=callbacks.REVIEW_DATA)
+        else:
+            # A bot cannot write to someone first: the link opens the private chat.
+            tap = InlineKeyboardButton(button, url=deep_link(self.bot))
+        await self.bot.send_message(
+            quiz.chat_id,
+            text,
+            message_thread_id=_thread(quiz),
+            reply_markup=InlineKeyboardMarkup([[tap]]),
         )
 
     async def member_count(self, chat_id: int) -> int | None:

@@ -1,0 +1,113 @@
+"""The Responses API request the engine sends, built in one place, and its errors."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any, Literal, TypedDict
+
+import openai
+from openai import Omit, omit
+from openai.types.responses import (
+    ResponseIncludable,
+    ResponseInputParam,
+    ResponseTextConfigParam,
+    ToolParam,
+    response_create_params,
+)
+
+from engine.base import EngineRejectedError, EngineUnavailableError, QuizRequest
+from engine.prompts import instructions_for
+from quiz.schema import TOOL_NAME, generate_quiz_tool
+
+log = logging.getLogger(__name__)
+
+Item = dict[str, Any]
+# What the turn asks for: the forced generate_quiz call, the quiz as structured output, or
+# the feedback text.
+Want = Literal["tool", "structured", "text"]
+
+
+class CreateArgs(TypedDict):
+    """The arguments of responses.create, streamed or not (mypy checks them at the call)."""
+
+    model: str
+    conversation: str | Omit
+    store: bool | Omit
+    instructions: str
+    tools: list[ToolParam]
+    input: ResponseInputParam
+    parallel_tool_calls: bool
+    tool_choice: response_create_params.ToolChoice | Omit
+    include: list[ResponseIncludable] | Omit
+    text: ResponseTextConfigParam | Omit
+
+
+def quiz_format() -> ResponseTextConfigParam:
+    """Structured output with the generate_quiz schema (llama.cpp enforces it by grammar)."""
+    tool = generate_quiz_tool()
+    return {
+        "format": {
+            "type": "json_schema",
+            "name": TOOL_NAME,
+            "schema": dict(tool["parameters"] or {}),
+            "strict": True,
+        }
+    }
+
+
+def create_args(
+    model: str,
+    request: QuizRequest,
+    context: list[Item],
+    want: Want,
+    *,
+    conversation_id: str | None,
+) -> CreateArgs:
+    """`conversation_id` None: the server keeps nothing, `context` is every item so far."""
+    tools: list[ToolParam] = [] if want == "structured" else [generate_quiz_tool()]
+    if request.vector_store_ids:
+        tools.append({"type": "file_search", "vector_store_ids": list(request.vector_store_ids)})
+    tool_choice: response_create_params.ToolChoice | Omit = omit
+    if want == "tool":
+        tool_choice = {"type": "function", "name": TOOL_NAME}
+    elif not request.vector_store_ids:
+        # Feedback is text; only file_search (for citations) may still be used.
+        tool_choice = "none"
+    # The retrieved chunks are what the model's source quotes are checked against.
+    include: list[ResponseIncludable] = (
+        ["file_search_call.results"] if request.vector_store_ids else []
+    )
+    if conversation_id is None:
+        # Without stored state, reasoning can only go on if it travels with the items.
+        include.append("reasoning.encrypted_content")
+    return {
+        "model": model,
+        "conversation": omit if conversation_id is None else conversation_id,
+        "store": False if conversation_id is None else omit,
+        "instructions": instructions_for(request.group),
+        "tools": tools,
+        # The items are the API's own shapes, kept as JSON (stored or just built).
+        "input": context,  # type: ignore[typeddict-item]
+        "parallel_tool_calls": False,
+        "tool_choice": tool_choice,
+        "include": include or omit,
+        "text": quiz_format() if want == "structured" else omit,
+    }
+
+
+@contextlib.contextmanager
+def api_errors() -> Iterator[None]:
+    """The SDK's errors (after its own retries) as the engine's: transient or refused."""
+    try:
+        yield
+    except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+        raise EngineUnavailableError(type(exc).__name__) from exc
+    except (openai.RateLimitError, openai.InternalServerError) as exc:
+        raise EngineUnavailableError(f"HTTP {exc.status_code}") from exc
+    except openai.APIStatusError as exc:
+        log.warning(
+            "OpenAI refused a request: HTTP %s, request id %s", exc.status_code, exc.request_id
+        )
+        raise EngineRejectedError(f"HTTP {exc.status_code}", exc.request_id) from exc

@@ -1,0 +1,354 @@
+"""Learning that carries over (issue 14): every answer becomes a study card, FSRS says when
+it is due again, /review writes due cards afresh as a quiz, and opt-in reminders.
+
+The quiz lifecycle calls in here through a few marked one-line hooks (services/quiz/),
+so that it can be restructured without this module changing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ChatType, ParseMode
+from telegram.error import Forbidden, TelegramError
+
+from engine.base import QuizRequest, ReviewCard
+from i18n import tr
+from quiz import callbacks, spacing
+from services.context import BotContext, Services
+from services.quiz import starting
+from services.quiz.presenter import Presenter
+from services.quiz.telegram_presenter import TelegramPresenter, deep_link
+from storage import QuizRow
+from storage.cards import NewCard, RatedCard
+
+log = logging.getLogger(__name__)
+
+REVIEW_DATA = callbacks.REVIEW_DATA
+WEAKEST_DATA = callbacks.WEAKEST_DATA
+DEEP_LINK_PAYLOAD = callbacks.DEEP_LINK_REVIEW
+# The FSRS card id inside a card's state: a card's own row id is not known before it is
+# inserted, and the id in the FSRS state is only a label.
+_CARD_LABEL = 1000
+
+
+def day_label(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
+
+
+# hooks for the quiz lifecycle
+
+
+async def review_request(svc: Services, quiz: QuizRow) -> tuple[ReviewCard, ...]:
+    """The cards a review quiz re-tests (empty for any other quiz), for the model."""
+    return tuple(
+        ReviewCard(c.text, c.answer, c.explanation, c.source_quote)
+        for c in await svc.repo.cards.review_of_quiz(quiz.id)
+    )
+
+
+def originals(request: QuizRequest) -> tuple[str, ...]:
+    """The old question texts a review quiz's variants must not repeat."""
+    return tuple(c.question for c in request.review_of)
+
+
+def original(texts: tuple[str, ...], index: int) -> str | None:
+    return texts[index] if index < len(texts) else None
+
+
+async def record_quiz(svc: Services, quiz_id: int) -> bool:
+    """Turn a closed quiz's answers into cards and ratings, in one transaction; a second call
+    for the same quiz writes nothing (False)."""
+    repo, store = svc.repo, svc.repo.cards
+    quiz = await repo.quiz(quiz_id)
+    if quiz is None:
+        return False
+    _, stored = await repo.load_quiz(quiz_id, quiz.title)
+    by_index = {sq.index: sq for sq in stored}
+    review_ids = await store.review_ids_of_quiz(quiz_id)
+    existing = await store.cards(review_ids)
+    new: list[NewCard] = []
+    rated: list[RatedCard] = []
+    for a in await repo.answers(quiz_id):
+        sq = by_index.get(a.question_index)
+        if sq is None:
+            continue
+        q = sq.question
+        correct = a.choice_index == q.answer_index
+        if review_ids:
+            # Each variant re-tests the card the model got at its (model) index.
+            card_id = review_ids[sq.model_index] if sq.model_index < len(review_ids) else None
+            card = existing.get(card_id) if card_id is not None else None
+            if card is None or card.user_id != a.user_id:
+                continue
+            r = spacing.review(card.fsrs, correct, a.answered_at, card.id)
+            rated.append(
+                RatedCard(
+                    card.id,
+                    a.user_id,
+                    quiz.chat_id,
+                    a.answered_at,
+                    correct,
+                    r.state_json,
+                    r.due,
+                    r.rating,
+                    r.log_json,
+                )
+            )
+            continue
+        r = spacing.review(None, correct, a.answered_at, quiz_id * _CARD_LABEL + sq.index)
+        new.append(
+            NewCard(
+                user_id=a.user_id,
+                chat_id=quiz.chat_id,
+                quiz_id=quiz_id,
+                question_idx=sq.index,
+                topic=quiz.topic or quiz.title or "",
+                text=q.text,
+                choices=q.choices,
+                answer_index=q.answer_index,
+                explanation=q.explanation,
+                source_file=q.source_file if q.quote_verified else None,
+                # Only a quote found in the documents is kept as the card's source.
+                source_quote=q.source_quote if q.quote_verified else None,
+                at=a.answered_at,
+                correct=correct,
+                fsrs=r.state_json,
+                due=r.due,
+                rating=r.rating,
+                log=r.log_json,
+            )
+        )
+    return await store.record(quiz_id, new, rated)
+
+
+async def annotate_submission(
+    svc: Services, quiz: QuizRow, submission: dict[str, Any]
+) -> dict[str, Any]:
+    """A review quiz's submission says, per question, how its card went last time, so the
+    feedback can compare ("you missed this on 3 May, right now")."""
+    ids = await svc.repo.cards.review_ids_of_quiz(quiz.id)
+    if not ids:
+        return submission
+    last = await svc.repo.cards.last_results(ids, quiz.id)
+    for q in submission["questions"]:
+        i = q["question_index"]
+        if i < len(ids) and ids[i] in last:
+            at, correct = last[ids[i]]
+            q["last_time"] = {"date": day_label(at), "correct": correct}
+    submission["review"] = True
+    return submission
+
+
+async def offer_review(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
+    """After the feedback: a "Review my mistakes (N)" button for whoever got one wrong."""
+    parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
+    wrong = {
+        a.user_id
+        for a in await svc.repo.answers(quiz.id)
+        if a.question_index < len(parsed.questions)
+        and a.choice_index != parsed.questions[a.question_index].answer_index
+    }
+    if not wrong:
+        return
+    if quiz.chat_type == ChatType.PRIVATE:
+        due = await svc.repo.cards.due_count(quiz.starter_id, svc.clock())
+        if due == 0:
+            return
+        n = min(due, svc.settings.max_questions)
+        await ui.review_offer(
+            quiz,
+            tr(quiz.lang, "review_offer", n=n),
+            tr(quiz.lang, "review_button", n=n),
+            in_private=True,
+        )
+    else:
+        await ui.review_offer(
+            quiz,
+            tr(quiz.lang, "review_offer_group", n=len(wrong)),
+            tr(quiz.lang, "review_button_group"),
+            in_private=False,
+        )
+
+
+# /review
+
+
+async def start_review(
+    bot: Bot,
+    svc: Services,
+    *,
+    chat_id: int,
+    chat_type: str,
+    thread_id: int | None,
+    user_id: int,
+    message_id: int,
+    lang: str,
+    request_key: str,
+) -> None:
+    """A quiz of the person's due cards, written afresh; or why there is none."""
+    if chat_type != ChatType.PRIVATE:
+        await bot.send_message(
+            chat_id,
+            tr(lang, "review_in_private"),
+            message_thread_id=thread_id,
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton(tr(lang, "review_button_group"), url=deep_link(bot))]]
+            ),
+        )
+        return
+    store, now = svc.repo.cards, svc.clock()
+    cards = await store.due_cards(user_id, now, svc.settings.max_questions)
+    if not cards:
+        await _nothing_due(bot, svc, chat_id, user_id, lang)
+        return
+    await store.create_review(request_key, user_id, [c.id for c in cards], now)
+    # The same path as /quiz: who may start, cooldown and quotas apply to reviews too.
+    await starting.start_quiz(
+        TelegramPresenter(bot),
+        svc,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        thread_id=thread_id,
+        user_id=user_id,
+        message_id=message_id,
+        lang=lang,
+        command=starting.QuizCommand(len(cards), tr(lang, "review_topic")),
+        request_key=request_key,
+    )
+
+
+async def _nothing_due(bot: Bot, svc: Services, chat_id: int, user_id: int, lang: str) -> None:
+    store = svc.repo.cards
+    upcoming = await store.next_due(user_id)
+    if upcoming is None:
+        await bot.send_message(chat_id, tr(lang, "review_no_cards"), parse_mode=ParseMode.HTML)
+        return
+    text = tr(lang, "review_nothing_due", when=_when(upcoming))
+    weakest = await store.weakest_topics(user_id, 1)
+    markup = None
+    if weakest:
+        text += "\n" + tr(lang, "review_weakest", topic=weakest[0][0])
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(tr(lang, "weakest_button"), callback_data=WEAKEST_DATA)]]
+        )
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+def _when(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+async def weakest_topic(svc: Services, user_id: int) -> str | None:
+    found = await svc.repo.cards.weakest_topics(user_id, 1)
+    return found[0][0] if found else None
+
+
+async def forget(svc: Services, user_id: int) -> int:
+    """/forgetme: cards, their log, review quizzes and reminders go, and the armed job."""
+    await forget_reminder_job(svc, user_id)
+    return await svc.repo.cards.forget_user(user_id)
+
+
+async def forget_reminder_job(svc: Services, user_id: int) -> None:
+    if svc.jobs is not None:
+        for job in svc.jobs.get_jobs_by_name(_job_name(user_id)):
+            job.schedule_removal()
+
+
+# reminders
+
+
+def _job_name(user_id: int) -> str:
+    return f"remind:{user_id}"
+
+
+def arm_reminder(svc: Services, user_id: int, minute: int, zone: str) -> float | None:
+    """(Re-)schedule the person's next reminder; returns when it fires (epoch seconds)."""
+    if svc.jobs is None:
+        return None
+    for job in svc.jobs.get_jobs_by_name(_job_name(user_id)):
+        job.schedule_removal()
+    tz = spacing.parse_zone(zone)
+    if tz is None:
+        return None
+    now = svc.clock()
+    at = spacing.next_reminder(now, minute, tz)
+    svc.jobs.run_once(_remind, max(0.0, at - now), data=user_id, name=_job_name(user_id))
+    return at
+
+
+async def reminder(svc: Services, user_id: int) -> Any:
+    """The person's reminder settings, if they ever set one."""
+    return await svc.repo.cards.reminder(user_id)
+
+
+async def set_reminder(
+    svc: Services, user_id: int, chat_id: int, minute: int, zone: str, lang: str
+) -> None:
+    await svc.repo.cards.set_reminder(user_id, chat_id, minute, zone, lang)
+    arm_reminder(svc, user_id, minute, zone)
+
+
+async def disable_reminder(svc: Services, user_id: int) -> None:
+    await svc.repo.cards.disable_reminder(user_id)
+    await forget_reminder_job(svc, user_id)
+
+
+async def arm_reminders(svc: Services) -> int:
+    """At start: every stored reminder gets its job again."""
+    rows = await svc.repo.cards.reminders()
+    for row in rows:
+        arm_reminder(svc, row.user_id, row.minute, row.zone)
+    return len(rows)
+
+
+async def _remind(context: BotContext) -> None:
+    """A reminder's time: one message a day at most, and only when cards are due."""
+    assert context.job is not None
+    svc, user_id = context.services, cast(int, context.job.data)
+    await send_reminder(context.bot, svc, user_id)
+
+
+async def send_reminder(bot: Bot, svc: Services, user_id: int) -> bool:
+    store = svc.repo.cards
+    row = await store.reminder(user_id)
+    if row is None or not row.enabled:
+        return False
+    tz = spacing.parse_zone(row.zone)
+    now = svc.clock()
+    sent = False
+    if tz is not None:
+        due = await store.due_count(user_id, now)
+        day = datetime.fromtimestamp(now, tz).date().isoformat()
+        if due and await store.claim_reminder_day(user_id, day):
+            n = min(due, svc.settings.max_questions)
+            try:
+                await bot.send_message(
+                    row.chat_id,
+                    tr(row.lang, "reminder", n=due),
+                    reply_markup=InlineKeyboardMarkup(
+                        [
+                            [
+                                InlineKeyboardButton(
+                                    tr(row.lang, "review_button", n=n), callback_data=REVIEW_DATA
+                                )
+                            ]
+                        ]
+                    ),
+                )
+                sent = True
+            except Forbidden:
+                # Blocked by the user: stop writing to them.
+                await store.disable_reminder(user_id)
+                log.info("User %s blocked the bot: reminders off", user_id)
+                return False
+            except TelegramError as exc:
+                log.warning("Reminder for user %s not sent: %s", user_id, exc)
+    if svc.jobs is not None and tz is not None:
+        # The next one: strictly after now, so the minute that just fired is not armed again.
+        arm_reminder(svc, user_id, row.minute, row.zone)
+    return sent

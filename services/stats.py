@@ -1,0 +1,184 @@
+"""/stats: a PNG chart (matplotlib, off the event loop) and a short text summary."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from html import escape
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from telegram import Bot
+from telegram.constants import ParseMode
+
+from i18n import tr
+from services.context import Services
+
+DAY = 86400.0
+HISTORY_DAYS = 30
+AHEAD_DAYS = 14
+WEEK = 7 * DAY
+MAX_QUIZ_LINES = 8
+# The chart's size in pixels (figure inches times dpi); the tests check the PNG is this size.
+WIDTH, HEIGHT, DPI = 800, 450, 100
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    # Per day of the last 30 (oldest first): accuracy in percent, None without answers.
+    accuracy: tuple[float | None, ...]
+    # Per day of the next 14 (today first): cards that fall due.
+    due: tuple[int, ...]
+
+
+def chart_png(data: ChartData, titles: tuple[str, str]) -> bytes:
+    """Render the two panels with the Agg canvas (no pyplot: safe off the main thread)."""
+    fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
+    FigureCanvasAgg(fig)  # attaches itself to the figure
+    left, right = fig.subplots(1, 2)
+    days = list(range(-len(data.accuracy) + 1, 1))
+    points = [(d, a) for d, a in zip(days, data.accuracy, strict=True) if a is not None]
+    if points:
+        left.plot([p[0] for p in points], [p[1] for p in points], marker="o", color="tab:blue")
+    left.set_ylim(0, 105)
+    left.set_xlim(days[0] - 0.5, 0.5)
+    left.set_title(titles[0])
+    left.grid(alpha=0.3)
+    right.bar(range(len(data.due)), data.due, color="tab:orange")
+    right.set_title(titles[1])
+    right.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI)
+    return out.getvalue()
+
+
+def _day(at: float) -> date:
+    return datetime.fromtimestamp(at, UTC).date()
+
+
+def chart_data(
+    answers: Sequence[tuple[float, bool]], due_times: Sequence[float], now: float
+) -> ChartData:
+    today = _day(now)
+    right: Counter[date] = Counter()
+    total: Counter[date] = Counter()
+    for at, correct in answers:
+        total[_day(at)] += 1
+        right[_day(at)] += correct
+    history = [today - timedelta(days=HISTORY_DAYS - 1 - i) for i in range(HISTORY_DAYS)]
+    accuracy = tuple(100.0 * right[d] / total[d] if total[d] else None for d in history)
+    due: Counter[int] = Counter()
+    for at in due_times:
+        due[max(0, (_day(at) - today).days)] += 1
+    return ChartData(accuracy, tuple(due[i] for i in range(AHEAD_DAYS)))
+
+
+def streak(answer_times: Sequence[float], now: float) -> int:
+    """Study days in a row, ending today (or yesterday: today may not be over)."""
+    days = {_day(at) for at in answer_times}
+    day = _day(now)
+    if day not in days:
+        day -= timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def _pct(right: int, total: int) -> int:
+    return round(100 * right / total) if total else 0
+
+
+async def person_stats(svc: Services, user_id: int, lang: str) -> tuple[bytes, str]:
+    store, now = svc.repo.cards, svc.clock()
+    totals = await store.totals(user_id)
+    answers = await store.answers_since(user_id, now - HISTORY_DAYS * DAY)
+    due_times = await store.due_times(user_id, now + AHEAD_DAYS * DAY)
+    times = await store.answer_times(user_id)
+    weakest = await store.weakest_topics(user_id)
+    data = chart_data(answers, due_times, now)
+    png = await asyncio.to_thread(
+        chart_png, data, (tr(lang, "stats_chart_accuracy"), tr(lang, "stats_chart_due"))
+    )
+    end_of_today = datetime.combine(_day(now) + timedelta(days=1), datetime.min.time(), UTC)
+    today_cut = end_of_today.timestamp()
+    text = tr(
+        lang,
+        "stats_person",
+        quizzes=totals.quizzes,
+        answers=totals.answers,
+        accuracy=_pct(totals.correct, totals.answers),
+        streak=streak(times, now),
+        today=sum(1 for t in due_times if t < today_cut),
+        week=sum(1 for t in due_times if t < today_cut + 6 * DAY),
+    )
+    if weakest:
+        text += "\n" + tr(
+            lang,
+            "stats_weakest",
+            topics=", ".join(f"{escape(t)} ({_pct(r, n)}%)" for t, r, n in weakest),
+        )
+    return png, text
+
+
+async def group_stats(svc: Services, chat_id: int, lang: str) -> tuple[bytes, str]:
+    store, now = svc.repo.cards, svc.clock()
+    since = now - WEEK
+    members = await store.chat_members_since(chat_id, since)
+    quizzes = await store.chat_quizzes_since(chat_id, since)
+    lines = [tr(lang, "stats_group_header")]
+    if not members:
+        lines.append(tr(lang, "stats_group_empty"))
+    else:
+        active = max(members, key=lambda m: (m.answers, -m.user_id))
+        accurate = max(members, key=lambda m: (m.correct / m.answers, m.answers))
+        lines.append(tr(lang, "stats_most_active", name=escape(active.name), n=active.answers))
+        lines.append(
+            tr(
+                lang,
+                "stats_most_accurate",
+                name=escape(accurate.name),
+                pct=_pct(accurate.correct, accurate.answers),
+            )
+        )
+        # The caption has room for a few: the latest quizzes of the week.
+        for q in quizzes[-MAX_QUIZ_LINES:]:
+            lines.append(f"• {escape(q.title)}: {_pct(q.correct, q.answers)}%")
+    # The group chart: the chat's accuracy per day (due cards are personal: none here).
+    answers = await store.chat_answers_since(chat_id, now - HISTORY_DAYS * DAY)
+    data = chart_data(answers, (), now)
+    png = await asyncio.to_thread(
+        chart_png, data, (tr(lang, "stats_chart_accuracy"), tr(lang, "stats_chart_due"))
+    )
+    return png, "\n".join(lines)
+
+
+async def send_stats(
+    bot: Bot,
+    svc: Services,
+    *,
+    chat_id: int,
+    group: bool,
+    user_id: int,
+    thread_id: int | None,
+    lang: str,
+) -> None:
+    if group:
+        png, text = await group_stats(svc, chat_id, lang)
+    else:
+        png, text = await person_stats(svc, user_id, lang)
+    # The text goes along as the caption: notifications and screen readers get it.
+    await bot.send_photo(
+        chat_id,
+        png,
+        caption=text,
+        parse_mode=ParseMode.HTML,
+        message_thread_id=thread_id,
+        filename="stats.png",
+    )

@@ -1,0 +1,422 @@
+"""Study cards, their review log, review quizzes and reminders (migration 8, issue 14)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storage.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    id: int
+    user_id: int
+    chat_id: int
+    quiz_id: int
+    topic: str
+    text: str
+    choices: tuple[str, ...]
+    answer_index: int
+    explanation: str
+    source_file: str | None
+    source_quote: str | None
+    created_at: float
+    last_at: float
+    right_count: int
+    wrong_count: int
+    last_correct: bool
+    fsrs: str
+    due: float
+
+    @property
+    def answer(self) -> str:
+        return self.choices[self.answer_index]
+
+
+_CARD_COLUMNS = (
+    "id, user_id, chat_id, quiz_id, topic, text, choices, answer_index, explanation,"
+    " source_file, source_quote, created_at, last_at, right_count, wrong_count, last_correct,"
+    " fsrs, due"
+)
+
+# The due-card query (also shown with EXPLAIN QUERY PLAN by the tests): the index
+# study_cards_due (user_id, due) gives both the filter and the order.
+DUE_SQL = (
+    f"SELECT {_CARD_COLUMNS} FROM study_cards WHERE user_id = ? AND due <= ?"
+    " ORDER BY due, id LIMIT ?"
+)
+
+
+def _card(r: Sequence[Any]) -> CardRow:
+    values = list(r)
+    values[6] = tuple(json.loads(values[6]))
+    values[15] = bool(values[15])
+    return CardRow(*values)
+
+
+@dataclass(frozen=True, slots=True)
+class NewCard:
+    """A question a person answered for the first time, already rated."""
+
+    user_id: int
+    chat_id: int
+    quiz_id: int
+    question_idx: int
+    topic: str
+    text: str
+    choices: tuple[str, ...]
+    answer_index: int
+    explanation: str
+    source_file: str | None
+    source_quote: str | None
+    at: float
+    correct: bool
+    fsrs: str
+    due: float
+    rating: int
+    log: str
+
+
+@dataclass(frozen=True, slots=True)
+class RatedCard:
+    """An existing card re-tested by a review quiz."""
+
+    card_id: int
+    user_id: int
+    chat_id: int
+    at: float
+    correct: bool
+    fsrs: str
+    due: float
+    rating: int
+    log: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRow:
+    user_id: int
+    chat_id: int
+    minute: int
+    zone: str
+    lang: str
+    last_day: str | None
+    enabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UserTotals:
+    quizzes: int
+    answers: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberWeek:
+    user_id: int
+    name: str
+    answers: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuizWeek:
+    quiz_id: int
+    title: str
+    answers: int
+    correct: int
+
+
+class CardStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return await self._db.all(sql, params)
+
+    async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return await self._db.write(sql, params)
+
+    # recording answers
+
+    async def record(
+        self, quiz_id: int, new: Sequence[NewCard], rated: Sequence[RatedCard]
+    ) -> bool:
+        """Store a finished quiz's cards and ratings at once; False (nothing written) when
+        this quiz was recorded before."""
+        async with self._db.transaction():
+            return await self._record(quiz_id, new, rated)
+
+    async def _record(
+        self, quiz_id: int, new: Sequence[NewCard], rated: Sequence[RatedCard]
+    ) -> bool:
+        if not await self._db.write(
+            "INSERT INTO learning_recorded (quiz_id) VALUES (?) ON CONFLICT DO NOTHING",
+            (quiz_id,),
+        ):
+            return False
+        for c in new:
+            row = await self._db.one(
+                "INSERT INTO study_cards (user_id, chat_id, quiz_id, question_idx, topic, text,"
+                " choices, answer_index, explanation, source_file, source_quote, created_at,"
+                " last_at, right_count, wrong_count, last_correct, fsrs, due)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (user_id, quiz_id, question_idx) DO NOTHING RETURNING id",
+                (
+                    c.user_id,
+                    c.chat_id,
+                    c.quiz_id,
+                    c.question_idx,
+                    c.topic,
+                    c.text,
+                    json.dumps(list(c.choices), ensure_ascii=False),
+                    c.answer_index,
+                    c.explanation,
+                    c.source_file,
+                    c.source_quote,
+                    c.at,
+                    c.at,
+                    int(c.correct),
+                    int(not c.correct),
+                    int(c.correct),
+                    c.fsrs,
+                    c.due,
+                ),
+            )
+            if row is not None:
+                await self._log(int(row[0]), c.user_id, c.chat_id, quiz_id, c)
+        for r in rated:
+            await self._db.write(
+                "UPDATE study_cards SET last_at = ?, right_count = right_count + ?,"
+                " wrong_count = wrong_count + ?, last_correct = ?, fsrs = ?, due = ?"
+                " WHERE id = ? AND user_id = ?",
+                (
+                    r.at,
+                    int(r.correct),
+                    int(not r.correct),
+                    int(r.correct),
+                    r.fsrs,
+                    r.due,
+                    r.card_id,
+                    r.user_id,
+                ),
+            )
+            await self._log(r.card_id, r.user_id, r.chat_id, quiz_id, r)
+        return True
+
+    async def _log(
+        self, card_id: int, user_id: int, chat_id: int, quiz_id: int, c: NewCard | RatedCard
+    ) -> None:
+        await self._db.write(
+            "INSERT INTO review_log (card_id, user_id, chat_id, quiz_id, at, correct, rating,"
+            " log) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            (card_id, user_id, chat_id, quiz_id, c.at, int(c.correct), c.rating, c.log),
+        )
+
+    async def cards(self, card_ids: Sequence[int]) -> dict[int, CardRow]:
+        if not card_ids:
+            return {}
+        marks = ", ".join("?" for _ in card_ids)
+        rows = await self._all(
+            f"SELECT {_CARD_COLUMNS} FROM study_cards WHERE id IN ({marks})", list(card_ids)
+        )
+        return {int(r[0]): _card(r) for r in rows}
+
+    async def last_results(
+        self, card_ids: Sequence[int], other_than_quiz: int
+    ) -> dict[int, tuple[float, bool]]:
+        """Each card's latest answer before (not in) the given quiz: when, and whether right."""
+        if not card_ids:
+            return {}
+        marks = ", ".join("?" for _ in card_ids)
+        rows = await self._all(
+            "SELECT card_id, at, correct FROM review_log l WHERE card_id IN"
+            f" ({marks}) AND quiz_id != ? AND at = (SELECT MAX(at) FROM review_log m"
+            " WHERE m.card_id = l.card_id AND m.quiz_id != ?)",
+            [*card_ids, other_than_quiz, other_than_quiz],
+        )
+        return {int(r[0]): (float(r[1]), bool(r[2])) for r in rows}
+
+    # review quizzes
+
+    async def create_review(
+        self, request_key: str, user_id: int, card_ids: Sequence[int], now: float
+    ) -> None:
+        await self._write(
+            "INSERT INTO review_quizzes (request_key, user_id, card_ids, created_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (request_key, user_id, json.dumps(list(card_ids)), now),
+        )
+
+    async def review_of_quiz(self, quiz_id: int) -> list[CardRow]:
+        """The cards a review quiz re-tests, in the order the model got them ([]: not a
+        review quiz)."""
+        rows = await self._all(
+            "SELECT r.user_id, r.card_ids FROM review_quizzes r"
+            " JOIN quizzes q ON q.request_key = r.request_key WHERE q.id = ?",
+            (quiz_id,),
+        )
+        if not rows:
+            return []
+        ids = [int(i) for i in json.loads(rows[0][1])]
+        found = await self.cards(ids)
+        # A card forgotten (/forgetme) since is left out; its place keeps no question.
+        return [found[i] for i in ids if i in found and found[i].user_id == rows[0][0]]
+
+    async def review_ids_of_quiz(self, quiz_id: int) -> list[int]:
+        rows = await self._all(
+            "SELECT r.card_ids FROM review_quizzes r"
+            " JOIN quizzes q ON q.request_key = r.request_key WHERE q.id = ?",
+            (quiz_id,),
+        )
+        return [int(i) for i in json.loads(rows[0][0])] if rows else []
+
+    # due cards
+
+    async def due_cards(self, user_id: int, now: float, limit: int) -> list[CardRow]:
+        return [_card(r) for r in await self._all(DUE_SQL, (user_id, now, limit))]
+
+    async def due_plan(self, user_id: int, now: float, limit: int) -> list[str]:
+        rows = await self._all(f"EXPLAIN QUERY PLAN {DUE_SQL}", (user_id, now, limit))
+        return [str(r[3]) for r in rows]
+
+    async def due_count(self, user_id: int, until: float) -> int:
+        rows = await self._all(
+            "SELECT COUNT(*) FROM study_cards WHERE user_id = ? AND due <= ?", (user_id, until)
+        )
+        return int(rows[0][0])
+
+    async def next_due(self, user_id: int) -> float | None:
+        rows = await self._all("SELECT MIN(due) FROM study_cards WHERE user_id = ?", (user_id,))
+        return None if rows[0][0] is None else float(rows[0][0])
+
+    async def due_times(self, user_id: int, until: float) -> list[float]:
+        rows = await self._all(
+            "SELECT due FROM study_cards WHERE user_id = ? AND due <= ? ORDER BY due",
+            (user_id, until),
+        )
+        return [float(r[0]) for r in rows]
+
+    async def weakest_topics(self, user_id: int, top: int = 3) -> list[tuple[str, int, int]]:
+        """(topic, right, answered), least accurate first."""
+        rows = await self._all(
+            "SELECT c.topic, SUM(l.correct), COUNT(*) FROM review_log l"
+            " JOIN study_cards c ON c.id = l.card_id WHERE l.user_id = ? AND c.topic != ''"
+            " GROUP BY c.topic ORDER BY 1.0 * SUM(l.correct) / COUNT(*), COUNT(*) DESC LIMIT ?",
+            (user_id, top),
+        )
+        return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+    # statistics
+
+    async def totals(self, user_id: int) -> UserTotals:
+        rows = await self._all(
+            "SELECT COUNT(DISTINCT quiz_id), COUNT(*), COALESCE(SUM(correct), 0)"
+            " FROM review_log WHERE user_id = ?",
+            (user_id,),
+        )
+        return UserTotals(int(rows[0][0]), int(rows[0][1]), int(rows[0][2]))
+
+    async def answers_since(self, user_id: int, since: float) -> list[tuple[float, bool]]:
+        rows = await self._all(
+            "SELECT at, correct FROM review_log WHERE user_id = ? AND at >= ? ORDER BY at",
+            (user_id, since),
+        )
+        return [(float(r[0]), bool(r[1])) for r in rows]
+
+    async def chat_answers_since(self, chat_id: int, since: float) -> list[tuple[float, bool]]:
+        rows = await self._all(
+            "SELECT at, correct FROM review_log WHERE chat_id = ? AND at >= ? ORDER BY at",
+            (chat_id, since),
+        )
+        return [(float(r[0]), bool(r[1])) for r in rows]
+
+    async def answer_times(self, user_id: int) -> list[float]:
+        rows = await self._all(
+            "SELECT at FROM review_log WHERE user_id = ? ORDER BY at", (user_id,)
+        )
+        return [float(r[0]) for r in rows]
+
+    async def chat_members_since(self, chat_id: int, since: float) -> list[MemberWeek]:
+        rows = await self._all(
+            "SELECT l.user_id, COALESCE(u.name, '?'), COUNT(*), SUM(l.correct)"
+            " FROM review_log l LEFT JOIN users u ON u.user_id = l.user_id"
+            " WHERE l.chat_id = ? AND l.at >= ? GROUP BY l.user_id",
+            (chat_id, since),
+        )
+        return [MemberWeek(int(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    async def chat_quizzes_since(self, chat_id: int, since: float) -> list[QuizWeek]:
+        rows = await self._all(
+            "SELECT l.quiz_id, COALESCE(q.title, q.topic, ''), COUNT(*), SUM(l.correct)"
+            " FROM review_log l LEFT JOIN quizzes q ON q.id = l.quiz_id"
+            " WHERE l.chat_id = ? AND l.at >= ? GROUP BY l.quiz_id ORDER BY l.quiz_id",
+            (chat_id, since),
+        )
+        return [QuizWeek(int(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    # reminders
+
+    async def set_reminder(
+        self, user_id: int, chat_id: int, minute: int, zone: str, lang: str
+    ) -> None:
+        await self._write(
+            "INSERT INTO reminders (user_id, chat_id, minute, zone, lang, enabled)"
+            " VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (user_id) DO UPDATE SET"
+            " chat_id = excluded.chat_id, minute = excluded.minute, zone = excluded.zone,"
+            " lang = excluded.lang, enabled = 1",
+            (user_id, chat_id, minute, zone, lang),
+        )
+
+    async def disable_reminder(self, user_id: int) -> bool:
+        return (
+            await self._write(
+                "UPDATE reminders SET enabled = 0 WHERE user_id = ? AND enabled = 1", (user_id,)
+            )
+            == 1
+        )
+
+    async def reminder(self, user_id: int) -> ReminderRow | None:
+        rows = await self._all(
+            "SELECT user_id, chat_id, minute, zone, lang, last_day, enabled FROM reminders"
+            " WHERE user_id = ?",
+            (user_id,),
+        )
+        return _reminder(rows[0]) if rows else None
+
+    async def reminders(self) -> list[ReminderRow]:
+        rows = await self._all(
+            "SELECT user_id, chat_id, minute, zone, lang, last_day, enabled FROM reminders"
+            " WHERE enabled = 1 ORDER BY user_id"
+        )
+        return [_reminder(r) for r in rows]
+
+    async def claim_reminder_day(self, user_id: int, day: str) -> bool:
+        """Mark today's reminder as sent; False if it already was (at most one a day)."""
+        return (
+            await self._write(
+                "UPDATE reminders SET last_day = ? WHERE user_id = ? AND enabled = 1"
+                " AND (last_day IS NULL OR last_day != ?)",
+                (day, user_id, day),
+            )
+            == 1
+        )
+
+    # privacy
+
+    async def forget_user(self, user_id: int) -> int:
+        """Delete a person's cards (their log goes with them), reviews and reminder."""
+        async with self._db.transaction():
+            await self._db.write("PRAGMA secure_delete = ON")
+            await self._db.write("DELETE FROM review_log WHERE user_id = ?", (user_id,))
+            removed = await self._db.write("DELETE FROM study_cards WHERE user_id = ?", (user_id,))
+            await self._db.write("DELETE FROM review_quizzes WHERE user_id = ?", (user_id,))
+            await self._db.write("DELETE FROM reminders WHERE user_id = ?", (user_id,))
+        return removed
+
+
+def _reminder(r: Sequence[Any]) -> ReminderRow:
+    return ReminderRow(int(r[0]), int(r[1]), int(r[2]), str(r[3]), str(r[4]), r[5], bool(r[6]))

@@ -1,0 +1,234 @@
+"""Learning (issue 14): cards on real FSRS, /review written afresh, /stats, /remind, /forgetme.
+
+Through the real Application and the fakes; time moves via the services' clock.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import choice_text, quiz_args, right_choice
+from fakes.telegram_server import Call, Chat, FakeTelegram, User
+from quiz import spacing
+from quiz.states import QuizState
+from services import learning
+from tests.conftest import BotFactory
+from tests.harness import RunningBot, eventually
+
+ANNA = User(701, "Anna", language_code="en")
+PRIVATE = Chat(701, "private")
+# 2026-05-03 09:00 UTC: a fixed clock every test moves forward by hand.
+T0 = datetime(2026, 5, 3, 9, 0, tzinfo=UTC).timestamp()
+
+
+def _position(poll: Call, text: str) -> int:
+    return [o["text"] for o in poll.params["options"]].index(text)
+
+
+def _wrong(args: dict[str, Any], i: int) -> str:
+    return choice_text(args, i, (right_choice(args, i) + 1) % 4)
+
+
+async def _answer(tg: FakeTelegram, polls: list[Call], texts: list[str]) -> None:
+    for poll, text in zip(polls, texts, strict=True):
+        poll_id = poll.result["poll"]["id"]
+        tg.user_answers_poll(ANNA, poll_id, [_position(poll, text)])
+
+
+def _review_variant(args: dict[str, Any]) -> Any:
+    """The same facts, asked with new words (what the model is told to write)."""
+    fresh = json.loads(json.dumps(args))
+    for q in fresh["questions"]:
+        q["question_text"] = "In other words: " + q["question_text"].replace("which", "what")
+    return fresh
+
+
+async def test_mistakes_come_back_first_and_a_review_moves_their_due_dates(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    svc = bot.services
+    now = [T0]
+    svc.clock = lambda: now[0]
+    args = quiz_args(2)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Feedback one.")
+    tg.user_sends(PRIVATE, ANNA, "/quiz 2 cells")
+    polls = await tg.wait_for("sendPoll", count=2)
+    # Question 1 right, question 2 wrong.
+    await _answer(tg, polls, [choice_text(args, 0, right_choice(args, 0)), _wrong(args, 1)])
+
+    [offer] = await tg.wait_for(
+        "sendMessage",
+        predicate=lambda c: (
+            "reply_markup" in c.params
+            and learning.REVIEW_DATA in json.dumps(c.params["reply_markup"])
+        ),
+    )
+    assert "(1)" in json.dumps(offer.params["reply_markup"], ensure_ascii=False)
+    cards = await svc.repo.cards.due_cards(ANNA.id, now[0], 10)
+    assert [c.text for c in cards] == [args["questions"][1]["question_text"]]
+    plan = await svc.repo.cards.due_plan(ANNA.id, now[0], 10)
+    assert any("study_cards_due" in step for step in plan), plan
+    [wrong_card] = cards
+    right_due = (await svc.repo.cards.cards([wrong_card.id - 1]))[wrong_card.id - 1].due
+    assert right_due > now[0] + 86400  # the right one: days away
+
+    # Past the cooldown; the tap on the button starts the review.
+    now[0] += 60
+    variant = _review_variant({"title": "Review", "questions": [args["questions"][1]]})
+    oa.queue_function_call("generate_quiz", variant)
+    oa.queue_message("You missed this on 2026-05-03, right now.")
+    tg.user_presses(ANNA, PRIVATE.id, offer.result["message_id"], learning.REVIEW_DATA)
+    review_poll = (await tg.wait_for("sendPoll", count=3))[2]
+    # The model got the due card (question, answer, explanation), not the right one.
+    request = oa.requests_to("/responses")[2].json
+    text = json.dumps(request["input"], ensure_ascii=False)
+    assert args["questions"][1]["question_text"] in text
+    assert args["questions"][0]["question_text"] not in text
+    assert review_poll.params["question"].endswith(variant["questions"][0]["question_text"])
+
+    now[0] += 5
+    tg.user_answers_poll(
+        ANNA,
+        review_poll.result["poll"]["id"],
+        [_position(review_poll, choice_text(variant, 0, right_choice(variant, 0)))],
+    )
+
+    async def moved() -> bool:
+        card = (await svc.repo.cards.cards([wrong_card.id]))[wrong_card.id]
+        return card.right_count == 1 and card.due > now[0] + 3600
+
+    await eventually(moved, what="the reviewed card's due date to move")
+    # The cards are rated before the submission goes out: wait for the feedback.
+    await tg.wait_for("sendMessage", predicate=lambda c: "right now" in c.params.get("text", ""))
+    # The submission told the model how the card went last time.
+    submission = oa.requests_to("/responses")[-1].json["input"][0]["output"]
+    assert json.loads(submission)["questions"][0]["last_time"] == {
+        "date": "2026-05-03",
+        "correct": False,
+    }
+    assert await svc.repo.cards.due_cards(ANNA.id, now[0], 10) == []
+    # Recording is idempotent: a re-run rates nothing twice.
+    quiz_id = (await svc.repo.quizzes_in_state(QuizState.DONE))[-1].id
+    assert await learning.record_quiz(svc, quiz_id) is False
+
+    # Nothing due now: /review says when, and offers the weakest topic.
+    tg.user_sends(PRIVATE, ANNA, "/review")
+    [nothing] = await tg.wait_for(
+        "sendMessage", predicate=lambda c: "Nothing is due" in c.params.get("text", "")
+    )
+    assert learning.WEAKEST_DATA in json.dumps(nothing.params["reply_markup"])
+
+
+async def test_a_word_for_word_repeat_is_rejected_and_corrected_once(
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
+) -> None:
+    # Without streaming, an invalid quiz is corrected once (streamed questions are dropped).
+    async with make_bot(OPENAI_STREAM="false") as bot:
+        svc = bot.services
+        now = [T0]
+        svc.clock = lambda: now[0]
+        args = quiz_args(1)
+        oa.queue_function_call("generate_quiz", args)
+        oa.queue_message("Feedback.")
+        tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
+        [poll] = await tg.wait_for("sendPoll")
+        await _answer(tg, [poll], [_wrong(args, 0)])
+        await tg.wait_for("sendMessage", predicate=lambda c: "reply_markup" in c.params)
+
+        now[0] += 60
+        oa.queue_function_call("generate_quiz", args)  # the old question, word for word
+        fixed = _review_variant(args)
+        oa.queue_function_call("generate_quiz", fixed)
+        tg.user_sends(PRIVATE, ANNA, "/review")
+        [_, second] = await tg.wait_for("sendPoll", count=2)
+        assert second.params["question"].endswith(fixed["questions"][0]["question_text"])
+        correction = json.dumps(oa.requests_to("/responses")[-1].json["input"])
+        assert "word for word" in correction
+
+
+async def test_stats_sends_a_png_and_forgetme_removes_the_cards(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    svc = bot.services
+    svc.clock = lambda: T0
+    args = quiz_args(2)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Feedback.")
+    tg.user_sends(PRIVATE, ANNA, "/quiz 2 cells")
+    polls = await tg.wait_for("sendPoll", count=2)
+    await _answer(tg, polls, [_wrong(args, 0), _wrong(args, 1)])
+    await tg.wait_for("sendMessage", predicate=lambda c: "reply_markup" in c.params)
+
+    tg.user_sends(PRIVATE, ANNA, "/stats")
+    [photo] = await tg.wait_for("sendPhoto")
+    png = photo.params["photo"].data
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (800, 450)
+    assert "answers: 2 · right: 0%" in photo.result["caption"]
+    assert "Due today: 2" in photo.result["caption"]
+
+    tg.user_sends(PRIVATE, ANNA, "/forgetme")
+    await tg.wait_for("sendMessage", predicate=lambda c: "study cards" in c.params["text"])
+    assert await svc.repo.cards.next_due(ANNA.id) is None
+    assert (await svc.repo.cards.totals(ANNA.id)).answers == 0
+
+
+def test_next_reminder_is_the_local_time_in_the_person_s_zone() -> None:
+    seoul = spacing.parse_zone("Asia/Seoul")
+    assert seoul is not None
+    # 09:00 UTC is 18:00 in Seoul: 19:00 there is one hour away.
+    assert spacing.next_reminder(T0, 19 * 60, seoul) == T0 + 3600
+    offset = spacing.parse_zone("+09:00")
+    assert offset is not None and spacing.next_reminder(T0, 19 * 60, offset) == T0 + 3600
+    # Already past 08:00 in Seoul: tomorrow.
+    assert spacing.next_reminder(T0, 8 * 60, seoul) == T0 + 14 * 3600
+    # New York on the day DST starts (2026-03-08): 19:00 EDT is 23:00 UTC.
+    ny = spacing.parse_zone("America/New_York")
+    assert ny is not None
+    start = datetime(2026, 3, 8, 12, 0, tzinfo=UTC).timestamp()
+    assert spacing.next_reminder(start, 19 * 60, ny) == start + 11 * 3600
+    assert spacing.parse_zone("Mars/Olympus") is None and spacing.parse_zone("+15:00") is None
+
+
+async def test_reminder_fires_at_local_time_and_is_re_armed_after_a_restart(
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
+) -> None:
+    async with make_bot() as bot:
+        svc = bot.services
+        now = [T0]
+        svc.clock = lambda: now[0]
+        args = quiz_args(1)
+        oa.queue_function_call("generate_quiz", args)
+        oa.queue_message("Feedback.")
+        tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
+        [poll] = await tg.wait_for("sendPoll")
+        await _answer(tg, [poll], [_wrong(args, 0)])
+        await tg.wait_for("sendMessage", predicate=lambda c: "reply_markup" in c.params)
+
+        tg.user_sends(PRIVATE, ANNA, "/remind 25:00")
+        await tg.wait_for("sendMessage", predicate=lambda c: "Usage" in c.params["text"])
+        # Half a second before 19:00 in Seoul.
+        now[0] = T0 + 3600 - 0.5
+        tg.user_sends(PRIVATE, ANNA, "/remind 19:00 Asia/Seoul")
+        await tg.wait_for("sendMessage", predicate=lambda c: "remind you at" in c.params["text"])
+        now[0] = T0 + 3600
+        [reminder] = await tg.wait_for(
+            "sendMessage", predicate=lambda c: c.params["text"].startswith("⏰")
+        )
+        assert learning.REVIEW_DATA in json.dumps(reminder.params["reply_markup"])
+
+    async with make_bot() as bot:
+        svc = bot.services
+        assert svc.jobs is not None
+        [job] = svc.jobs.get_jobs_by_name(f"remind:{ANNA.id}")
+        row = await svc.repo.cards.reminder(ANNA.id)
+        assert row is not None and row.zone == "Asia/Seoul" and row.minute == 19 * 60
+        seoul = spacing.parse_zone("Asia/Seoul")
+        assert seoul is not None and job.next_t is not None
+        expected = spacing.next_reminder(svc.clock(), 19 * 60, seoul)
+        assert abs(job.next_t.timestamp() - expected) < 5
