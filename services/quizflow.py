@@ -402,31 +402,29 @@ async def post_questions(bot: Bot, svc: Services, quiz_id: int) -> None:
     stored = await svc.repo.questions(quiz_id)
     # While streaming, fewer are stored than the quiz will have.
     total = max(len(stored), quiz.num_questions)
-    close_date: int | None = None
-    if quiz.deadline is not None:
-        # Telegram's own countdown, where the remaining time is within what it accepts.
-        remaining = quiz.deadline - svc.clock()
-        if PollLimit.MIN_OPEN_PERIOD <= remaining <= PollLimit.MAX_OPEN_PERIOD:
-            close_date = int(quiz.deadline)
     for sq in stored:
         if sq.message_id is not None:
             continue
         message: Message
+        close_date: int | None = None
         if sq.style == POLL:
-            spec = poll_spec(sq.question, sq.order)
-            numbered = f"{sq.index + 1}/{total}. {spec.question}"
-            message = await bot.send_poll(
-                quiz.chat_id,
-                numbered if len(numbered) <= PollLimit.MAX_QUESTION_LENGTH else spec.question,
-                list(spec.options),
-                is_anonymous=False,
-                type=Poll.QUIZ,
-                # PTB types an option id as Literal[0..11]; validation keeps it in range.
-                correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
-                explanation=spec.explanation,
-                close_date=close_date,
-                message_thread_id=_thread(quiz),
-            )
+            # Chosen for each poll just before it goes out: a streamed quiz posts over time.
+            close_date = _close_date(svc, quiz)
+            try:
+                message = await _send_poll(bot, quiz, sq, total, close_date)
+            except BadRequest as exc:
+                if close_date is None:
+                    raise
+                # Held back longer than the margin (a 429's retry_after): the poll is worth
+                # more than Telegram's countdown, and a refused request was not sent.
+                log.warning(
+                    "Quiz %s: poll %s refused with a close_date (%s); sent without",
+                    quiz_id,
+                    sq.index,
+                    exc.message,
+                )
+                close_date = None
+                message = await _send_poll(bot, quiz, sq, total, None)
             poll_id = message.poll.id if message.poll else None
         else:
             message = await bot.send_message(
@@ -437,7 +435,46 @@ async def post_questions(bot: Bot, svc: Services, quiz_id: int) -> None:
                 message_thread_id=_thread(quiz),
             )
             poll_id = None
-        await svc.repo.set_question_message(quiz_id, sq.index, message.message_id, poll_id)
+        await svc.repo.set_question_message(
+            quiz_id, sq.index, message.message_id, poll_id, close_date
+        )
+
+
+# What a poll's request may take after its close_date is chosen, before Telegram checks it:
+# the group's one-message-per-second pace (services.ratelimit) and the transit.
+CLOSE_DATE_MARGIN = 2.0
+
+
+def _close_date(svc: Services, quiz: QuizRow) -> int | None:
+    """The quiz's deadline as Telegram's own countdown on a poll, when Telegram will surely
+    accept it (at least MIN_OPEN_PERIOD ahead when it arrives). Otherwise none: the poll
+    closes with the quiz, when the bot stops it at the deadline."""
+    if quiz.deadline is None:
+        return None
+    close_date = int(quiz.deadline)
+    ahead = close_date - svc.clock()
+    if PollLimit.MIN_OPEN_PERIOD + CLOSE_DATE_MARGIN <= ahead <= PollLimit.MAX_OPEN_PERIOD:
+        return close_date
+    return None
+
+
+async def _send_poll(
+    bot: Bot, quiz: QuizRow, sq: StoredQuestion, total: int, close_date: int | None
+) -> Message:
+    spec = poll_spec(sq.question, sq.order)
+    numbered = f"{sq.index + 1}/{total}. {spec.question}"
+    return await bot.send_poll(
+        quiz.chat_id,
+        numbered if len(numbered) <= PollLimit.MAX_QUESTION_LENGTH else spec.question,
+        list(spec.options),
+        is_anonymous=False,
+        type=Poll.QUIZ,
+        # PTB types an option id as Literal[0..11]; validation keeps it in range.
+        correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
+        explanation=spec.explanation,
+        close_date=close_date,
+        message_thread_id=_thread(quiz),
+    )
 
 
 class AnswerResult(Enum):
@@ -556,7 +593,9 @@ async def close_questions(bot: Bot, svc: Services, quiz: QuizRow) -> None:
         try:
             if sq.style == POLL:
                 # In a finished private quiz every poll is answered; stopping them is noise.
-                if not private_done:
+                # A poll whose close_date has passed was closed by Telegram (a 400 if asked).
+                closed = sq.close_date is not None and sq.close_date <= svc.clock()
+                if not private_done and not closed:
                     await bot.stop_poll(quiz.chat_id, sq.message_id)
             else:
                 answered = await svc.repo.answer_count(quiz.id, index=sq.index)
