@@ -244,13 +244,19 @@ class _Streamed:
         quiz, svc, index = self.quiz, self.svc, streamed.index
         if self.cancelled:
             return
+        if self.kept >= quiz.num_questions:
+            # More than asked for: not a fault of the quiz, and nothing to tell the chat.
+            log.info(
+                "Quiz %s: question %s is beyond the %s asked for",
+                quiz.id,
+                index,
+                quiz.num_questions,
+            )
+            return
         try:
             question = parse_question(index, streamed.raw, learning.original(self.originals, index))
         except InvalidQuizError as exc:
             log.warning("Quiz %s: streamed question %s left out: %s", quiz.id, index, exc)
-            self.dropped.append(index)
-            return
-        if self.kept >= quiz.num_questions:
             self.dropped.append(index)
             return
         [question] = verify_quotes(Quiz("", (question,)), streamed.retrieved).questions

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args
 from fakes.telegram_server import Chat, FakeTelegram, User
@@ -96,3 +98,27 @@ async def test_a_dropped_stream_is_reported_and_frees_the_chat(
         oa.queue_function_call("generate_quiz", quiz_args(1))
         tg.user_sends(PRIVATE, ANN, "/quiz 1 cells")
         await tg.wait_for("sendPoll")
+
+
+@pytest.mark.parametrize("stream", ["true", "false"])
+async def test_questions_beyond_the_asked_number_are_not_called_malformed(
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory, stream: str
+) -> None:
+    args = quiz_args(3)  # the model writes 3 where 1 was asked for
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Just one.")
+    async with make_bot(OPENAI_STREAM=stream):
+        tg.user_sends(PRIVATE, ANN, "/quiz 0 cells")  # clamped to 1
+        [poll] = await tg.wait_for("sendPoll")
+        assert poll.params["question"].startswith("1/1. ")
+        texts = [o["text"] for o in poll.params["options"]]
+        tg.user_answers_poll(ANN, poll.result["poll"]["id"], [texts.index(choice_text(args, 0, 0))])
+        await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Just one.")
+    said = [c.params.get("text", "") for c in tg.calls if c.method.startswith(("send", "edit"))]
+    assert any("so this one has 1" in t for t in said)  # the clamp is said, once
+    assert not [t for t in said if "malformed" in t or "left out" in t], said
+    assert len(tg.calls_of("sendPoll")) == 1
+    # Kept as they are: no correction round for the extras.
+    assert len(oa.requests_to("/responses")) == 2
+    [item] = oa.requests_to("/responses")[-1].json["input"]
+    assert [q["question_index"] for q in json.loads(item["output"])["questions"]] == [0]
