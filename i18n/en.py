@@ -96,8 +96,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "admins_only": "Only chat admins can change this.",
     "more_players": "… and {n} more",
     "questions_dropped": {
-        "one": "{n} question came out malformed and was left out; this quiz has {kept}.",
-        "other": "{n} questions came out malformed and were left out; this quiz has {kept}.",
+        "one": "Not every question came out right, so this quiz has {n} question instead of {asked}.",
+        "other": "Not every question came out right, so this quiz has {n} questions instead of {asked}.",
     },
     "internal_error": "Something went wrong on my side. Please try again.",
     # menus and languages

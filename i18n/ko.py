@@ -84,7 +84,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "admins_only": "채팅 관리자만 바꿀 수 있습니다.",
     "more_players": "… 외 {n}명",
     "questions_dropped": {
-        "other": "형식이 잘못된 문제 {n}개를 제외했습니다. 이 퀴즈는 {kept}문제입니다."
+        "other": "일부 문제를 제대로 만들지 못해 이 퀴즈는 {asked}문제가 아니라 {n}문제입니다."
     },
     "internal_error": "봇에서 문제가 생겼습니다. 다시 시도해 주세요.",
     # menus and languages

@@ -6,9 +6,10 @@ so a re-delivered update or a restart finds the state and carries on instead of 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from html import escape
 from typing import Any, cast
@@ -23,7 +24,7 @@ from engine.base import StreamedQuestion
 from i18n import tr
 from quiz.feedback import Citation, html_to_plain, to_html_chunks, with_footnotes
 from quiz.grounding import append_block, quotes_html, verify_quotes
-from quiz.model import Quiz
+from quiz.model import Question, Quiz
 from quiz.render import (
     POLL,
     choose_style,
@@ -204,7 +205,7 @@ async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: in
         await svc.repo.set_conversation(quiz.id, call.conversation_id)
         await svc.repo.set_call(quiz.id, call.call_id)
         if streamed.opened or streamed.cancelled:
-            await streamed.finish()
+            await streamed.finish(call, request)
             return
         try:
             parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
@@ -237,8 +238,10 @@ class _Streamed:
         self.opened = False
         self.cancelled = False
         self.kept = 0
+        # The model's indices of malformed questions, and what was wrong with them.
         self.dropped: list[int] = []
         self.originals: tuple[str, ...] = ()  # a review quiz's old questions (issue 14)
+        self.problems: list[str] = []
 
     async def question(self, streamed: StreamedQuestion) -> None:
         quiz, svc, index = self.quiz, self.svc, streamed.index
@@ -258,6 +261,7 @@ class _Streamed:
         except InvalidQuizError as exc:
             log.warning("Quiz %s: streamed question %s left out: %s", quiz.id, index, exc)
             self.dropped.append(index)
+            self.problems += exc.problems
             return
         [question] = verify_quotes(Quiz("", (question,)), streamed.retrieved).questions
         if not self.opened:
@@ -271,33 +275,103 @@ class _Streamed:
                 return
             self.opened = True
             await _announce(self.bot, svc, quiz, title, quiz.num_questions, self.status_message_id)
+        await self._add(question, index)
+
+    async def _add(self, question: Question, model_index: int) -> None:
+        """Store the question under the next number and post it."""
+        quiz, svc = self.quiz, self.svc
         await svc.repo.add_question(
             quiz.id,
             self.kept,
             question,
             shuffled_order(len(question.choices), svc.rng),
             choose_style(question, quiz.style),
-            model_index=index,
+            model_index=model_index,
         )
         self.kept += 1
         await post_questions(self.bot, svc, quiz.id)
 
-    async def finish(self) -> None:
-        """The stream is over: say what was left out, and let the quiz complete."""
+    async def finish(self, call: ToolCall, request: QuizRequest) -> None:
+        """The stream is over: replace what was left out, or say the quiz has fewer; then
+        let the quiz complete."""
         quiz, svc = self.quiz, self.svc
         if not self.opened:
             return
+        if self.dropped and self.kept < quiz.num_questions:
+            await self._replace(call, request)
         await svc.repo.finish_writing(quiz.id)
-        if self.dropped:
-            await self.bot.send_message(
-                quiz.chat_id,
-                tr(quiz.lang, "questions_dropped", n=len(self.dropped), kept=self.kept),
-                message_thread_id=_thread(quiz),
-            )
+        if self.kept < quiz.num_questions:
+            await self._say_fewer()
         current = await svc.repo.quiz(quiz.id)
         # Someone may have answered everything while the last questions were being written.
         if current is not None and current.is_open and await _all_done(svc, current):
             await finish_quiz(self.bot, svc, quiz.id, "completed")
+
+    async def _replace(self, call: ToolCall, request: QuizRequest) -> None:
+        """Ask the model once, through the correction path, for the questions left out, and
+        post them under the next numbers, so that the quiz has the number asked for."""
+        quiz, svc = self.quiz, self.svc
+        # Under the quiz's lock: a /stop or the deadline meanwhile submits after this, to
+        # the call that holds the questions the quiz has.
+        async with svc.lock(quiz.id):
+            current = await svc.repo.quiz(quiz.id)
+            if current is None or not current.is_open:
+                return
+            try:
+                corrected = await svc.engine.correct(call, self.problems, request)
+            except EngineError as exc:
+                log.warning("Quiz %s: no replacement for questions left out: %s", quiz.id, exc)
+                return
+            # The first call now has its output (the problems): answers go to this one,
+            # whose indices the stored questions keep.
+            await svc.repo.set_call(quiz.id, corrected.call_id)
+            raw = _raw_questions(corrected.arguments)
+            for index in self.dropped[: quiz.num_questions - self.kept]:
+                try:
+                    question = parse_question(
+                        index,
+                        raw[index] if index < len(raw) else None,
+                        learning.original(self.originals, index),
+                    )
+                except InvalidQuizError as exc:
+                    log.warning("Quiz %s: replacement %s invalid too: %s", quiz.id, index, exc)
+                    continue
+                [question] = verify_quotes(Quiz("", (question,)), corrected.retrieved).questions
+                await self._add(question, index)
+
+    async def _say_fewer(self) -> None:
+        """The quiz has fewer questions than its header and its polls (k/N) said."""
+        quiz, svc = self.quiz, self.svc
+        current = await svc.repo.quiz(quiz.id)
+        if current is None or not current.is_open:
+            return
+        if self.status_message_id is not None:
+            text, markup = _header(svc, current, current.title or "", self.kept)
+            try:
+                await self.bot.edit_message_text(
+                    text,
+                    quiz.chat_id,
+                    self.status_message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+            except BadRequest as exc:
+                log.info("Quiz %s: header not updated: %s", quiz.id, exc.message)
+        await self.bot.send_message(
+            quiz.chat_id,
+            tr(quiz.lang, "questions_dropped", n=self.kept, asked=quiz.num_questions),
+            message_thread_id=_thread(quiz),
+        )
+
+
+def _raw_questions(arguments: str) -> list[object]:
+    """The questions of a tool call's arguments, however broken the rest is."""
+    try:
+        raw = json.loads(arguments)
+    except json.JSONDecodeError:
+        return []
+    questions = raw.get("questions") if isinstance(raw, dict) else None
+    return list(questions) if isinstance(questions, list) else []
 
 
 async def open_and_post(
@@ -316,20 +390,10 @@ async def _announce(
     bot: Bot, svc: Services, quiz: QuizRow, title: str, n: int, status_message_id: int | None
 ) -> None:
     """Turn the "writing…" status into the quiz's header (with the group's rules)."""
-    ready = tr(quiz.lang, "quiz_ready", title=escape(title), n=n)
-    markup = None
     if is_group(quiz):
         deadline = await _set_group_rules(bot, svc, quiz)
-        ready += "\n" + tr(quiz.lang, "group_rules", time=clock(deadline - svc.clock()))
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        tr(quiz.lang, "finish_button"), callback_data=f"{FINISH_PREFIX}{quiz.id}"
-                    )
-                ]
-            ]
-        )
+        quiz = replace(quiz, deadline=deadline)
+    ready, markup = _header(svc, quiz, title, n)
     if status_message_id is not None:
         await bot.edit_message_text(
             ready,
@@ -346,6 +410,27 @@ async def _announce(
             message_thread_id=_thread(quiz),
             reply_markup=markup,
         )
+
+
+def _header(
+    svc: Services, quiz: QuizRow, title: str, n: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The header's text and, in groups, its rules (with the time limit) and Finish button."""
+    ready = tr(quiz.lang, "quiz_ready", title=escape(title), n=n)
+    if not is_group(quiz) or quiz.deadline is None:
+        return ready, None
+    limit = quiz.deadline - (quiz.opened_at or svc.clock())
+    ready += "\n" + tr(quiz.lang, "group_rules", time=clock(limit))
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    tr(quiz.lang, "finish_button"), callback_data=f"{FINISH_PREFIX}{quiz.id}"
+                )
+            ]
+        ]
+    )
+    return ready, markup
 
 
 async def _set_group_rules(bot: Bot, svc: Services, quiz: QuizRow) -> float:
