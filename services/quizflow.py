@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -419,7 +420,8 @@ def _header(
     ready = tr(quiz.lang, "quiz_ready", title=escape(title), n=n)
     if not is_group(quiz) or quiz.deadline is None:
         return ready, None
-    limit = quiz.deadline - (quiz.opened_at or svc.clock())
+    # The deadline was rounded up to a whole second: the limit is the whole seconds of this.
+    limit = int(quiz.deadline - (quiz.opened_at or svc.clock()))
     ready += "\n" + tr(quiz.lang, "group_rules", time=clock(limit))
     markup = InlineKeyboardMarkup(
         [
@@ -436,7 +438,8 @@ def _header(
 async def _set_group_rules(bot: Bot, svc: Services, quiz: QuizRow) -> float:
     """Store the deadline and the head count before any question goes out, then arm the timer."""
     limit = await svc.repo.chat_time_limit(quiz.chat_id) or svc.settings.quiz_time_limit
-    deadline = svc.clock() + limit
+    # A whole second, as a poll's close_date is: Telegram's countdown and ours then agree.
+    deadline = float(math.ceil(svc.clock() + limit))
     try:
         members: int | None = await bot.get_chat_member_count(quiz.chat_id)
     except TelegramError as exc:
