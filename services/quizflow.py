@@ -6,9 +6,11 @@ so a re-delivered update or a restart finds the state and carries on instead of 
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from html import escape
 from typing import Any, cast
@@ -23,7 +25,7 @@ from engine.base import StreamedQuestion
 from i18n import tr
 from quiz.feedback import Citation, html_to_plain, to_html_chunks, with_footnotes
 from quiz.grounding import append_block, quotes_html, verify_quotes
-from quiz.model import Quiz
+from quiz.model import Question, Quiz
 from quiz.render import (
     POLL,
     choose_style,
@@ -204,7 +206,7 @@ async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: in
         await svc.repo.set_conversation(quiz.id, call.conversation_id)
         await svc.repo.set_call(quiz.id, call.call_id)
         if streamed.opened or streamed.cancelled:
-            await streamed.finish()
+            await streamed.finish(call, request)
             return
         try:
             parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
@@ -237,21 +239,30 @@ class _Streamed:
         self.opened = False
         self.cancelled = False
         self.kept = 0
+        # The model's indices of malformed questions, and what was wrong with them.
         self.dropped: list[int] = []
         self.originals: tuple[str, ...] = ()  # a review quiz's old questions (issue 14)
+        self.problems: list[str] = []
 
     async def question(self, streamed: StreamedQuestion) -> None:
         quiz, svc, index = self.quiz, self.svc, streamed.index
         if self.cancelled:
+            return
+        if self.kept >= quiz.num_questions:
+            # More than asked for: not a fault of the quiz, and nothing to tell the chat.
+            log.info(
+                "Quiz %s: question %s is beyond the %s asked for",
+                quiz.id,
+                index,
+                quiz.num_questions,
+            )
             return
         try:
             question = parse_question(index, streamed.raw, learning.original(self.originals, index))
         except InvalidQuizError as exc:
             log.warning("Quiz %s: streamed question %s left out: %s", quiz.id, index, exc)
             self.dropped.append(index)
-            return
-        if self.kept >= quiz.num_questions:
-            self.dropped.append(index)
+            self.problems += exc.problems
             return
         [question] = verify_quotes(Quiz("", (question,)), streamed.retrieved).questions
         if not self.opened:
@@ -265,33 +276,103 @@ class _Streamed:
                 return
             self.opened = True
             await _announce(self.bot, svc, quiz, title, quiz.num_questions, self.status_message_id)
+        await self._add(question, index)
+
+    async def _add(self, question: Question, model_index: int) -> None:
+        """Store the question under the next number and post it."""
+        quiz, svc = self.quiz, self.svc
         await svc.repo.add_question(
             quiz.id,
             self.kept,
             question,
             shuffled_order(len(question.choices), svc.rng),
             choose_style(question, quiz.style),
-            model_index=index,
+            model_index=model_index,
         )
         self.kept += 1
         await post_questions(self.bot, svc, quiz.id)
 
-    async def finish(self) -> None:
-        """The stream is over: say what was left out, and let the quiz complete."""
+    async def finish(self, call: ToolCall, request: QuizRequest) -> None:
+        """The stream is over: replace what was left out, or say the quiz has fewer; then
+        let the quiz complete."""
         quiz, svc = self.quiz, self.svc
         if not self.opened:
             return
+        if self.dropped and self.kept < quiz.num_questions:
+            await self._replace(call, request)
         await svc.repo.finish_writing(quiz.id)
-        if self.dropped:
-            await self.bot.send_message(
-                quiz.chat_id,
-                tr(quiz.lang, "questions_dropped", n=len(self.dropped), kept=self.kept),
-                message_thread_id=_thread(quiz),
-            )
+        if self.kept < quiz.num_questions:
+            await self._say_fewer()
         current = await svc.repo.quiz(quiz.id)
         # Someone may have answered everything while the last questions were being written.
         if current is not None and current.is_open and await _all_done(svc, current):
             await finish_quiz(self.bot, svc, quiz.id, "completed")
+
+    async def _replace(self, call: ToolCall, request: QuizRequest) -> None:
+        """Ask the model once, through the correction path, for the questions left out, and
+        post them under the next numbers, so that the quiz has the number asked for."""
+        quiz, svc = self.quiz, self.svc
+        # Under the quiz's lock: a /stop or the deadline meanwhile submits after this, to
+        # the call that holds the questions the quiz has.
+        async with svc.lock(quiz.id):
+            current = await svc.repo.quiz(quiz.id)
+            if current is None or not current.is_open:
+                return
+            try:
+                corrected = await svc.engine.correct(call, self.problems, request)
+            except EngineError as exc:
+                log.warning("Quiz %s: no replacement for questions left out: %s", quiz.id, exc)
+                return
+            # The first call now has its output (the problems): answers go to this one,
+            # whose indices the stored questions keep.
+            await svc.repo.set_call(quiz.id, corrected.call_id)
+            raw = _raw_questions(corrected.arguments)
+            for index in self.dropped[: quiz.num_questions - self.kept]:
+                try:
+                    question = parse_question(
+                        index,
+                        raw[index] if index < len(raw) else None,
+                        learning.original(self.originals, index),
+                    )
+                except InvalidQuizError as exc:
+                    log.warning("Quiz %s: replacement %s invalid too: %s", quiz.id, index, exc)
+                    continue
+                [question] = verify_quotes(Quiz("", (question,)), corrected.retrieved).questions
+                await self._add(question, index)
+
+    async def _say_fewer(self) -> None:
+        """The quiz has fewer questions than its header and its polls (k/N) said."""
+        quiz, svc = self.quiz, self.svc
+        current = await svc.repo.quiz(quiz.id)
+        if current is None or not current.is_open:
+            return
+        if self.status_message_id is not None:
+            text, markup = _header(svc, current, current.title or "", self.kept)
+            try:
+                await self.bot.edit_message_text(
+                    text,
+                    quiz.chat_id,
+                    self.status_message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+            except BadRequest as exc:
+                log.info("Quiz %s: header not updated: %s", quiz.id, exc.message)
+        await self.bot.send_message(
+            quiz.chat_id,
+            tr(quiz.lang, "questions_dropped", n=self.kept, asked=quiz.num_questions),
+            message_thread_id=_thread(quiz),
+        )
+
+
+def _raw_questions(arguments: str) -> list[object]:
+    """The questions of a tool call's arguments, however broken the rest is."""
+    try:
+        raw = json.loads(arguments)
+    except json.JSONDecodeError:
+        return []
+    questions = raw.get("questions") if isinstance(raw, dict) else None
+    return list(questions) if isinstance(questions, list) else []
 
 
 async def open_and_post(
@@ -310,20 +391,10 @@ async def _announce(
     bot: Bot, svc: Services, quiz: QuizRow, title: str, n: int, status_message_id: int | None
 ) -> None:
     """Turn the "writing…" status into the quiz's header (with the group's rules)."""
-    ready = tr(quiz.lang, "quiz_ready", title=escape(title), n=n)
-    markup = None
     if is_group(quiz):
         deadline = await _set_group_rules(bot, svc, quiz)
-        ready += "\n" + tr(quiz.lang, "group_rules", time=clock(deadline - svc.clock()))
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        tr(quiz.lang, "finish_button"), callback_data=f"{FINISH_PREFIX}{quiz.id}"
-                    )
-                ]
-            ]
-        )
+        quiz = replace(quiz, deadline=deadline)
+    ready, markup = _header(svc, quiz, title, n)
     if status_message_id is not None:
         await bot.edit_message_text(
             ready,
@@ -342,10 +413,33 @@ async def _announce(
         )
 
 
+def _header(
+    svc: Services, quiz: QuizRow, title: str, n: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The header's text and, in groups, its rules (with the time limit) and Finish button."""
+    ready = tr(quiz.lang, "quiz_ready", title=escape(title), n=n)
+    if not is_group(quiz) or quiz.deadline is None:
+        return ready, None
+    # The deadline was rounded up to a whole second: the limit is the whole seconds of this.
+    limit = int(quiz.deadline - (quiz.opened_at or svc.clock()))
+    ready += "\n" + tr(quiz.lang, "group_rules", time=clock(limit))
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    tr(quiz.lang, "finish_button"), callback_data=f"{FINISH_PREFIX}{quiz.id}"
+                )
+            ]
+        ]
+    )
+    return ready, markup
+
+
 async def _set_group_rules(bot: Bot, svc: Services, quiz: QuizRow) -> float:
     """Store the deadline and the head count before any question goes out, then arm the timer."""
     limit = await svc.repo.chat_time_limit(quiz.chat_id) or svc.settings.quiz_time_limit
-    deadline = svc.clock() + limit
+    # A whole second, as a poll's close_date is: Telegram's countdown and ours then agree.
+    deadline = float(math.ceil(svc.clock() + limit))
     try:
         members: int | None = await bot.get_chat_member_count(quiz.chat_id)
     except TelegramError as exc:
@@ -402,31 +496,29 @@ async def post_questions(bot: Bot, svc: Services, quiz_id: int) -> None:
     stored = await svc.repo.questions(quiz_id)
     # While streaming, fewer are stored than the quiz will have.
     total = max(len(stored), quiz.num_questions)
-    close_date: int | None = None
-    if quiz.deadline is not None:
-        # Telegram's own countdown, where the remaining time is within what it accepts.
-        remaining = quiz.deadline - svc.clock()
-        if PollLimit.MIN_OPEN_PERIOD <= remaining <= PollLimit.MAX_OPEN_PERIOD:
-            close_date = int(quiz.deadline)
     for sq in stored:
         if sq.message_id is not None:
             continue
         message: Message
+        close_date: int | None = None
         if sq.style == POLL:
-            spec = poll_spec(sq.question, sq.order)
-            numbered = f"{sq.index + 1}/{total}. {spec.question}"
-            message = await bot.send_poll(
-                quiz.chat_id,
-                numbered if len(numbered) <= PollLimit.MAX_QUESTION_LENGTH else spec.question,
-                list(spec.options),
-                is_anonymous=False,
-                type=Poll.QUIZ,
-                # PTB types an option id as Literal[0..11]; validation keeps it in range.
-                correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
-                explanation=spec.explanation,
-                close_date=close_date,
-                message_thread_id=_thread(quiz),
-            )
+            # Chosen for each poll just before it goes out: a streamed quiz posts over time.
+            close_date = _close_date(svc, quiz)
+            try:
+                message = await _send_poll(bot, quiz, sq, total, close_date)
+            except BadRequest as exc:
+                if close_date is None:
+                    raise
+                # Held back longer than the margin (a 429's retry_after): the poll is worth
+                # more than Telegram's countdown, and a refused request was not sent.
+                log.warning(
+                    "Quiz %s: poll %s refused with a close_date (%s); sent without",
+                    quiz_id,
+                    sq.index,
+                    exc.message,
+                )
+                close_date = None
+                message = await _send_poll(bot, quiz, sq, total, None)
             poll_id = message.poll.id if message.poll else None
         else:
             message = await bot.send_message(
@@ -437,7 +529,46 @@ async def post_questions(bot: Bot, svc: Services, quiz_id: int) -> None:
                 message_thread_id=_thread(quiz),
             )
             poll_id = None
-        await svc.repo.set_question_message(quiz_id, sq.index, message.message_id, poll_id)
+        await svc.repo.set_question_message(
+            quiz_id, sq.index, message.message_id, poll_id, close_date
+        )
+
+
+# What a poll's request may take after its close_date is chosen, before Telegram checks it:
+# the group's one-message-per-second pace (services.ratelimit) and the transit.
+CLOSE_DATE_MARGIN = 2.0
+
+
+def _close_date(svc: Services, quiz: QuizRow) -> int | None:
+    """The quiz's deadline as Telegram's own countdown on a poll, when Telegram will surely
+    accept it (at least MIN_OPEN_PERIOD ahead when it arrives). Otherwise none: the poll
+    closes with the quiz, when the bot stops it at the deadline."""
+    if quiz.deadline is None:
+        return None
+    close_date = int(quiz.deadline)
+    ahead = close_date - svc.clock()
+    if PollLimit.MIN_OPEN_PERIOD + CLOSE_DATE_MARGIN <= ahead <= PollLimit.MAX_OPEN_PERIOD:
+        return close_date
+    return None
+
+
+async def _send_poll(
+    bot: Bot, quiz: QuizRow, sq: StoredQuestion, total: int, close_date: int | None
+) -> Message:
+    spec = poll_spec(sq.question, sq.order)
+    numbered = f"{sq.index + 1}/{total}. {spec.question}"
+    return await bot.send_poll(
+        quiz.chat_id,
+        numbered if len(numbered) <= PollLimit.MAX_QUESTION_LENGTH else spec.question,
+        list(spec.options),
+        is_anonymous=False,
+        type=Poll.QUIZ,
+        # PTB types an option id as Literal[0..11]; validation keeps it in range.
+        correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
+        explanation=spec.explanation,
+        close_date=close_date,
+        message_thread_id=_thread(quiz),
+    )
 
 
 class AnswerResult(Enum):
@@ -556,7 +687,9 @@ async def close_questions(bot: Bot, svc: Services, quiz: QuizRow) -> None:
         try:
             if sq.style == POLL:
                 # In a finished private quiz every poll is answered; stopping them is noise.
-                if not private_done:
+                # A poll whose close_date has passed was closed by Telegram (a 400 if asked).
+                closed = sq.close_date is not None and sq.close_date <= svc.clock()
+                if not private_done and not closed:
                     await bot.stop_poll(quiz.chat_id, sq.message_id)
             else:
                 answered = await svc.repo.answer_count(quiz.id, index=sq.index)

@@ -74,6 +74,8 @@ class StoredQuestion:
     poll_id: str | None
     # The question's index in the model's own call (differs when one was left out).
     model_index: int
+    # When Telegram closes the poll by itself (its close_date); None: the bot stops it.
+    close_date: int | None = None
 
 
 _QUIZ_COLUMNS = (
@@ -110,7 +112,7 @@ def _quiz(row: sqlite3.Row | None) -> QuizRow | None:
 
 _QUESTION_COLUMNS = (
     "idx, text, choices, answer_index, explanation, source_file, source_quote, display_order,"
-    " style, message_id, poll_id, quote_verified, COALESCE(model_index, idx)"
+    " style, message_id, poll_id, quote_verified, COALESCE(model_index, idx), close_date"
 )
 
 
@@ -131,6 +133,7 @@ def _question(r: Sequence[Any]) -> StoredQuestion:
         message_id=r[9],
         poll_id=r[10],
         model_index=r[12],
+        close_date=r[13],
     )
 
 
@@ -410,11 +413,17 @@ class Repository:
         return Quiz(title or "", tuple(s.question for s in stored)), stored
 
     async def set_question_message(
-        self, quiz_id: int, index: int, message_id: int, poll_id: str | None
+        self,
+        quiz_id: int,
+        index: int,
+        message_id: int,
+        poll_id: str | None,
+        close_date: int | None = None,
     ) -> None:
         await self._write(
-            "UPDATE questions SET message_id = ?, poll_id = ? WHERE quiz_id = ? AND idx = ?",
-            (message_id, poll_id, quiz_id, index),
+            "UPDATE questions SET message_id = ?, poll_id = ?, close_date = ?"
+            " WHERE quiz_id = ? AND idx = ?",
+            (message_id, poll_id, close_date, quiz_id, index),
         )
 
     async def question_for_poll(self, poll_id: str) -> tuple[QuizRow, StoredQuestion] | None:
