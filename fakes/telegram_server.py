@@ -1123,14 +1123,20 @@ class FakeTelegram:
                 raise _bad("explanation must be at most 200 characters")
             if explanation.count("\n") > PollLimit.MAX_EXPLANATION_LINE_FEEDS:
                 raise _bad("explanation must contain at most 2 line feeds")
-        now = int(time.time())
+        now = time.time()
         close_date: int | None = params.get("close_date")
         open_period: int | None = params.get("open_period")
+        if open_period is not None and close_date is not None:
+            # "open_period: … Can't be used together with close_date" (and vice versa).
+            raise _bad("can't use open_period and close_date together")
         if open_period is not None:
             if not PollLimit.MIN_OPEN_PERIOD <= open_period <= PollLimit.MAX_OPEN_PERIOD:
                 raise _bad("open_period is out of range")
-            close_date = now + open_period
+            close_date = int(now) + open_period
         elif close_date is not None and not (
+            # "Must be at least 5 and no more than 2628000 seconds in the future", read
+            # strictly against the exact time the request arrives: Telegram's clock is not
+            # the bot's, so a bot that relies on whole-second rounding will meet a refusal.
             now + PollLimit.MIN_OPEN_PERIOD <= close_date <= now + PollLimit.MAX_OPEN_PERIOD
         ):
             raise _bad("close_date is out of range")

@@ -26,7 +26,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "<b>In groups</b>\n"
         "Everyone can answer. The quiz ends when every member has answered, when time is up "
         "(<code>/timelimit</code>, admins), or when its starter or an admin sends /stop; then "
-        "I post the leaderboard. Admins choose who may start quizzes with "
+        "I post the leaderboard. The time limit counts from when the quiz opens; questions "
+        "posted in the last seconds close with the quiz. Admins choose who may start quizzes with "
         "<code>/starters anyone|admins</code>.\n\n"
         "When you have answered every question (or someone runs /stop), I send your answers "
         "to the model and post its feedback: the right answer, why, and the source.\n\n"
@@ -94,8 +95,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "admins_only": "Only chat admins can change this.",
     "more_players": "… and {n} more",
     "questions_dropped": {
-        "one": "{n} question came out malformed and was left out; this quiz has {kept}.",
-        "other": "{n} questions came out malformed and were left out; this quiz has {kept}.",
+        "one": "Not every question came out right, so this quiz has {n} question instead of {asked}.",
+        "other": "Not every question came out right, so this quiz has {n} questions instead of {asked}.",
     },
     "internal_error": "Something went wrong on my side. Please try again.",
     # menus and languages

@@ -25,7 +25,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "<b>그룹에서</b>\n"
         "누구나 답할 수 있습니다. 모든 멤버가 답하거나, 제한 시간이 지나거나 "
         "(<code>/timelimit</code>, 관리자), 시작한 사람이나 관리자가 /stop 하면 퀴즈가 끝나고 "
-        "순위표를 올립니다. 관리자는 <code>/starters anyone|admins</code> 로 퀴즈를 시작할 수 "
+        "순위표를 올립니다. 제한 시간은 퀴즈가 열린 순간부터 계산됩니다. 마지막 몇 초 사이에 올라온 "
+        "문제는 퀴즈가 끝날 때 함께 닫힙니다. 관리자는 <code>/starters anyone|admins</code> 로 퀴즈를 시작할 수 "
         "있는 사람을 정합니다.\n\n"
         "모든 문제에 답하면 (또는 누군가 /stop 하면) 답안을 모델에 보내고 피드백을 "
         "올립니다: 정답, 이유, 출처.\n\n"
@@ -82,7 +83,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "admins_only": "채팅 관리자만 바꿀 수 있습니다.",
     "more_players": "… 외 {n}명",
     "questions_dropped": {
-        "other": "형식이 잘못된 문제 {n}개를 제외했습니다. 이 퀴즈는 {kept}문제입니다."
+        "other": "일부 문제를 제대로 만들지 못해 이 퀴즈는 {asked}문제가 아니라 {n}문제입니다."
     },
     "internal_error": "봇에서 문제가 생겼습니다. 다시 시도해 주세요.",
     # menus and languages

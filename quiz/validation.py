@@ -7,6 +7,7 @@ so no request the Bot API would refuse is ever built from it.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 
@@ -16,6 +17,8 @@ from telegram.constants import MessageLimit, PollLimit
 from quiz.model import Question, Quiz
 from quiz.schema import QuestionArgs, QuizArgs
 from quiz.spacing import repeat_problem
+
+log = logging.getLogger(__name__)
 
 MIN_CHOICES = 2
 MAX_CHOICES = int(PollLimit.MAX_OPTION_NUMBER)
@@ -81,10 +84,13 @@ def parse_quiz(arguments: str, max_questions: int, review_of: Sequence[str] = ()
         problems.append(
             f"expected exactly {len(review_of)} questions, one per card, got {len(args.questions)}"
         )
-    elif not 1 <= len(args.questions) <= max_questions:
-        problems.append(f"expected 1 to {max_questions} questions, got {len(args.questions)}")
+    elif not args.questions:
+        problems.append(f"expected 1 to {max_questions} questions, got 0")
+    elif len(args.questions) > max_questions:
+        # More than asked for is not a fault of the questions: the first ones are the quiz.
+        log.info("Keeping the first %s of %s questions", max_questions, len(args.questions))
     questions: list[Question] = []
-    for i, q in enumerate(args.questions):
+    for i, q in enumerate(args.questions if review_of else args.questions[:max_questions]):
         question, found = _check_question(i, q, review_of[i] if i < len(review_of) else None)
         problems += found
         questions.append(question)

@@ -216,4 +216,9 @@ MIGRATIONS: tuple[str, ...] = (
         enabled     INTEGER NOT NULL DEFAULT 1
     );
     """,
+    # 10: the close_date a poll was sent with (NULL: none, the bot stops it itself), so that
+    # closing a quiz does not stopPoll what Telegram has already closed.
+    """
+    ALTER TABLE questions ADD COLUMN close_date INTEGER;
+    """,
 )

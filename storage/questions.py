@@ -21,11 +21,14 @@ class StoredQuestion:
     poll_id: str | None
     # The question's index in the model's own call (differs when one was left out).
     model_index: int
+    # When Telegram closes the poll by itself (its close_date); None: the bot stops it.
+    close_date: int | None = None
 
 
 QUESTION_COLUMNS = (
     "idx, text, choices, answer_index, explanation, source_file, source_quote, display_order,"
-    " style, message_id, poll_id, quote_verified, COALESCE(model_index, idx) AS model_index"
+    " style, message_id, poll_id, quote_verified, COALESCE(model_index, idx) AS model_index,"
+    " close_date"
 )
 
 
@@ -47,6 +50,7 @@ def question_row(r: sqlite3.Row) -> StoredQuestion:
         message_id=r["message_id"],
         poll_id=r["poll_id"],
         model_index=r["model_index"],
+        close_date=r["close_date"],
     )
 
 
@@ -63,11 +67,17 @@ class QuestionStore(Store):
         return Quiz(title or "", tuple(s.question for s in stored)), stored
 
     async def set_question_message(
-        self, quiz_id: int, index: int, message_id: int, poll_id: str | None
+        self,
+        quiz_id: int,
+        index: int,
+        message_id: int,
+        poll_id: str | None,
+        close_date: int | None = None,
     ) -> None:
         await self._write(
-            "UPDATE questions SET message_id = ?, poll_id = ? WHERE quiz_id = ? AND idx = ?",
-            (message_id, poll_id, quiz_id, index),
+            "UPDATE questions SET message_id = ?, poll_id = ?, close_date = ?"
+            " WHERE quiz_id = ? AND idx = ?",
+            (message_id, poll_id, close_date, quiz_id, index),
         )
 
     async def add_question(

@@ -50,11 +50,17 @@ class RecordingPresenter:
     ) -> None:
         self.calls.append(("header", (html, status_message_id, finish_button)))
 
+    async def update_header(
+        self, quiz: QuizRow, html: str, status_message_id: int, finish_button: bool
+    ) -> None:
+        self.calls.append(("update_header", (html, finish_button)))
+
     async def question(
         self, quiz: QuizRow, sq: StoredQuestion, total: int, close_date: int | None
     ) -> Posted:
         self.calls.append(("question", (sq.index, total, close_date)))
-        return Posted(self._id(), f"poll-{quiz.id}-{sq.index}" if sq.style == "poll" else None)
+        poll = sq.style == "poll"
+        return Posted(self._id(), f"poll-{quiz.id}-{sq.index}" if poll else None, close_date)
 
     async def remove_finish_button(self, quiz: QuizRow) -> None:
         self.calls.append(("remove_finish_button", quiz.id))
@@ -89,10 +95,12 @@ class RecordingPresenter:
 @dataclass
 class ScriptedEngine:
     """Writes `args` (a generate_quiz call), streaming each question when asked to; the raw
-    questions in `stream` replace them while streaming (to stream a malformed one)."""
+    questions in `stream` replace them while streaming (to stream a malformed one), and a
+    correction writes `corrected` (default: `args` again)."""
 
     args: dict[str, Any]
     stream: list[dict[str, Any]] | None = None
+    corrected: dict[str, Any] | None = None
     feedback_text: str = "Well done."
     submitted: list[str] = field(default_factory=list)
 
@@ -109,7 +117,7 @@ class ScriptedEngine:
     async def correct(
         self, call: ToolCall, problems: Sequence[str], request: QuizRequest
     ) -> ToolCall:
-        return call
+        return ToolCall("conv", "call-2", json.dumps(self.corrected or self.args))
 
     async def submit(
         self, call: ToolCall, output: str, request: QuizRequest, on_text: TextSink | None = None

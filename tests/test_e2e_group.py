@@ -133,6 +133,38 @@ async def test_group_quiz_times_out(tg: FakeTelegram, oa: FakeOpenAI, make_bot: 
         assert quiz is not None and quiz.deadline is not None
 
 
+async def test_a_short_time_limit_loses_no_late_question(
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
+) -> None:
+    tg.set_member_count(GROUP.id, 10)
+    args = quiz_args(3)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Time is up for all three.")
+    # About 2 s per question once the quiz opens with the first: the second arrives with
+    # about 6 s of the 8 left, the third with about 4 (under Telegram's 5 s minimum).
+    oa.stream_chunk_size = 20
+    oa.stream_delay = 0.15
+    async with make_bot(QUIZ_TIME_LIMIT="8"):
+        tg.user_sends(GROUP, ANN, "/quiz 3 cells")
+        polls = await tg.wait_for("sendPoll", count=3, timeout=20)
+        assert all(p.ok for p in polls) and tg.rejections == [], tg.describe_calls()
+        answer(tg, ANN, polls[0], args, right_choice(args, 0))
+        await tg.wait_for(
+            "sendMessage", predicate=lambda c: "Time is up" in c.params["text"], timeout=20
+        )
+    # Telegram's own countdown where there was time for it, the bot's stopPoll elsewhere.
+    timed = [p for p in polls if "close_date" in p.params]
+    untimed = [p for p in polls if "close_date" not in p.params]
+    assert timed[:1] == polls[:1] and untimed[-1:] == polls[-1:]
+    assert len({p.params["close_date"] for p in timed}) == 1  # one deadline for the quiz
+    stops = tg.calls_of("stopPoll")
+    assert all(s.ok for s in stops), tg.describe_calls()
+    assert sorted(s.params["message_id"] for s in stops) == sorted(
+        p.result["message_id"] for p in untimed
+    )
+    assert submission(oa)["status"] == "timed_out"
+
+
 async def test_forum_topic_quiz_stays_in_its_topic(
     tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
 ) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
 import re
+import time
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import PollLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
@@ -99,6 +102,54 @@ async def test_quiz_poll_lifecycle(tg: FakeTelegram, bot: Bot) -> None:
     tg.violations.clear()
     with pytest.raises(ValueError, match=r"(?i)closed"):
         tg.user_answers_poll(ALICE, poll.id, [0])
+
+
+async def poll_with(
+    bot: Bot, *, open_period: int | None = None, close_date: int | None = None
+) -> Message:
+    return await bot.send_poll(
+        GROUP.id,
+        "2 + 2 = ?",
+        ["3", "4"],
+        type="quiz",
+        correct_option_ids=[1],
+        open_period=open_period,
+        close_date=close_date,
+    )
+
+
+async def test_poll_timing_is_refused_as_telegram_refuses_it(tg: FakeTelegram, bot: Bot) -> None:
+    now = time.time()
+    refused: list[dict[str, int]] = [
+        {"open_period": 60, "close_date": int(now) + 60},  # not both
+        {"open_period": PollLimit.MIN_OPEN_PERIOD - 1},
+        {"open_period": PollLimit.MAX_OPEN_PERIOD + 1},
+        # "At least 5 seconds in the future": 4.x s is refused, even when the whole seconds
+        # of the two clocks would differ by 5.
+        {"close_date": math.ceil(now + PollLimit.MIN_OPEN_PERIOD - 1)},
+        {"close_date": int(now) - 1},
+        {"close_date": int(now) + PollLimit.MAX_OPEN_PERIOD + 2},
+    ]
+    for timing in refused:
+        with pytest.raises(BadRequest):
+            await poll_with(bot, **timing)
+    assert len(tg.rejections) == len(refused)
+    tg.violations.clear()
+    await poll_with(bot, open_period=PollLimit.MIN_OPEN_PERIOD)
+    await poll_with(bot, close_date=math.ceil(time.time() + PollLimit.MIN_OPEN_PERIOD + 1))
+    assert tg.violations == []
+
+
+async def test_stop_poll_refuses_a_poll_its_close_date_closed(tg: FakeTelegram, bot: Bot) -> None:
+    message = await poll_with(bot, close_date=math.ceil(time.time()) + PollLimit.MIN_OPEN_PERIOD)
+    assert message.poll is not None
+    await asyncio.sleep(message.poll.close_date.timestamp() - time.time() + 0.05)  # type: ignore[union-attr]
+    with pytest.raises(BadRequest, match=r"(?i)^poll has already been closed$"):
+        await bot.stop_poll(GROUP.id, message.message_id)
+    assert tg.polls[message.poll.id]["is_closed"]
+    tg.violations.clear()
+    with pytest.raises(ValueError, match=r"(?i)closed"):
+        tg.user_answers_poll(ALICE, message.poll.id, [0])
 
 
 async def test_edit_delete_and_not_modified(tg: FakeTelegram, bot: Bot) -> None:

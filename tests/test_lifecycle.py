@@ -133,7 +133,9 @@ async def test_a_group_without_a_head_count_never_completes_by_answers(repo: Rep
         assert (await answer_all(svc, quiz, user))[-1] == (AnswerResult.SAVED, False)
 
 
-async def test_a_malformed_streamed_question_is_dropped_and_said_so(repo: Repository) -> None:
+async def test_a_malformed_streamed_question_is_replaced_by_a_correction(
+    repo: Repository,
+) -> None:
     args = quiz_args(3)
     broken = dict(args["questions"][1], answer_index=9)
     stream = [args["questions"][0], broken, args["questions"][2]]
@@ -141,20 +143,37 @@ async def test_a_malformed_streamed_question_is_dropped_and_said_so(repo: Reposi
     svc = services(repo, engine)
     quiz = await start(ui, svc, PRIVATE, 3)
 
-    # Each question goes out as soon as it is complete, numbered against the asked-for 3.
-    assert ui.named("question") == [(0, 3, None), (1, 3, None)]
-    assert ui.named("notice") == [("questions_dropped", {"n": 1, "kept": 2})]
+    # Each question goes out as soon as it is complete; the replacement comes last.
+    assert ui.named("question") == [(0, 3, None), (1, 3, None), (2, 3, None)]
+    assert ui.named("notice") == []
     stored = await repo.questions(quiz.id)
-    assert [sq.model_index for sq in stored] == [0, 2]
-    current = await repo.quiz(quiz.id)
-    assert current is not None and current.num_questions == 2 and not current.writing
+    assert [sq.model_index for sq in stored] == [0, 2, 1]
 
     assert (await answer_all(svc, quiz, ANN))[-1] == (AnswerResult.SAVED, True)
     assert await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.COMPLETED)
     # The model hears about its questions in its own numbering.
     [submitted] = engine.submitted
     indices = [q["question_index"] for q in json.loads(submitted)["questions"]]
-    assert indices == [0, 2]
+    assert indices == [0, 2, 1]
+
+
+async def test_a_question_not_replaced_either_is_dropped_and_said_so(repo: Repository) -> None:
+    args = quiz_args(3)
+    broken = dict(args["questions"][1], answer_index=9)
+    stream = [args["questions"][0], broken, args["questions"][2]]
+    corrected = {"title": args["title"], "questions": stream}
+    ui = RecordingPresenter()
+    engine = ScriptedEngine(args, stream=stream, corrected=corrected)
+    svc = services(repo, engine)
+    quiz = await start(ui, svc, PRIVATE, 3)
+
+    assert ui.named("question") == [(0, 3, None), (1, 3, None)]
+    assert ui.named("notice") == [("questions_dropped", {"n": 2, "asked": 3})]
+    [(header, finish_button)] = ui.named("update_header")
+    assert "2" in header and not finish_button
+    current = await repo.quiz(quiz.id)
+    assert current is not None and current.num_questions == 2 and not current.writing
+    assert (await answer_all(svc, quiz, ANN))[-1] == (AnswerResult.SAVED, True)
 
 
 async def test_a_quiz_finishes_once_however_many_close_it(repo: Repository) -> None:

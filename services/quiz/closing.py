@@ -53,8 +53,10 @@ async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
         if sq.message_id is None:
             continue
         if sq.style == POLL:
-            # In a finished private quiz every poll is answered; stopping them is noise.
-            if not private_done:
+            # In a finished private quiz every poll is answered; stopping them is noise. A
+            # poll whose close_date has passed was closed by Telegram (a 400 if asked).
+            closed = sq.close_date is not None and sq.close_date <= svc.clock()
+            if not private_done and not closed:
                 await ui.stop_poll(quiz, sq)
         else:
             answered = await svc.repo.answer_count(quiz.id, index=sq.index)

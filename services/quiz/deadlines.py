@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import cast
 
 from telegram.error import Forbidden
@@ -22,7 +23,8 @@ log = logging.getLogger(__name__)
 async def set_group_rules(ui: Presenter, svc: Services, quiz: QuizRow) -> float:
     """Store the deadline and the head count before any question goes out, then arm the timer."""
     limit = (await chat_settings.effective(svc, quiz.chat_id)).time_limit
-    deadline = svc.clock() + limit
+    # A whole second, as a poll's close_date is: Telegram's countdown and ours then agree.
+    deadline = float(math.ceil(svc.clock() + limit))
     # Without a head count (None) the quiz still ends by /stop or the time limit.
     members = await ui.member_count(quiz.chat_id)
     await svc.repo.set_closing_rules(quiz.id, deadline, members)

@@ -1,21 +1,20 @@
-"""The model writes the quiz: whole (validated, corrected once) or streamed question by
-question, each posted as soon as it is complete."""
+"""The model writes the quiz: whole (validated, corrected once), or streamed question by
+question into a streaming.StreamSink, each posted as soon as it is complete."""
 
 from __future__ import annotations
 
 import logging
 
 from engine import EngineError, EngineRejectedError, NoToolCallError
-from engine.base import StreamedQuestion
 from quiz.grounding import verify_quotes
 from quiz.model import Quiz
 from quiz.render import choose_style, shuffled_order
-from quiz.states import QuizState, SubmissionStatus
-from quiz.validation import InvalidQuizError, clean_title, parse_question, parse_quiz
+from quiz.states import QuizState
+from quiz.validation import InvalidQuizError, parse_quiz
 from services import learning
 from services.context import Services
 from services.errors import UserFacingError
-from services.quiz import answers, closing, posting
+from services.quiz import posting, streaming
 from services.quiz.common import model_request
 from services.quiz.presenter import Presenter
 from storage import QuizRow
@@ -45,7 +44,7 @@ async def generate(
             edit_message_id=status_message_id,
         )
 
-    streamed = StreamSink(ui, svc, quiz, status_message_id)
+    streamed = streaming.StreamSink(ui, svc, quiz, status_message_id)
     streamed.originals = learning.originals(request)  # learning hook (issue 14)
     try:
         call = await svc.engine.generate(
@@ -54,7 +53,7 @@ async def generate(
         await svc.repo.set_conversation(quiz.id, call.conversation_id)
         await svc.repo.set_call(quiz.id, call.call_id)
         if streamed.opened or streamed.cancelled:
-            await streamed.finish()
+            await streamed.finish(call, request)
             return
         try:
             parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
@@ -74,72 +73,6 @@ async def generate(
 
     # Only quotes found in what file_search retrieved will be shown as sources.
     await open_and_post(ui, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
-
-
-class StreamSink:
-    """Receives streamed questions: the quiz opens with the first valid one and each is
-    posted at once, while the model is still writing the rest."""
-
-    def __init__(
-        self, ui: Presenter, svc: Services, quiz: QuizRow, status_message_id: int | None
-    ) -> None:
-        self.ui, self.svc, self.quiz, self.status_message_id = ui, svc, quiz, status_message_id
-        self.opened = False
-        self.cancelled = False
-        self.kept = 0
-        self.dropped: list[int] = []
-        self.originals: tuple[str, ...] = ()  # a review quiz's old questions (issue 14)
-
-    async def question(self, streamed: StreamedQuestion) -> None:
-        quiz, svc, index = self.quiz, self.svc, streamed.index
-        if self.cancelled:
-            return
-        try:
-            question = parse_question(index, streamed.raw, learning.original(self.originals, index))
-        except InvalidQuizError as exc:
-            log.warning("Quiz %s: streamed question %s left out: %s", quiz.id, index, exc)
-            self.dropped.append(index)
-            return
-        if self.kept >= quiz.num_questions:
-            self.dropped.append(index)
-            return
-        [question] = verify_quotes(Quiz("", (question,)), streamed.retrieved).questions
-        if not self.opened:
-            # Stored before the quiz opens: a restart mid-stream can still submit its answers.
-            await svc.repo.set_conversation(quiz.id, streamed.conversation_id)
-            await svc.repo.set_call(quiz.id, streamed.call_id)
-            title = clean_title(streamed.title or quiz.topic)
-            if not await svc.repo.open_writing(quiz.id, title, svc.clock()):
-                log.info("Quiz %s was cancelled while it was being written", quiz.id)
-                self.cancelled = True
-                return
-            self.opened = True
-            await posting.announce(
-                self.ui, svc, quiz, title, quiz.num_questions, self.status_message_id
-            )
-        await svc.repo.add_question(
-            quiz.id,
-            self.kept,
-            question,
-            shuffled_order(len(question.choices), svc.rng),
-            choose_style(question, quiz.style),
-            model_index=index,
-        )
-        self.kept += 1
-        await posting.post_questions(self.ui, svc, quiz.id)
-
-    async def finish(self) -> None:
-        """The stream is over: say what was left out, and let the quiz complete."""
-        quiz, svc = self.quiz, self.svc
-        if not self.opened:
-            return
-        await svc.repo.finish_writing(quiz.id)
-        if self.dropped:
-            await self.ui.notice(quiz, "questions_dropped", n=len(self.dropped), kept=self.kept)
-        current = await svc.repo.quiz(quiz.id)
-        # Someone may have answered everything while the last questions were being written.
-        if current is not None and current.is_open and await answers.all_done(svc, current):
-            await closing.finish_quiz(self.ui, svc, quiz.id, SubmissionStatus.COMPLETED)
 
 
 async def open_and_post(

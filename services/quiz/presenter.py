@@ -17,10 +17,12 @@ from storage import QuizRow, StoredQuestion
 
 @dataclass(frozen=True, slots=True)
 class Posted:
-    """Where a question went: its message, and its poll (native polls only)."""
+    """Where a question went: its message, its poll (native polls only), and the
+    close_date Telegram took for the poll (None: the bot stops it)."""
 
     message_id: int
     poll_id: str | None = None
+    close_date: int | None = None
 
 
 class Presenter(Protocol):
@@ -38,10 +40,17 @@ class Presenter(Protocol):
         """Turn the status message into the quiz's header (or post one if there is none)."""
         ...
 
+    async def update_header(
+        self, quiz: QuizRow, html: str, status_message_id: int, finish_button: bool
+    ) -> None:
+        """Change the header after the fact (a failure to is only logged)."""
+        ...
+
     async def question(
         self, quiz: QuizRow, sq: StoredQuestion, total: int, close_date: int | None
     ) -> Posted:
-        """Post one question, as a quiz poll or a message with buttons (`sq.style`)."""
+        """Post one question, as a quiz poll or a message with buttons (`sq.style`); a poll
+        ends by itself at `close_date` where Telegram takes it."""
         ...
 
     async def remove_finish_button(self, quiz: QuizRow) -> None:

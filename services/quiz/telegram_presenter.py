@@ -32,6 +32,18 @@ def deep_link(bot: Bot) -> str:
     return f"https://t.me/{bot.username}?start={callbacks.DEEP_LINK_REVIEW}"
 
 
+def _finish_markup(quiz: QuizRow) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    tr(quiz.lang, "finish_button"), callback_data=callbacks.finish_data(quiz.id)
+                )
+            ]
+        ]
+    )
+
+
 def _keyboard(quiz_id: int, sq: StoredQuestion) -> InlineKeyboardMarkup:
     rows = keyboard_buttons(quiz_id, sq.index, sq.question, sq.order)
     return InlineKeyboardMarkup(
@@ -55,18 +67,7 @@ class TelegramPresenter:
     async def header(
         self, quiz: QuizRow, html: str, *, status_message_id: int | None, finish_button: bool
     ) -> None:
-        markup = None
-        if finish_button:
-            markup = InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            tr(quiz.lang, "finish_button"),
-                            callback_data=callbacks.finish_data(quiz.id),
-                        )
-                    ]
-                ]
-            )
+        markup = _finish_markup(quiz) if finish_button else None
         if status_message_id is not None:
             await self.bot.edit_message_text(
                 html,
@@ -84,26 +85,60 @@ class TelegramPresenter:
                 reply_markup=markup,
             )
 
+    async def update_header(
+        self, quiz: QuizRow, html: str, status_message_id: int, finish_button: bool
+    ) -> None:
+        try:
+            await self.bot.edit_message_text(
+                html,
+                quiz.chat_id,
+                status_message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_finish_markup(quiz) if finish_button else None,
+            )
+        except BadRequest as exc:
+            log.info("Quiz %s: header not updated: %s", quiz.id, exc.message)
+
+    async def _send_poll(
+        self, quiz: QuizRow, sq: StoredQuestion, total: int, close_date: int | None
+    ) -> Message:
+        spec = poll_spec(sq.question, sq.order)
+        numbered = f"{sq.index + 1}/{total}. {spec.question}"
+        return await self.bot.send_poll(
+            quiz.chat_id,
+            numbered if len(numbered) <= PollLimit.MAX_QUESTION_LENGTH else spec.question,
+            list(spec.options),
+            is_anonymous=False,
+            type=Poll.QUIZ,
+            # PTB types an option id as Literal[0..11]; validation keeps it in range.
+            correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
+            explanation=spec.explanation,
+            close_date=close_date,
+            message_thread_id=_thread(quiz),
+        )
+
     async def question(
         self, quiz: QuizRow, sq: StoredQuestion, total: int, close_date: int | None
     ) -> Posted:
         message: Message
         if sq.style == POLL:
-            spec = poll_spec(sq.question, sq.order)
-            numbered = f"{sq.index + 1}/{total}. {spec.question}"
-            message = await self.bot.send_poll(
-                quiz.chat_id,
-                numbered if len(numbered) <= PollLimit.MAX_QUESTION_LENGTH else spec.question,
-                list(spec.options),
-                is_anonymous=False,
-                type=Poll.QUIZ,
-                # PTB types an option id as Literal[0..11]; validation keeps it in range.
-                correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
-                explanation=spec.explanation,
-                close_date=close_date,
-                message_thread_id=_thread(quiz),
-            )
-            return Posted(message.message_id, message.poll.id if message.poll else None)
+            try:
+                message = await self._send_poll(quiz, sq, total, close_date)
+            except BadRequest as exc:
+                if close_date is None:
+                    raise
+                # Held back longer than the margin (a 429's retry_after): the poll is worth
+                # more than Telegram's countdown, and a refused request was not sent.
+                log.warning(
+                    "Quiz %s: poll %s refused with a close_date (%s); sent without",
+                    quiz.id,
+                    sq.index,
+                    exc.message,
+                )
+                close_date = None
+                message = await self._send_poll(quiz, sq, total, None)
+            poll_id = message.poll.id if message.poll else None
+            return Posted(message.message_id, poll_id, close_date)
         message = await self.bot.send_message(
             quiz.chat_id,
             keyboard_text(sq.question, sq.order, sq.index + 1, total),
