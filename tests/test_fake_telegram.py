@@ -20,7 +20,14 @@ from telegram.ext import (
     PollAnswerHandler,
 )
 
-from tests.fakes.telegram_server import BOT_ID, Chat, FakeTelegram, User, parse_html
+from tests.fakes.telegram_server import (
+    BOT_ID,
+    CALLBACK_ANSWER_WINDOW,
+    Chat,
+    FakeTelegram,
+    User,
+    parse_html,
+)
 from tests.fakes.telegram_spec import load_spec
 
 TOKEN = "123456:TEST-token"
@@ -408,3 +415,26 @@ async def test_wait_for_times_out_with_context(tg: FakeTelegram, bot: Bot) -> No
     await bot.get_me()
     with pytest.raises(AssertionError, match=r"sendPoll(.|\n)*getMe"):
         await tg.wait_for("sendPoll", timeout=0.1)
+
+
+async def test_callback_query_is_answerable_once_and_only_while_fresh(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    message = await bot.send_message(
+        PRIVATE.id,
+        "Pick",
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]]),
+    )
+    tg.user_presses(ALICE, PRIVATE.id, message.message_id, "go")
+    tg.user_presses(
+        ALICE, PRIVATE.id, message.message_id, "go", sent_ago=CALLBACK_ANSWER_WINDOW + 1
+    )
+    fresh, old = [u.callback_query for u in await bot.get_updates(timeout=0)]
+    assert fresh is not None and old is not None
+    assert await fresh.answer("ok")
+    too_old = "(?i)query is too old and response timeout expired or query id is invalid"
+    with pytest.raises(BadRequest, match=too_old):
+        await fresh.answer("twice")
+    with pytest.raises(BadRequest, match=too_old):
+        await old.answer()
+    assert tg.violations == []
