@@ -1,16 +1,19 @@
-"""The one error handler: user-facing domain errors become messages; the rest is logged."""
+"""The one error handler: user-facing domain errors become messages; anything else is logged
+with its traceback, and the person hears that something went wrong (never what)."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.buttons import RETRY_PREFIX
-from i18n import tr
+from handlers.common import lang_of, thread_of
+from i18n import language_for, tr
 from services.context import services
 from services.errors import UserFacingError
 
@@ -45,6 +48,36 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         log.info("Chat %s refuses our messages; cancelled %d live quiz(zes)", chat_id, cancelled)
         return
     log.error("Unhandled error (%s)", _ids(update), exc_info=error)
+    if isinstance(update, Update):
+        await _sorry(update, context)
+
+
+async def _sorry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`internal_error`, once: as the tap's answer if it can still be given, else to the chat.
+
+    Poll answers carry no chat (and a message per vote would flood a group)."""
+    chat, query, message = update.effective_chat, update.callback_query, update.effective_message
+    if chat is None:
+        return
+    try:
+        lang = await lang_of(update, context)
+    except sqlite3.Error:
+        lang = language_for(update.effective_user.language_code if update.effective_user else None)
+    text = tr(lang, "internal_error")
+    try:
+        if query is not None:
+            try:
+                await query.answer(text, show_alert=True)
+                return
+            except BadRequest:
+                log.info("Callback query %s answered already or expired", query.id)
+        await context.bot.send_message(
+            chat.id,
+            text,
+            message_thread_id=thread_of(message) if message else None,
+        )
+    except TelegramError as exc:
+        log.info("Could not tell chat %s about the error: %s", chat.id, exc)
 
 
 async def _tell(context: ContextTypes.DEFAULT_TYPE, error: UserFacingError) -> None:
