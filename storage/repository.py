@@ -13,6 +13,7 @@ from typing import Any
 import aiosqlite
 
 from quiz.model import Answer, Question, Quiz
+from storage.conversation import ConversationStore
 from storage.inbox import Inbox
 from storage.migrations import MIGRATIONS
 from storage.security import SecurityStore
@@ -133,6 +134,7 @@ class Repository:
         self._db = db
         self.security = SecurityStore(db)
         self.inbox = Inbox(db)
+        self.conversation = ConversationStore(db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 

@@ -398,6 +398,7 @@ class FakeTelegram:
         self._next_update_id = 800_000_001
         # query id -> when Telegram sent it (monotonic), until it is answered.
         self._open_callbacks: dict[str, float] = {}
+        self._bot_status: dict[int, str] = {}
         self._files_by_path: dict[str, StoredFile] = {}
         self._admins: dict[int, set[int]] = {}
         self._creators: dict[int, int] = {}
@@ -729,6 +730,34 @@ class FakeTelegram:
                     "message": copy.deepcopy(message),
                     "chat_instance": str(-(abs(chat_id) * 7919 % 10**18) - 1),
                     "data": data,
+                }
+            }
+        )
+
+    def bot_membership(
+        self, chat: Chat, by: User, status: Literal["member", "left", "kicked"]
+    ) -> int:
+        """``by`` adds the bot to a group (``member``) or removes it (``left``, ``kicked``):
+        the my_chat_member update Telegram sends. Returns its update_id."""
+        self.add_user(by)
+        self._chats[chat.id] = chat.to_api()
+        old = self._bot_status.get(chat.id, "left")
+        self._bot_status[chat.id] = status
+
+        def member(state: str) -> JSONDict:
+            out: JSONDict = {"status": state, "user": _bot_user()}
+            if state == "kicked":
+                out["until_date"] = 0
+            return out
+
+        return self.push_update(
+            {
+                "my_chat_member": {
+                    "chat": copy.deepcopy(self._chats[chat.id]),
+                    "from": by.to_api(),
+                    "date": int(time.time()),
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(status),
                 }
             }
         )
