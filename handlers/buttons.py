@@ -12,11 +12,10 @@ from i18n import tr
 from quiz.render import parse_answer_callback
 from services import quizflow
 from services.context import services
+from services.errors import RETRY_PREFIX
 from services.permissions import may_stop
 
 log = logging.getLogger(__name__)
-
-RETRY_PREFIX = "retry:"
 
 
 async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

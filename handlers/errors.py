@@ -6,16 +6,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from handlers.buttons import RETRY_PREFIX
 from handlers.common import lang_of, thread_of
 from i18n import language_for, tr
 from services.context import services
-from services.errors import UserFacingError
+from services.errors import UserFacingError, tell
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +31,7 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     """Tell the user about domain errors; log everything else with its traceback."""
     error = context.error
     if isinstance(error, UserFacingError):
-        await _tell(context, error)
+        await tell(context.bot, error)
         return
     if isinstance(error, BadRequest) and "query is too old" in error.message.lower():
         # A replayed callback (after a restart, or re-delivered): its answer was stored
@@ -78,41 +76,3 @@ async def _sorry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     except TelegramError as exc:
         log.info("Could not tell chat %s about the error: %s", chat.id, exc)
-
-
-async def _tell(context: ContextTypes.DEFAULT_TYPE, error: UserFacingError) -> None:
-    text = tr(error.lang, error.key, **error.values)
-    markup = None
-    if error.retry_quiz_id is not None:
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        tr(error.lang, "try_again"),
-                        callback_data=f"{RETRY_PREFIX}{error.retry_quiz_id}",
-                    )
-                ]
-            ]
-        )
-    try:
-        if error.edit_message_id is not None:
-            await context.bot.edit_message_text(
-                text,
-                error.chat_id,
-                error.edit_message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-            )
-            return
-    except BadRequest as exc:
-        log.info("Could not edit the status message (%s); sending a new one", exc.message)
-    try:
-        await context.bot.send_message(
-            error.chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            message_thread_id=error.thread_id,
-        )
-    except Forbidden:
-        log.info("Chat %s blocked the bot; could not tell it %s", error.chat_id, error.key)

@@ -94,6 +94,7 @@ TEXTS: dict[str, str] = {
     "doc_quiz_already_waiting": "⏳ A quiz is already waiting for this chat's document; it starts as soon as the document is ready.",
     "doc_quiz_not_ready": "⏳ The document is still not indexed after {seconds} s, so the quiz did not start. /docs shows when it is ready; then send /quiz again.",
     "doc_quiz_no_document": "The document could not be added, so the quiz did not start. Send <code>/quiz 5 topic</code> for a quiz without it.",
+    "doc_quiz_still_indexing": "⏳ This chat's document is still being indexed. /docs shows when it is ready; then send /quiz again.",
     "doc_quiz_interrupted": "I restarted while your document was being indexed, and it is not ready yet, so the quiz did not start. /docs shows when it is ready; then send /quiz again.",
     # menus and languages
     "language_name": "English",

@@ -88,6 +88,7 @@ TEXTS: dict[str, str] = {
     "doc_quiz_already_waiting": "⏳ 이미 문서를 기다리는 퀴즈가 있습니다. 문서가 준비되는 대로 시작됩니다.",
     "doc_quiz_not_ready": "⏳ {seconds}초가 지나도 문서 색인이 끝나지 않아 퀴즈를 시작하지 않았습니다. /docs 에서 준비되었는지 확인한 뒤 /quiz 를 다시 보내 주세요.",
     "doc_quiz_no_document": "문서를 추가하지 못해 퀴즈를 시작하지 않았습니다. 문서 없이 하려면 <code>/quiz 5 주제</code>를 보내 주세요.",
+    "doc_quiz_still_indexing": "⏳ 이 채팅의 문서를 아직 색인하는 중입니다. /docs 에서 준비되었는지 확인한 뒤 /quiz 를 다시 보내 주세요.",
     "doc_quiz_interrupted": "문서를 색인하는 동안 봇이 다시 시작되었고 문서가 아직 준비되지 않아 퀴즈를 시작하지 않았습니다. /docs 에서 준비되었는지 확인한 뒤 /quiz 를 다시 보내 주세요.",
     # menus and languages
     "language_name": "한국어",

@@ -69,12 +69,7 @@ class ConversationStore:
         await self._db.commit()
         if added is not None:
             return None
-        async with self._db.execute(
-            f"SELECT {_PENDING_COLUMNS} FROM pending_quizzes WHERE chat_id = ? AND thread_id = ?",
-            (pending.chat_id, pending.thread_id),
-        ) as cur:
-            row = await cur.fetchone()
-        return None if row is None else PendingQuiz(*row)
+        return await self.pending_quiz(pending.chat_id, pending.thread_id)
 
     async def take_pending_quizzes(self, chat_id: int | None = None) -> list[PendingQuiz]:
         """Remove and return the chat's waiting requests (every chat's when None): whoever
@@ -86,6 +81,24 @@ class ConversationStore:
             rows = await cur.fetchall()
         await self._db.commit()
         return sorted((PendingQuiz(*r) for r in rows), key=lambda p: p.created_at)
+
+    async def pending_quiz(self, chat_id: int, thread_id: int) -> PendingQuiz | None:
+        async with self._db.execute(
+            f"SELECT {_PENDING_COLUMNS} FROM pending_quizzes WHERE chat_id = ? AND thread_id = ?",
+            (chat_id, thread_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else PendingQuiz(*row)
+
+    async def take_pending_quiz(self, chat_id: int, thread_id: int) -> bool:
+        """Remove one topic's waiting request; False when someone else took it first."""
+        return (
+            await self._write(
+                "DELETE FROM pending_quizzes WHERE chat_id = ? AND thread_id = ?",
+                (chat_id, thread_id),
+            )
+            == 1
+        )
 
     # plain text offered as a quiz topic
 
