@@ -28,7 +28,7 @@ def _ids(update: object) -> str:
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Tell the user about domain errors; log everything else with its traceback."""
+    """Tell the user about domain errors; log anything else with its traceback and say sorry."""
     error = context.error
     if isinstance(error, UserFacingError):
         await tell(context.bot, error)
