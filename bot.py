@@ -70,7 +70,12 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         services = Services(
             settings,
             repo,
-            OpenAIEngine(client, settings.openai_model),
+            OpenAIEngine(
+                client,
+                settings.openai_model,
+                state=settings.openai_state,
+                items=repo.items,
+            ),
             application.job_queue,
             library=OpenAILibrary(client),
         )

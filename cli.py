@@ -4,19 +4,44 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from openai import APIConnectionError, APIStatusError, AsyncOpenAI, AuthenticationError
+from openai import APIConnectionError, APIError, APIStatusError, AsyncOpenAI, AuthenticationError
+from openai.types.responses import FunctionToolParam, ResponseCompletedEvent
+from openai.types.responses.response_format_text_json_schema_config_param import (
+    ResponseFormatTextJSONSchemaConfigParam,
+)
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from services.inbox import ALLOWED_UPDATES
 from settings import Settings
+
+_PROBE_SCHEMA: dict[str, object] = {
+    "type": "object",
+    "properties": {"ok": {"type": "boolean"}},
+    "required": ["ok"],
+    "additionalProperties": False,
+}
+_PROBE_TOOL: FunctionToolParam = {
+    "type": "function",
+    "name": "probe",
+    "description": "Say that functions work.",
+    "parameters": _PROBE_SCHEMA,
+    "strict": True,
+}
+_PROBE_FORMAT: ResponseFormatTextJSONSchemaConfigParam = {
+    "type": "json_schema",
+    "name": "probe",
+    "schema": _PROBE_SCHEMA,
+    "strict": True,
+}
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -87,20 +112,91 @@ async def _check_openai(settings: Settings) -> str | None:
         max_retries=settings.openai_max_retries,
     )
     try:
-        # The cheapest authenticated call that also proves the model is there for this key.
-        await client.models.retrieve(settings.openai_model)
-    except AuthenticationError:
-        return "OPENAI_API_KEY was refused by OpenAI"
-    except APIStatusError as exc:
-        if exc.status_code in (403, 404):
-            return f"OPENAI_MODEL {settings.openai_model!r} is not available to this key"
-        return f"OpenAI answered {exc.status_code} to a models request"
-    except APIConnectionError:
-        return f"OpenAI could not be reached at {client.base_url}"
+        try:
+            # The cheapest authenticated call that also proves the model is there for this key.
+            await client.models.retrieve(settings.openai_model)
+        except AuthenticationError:
+            return "OPENAI_API_KEY was refused by OpenAI"
+        except APIStatusError as exc:
+            if exc.status_code in (403, 404):
+                return f"OPENAI_MODEL {settings.openai_model!r} is not available to this key"
+            return f"OpenAI answered {exc.status_code} to a models request"
+        except APIConnectionError:
+            return f"OpenAI could not be reached at {client.base_url}"
+        print(f"ok  OpenAI: the key works and {settings.openai_model} is available")
+        found = await _server_features(client, settings.openai_model)
     finally:
         await client.close()
-    print(f"ok  OpenAI: the key works and {settings.openai_model} is available")
+    # Informational: the bot adapts to what is missing (OPENAI_STATE, structured output).
+    print("    the model server has: " + ", ".join(f"{k} {v}" for k, v in found.items()))
     return None
+
+
+async def _server_features(client: AsyncOpenAI, model: str) -> dict[str, str]:
+    """What the server offers of what the bot uses: free list calls, and two tiny model
+    requests (a streamed forced function call, a structured output)."""
+    found: dict[str, str] = {}
+
+    async def probe(name: str, attempt: Callable[[], Awaitable[bool]]) -> None:
+        try:
+            found[name] = "yes" if await attempt() else "no"
+        except APIStatusError as exc:
+            found[name] = f"no (HTTP {exc.status_code})"
+        except APIError as exc:
+            found[name] = f"no ({type(exc).__name__})"
+
+    async def conversations() -> bool:
+        conversation = await client.conversations.create(metadata={"app": "studyquiz-check"})
+        await client.conversations.delete(conversation.id)
+        return True
+
+    async def files() -> bool:
+        await client.files.list(limit=1)
+        return True
+
+    async def vector_stores() -> bool:
+        await client.vector_stores.list(limit=1)
+        return True
+
+    async def forced_tool() -> bool:
+        stream = await client.responses.create(
+            model=model,
+            input="Call the function.",
+            tools=[_PROBE_TOOL],
+            tool_choice={"type": "function", "name": "probe"},
+            max_output_tokens=32,
+            store=False,
+            stream=True,
+        )
+        async with stream:
+            async for event in stream:
+                if isinstance(event, ResponseCompletedEvent):
+                    found["responses"] = found["streaming"] = "yes"
+                    return any(i.type == "function_call" for i in event.response.output)
+        found["responses"], found["streaming"] = "yes", "no (the stream did not complete)"
+        return False
+
+    async def structured() -> bool:
+        response = await client.responses.create(
+            model=model,
+            input='Answer {"ok": true}.',
+            text={"format": _PROBE_FORMAT},
+            max_output_tokens=32,
+            store=False,
+        )
+        found["responses"] = "yes"
+        try:
+            return isinstance(json.loads(response.output_text), dict)
+        except ValueError:
+            return False
+
+    await probe("forced function tool", forced_tool)
+    await probe("structured output", structured)
+    await probe("conversations", conversations)
+    await probe("files", files)
+    await probe("vector stores", vector_stores)
+    order = ("responses", "streaming", "conversations", "forced function tool")
+    return {k: found.get(k, "no") for k in order} | found
 
 
 async def _online_checks(settings: Settings) -> list[str]:

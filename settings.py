@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from telegram.constants import FileSizeLimit, PollLimit
@@ -22,6 +23,9 @@ MIN_TIME_LIMIT = int(PollLimit.MIN_OPEN_PERIOD)
 MAX_TIME_LIMIT = 7 * 24 * 3600
 # What the cloud Bot API lets bots download; a self-hosted server (local mode) has no such cap.
 CLOUD_DOWNLOAD_LIMIT = int(FileSizeLimit.FILESIZE_DOWNLOAD)
+# OPENAI_STATE: where a quiz's context is kept (see engine/openai_engine.py).
+OpenAIState = Literal["auto", "conversation", "stateless"]
+OPENAI_STATES: tuple[OpenAIState, ...] = ("auto", "conversation", "stateless")
 # OpenAI's limit for one uploaded file.
 OPENAI_FILE_LIMIT = 512 * 1024 * 1024
 
@@ -97,6 +101,9 @@ class Settings:
     openai_max_retries: int = 2
     # Stream the quiz so the first question goes out while the rest is being written.
     openai_stream: bool = True
+    # Where a quiz's context lives: "conversation" (the server's Conversations API),
+    # "stateless" (the bot's database, for servers with only /v1/responses) or "auto".
+    openai_state: OpenAIState = "auto"
     log_level: str = "INFO"
     # Webhook mode when set (an https URL Telegram posts updates to); long polling otherwise.
     webhook_url: str | None = None
@@ -144,6 +151,10 @@ class Settings:
         if style not in STYLES:
             raise ConfigError(f"QUIZ_STYLE must be one of: {', '.join(STYLES)}")
         max_questions = _int(env, "QUIZ_MAX_QUESTIONS", 10, 1, 50)
+        raw_state = env.get("OPENAI_STATE", "").strip().lower() or "auto"
+        state = next((s for s in OPENAI_STATES if s == raw_state), None)
+        if state is None:
+            raise ConfigError(f"OPENAI_STATE must be one of: {', '.join(OPENAI_STATES)}")
         level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
@@ -174,6 +185,7 @@ class Settings:
             openai_timeout=_float(env, "OPENAI_TIMEOUT", 60.0),
             openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
             openai_stream=_bool(env, "OPENAI_STREAM", True),
+            openai_state=state,
             log_level=level,
             webhook_url=webhook_url,
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import FakeTelegram, JSONDict
-from tests.harness import BOT_TOKEN, OPENAI_KEY
+from fakes import BOT_TOKEN, OPENAI_KEY
+from fakes.openai_server import FakeOpenAI
+from fakes.telegram_server import FakeTelegram, JSONDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

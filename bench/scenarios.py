@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.proc import BenchTelegram, Child, child, child_env, percentile
+from fakes.openai_server import FakeOpenAI, function_call_item
+from fakes.quizdata import quiz_args
+from fakes.telegram_server import Call, Chat, JSONDict, User
 from quiz.validation import parse_quiz
 from storage import Repository
-from tests.fakes.openai_server import FakeOpenAI, function_call_item
-from tests.fakes.telegram_server import Call, Chat, JSONDict, User
-from tests.quizdata import quiz_args
 
 FEEDBACK = "**Well done**, everyone: the feedback of the benchmark quiz."
 

@@ -20,6 +20,11 @@ class LibraryError(Exception):
     """OpenAI could not store or index a document; the message is for logs, not users."""
 
 
+class LibraryMissingError(LibraryError):
+    """The model server has no /v1/files or /v1/vector_stores (local servers): documents
+    cannot be searched there at all."""
+
+
 class LibraryUnavailableError(LibraryError):
     """Timeouts, connection errors, 429/5xx after the SDK's own retries."""
 
@@ -33,6 +38,9 @@ class Indexed:
 
 
 class DocumentLibrary(Protocol):
+    # True once the server answered 404 to creating a file or store: it has no such API.
+    missing: bool
+
     async def create_store(self, name: str, expiry_days: int) -> str:
         """A new vector store that OpenAI deletes after `expiry_days` without use."""
         ...
@@ -71,6 +79,13 @@ def _describe(error: object) -> str | None:
 class OpenAILibrary:
     def __init__(self, client: AsyncOpenAI) -> None:
         self._client = client
+        self.missing = False
+
+    def _absent(self, exc: openai.NotFoundError) -> LibraryMissingError:
+        # Creating is never a 404 on a server that has the API: the route itself is missing.
+        self.missing = True
+        log.warning("The model server has no files or vector stores API: %s", exc.status_code)
+        return LibraryMissingError(f"HTTP {exc.status_code}")
 
     @staticmethod
     def _unavailable(exc: openai.APIError) -> LibraryError:
@@ -92,6 +107,8 @@ class OpenAILibrary:
                 expires_after={"anchor": "last_active_at", "days": expiry_days},
                 metadata={"app": "studyquiz"},
             )
+        except openai.NotFoundError as exc:
+            raise self._absent(exc) from exc
         except openai.APIError as exc:
             raise self._unavailable(exc) from exc
         return store.id
@@ -108,6 +125,8 @@ class OpenAILibrary:
     async def upload(self, file_name: str, data: bytes) -> str:
         try:
             created = await self._client.files.create(file=(file_name, data), purpose=FILE_PURPOSE)
+        except openai.NotFoundError as exc:
+            raise self._absent(exc) from exc
         except openai.APIError as exc:
             raise self._unavailable(exc) from exc
         return created.id

@@ -72,8 +72,9 @@ async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     lang = await lang_of(update, context)
     docs = await documents.refresh(svc, await svc.repo.documents(chat.id))
     if not docs:
+        key = "doc_no_search" if svc.library is not None and svc.library.missing else "docs_empty"
         await message.reply_text(
-            tr(lang, "docs_empty", types=documents.supported_list()), parse_mode=ParseMode.HTML
+            tr(lang, key, types=documents.supported_list()), parse_mode=ParseMode.HTML
         )
         return
     lines = [tr(lang, "docs_header"), ""]

@@ -1,6 +1,7 @@
 """English texts. HTML where Telegram shows them with parse_mode=HTML (marked `html`)."""
 
-TEXTS: dict[str, str] = {
+# A text with a count holds its CLDR plural forms (English: "one", "other"); see i18n.tr.
+TEXTS: dict[str, str | dict[str, str]] = {
     "start": (
         "👋 <b>StudyQuiz</b> writes multiple-choice quizzes for you and your study group.\n\n"
         "Try <code>/quiz 5 photosynthesis</code>: I write 5 questions, you answer them, "
@@ -36,8 +37,14 @@ TEXTS: dict[str, str] = {
     ),
     "quiz_usage": ("Tell me what the quiz is about, e.g. <code>/quiz 5 photosynthesis</code>."),
     "clamped": "I write {low} to {high} questions per quiz, so this one has {n}.",
-    "generating": "✍️ Writing {n} questions on <b>{topic}</b>…",
-    "quiz_ready": "📝 <b>{title}</b> — {n} questions. Answer below.",
+    "generating": {
+        "one": "✍️ Writing {n} question on <b>{topic}</b>…",
+        "other": "✍️ Writing {n} questions on <b>{topic}</b>…",
+    },
+    "quiz_ready": {
+        "one": "📝 <b>{title}</b> — {n} question. Answer below.",
+        "other": "📝 <b>{title}</b> — {n} questions. Answer below.",
+    },
     "already_open": "A quiz is already running here. Answer it, or end it with /stop.",
     "no_quiz": "No quiz is running here. Start one with <code>/quiz 5 topic</code>.",
     "stop_not_allowed": "Only the person who started this quiz or a chat admin can stop it.",
@@ -46,6 +53,10 @@ TEXTS: dict[str, str] = {
     "invalid_quiz": (
         "Sorry, the model wrote a quiz I could not use, even after a second try. "
         "Please try /quiz again, perhaps with a more specific topic."
+    ),
+    "model_wrote_no_quiz": (
+        "The model answered, but not with a quiz I can use, even when asked a second time. "
+        "Please try /quiz again; a larger model writes quizzes more reliably."
     ),
     "openai_unavailable": (
         "The quiz service is not answering right now. Please try again in a minute."
@@ -79,7 +90,10 @@ TEXTS: dict[str, str] = {
     "time_limit_usage": "Use <code>/timelimit SECONDS</code> (from {low} to {high}). Now: {time}.",
     "admins_only": "Only chat admins can change this.",
     "more_players": "… and {n} more",
-    "questions_dropped": "{n} question(s) came out malformed and were left out; this quiz has {kept}.",
+    "questions_dropped": {
+        "one": "{n} question came out malformed and was left out; this quiz has {kept}.",
+        "other": "{n} questions came out malformed and were left out; this quiz has {kept}.",
+    },
     "internal_error": "Something went wrong on my side. Please try again.",
     # newcomers: plain text, unknown commands, joining a group
     "plain_text_hint": "I make quizzes. Tap below for a quiz on what you wrote, or send <code>/quiz 5 topic</code>. /help explains the rest.",
@@ -117,6 +131,7 @@ TEXTS: dict[str, str] = {
     "lang_set": "I'll speak English in this chat.",
     "lang_auto_set": "I'll follow each person's Telegram language in this chat.",
     # documents
+    "doc_no_search": "This model server cannot search documents (it has no files or vector stores API), so I can't make quizzes from them here. <code>/quiz 5 topic</code> still works.",
     "doc_unsupported": "I can't make quizzes from <b>{name}</b>: its type is not searchable. Send one of: {types}.",
     "doc_too_big": "<b>{name}</b> is too big ({size}); the most I can take is {limit}.",
     "doc_downloading": "📥 Getting <b>{name}</b> ({size}) from Telegram…",
@@ -137,19 +152,37 @@ TEXTS: dict[str, str] = {
     "doc_state_failed": "failed",
     "forget_usage": "Use <code>/forget N</code> (the number in /docs) or <code>/forget all</code>.",
     "forget_done": "🗑 Removed: {names}.",
-    "forget_not_allowed": "{n} document(s) kept: only the member who added a document or a chat admin can remove it.",
+    "forget_not_allowed": {
+        "one": "{n} document kept: only the member who added a document or a chat admin can remove it.",
+        "other": "{n} documents kept: only the member who added a document or a chat admin can remove it.",
+    },
     "doc_busy": "Still being added, try again in a moment: {names}.",
     "quotes_header": "Quotes from the documents",
     # access, limits and privacy
     "access_denied": "Sorry, this bot is private: it only works in chats its operator has allowed. If you should have access, give the operator these ids: chat <code>{chat_id}</code>, user <code>{user_id}</code>.",
     "access_denied_short": "This bot is not available here",
     "starters_admins_only": "Only chat admins can start quizzes in this group. An admin can allow everyone with <code>/starters anyone</code>.",
-    "cooldown": "Please wait {seconds} s before starting another quiz in this chat.",
-    "limit_user_quizzes": "You have reached today's limit of {limit} quizzes. It resets at midnight UTC (in {h} h {m} min).",
-    "limit_chat_quizzes": "This chat has reached today's limit of {limit} quizzes. It resets at midnight UTC (in {h} h {m} min).",
-    "limit_user_tokens": "You have used today's model allowance of {limit} tokens. It resets at midnight UTC (in {h} h {m} min).",
-    "limit_chat_tokens": "This chat has used today's model allowance of {limit} tokens. It resets at midnight UTC (in {h} h {m} min).",
-    "limit_budget": "The bot has used its whole model budget for today ({limit} tokens). It resets at midnight UTC (in {h} h {m} min).",
+    "cooldown": "Please wait {seconds} s before starting another quiz here.",
+    "limit_user_quizzes": {
+        "one": "You have reached today's limit of {limit} quiz. It resets at midnight UTC (in {h} h {m} min).",
+        "other": "You have reached today's limit of {limit} quizzes. It resets at midnight UTC (in {h} h {m} min).",
+    },
+    "limit_chat_quizzes": {
+        "one": "This chat has reached today's limit of {limit} quiz. It resets at midnight UTC (in {h} h {m} min).",
+        "other": "This chat has reached today's limit of {limit} quizzes. It resets at midnight UTC (in {h} h {m} min).",
+    },
+    "limit_user_tokens": {
+        "one": "You have used today's model allowance of {limit} token. It resets at midnight UTC (in {h} h {m} min).",
+        "other": "You have used today's model allowance of {limit} tokens. It resets at midnight UTC (in {h} h {m} min).",
+    },
+    "limit_chat_tokens": {
+        "one": "This chat has used today's model allowance of {limit} token. It resets at midnight UTC (in {h} h {m} min).",
+        "other": "This chat has used today's model allowance of {limit} tokens. It resets at midnight UTC (in {h} h {m} min).",
+    },
+    "limit_budget": {
+        "one": "The bot has used its whole model budget for today ({limit} token). It resets at midnight UTC (in {h} h {m} min).",
+        "other": "The bot has used its whole model budget for today ({limit} tokens). It resets at midnight UTC (in {h} h {m} min).",
+    },
     "starters_usage": "Quizzes here can be started by: <b>{who}</b>. Admins change it with <code>/starters anyone</code> or <code>/starters admins</code>.",
     "starters_set": "From now on quizzes here can be started by: <b>{who}</b>.",
     "starters_anyone": "everyone",
@@ -161,7 +194,10 @@ TEXTS: dict[str, str] = {
     "usage_no_limit": "no limit",
     "usage_top_chats": "<b>Top chats</b> (tokens)",
     "usage_top_users": "<b>Top users</b> (tokens)",
-    "forgetme_done": "Done: I deleted your name and your {n} stored answer(s). Results already posted in chats stay there; documents you added stay until removed with /forget.",
+    "forgetme_done": {
+        "one": "Done: I deleted your name and your {n} stored answer. Results already posted in chats stay there; documents you added stay until removed with /forget.",
+        "other": "Done: I deleted your name and your {n} stored answers. Results already posted in chats stay there; documents you added stay until removed with /forget.",
+    },
     "cmd_forgetme": "Delete your stored answers and name",
     "cmd_starters": "Who may start quizzes here (admins)",
 }

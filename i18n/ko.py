@@ -1,6 +1,7 @@
 """한국어 텍스트. 키는 en.py와 같아야 합니다 (테스트가 확인합니다)."""
 
-TEXTS: dict[str, str] = {
+# 수를 세는 텍스트는 CLDR 복수형을 가집니다. 한국어에는 "other" 하나뿐입니다 (i18n.tr 참고).
+TEXTS: dict[str, str | dict[str, str]] = {
     "start": (
         "👋 <b>StudyQuiz</b>는 여러분과 스터디 그룹을 위해 객관식 퀴즈를 만들어 드립니다.\n\n"
         "<code>/quiz 5 광합성</code>처럼 입력해 보세요. 5문제를 만들고, 답을 받은 뒤 "
@@ -34,8 +35,8 @@ TEXTS: dict[str, str] = {
     ),
     "quiz_usage": "퀴즈 주제를 알려 주세요. 예: <code>/quiz 5 광합성</code>",
     "clamped": "퀴즈는 {low}~{high}문제까지 만들 수 있어서 이번에는 {n}문제입니다.",
-    "generating": "✍️ <b>{topic}</b>에 대한 {n}문제를 만드는 중…",
-    "quiz_ready": "📝 <b>{title}</b> — {n}문제. 아래에서 답해 주세요.",
+    "generating": {"other": "✍️ <b>{topic}</b>에 대한 {n}문제를 만드는 중…"},
+    "quiz_ready": {"other": "📝 <b>{title}</b> — {n}문제. 아래에서 답해 주세요."},
     "already_open": "이 채팅에서 이미 퀴즈가 진행 중입니다. 답하거나 /stop 으로 끝내세요.",
     "no_quiz": "진행 중인 퀴즈가 없습니다. <code>/quiz 5 주제</code>로 시작하세요.",
     "stop_not_allowed": "퀴즈를 시작한 사람이나 채팅 관리자만 끝낼 수 있습니다.",
@@ -44,6 +45,10 @@ TEXTS: dict[str, str] = {
     "invalid_quiz": (
         "죄송합니다. 모델이 다시 시도해도 사용할 수 없는 퀴즈를 만들었습니다. "
         "주제를 더 구체적으로 해서 /quiz 를 다시 시도해 주세요."
+    ),
+    "model_wrote_no_quiz": (
+        "모델이 응답했지만 두 번 요청해도 사용할 수 있는 퀴즈를 쓰지 않았습니다. "
+        "/quiz 를 다시 시도해 주세요. 더 큰 모델일수록 퀴즈를 더 안정적으로 만듭니다."
     ),
     "openai_unavailable": "퀴즈 서비스가 지금 응답하지 않습니다. 잠시 후 다시 시도해 주세요.",
     "openai_rejected": (
@@ -72,7 +77,9 @@ TEXTS: dict[str, str] = {
     "time_limit_usage": "<code>/timelimit 초</code> ({low}~{high}). 현재: {time}",
     "admins_only": "채팅 관리자만 바꿀 수 있습니다.",
     "more_players": "… 외 {n}명",
-    "questions_dropped": "형식이 잘못된 문제 {n}개를 제외했습니다. 이 퀴즈는 {kept}문제입니다.",
+    "questions_dropped": {
+        "other": "형식이 잘못된 문제 {n}개를 제외했습니다. 이 퀴즈는 {kept}문제입니다."
+    },
     "internal_error": "봇에서 문제가 생겼습니다. 다시 시도해 주세요.",
     # newcomers: plain text, unknown commands, joining a group
     "plain_text_hint": "저는 퀴즈를 만듭니다. 아래 버튼을 누르면 보내신 내용으로 퀴즈를 만들고, <code>/quiz 5 주제</code>로 직접 시작할 수도 있습니다. 나머지는 /help 를 보세요.",
@@ -110,6 +117,7 @@ TEXTS: dict[str, str] = {
     "lang_set": "이 채팅에서는 한국어로 말하겠습니다.",
     "lang_auto_set": "이 채팅에서는 각자의 텔레그램 언어를 따르겠습니다.",
     # documents
+    "doc_no_search": "이 모델 서버는 문서를 검색할 수 없어서(파일·벡터 스토어 API가 없음) 여기서는 문서로 퀴즈를 만들 수 없습니다. <code>/quiz 5 주제</code>는 그대로 쓸 수 있습니다.",
     "doc_unsupported": "<b>{name}</b> 파일로는 퀴즈를 만들 수 없습니다 (검색할 수 없는 형식). 다음 형식 중 하나를 보내 주세요: {types}.",
     "doc_too_big": "<b>{name}</b> 파일이 너무 큽니다 ({size}). 최대 {limit}까지 받을 수 있습니다.",
     "doc_downloading": "📥 텔레그램에서 <b>{name}</b> ({size}) 받는 중…",
@@ -130,19 +138,31 @@ TEXTS: dict[str, str] = {
     "doc_state_failed": "실패",
     "forget_usage": "<code>/forget N</code>(/docs 의 번호) 또는 <code>/forget all</code>을 쓰세요.",
     "forget_done": "🗑 지웠습니다: {names}.",
-    "forget_not_allowed": "문서 {n}개는 남겨 두었습니다: 문서를 올린 사람이나 채팅 관리자만 지울 수 있습니다.",
+    "forget_not_allowed": {
+        "other": "문서 {n}개는 남겨 두었습니다: 문서를 올린 사람이나 채팅 관리자만 지울 수 있습니다."
+    },
     "doc_busy": "아직 추가하는 중입니다. 잠시 후 다시 시도하세요: {names}.",
     "quotes_header": "문서 인용",
     # access, limits and privacy
     "access_denied": "죄송합니다. 이 봇은 비공개라 운영자가 허용한 채팅에서만 동작합니다. 사용 권한이 있어야 한다면 운영자에게 다음 번호를 알려 주세요: 채팅 <code>{chat_id}</code>, 사용자 <code>{user_id}</code>.",
     "access_denied_short": "이 봇은 여기서 사용할 수 없습니다",
     "starters_admins_only": "이 그룹에서는 채팅 관리자만 퀴즈를 시작할 수 있습니다. 관리자가 <code>/starters anyone</code>으로 모두에게 허용할 수 있습니다.",
-    "cooldown": "이 채팅에서 다음 퀴즈를 시작하려면 {seconds}초 기다려 주세요.",
-    "limit_user_quizzes": "오늘의 퀴즈 한도({limit}개)에 도달했습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후).",
-    "limit_chat_quizzes": "이 채팅은 오늘의 퀴즈 한도({limit}개)에 도달했습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후).",
-    "limit_user_tokens": "오늘의 모델 사용 한도({limit} 토큰)를 모두 썼습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후).",
-    "limit_chat_tokens": "이 채팅은 오늘의 모델 사용 한도({limit} 토큰)를 모두 썼습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후).",
-    "limit_budget": "봇이 오늘의 모델 예산({limit} 토큰)을 모두 썼습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후).",
+    "cooldown": "여기에서 다음 퀴즈를 시작하려면 {seconds}초 기다려 주세요.",
+    "limit_user_quizzes": {
+        "other": "오늘의 퀴즈 한도({limit}개)에 도달했습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후)."
+    },
+    "limit_chat_quizzes": {
+        "other": "이 채팅은 오늘의 퀴즈 한도({limit}개)에 도달했습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후)."
+    },
+    "limit_user_tokens": {
+        "other": "오늘의 모델 사용 한도({limit} 토큰)를 모두 썼습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후)."
+    },
+    "limit_chat_tokens": {
+        "other": "이 채팅은 오늘의 모델 사용 한도({limit} 토큰)를 모두 썼습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후)."
+    },
+    "limit_budget": {
+        "other": "봇이 오늘의 모델 예산({limit} 토큰)을 모두 썼습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후)."
+    },
     "starters_usage": "이 채팅에서 퀴즈를 시작할 수 있는 사람: <b>{who}</b>. 관리자는 <code>/starters anyone</code> 또는 <code>/starters admins</code>로 바꿀 수 있습니다.",
     "starters_set": "이제 이 채팅에서 퀴즈를 시작할 수 있는 사람: <b>{who}</b>.",
     "starters_anyone": "모두",
@@ -154,7 +174,9 @@ TEXTS: dict[str, str] = {
     "usage_no_limit": "제한 없음",
     "usage_top_chats": "<b>상위 채팅</b> (토큰)",
     "usage_top_users": "<b>상위 사용자</b> (토큰)",
-    "forgetme_done": "완료: 저장된 이름과 답변 {n}개를 지웠습니다. 채팅에 이미 올라간 결과는 남아 있고, 올린 문서는 /forget으로 지울 때까지 남습니다.",
+    "forgetme_done": {
+        "other": "완료: 저장된 이름과 답변 {n}개를 지웠습니다. 채팅에 이미 올라간 결과는 남아 있고, 올린 문서는 /forget으로 지울 때까지 남습니다."
+    },
     "cmd_forgetme": "저장된 내 답변과 이름 지우기",
     "cmd_starters": "이 채팅에서 퀴즈를 시작할 수 있는 사람 (관리자)",
 }

@@ -18,7 +18,7 @@ from telegram import Bot
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from engine.library import DocumentLibrary, LibraryError
+from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
 from i18n import tr
 from services.context import Services
 from services.errors import UserFacingError
@@ -138,7 +138,9 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
             **values,
         )
 
-    # Both checks come before any download or upload.
+    # These checks come before any download or upload.
+    if library.missing:
+        raise refuse("doc_no_search")
     if ext is None:
         raise refuse("doc_unsupported", types=supported_list())
     if doc.file_size is not None and doc.file_size > limit:
@@ -209,6 +211,8 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
             doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
         )
         indexed = await library.index(store, file_id, settings.document_index_timeout)
+    except LibraryMissingError as exc:
+        raise await fail("doc_no_search", "no files or vector stores API") from exc
     except LibraryError as exc:
         log.warning("Document %s: OpenAI failed: %s", row.id, exc)
         if file_id is not None:

@@ -18,7 +18,7 @@ from telegram.constants import ChatType, MessageLimit, ParseMode, PollLimit
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext
 
-from engine import EngineError, EngineRejectedError, QuizRequest, ToolCall
+from engine import EngineError, EngineRejectedError, NoToolCallError, QuizRequest, ToolCall
 from engine.base import StreamedQuestion
 from i18n import tr
 from quiz.feedback import Citation, html_to_plain, to_html_chunks, with_footnotes
@@ -102,6 +102,9 @@ async def _request(svc: Services, quiz: QuizRow) -> QuizRequest:
 
 
 def _engine_error_key(exc: EngineError) -> str:
+    if isinstance(exc, NoToolCallError):
+        # The server answered; the model just did not write a quiz: not an outage.
+        return "model_wrote_no_quiz"
     return "openai_rejected" if isinstance(exc, EngineRejectedError) else "openai_unavailable"
 
 

@@ -62,7 +62,7 @@ async def check_start(
         return
 
     now = svc.clock()
-    last = await store.last_quiz_at(chat_id)
+    last = await store.last_quiz_at(chat_id, thread_id or 0)
     if settings.quiz_cooldown and last is not None and now - last < settings.quiz_cooldown:
         raise refuse("cooldown", seconds=math.ceil(last + settings.quiz_cooldown - now))
 
@@ -93,4 +93,4 @@ async def check_start(
     )
     for key, limit, used in checks:
         if limit and await used() >= limit:
-            raise refuse(key, limit=f"{limit:,}", h=hours, m=minutes)
+            raise refuse(key, n=limit, limit=f"{limit:,}", h=hours, m=minutes)

@@ -1,14 +1,15 @@
 """What the bot keeps between one message and the next (see migration 8): a /quiz waiting
 for documents, plain texts offered as quiz topics, and the groups it introduced itself in.
 
-Every write is one statement, so each is atomic on its own.
+Every write but one is one statement, atomic on its own; offering a topic prunes old offers
+in the same transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
+from storage.database import Database
 
 # An offer's button is for the conversation at hand; the text (personal data) goes after this.
 OFFER_RETENTION = 24 * 3600
@@ -35,21 +36,15 @@ _PENDING_COLUMNS = (
 
 
 class ConversationStore:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
-
-    async def _write(self, sql: str, params: tuple[object, ...]) -> int:
-        async with self._db.execute(sql, params) as cur:
-            count = cur.rowcount
-        await self._db.commit()
-        return count
 
     # a /quiz waiting for the chat's documents
 
     async def add_pending_quiz(self, pending: PendingQuiz) -> PendingQuiz | None:
         """Store the request unless this topic has one waiting already; returns the one that
         was waiting (which is `pending` itself for a re-delivered request), else None."""
-        async with self._db.execute(
+        added = await self._db.one(
             f"INSERT INTO pending_quizzes ({_PENDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
             " ?, ?) ON CONFLICT (chat_id, thread_id) DO NOTHING RETURNING chat_id",
             (
@@ -64,9 +59,7 @@ class ConversationStore:
                 pending.request_key,
                 pending.created_at,
             ),
-        ) as cur:
-            added = await cur.fetchone()
-        await self._db.commit()
+        )
         if added is not None:
             return None
         return await self.pending_quiz(pending.chat_id, pending.thread_id)
@@ -75,25 +68,22 @@ class ConversationStore:
         """Remove and return the chat's waiting requests (every chat's when None): whoever
         takes one is the only one to start or answer it."""
         where, params = ("WHERE chat_id = ?", (chat_id,)) if chat_id is not None else ("", ())
-        async with self._db.execute(
+        rows = await self._db.all(
             f"DELETE FROM pending_quizzes {where} RETURNING {_PENDING_COLUMNS}", params
-        ) as cur:
-            rows = await cur.fetchall()
-        await self._db.commit()
+        )
         return sorted((PendingQuiz(*r) for r in rows), key=lambda p: p.created_at)
 
     async def pending_quiz(self, chat_id: int, thread_id: int) -> PendingQuiz | None:
-        async with self._db.execute(
+        row = await self._db.one(
             f"SELECT {_PENDING_COLUMNS} FROM pending_quizzes WHERE chat_id = ? AND thread_id = ?",
             (chat_id, thread_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return None if row is None else PendingQuiz(*row)
 
     async def take_pending_quiz(self, chat_id: int, thread_id: int) -> bool:
         """Remove one topic's waiting request; False when someone else took it first."""
         return (
-            await self._write(
+            await self._db.write(
                 "DELETE FROM pending_quizzes WHERE chat_id = ? AND thread_id = ?",
                 (chat_id, thread_id),
             )
@@ -106,21 +96,20 @@ class ConversationStore:
         self, chat_id: int, request_key: str, topic: str, now: float
     ) -> int | None:
         """The offer's id; None when this message was offered before (a re-delivery)."""
-        await self._write("DELETE FROM topic_offers WHERE created_at < ?", (now - OFFER_RETENTION,))
-        async with self._db.execute(
-            "INSERT INTO topic_offers (chat_id, request_key, topic, created_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (request_key) DO NOTHING RETURNING id",
-            (chat_id, request_key, topic, now),
-        ) as cur:
-            row = await cur.fetchone()
-        await self._db.commit()
-        return None if row is None else int(row[0])
+        async with self._db.transaction():
+            await self._db.write(
+                "DELETE FROM topic_offers WHERE created_at < ?", (now - OFFER_RETENTION,)
+            )
+            return await self._db.insert(
+                "INSERT INTO topic_offers (chat_id, request_key, topic, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (request_key) DO NOTHING",
+                (chat_id, request_key, topic, now),
+            )
 
     async def offered_topic(self, offer_id: int, chat_id: int) -> str | None:
-        async with self._db.execute(
+        row = await self._db.one(
             "SELECT topic FROM topic_offers WHERE id = ? AND chat_id = ?", (offer_id, chat_id)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return None if row is None else str(row[0])
 
     # introductions in groups
@@ -128,7 +117,7 @@ class ConversationStore:
     async def introduce(self, chat_id: int, now: float) -> bool:
         """True the first time since the bot joined the chat."""
         return (
-            await self._write(
+            await self._db.write(
                 "INSERT INTO introductions (chat_id, at) VALUES (?, ?)"
                 " ON CONFLICT (chat_id) DO NOTHING",
                 (chat_id, now),
@@ -138,4 +127,4 @@ class ConversationStore:
 
     async def forget_introduction(self, chat_id: int) -> None:
         """The bot left: when it is added again, it introduces itself again."""
-        await self._write("DELETE FROM introductions WHERE chat_id = ?", (chat_id,))
+        await self._db.write("DELETE FROM introductions WHERE chat_id = ?", (chat_id,))

@@ -6,24 +6,22 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import aiosqlite
+from storage.database import Database
 
 
 class Inbox:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     async def save(self, update_id: int, payload: dict[str, Any], now: float) -> None:
-        await self._db.execute(
+        await self._db.write(
             "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)"
             " ON CONFLICT (update_id) DO NOTHING",
             (update_id, json.dumps(payload, ensure_ascii=False), now),
         )
-        await self._db.commit()
 
     async def settle(self, update_id: int) -> None:
-        await self._db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
-        await self._db.commit()
+        await self._db.write("DELETE FROM inbox WHERE update_id = ?", (update_id,))
 
     async def save_batch(
         self, updates: Sequence[tuple[int, dict[str, Any]]], settled: Iterable[int], now: float
@@ -31,26 +29,26 @@ class Inbox:
         """Store a fetched batch and drop updates handled since, in one transaction (one
         commit per getUpdates instead of two per update)."""
         gone = [(update_id,) for update_id in settled]
-        if gone:
-            await self._db.executemany("DELETE FROM inbox WHERE update_id = ?", gone)
-        if updates:
-            await self._db.executemany(
-                "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (update_id) DO NOTHING",
-                [
-                    (update_id, json.dumps(payload, ensure_ascii=False), now)
-                    for update_id, payload in updates
-                ],
-            )
-        await self._db.commit()
+        if not gone and not updates:
+            return
+        async with self._db.transaction():
+            if gone:
+                await self._db.write_many("DELETE FROM inbox WHERE update_id = ?", gone)
+            if updates:
+                await self._db.write_many(
+                    "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (update_id) DO NOTHING",
+                    [
+                        (update_id, json.dumps(payload, ensure_ascii=False), now)
+                        for update_id, payload in updates
+                    ],
+                )
 
     async def settle_many(self, update_ids: Iterable[int]) -> None:
         await self.save_batch((), update_ids, 0.0)
 
     async def pending(self, newer_than: float) -> list[dict[str, Any]]:
         """Unhandled updates, oldest first; older ones are dropped as no longer actionable."""
-        await self._db.execute("DELETE FROM inbox WHERE received_at < ?", (newer_than,))
-        await self._db.commit()
-        async with self._db.execute("SELECT payload FROM inbox ORDER BY update_id") as cur:
-            rows = await cur.fetchall()
+        await self._db.write("DELETE FROM inbox WHERE received_at < ?", (newer_than,))
+        rows = await self._db.all("SELECT payload FROM inbox ORDER BY update_id")
         return [json.loads(r[0]) for r in rows]

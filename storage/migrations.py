@@ -144,7 +144,17 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE quizzes ADD COLUMN writing INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE questions ADD COLUMN model_index INTEGER;
     """,
-    # 8: conversation state (storage/conversation.py): a /quiz waiting for the chat's
+    # 8: quizzes on servers without the Conversations API: the bot keeps the items (the user
+    # turn, the model's output items as returned, the function_call_output) and resends them.
+    """
+    CREATE TABLE quiz_items (
+        conversation_key TEXT NOT NULL,       -- the quiz's conversation_id ("local:...")
+        seq              INTEGER NOT NULL,
+        item_json        TEXT NOT NULL,
+        PRIMARY KEY (conversation_key, seq)
+    );
+    """,
+    # 9: conversation state (storage/conversation.py): a /quiz waiting for the chat's
     # documents to be indexed (one per topic), the plain texts offered as quiz topics
     # (callback data is too short to hold them), and the groups the bot introduced itself in.
     """

@@ -1,9 +1,12 @@
 """The quiz repository. Every method commits before returning, so whatever a handler
-acknowledges to a user is already durable."""
+acknowledges to a user is already durable; a method that writes several statements does it
+in one transaction (see storage/database.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,7 +17,9 @@ import aiosqlite
 
 from quiz.model import Answer, Question, Quiz
 from storage.conversation import ConversationStore
+from storage.database import Database
 from storage.inbox import Inbox
+from storage.items import ItemStore
 from storage.migrations import MIGRATIONS
 from storage.security import SecurityStore
 
@@ -129,20 +134,41 @@ def _question(r: Sequence[Any]) -> StoredQuestion:
     )
 
 
+def _owner_only(path: Path) -> None:
+    """Names, answers and user ids: make the database readable by the bot's user alone,
+    before SQLite opens it (its -wal and -shm files copy the database's mode)."""
+    folder = path.parent
+    if not folder.exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        # A folder that already exists may be shared (the working directory): only ours.
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+            folder.chmod(0o700)  # whatever the umask
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    # Whatever the umask, and for files from before: read-write for the owner only.
+    for existing in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(FileNotFoundError):
+            existing.chmod(0o600)
+
+
 class Repository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
-        self.security = SecurityStore(db)
-        self.inbox = Inbox(db)
-        self.conversation = ConversationStore(db)
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._db = Database(conn)
+        # The stores share the connection and its one unit of work.
+        self.security = SecurityStore(self._db)
+        self.inbox = Inbox(self._db)
+        self.items = ItemStore(self._db)
+        self.conversation = ConversationStore(self._db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path)
+            _owner_only(Path(path))
+        # Autocommit: transactions are only the explicit ones of Database.transaction.
+        db = await aiosqlite.connect(path, isolation_level=None)
         try:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA foreign_keys=ON")
@@ -163,31 +189,28 @@ class Repository:
             await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
 
     async def schema_version(self) -> int:
-        async with self._db.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
+        row = await self._one("PRAGMA user_version")
         return int(row[0]) if row else 0
 
     async def close(self) -> None:
-        await self._db.close()
+        await self._db.conn.close()
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """`async with repo.transaction():` — the repository's (and its stores') writes in
+        the block are one unit: all committed at its end, none if it raises."""
+        return self._db.transaction()
 
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        async with self._db.execute(sql, params) as cur:
-            return await cur.fetchone()
+        return await self._db.one(sql, params)
 
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self._db.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return await self._db.all(sql, params)
 
-    async def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        """Like _all in one round trip to the database thread instead of three (execute,
-        fetch, close): for the queries every answer makes."""
-        return list(await self._db.execute_fetchall(sql, params))
+    # The queries every answer makes: one round trip to the database thread.
+    _fetch = _all
 
     async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        async with self._db.execute(sql, params) as cur:
-            count = cur.rowcount
-        await self._db.commit()
-        return count
+        return await self._db.write(sql, params)
 
     # users and chats
 
@@ -251,7 +274,7 @@ class Repository:
     ) -> QuizRow | None:
         """A new quiz in state `generating`; None when this request was seen before."""
         try:
-            async with self._db.execute(
+            quiz_id = await self._db.insert(
                 "INSERT INTO quizzes (chat_id, thread_id, chat_type, starter_id, request_key,"
                 " topic, num_questions, style, lang, state, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?)",
@@ -267,12 +290,9 @@ class Repository:
                     lang,
                     now,
                 ),
-            ) as cur:
-                quiz_id = cur.lastrowid
-            await self._db.commit()
+            )
         except sqlite3.IntegrityError:
-            # No rollback: the failed INSERT undid only itself, and on this one shared
-            # connection a rollback would also undo other tasks' writes not yet committed.
+            # A single statement in autocommit mode: the failed INSERT undid itself.
             if await self._one("SELECT 1 FROM quizzes WHERE request_key = ?", (request_key,)):
                 return None
             live = await self.live_quiz(chat_id, thread_id)
@@ -327,38 +347,37 @@ class Repository:
         """Store the validated questions and open the quiz, in one transaction.
 
         False when the quiz is no longer being generated (cancelled meanwhile)."""
-        async with self._db.execute(
-            "UPDATE quizzes SET state = 'open', title = ?, opened_at = ?, num_questions = ?"
-            " WHERE id = ? AND state = 'generating'",
-            (quiz.title, now, len(quiz.questions), quiz_id),
-        ) as cur:
-            if cur.rowcount != 1:
-                # Nothing changed; a rollback would undo other tasks' uncommitted writes.
+        async with self.transaction():
+            changed = await self._write(
+                "UPDATE quizzes SET state = 'open', title = ?, opened_at = ?, num_questions = ?"
+                " WHERE id = ? AND state = 'generating'",
+                (quiz.title, now, len(quiz.questions), quiz_id),
+            )
+            if changed != 1:
                 return False
-        await self._db.executemany(
-            "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
-            " source_file, source_quote, display_order, style, quote_verified)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    quiz_id,
-                    i,
-                    q.text,
-                    json.dumps(q.choices, ensure_ascii=False),
-                    q.answer_index,
-                    q.explanation,
-                    q.source_file,
-                    q.source_quote,
-                    json.dumps(list(order)),
-                    style,
-                    None if q.quote_verified is None else int(q.quote_verified),
-                )
-                for i, (q, order, style) in enumerate(
-                    zip(quiz.questions, orders, styles, strict=True)
-                )
-            ],
-        )
-        await self._db.commit()
+            await self._db.write_many(
+                "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
+                " source_file, source_quote, display_order, style, quote_verified)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        quiz_id,
+                        i,
+                        q.text,
+                        json.dumps(q.choices, ensure_ascii=False),
+                        q.answer_index,
+                        q.explanation,
+                        q.source_file,
+                        q.source_quote,
+                        json.dumps(list(order)),
+                        style,
+                        None if q.quote_verified is None else int(q.quote_verified),
+                    )
+                    for i, (q, order, style) in enumerate(
+                        zip(quiz.questions, orders, styles, strict=True)
+                    )
+                ],
+            )
         return True
 
     async def set_closing_rules(
@@ -448,25 +467,25 @@ class Repository:
         """
         # What the usual answer (stored, name unchanged, quiz not finished) needs comes back
         # with the insert: the two counts (a few index lookups) and the stored name.
-        rows = await self._fetch(
-            "INSERT INTO answers (quiz_id, question_idx, user_id, choice_index, answered_at)"
-            " SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS"
-            " (SELECT 1 FROM quizzes WHERE id = ?1 AND state = 'open')"
-            " ON CONFLICT DO NOTHING"
-            " RETURNING (SELECT COUNT(*) FROM answers a WHERE a.quiz_id = ?1 AND a.user_id = ?3"
-            " AND a.question_idx IN (SELECT q.idx FROM questions q WHERE q.quiz_id = ?1)),"
-            " (SELECT COUNT(*) FROM questions q WHERE q.quiz_id = ?1),"
-            " (SELECT u.name FROM users u WHERE u.user_id = ?3)",
-            (quiz_id, index, user_id, choice_index, now),
-        )
-        if not rows or rows[0][2] != name:
-            await self._fetch(
-                "INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
-                " updated_at = excluded.updated_at WHERE users.name != excluded.name",
-                (user_id, name, now),
+        async with self.transaction():
+            rows = await self._fetch(
+                "INSERT INTO answers (quiz_id, question_idx, user_id, choice_index, answered_at)"
+                " SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS"
+                " (SELECT 1 FROM quizzes WHERE id = ?1 AND state = 'open')"
+                " ON CONFLICT DO NOTHING"
+                " RETURNING (SELECT COUNT(*) FROM answers a WHERE a.quiz_id = ?1 AND a.user_id = ?3"
+                " AND a.question_idx IN (SELECT q.idx FROM questions q WHERE q.quiz_id = ?1)),"
+                " (SELECT COUNT(*) FROM questions q WHERE q.quiz_id = ?1),"
+                " (SELECT u.name FROM users u WHERE u.user_id = ?3)",
+                (quiz_id, index, user_id, choice_index, now),
             )
-        await self._db.commit()
+            if not rows or rows[0][2] != name:
+                await self._fetch(
+                    "INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
+                    " updated_at = excluded.updated_at WHERE users.name != excluded.name",
+                    (user_id, name, now),
+                )
         return (int(rows[0][0]), int(rows[0][1])) if rows else None
 
     async def answers(self, quiz_id: int) -> list[Answer]:
@@ -572,14 +591,12 @@ class Repository:
         now: float,
     ) -> DocumentRow | None:
         """A new document in state `downloading`; None when this message was seen before."""
-        async with self._db.execute(
+        doc_id = await self._db.insert(
             "INSERT INTO documents (chat_id, uploader_id, request_key, file_name, size, state,"
             " created_at) VALUES (?, ?, ?, ?, ?, 'downloading', ?)"
             " ON CONFLICT (request_key) DO NOTHING",
             (chat_id, uploader_id, request_key, file_name, size, now),
-        ) as cur:
-            doc_id = cur.lastrowid if cur.rowcount == 1 else None
-        await self._db.commit()
+        )
         return None if doc_id is None else await self.document(doc_id)
 
     async def document(self, doc_id: int) -> DocumentRow | None:

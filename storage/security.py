@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
+from storage.database import Database
 
 # Token usage older than this is deleted: quotas only look at the current UTC day and the
 # operator's /usage at today, so a month is plenty for spotting a trend.
@@ -13,6 +13,11 @@ USAGE_RETENTION = 31 * 24 * 3600
 ANYONE = "anyone"
 ADMINS = "admins"
 STARTERS = (ANYONE, ADMINS)
+
+
+# A quiz that failed before it opened (the model or the bot failed) costs the user neither a
+# cooldown nor one of the day's quizzes; its tokens are metered in `usage` all the same.
+_COUNTS = "NOT (state = 'failed' AND opened_at IS NULL)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +29,11 @@ class UsageReport:
 
 
 class SecurityStore:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     async def _scalar(self, sql: str, params: tuple[object, ...]) -> int:
-        async with self._db.execute(sql, params) as cur:
-            row = await cur.fetchone()
+        row = await self._db.one(sql, params)
         return int(row[0] or 0) if row else 0
 
     # token usage
@@ -37,12 +41,12 @@ class SecurityStore:
     async def record_usage(
         self, chat_id: int | None, user_id: int | None, tokens: int, now: float
     ) -> None:
-        await self._db.execute(
-            "INSERT INTO usage (at, chat_id, user_id, tokens) VALUES (?, ?, ?, ?)",
-            (now, chat_id, user_id, tokens),
-        )
-        await self._db.execute("DELETE FROM usage WHERE at < ?", (now - USAGE_RETENTION,))
-        await self._db.commit()
+        async with self._db.transaction():
+            await self._db.write(
+                "INSERT INTO usage (at, chat_id, user_id, tokens) VALUES (?, ?, ?, ?)",
+                (now, chat_id, user_id, tokens),
+            )
+            await self._db.write("DELETE FROM usage WHERE at < ?", (now - USAGE_RETENTION,))
 
     async def tokens_since(
         self, since: float, *, chat_id: int | None = None, user_id: int | None = None
@@ -57,9 +61,10 @@ class SecurityStore:
     async def quizzes_since(
         self, since: float, *, chat_id: int | None = None, user_id: int | None = None
     ) -> int:
-        """Quizzes created since `since` (failed ones too: they cost tokens all the same)."""
+        """Quizzes created since `since` that count towards the daily limits: not those that
+        never opened because the model or the bot failed (their tokens still count)."""
         return await self._scalar(
-            "SELECT COUNT(*) FROM quizzes WHERE created_at >= ?"
+            f"SELECT COUNT(*) FROM quizzes WHERE created_at >= ? AND {_COUNTS}"
             " AND (? IS NULL OR chat_id = ?) AND (? IS NULL OR starter_id = ?)",
             (since, chat_id, chat_id, user_id, user_id),
         )
@@ -70,27 +75,30 @@ class SecurityStore:
             await self._scalar("SELECT COUNT(*) FROM quizzes WHERE request_key = ?", (request_key,))
         )
 
-    async def last_quiz_at(self, chat_id: int) -> float | None:
-        async with self._db.execute(
-            "SELECT MAX(created_at) FROM quizzes WHERE chat_id = ?", (chat_id,)
-        ) as cur:
-            row = await cur.fetchone()
+    async def last_quiz_at(self, chat_id: int, thread_id: int) -> float | None:
+        """When the last counted quiz of this chat topic (0: no topic) was started: the
+        cooldown belongs to the topic, as the one-live-quiz rule does."""
+        row = await self._db.one(
+            "SELECT MAX(created_at) FROM quizzes"
+            f" WHERE chat_id = ? AND thread_id = ? AND {_COUNTS}",
+            (chat_id, thread_id),
+        )
         return None if row is None or row[0] is None else float(row[0])
 
     async def report(self, since: float, top: int = 5) -> UsageReport:
-        async with self._db.execute(
+        rows = await self._db.all(
             "SELECT chat_id, SUM(tokens) AS t FROM usage WHERE at >= ? AND chat_id IS NOT NULL"
             " GROUP BY chat_id ORDER BY t DESC LIMIT ?",
             (since, top),
-        ) as cur:
-            chats = [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
-        async with self._db.execute(
+        )
+        chats = [(int(r[0]), int(r[1])) for r in rows]
+        rows = await self._db.all(
             "SELECT g.user_id, u.name, g.t FROM (SELECT user_id, SUM(tokens) AS t FROM usage"
             " WHERE at >= ? AND user_id IS NOT NULL GROUP BY user_id) g"
             " LEFT JOIN users u ON u.user_id = g.user_id ORDER BY g.t DESC LIMIT ?",
             (since, top),
-        ) as cur:
-            users = [(int(r[0]), r[1], int(r[2])) for r in await cur.fetchall()]
+        )
+        users = [(int(r[0]), r[1], int(r[2])) for r in rows]
         return UsageReport(
             quizzes=await self.quizzes_since(since),
             tokens=await self.tokens_since(since),
@@ -102,30 +110,24 @@ class SecurityStore:
 
     async def note_refusal(self, chat_id: int, now: float) -> bool:
         """Remember that `chat_id` was told it may not use the bot; False if it already was."""
-        async with self._db.execute(
+        first = await self._db.write(
             "INSERT INTO access_refusals (chat_id, at) VALUES (?, ?)"
             " ON CONFLICT (chat_id) DO NOTHING",
             (chat_id, now),
-        ) as cur:
-            first = cur.rowcount == 1
-        await self._db.commit()
-        return first
+        )
+        return first == 1
 
     async def starters(self, chat_id: int) -> str | None:
         """Who may start quizzes in this group (ANYONE or ADMINS); None when never set."""
-        async with self._db.execute(
-            "SELECT starters FROM chat_settings WHERE chat_id = ?", (chat_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self._db.one("SELECT starters FROM chat_settings WHERE chat_id = ?", (chat_id,))
         return None if row is None else row[0]
 
     async def set_starters(self, chat_id: int, starters: str) -> None:
-        await self._db.execute(
+        await self._db.write(
             "INSERT INTO chat_settings (chat_id, starters) VALUES (?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET starters = excluded.starters",
             (chat_id, starters),
         )
-        await self._db.commit()
 
     # privacy
 
@@ -135,9 +137,8 @@ class SecurityStore:
         The ids on quizzes they started and on token usage stay: they carry no personal
         content, and quotas must not be reset by forgetting."""
         # Overwrite what is deleted instead of leaving it in free pages of the file.
-        await self._db.execute("PRAGMA secure_delete = ON")
-        async with self._db.execute("DELETE FROM answers WHERE user_id = ?", (user_id,)) as cur:
-            answers = cur.rowcount
-        await self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
-        await self._db.commit()
+        async with self._db.transaction():
+            await self._db.write("PRAGMA secure_delete = ON")
+            answers = await self._db.write("DELETE FROM answers WHERE user_id = ?", (user_id,))
+            await self._db.write("DELETE FROM users WHERE user_id = ?", (user_id,))
         return answers

@@ -8,9 +8,9 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import FakeTelegram
-from tests.harness import BOT_TOKEN, OPENAI_KEY
+from fakes import BOT_TOKEN, OPENAI_KEY
+from fakes.openai_server import FakeOpenAI
+from fakes.telegram_server import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import FakeTelegram
+from fakes.openai_server import FakeOpenAI
+from fakes.telegram_server import FakeTelegram
 from tests.harness import RunningBot, running_bot, settings_for
 
 

@@ -13,13 +13,11 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot import build_application, silence_http_logs
+from fakes import BOT_TOKEN, OPENAI_KEY
+from fakes.openai_server import FakeOpenAI
+from fakes.telegram_server import FakeTelegram
 from services.context import Services, installed
 from settings import Settings
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import FakeTelegram
-
-BOT_TOKEN = "123456:TEST-token-never-logged"
-OPENAI_KEY = "sk-test-key-never-logged"
 
 
 def settings_for(tg: FakeTelegram, oa: FakeOpenAI, db: Path, **env: str) -> Settings:
@@ -32,8 +30,6 @@ def settings_for(tg: FakeTelegram, oa: FakeOpenAI, db: Path, **env: str) -> Sett
             "DATABASE_PATH": str(db),
             "OPENAI_TIMEOUT": "5",
             "OPENAI_MAX_RETRIES": "0",
-            # Tests start quizzes back to back; the cooldown has its own test.
-            "QUIZ_COOLDOWN_SECONDS": "0",
             **env,
         }
     )

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
+from fakes import BOT_TOKEN, OPENAI_KEY
+from fakes.openai_server import FakeOpenAI, message_item
+from fakes.quizdata import choice_text, quiz_args, right_choice
+from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from tests.botprocess import BotProcess
-from tests.fakes.openai_server import FakeOpenAI, message_item
-from tests.fakes.telegram_server import Call, Chat, FakeTelegram, User
-from tests.harness import BOT_TOKEN, OPENAI_KEY, eventually
-from tests.quizdata import choice_text, quiz_args, right_choice
+from tests.harness import eventually
 
 ANN = User(41, "Ann", language_code="en")
 PRIVATE = Chat(41, "private")

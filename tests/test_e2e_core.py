@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Call, Chat, FakeTelegram, User
+from fakes.openai_server import FakeOpenAI
+from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from tests.harness import RunningBot, eventually
 
 MINSU = User(501, "민수", username="minsu", language_code="ko")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fakes.openai_server import FakeOpenAI, Req
+from fakes.telegram_server import BOT_USERNAME, Call, Chat, FakeTelegram, User
 from services.documents import human_size
 from tests.conftest import BotFactory
-from tests.fakes.openai_server import FakeOpenAI, Req
-from tests.fakes.telegram_server import BOT_USERNAME, Call, Chat, FakeTelegram, User
 from tests.harness import RunningBot, eventually
 
 ANNA = User(601, "Anna", language_code="en")

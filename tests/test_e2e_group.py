@@ -6,12 +6,12 @@ import asyncio
 import json
 from typing import Any
 
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import choice_text, quiz_args, right_choice
+from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from services import quizflow
 from tests.conftest import BotFactory
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Call, Chat, FakeTelegram, User
 from tests.harness import RunningBot, eventually
-from tests.quizdata import choice_text, quiz_args, right_choice
 
 GROUP = Chat(-1001234, "supergroup", title="Biology study")
 ANN = User(11, "Ann", language_code="en")

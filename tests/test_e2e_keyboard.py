@@ -6,11 +6,11 @@ import json
 import re
 from typing import Any
 
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import choice_text, quiz_args, right_choice
+from fakes.telegram_server import Chat, FakeTelegram, User
 from tests.conftest import BotFactory
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Chat, FakeTelegram, User
 from tests.harness import RunningBot, eventually
-from tests.quizdata import choice_text, quiz_args, right_choice
 
 ANN = User(21, "Ann", language_code="en")
 PRIVATE = Chat(21, "private")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import quiz_args
+from fakes.telegram_server import BOT_USERNAME, Call, Chat, FakeTelegram, User
 from i18n import tr
 from services.quizflow import MAX_TOPIC_LENGTH
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import BOT_USERNAME, Call, Chat, FakeTelegram, User
 from tests.harness import RunningBot, eventually
-from tests.quizdata import quiz_args
 
 NEW = User(91, "Nina", language_code="en")
 ADMIN = User(92, "Admin", language_code="en")

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import quiz_args
+from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from i18n import tr
 from tests.botprocess import BotProcess
 from tests.conftest import BotFactory
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Call, Chat, FakeTelegram, User
 from tests.harness import RunningBot, eventually
-from tests.quizdata import quiz_args
 
 DORA = User(95, "Dora", language_code="en")
 PRIVATE = Chat(95, "private")
@@ -26,7 +26,7 @@ def indexing(c: Call) -> bool:
     return "Indexing" in str(c.params.get("text"))
 
 
-def said(tg: FakeTelegram, key: str, **values: object) -> int:
+def said(tg: FakeTelegram, key: str, **values: int) -> int:
     text = tr("en", key, **values)
     return sum(
         c.params.get("text") == text

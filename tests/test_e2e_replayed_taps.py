@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import quiz_args
+from fakes.telegram_server import CALLBACK_ANSWER_WINDOW, Call, Chat, FakeTelegram, User
 from i18n import tr
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import CALLBACK_ANSWER_WINDOW, Call, Chat, FakeTelegram, User
 from tests.harness import RunningBot, eventually
-from tests.quizdata import quiz_args
 
 ANN = User(71, "Ann", language_code="en")
 ADMIN = User(79, "Admin", language_code="en")

@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
+from fakes.telegram_server import Chat, FakeTelegram, User
 from i18n import tr
 from tests.conftest import BotFactory
-from tests.fakes.telegram_server import Chat, FakeTelegram, User
 
 ANN = User(81, "Ann", language_code="en")
 PRIVATE = Chat(81, "private")

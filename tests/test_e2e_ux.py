@@ -10,13 +10,14 @@ import json
 
 from telegram import Bot
 
+from fakes import BOT_TOKEN
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import choice_text, quiz_args
+from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from i18n import catalogues, tr
 from services.chat_action import keep_typing
 from services.menu import GROUP_COMMANDS, PRIVATE_COMMANDS
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Call, Chat, FakeTelegram, User
-from tests.harness import BOT_TOKEN, RunningBot, eventually
-from tests.quizdata import choice_text, quiz_args
+from tests.harness import RunningBot, eventually
 
 JIWOO = User(601, "지우", language_code="ko")
 EMMA = User(602, "Emma", language_code="en-GB")
@@ -223,3 +224,18 @@ async def test_feedback_falls_back_to_plain_text_when_telegram_refuses_entities(
         return quiz is not None and quiz.state == "done"
 
     await eventually(done, what="the quiz to be done")
+
+
+async def test_one_question_is_singular(tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot) -> None:
+    oa.queue_function_call("generate_quiz", quiz_args(1, title="Cells"))
+    tg.user_sends(private(EMMA), EMMA, "/quiz 1 cells")
+    await tg.wait_for("sendPoll")
+
+    async def announced() -> bool:
+        return any("Cells" in t for t in texts_to(tg, EMMA.id))
+
+    await eventually(announced, what="the quiz's header")
+    sent = texts_to(tg, EMMA.id)
+    assert "✍️ Writing 1 question on <b>cells</b>…" in sent
+    assert any("<b>Cells</b> — 1 question. Answer below." in t for t in sent), sent
+    assert not any("1 questions" in t for t in sent), sent

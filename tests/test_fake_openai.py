@@ -22,8 +22,8 @@ from openai.types.responses import (
     ResponseOutputText,
 )
 
-from tests.fakes import openapi_validate as oav
-from tests.fakes.openai_server import FakeOpenAI
+from fakes import openapi_validate as oav
+from fakes.openai_server import FakeOpenAI
 
 MODEL = "gpt-5-mini"
 QUIZ_TOOL: FunctionToolParam = {
@@ -502,3 +502,95 @@ def test_validator_unit() -> None:
     assert op.operation_id == "getVectorStoreFile"
     assert params == {"vector_store_id": "vs_1", "file_id": "file-2"}
     assert oav.find_operation("PATCH", "/v1/responses") is None
+
+
+# --------------------------------------------------------------------------- partial servers
+
+
+async def test_conversations_switched_off_are_404(oa: FakeOpenAI, client: AsyncOpenAI) -> None:
+    oa.conversations_enabled = False
+    with pytest.raises(openai.NotFoundError):
+        await client.conversations.create(metadata={"app": "x"})
+    # /responses still works, with the whole context in the input.
+    oa.queue_message("fine")
+    resp = await client.responses.create(model=MODEL, input="hi", store=False)
+    assert resp.output_text == "fine"
+    assert oa.requests_to("/responses")[0].json["store"] is False
+
+
+async def test_previous_response_id_switched_off_is_400(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    oa.queue_message("first")
+    first = await client.responses.create(model=MODEL, input="hi")
+    oa.previous_response_id_enabled = False
+    with pytest.raises(openai.BadRequestError) as caught:
+        await client.responses.create(model=MODEL, input="more", previous_response_id=first.id)
+    assert "previous_response_id" in caught.value.message
+    assert oa.pending_turns == 0
+
+
+async def test_unstored_responses_cannot_be_continued(oa: FakeOpenAI, client: AsyncOpenAI) -> None:
+    oa.queue_message("first")
+    first = await client.responses.create(model=MODEL, input="hi", store=False)
+    with pytest.raises(openai.NotFoundError):
+        await client.responses.retrieve(first.id)
+    with pytest.raises(openai.NotFoundError):
+        await client.responses.create(model=MODEL, input="more", previous_response_id=first.id)
+
+
+async def test_ignored_tool_choice_answers_in_text(oa: FakeOpenAI, client: AsyncOpenAI) -> None:
+    oa.named_tool_choice_enabled = False
+    quiz = {"title": "Sums", "questions": [{"question_text": "2+2?", "choices": ["3", "4"]}]}
+    oa.queue_function_call("generate_quiz", quiz)
+    resp = await client.responses.create(
+        model=MODEL,
+        input="Quiz me",
+        tools=[QUIZ_TOOL],
+        tool_choice={"type": "function", "name": "generate_quiz"},
+    )
+    [message] = resp.output
+    assert isinstance(message, ResponseOutputMessage)
+    assert "2+2?" in resp.output_text and "# Sums" in resp.output_text
+    # Without a named choice the scripted call is made as usual.
+    oa.queue_function_call("generate_quiz", quiz)
+    resp = await client.responses.create(model=MODEL, input="Quiz me", tools=[QUIZ_TOOL])
+    assert isinstance(resp.output[0], ResponseFunctionToolCall)
+
+
+async def test_files_and_vector_stores_switched_off(oa: FakeOpenAI, client: AsyncOpenAI) -> None:
+    oa.files_enabled = False
+    oa.vector_stores_enabled = False
+    with pytest.raises(openai.NotFoundError):
+        await client.files.create(file=("a.txt", b"x", "text/plain"), purpose="assistants")
+    with pytest.raises(openai.NotFoundError):
+        await client.vector_stores.create(name="chat")
+
+
+async def test_reasoning_items_must_carry_themselves_without_store(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    oa.reasoning_items = True
+    oa.queue_message("plain")
+    bare = await client.responses.create(model=MODEL, input="hi", store=False)
+    assert bare.output[0].type == "reasoning"
+    oa.queue_message("carried")
+    kept = await client.responses.create(
+        model=MODEL, input="hi", store=False, include=["reasoning.encrypted_content"]
+    )
+    reasoning = kept.output[0]
+    assert reasoning.type == "reasoning" and reasoning.encrypted_content
+    follow_up: list[Any] = [
+        {"role": "user", "content": "hi"},
+        reasoning.model_dump(exclude_none=True),
+        {"role": "user", "content": "and?"},
+    ]
+    oa.queue_message("ok")
+    ok = await client.responses.create(model=MODEL, input=follow_up, store=False)
+    assert ok.output_text == "ok"
+    unusable: list[Any] = [
+        {"role": "user", "content": "hi"},
+        bare.output[0].model_dump(exclude_none=True),
+    ]
+    with pytest.raises(openai.NotFoundError):
+        await client.responses.create(model=MODEL, input=unusable, store=False)

@@ -20,7 +20,7 @@ from telegram.ext import (
     PollAnswerHandler,
 )
 
-from tests.fakes.telegram_server import (
+from fakes.telegram_server import (
     BOT_ID,
     CALLBACK_ANSWER_WINDOW,
     Chat,
@@ -28,7 +28,7 @@ from tests.fakes.telegram_server import (
     User,
     parse_html,
 )
-from tests.fakes.telegram_spec import load_spec
+from fakes.telegram_spec import load_spec
 
 TOKEN = "123456:TEST-token"
 ALICE = User(42, "Alice", username="alice")

@@ -7,8 +7,8 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fakes.quizdata import quiz_args
 from quiz.incremental import IncrementalQuiz
-from tests.quizdata import quiz_args
 
 
 def test_questions_arrive_one_by_one_as_their_braces_close() -> None:

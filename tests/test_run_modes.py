@@ -15,10 +15,11 @@ import pytest
 
 import bot as entry
 import cli
+from fakes import BOT_TOKEN, OPENAI_KEY
+from fakes.openai_server import FakeOpenAI
+from fakes.telegram_server import Chat, FakeTelegram, User
 from settings import Settings
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Chat, FakeTelegram, User
-from tests.harness import BOT_TOKEN, OPENAI_KEY, settings_for
+from tests.harness import settings_for
 
 SECRET = "s3cret_Token-42"
 HOOK_URL = "https://studyquiz.example.com/telegram/hook"
@@ -155,10 +156,34 @@ async def test_check_online_reports_each_bad_credential(
             out = capsys.readouterr()
             return code, out.out, out.err
 
+        def probes() -> None:
+            # The two tiny model requests --check makes: a forced call, a structured answer.
+            oa.queue_function_call("probe", {"ok": True})
+            oa.queue_message('{"ok": true}')
+
+        probes()
         code, out, err = await run()
         assert code == 0, err
         assert "@StudyQuizBot" in out and "gpt-" in out
+        assert (
+            "the model server has: responses yes, streaming yes, conversations yes, "
+            "forced function tool yes, structured output yes, files yes, vector stores yes"
+        ) in out
+        assert not oa.conversations, "the probe conversation is deleted"
 
+        # A llama-server-like server: the bot still starts, and --check says what is missing.
+        oa.conversations_enabled = oa.files_enabled = oa.vector_stores_enabled = False
+        oa.named_tool_choice_enabled = False
+        probes()
+        code, out, err = await run()
+        assert code == 0, err
+        assert "conversations no (HTTP 404)" in out and "forced function tool no," in out
+        assert "files no (HTTP 404)" in out and "vector stores no (HTTP 404)" in out
+        assert "structured output yes" in out
+        oa.conversations_enabled = oa.files_enabled = oa.vector_stores_enabled = True
+        oa.named_tool_choice_enabled = True
+
+        probes()
         code, out, err = await run(TELEGRAM_BOT_TOKEN="999:wrong-token")
         assert code == 1 and "TELEGRAM_BOT_TOKEN was refused" in err
         assert "wrong-token" not in out + err

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 import pytest
 
 from engine.prompts import instructions_for
+from fakes import BOT_TOKEN, OPENAI_KEY
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import quiz_args, right_choice
+from fakes.telegram_server import Chat, FakeTelegram, User
 from quiz.schema import generate_quiz_tool
 from services.quotas import DAY, day_start
 from settings import ConfigError, Settings
 from tests.conftest import BotFactory
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Chat, FakeTelegram, User
-from tests.harness import BOT_TOKEN, OPENAI_KEY, RunningBot, eventually
-from tests.quizdata import quiz_args, right_choice
+from tests.harness import RunningBot, eventually
 from tests.test_e2e_keyboard import button_for, keyboard_messages
 
 ANN = User(31, "Ann", language_code="en")
@@ -128,13 +130,14 @@ async def test_daily_quiz_limit_names_the_limit_and_the_reset(
         bot.services.clock = lambda: NOON_ISH
         await run_quiz(tg, oa, ANN_CHAT, ANN)
         sent = len(oa.requests)
+        # Past the cooldown, as a user coming back for another quiz would be.
+        bot.services.clock = lambda: NOON_ISH + 31
         tg.user_sends(ANN_CHAT, ANN, "/quiz 2 more cells")
         [refusal] = await tg.wait_for(
             "sendMessage", predicate=lambda c: "limit" in c.params["text"]
         )
         assert refusal.params["text"] == (
-            "You have reached today's limit of 1 quizzes. "
-            "It resets at midnight UTC (in 3 h 30 min)."
+            "You have reached today's limit of 1 quiz. It resets at midnight UTC (in 3 h 30 min)."
         )
         assert len(oa.requests) == sent
         assert await bot.services.repo.security.quizzes_since(0) == 1
@@ -164,6 +167,7 @@ async def test_tokens_are_metered_and_a_token_quota_refuses(
         assert await store.tokens_since(0) == spent
 
         sent = len(oa.requests)
+        bot.services.clock = lambda: time.time() + 31  # past the cooldown
         tg.user_sends(ANN_CHAT, ANN, "/quiz 2 cells")
         [refusal] = await tg.wait_for(
             "sendMessage", predicate=lambda c: "allowance" in c.params["text"]
@@ -184,7 +188,7 @@ async def test_global_budget_and_cooldown(
         await tg.wait_for(
             "sendMessage",
             predicate=lambda c: (
-                c.params["text"] == "Please wait 60 s before starting another quiz in this chat."
+                c.params["text"] == "Please wait 60 s before starting another quiz here."
             ),
         )
         # After the cooldown, someone else hits the bot-wide budget.
@@ -195,6 +199,69 @@ async def test_global_budget_and_cooldown(
         )
         assert "(10 tokens)" in refusal.params["text"]
         assert len(oa.requests) == sent
+
+
+async def test_the_cooldown_belongs_to_the_forum_topic(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    # The default cooldown (30 s): one quiz per topic at a time, and a cooldown per topic too.
+    # Real time, moved by hand: group polls carry a close_date Telegram checks against its clock.
+    forum = Chat(-1005556, "supergroup", title="Forum", is_forum=True)
+    tg.set_member_count(forum.id, 5)
+    start, shift = time.time(), [0.0]
+    bot.services.clock = lambda: start + shift[0]
+    oa.queue_function_call("generate_quiz", quiz_args(1))
+    tg.user_sends(forum, ANN, "/quiz 1 cells", message_thread_id=42)
+    await tg.wait_for("sendPoll", predicate=lambda c: c.params.get("message_thread_id") == 42)
+    shift[0] = 3
+    oa.queue_function_call("generate_quiz", quiz_args(1))
+    tg.user_sends(forum, BO, "/quiz 1 atoms", message_thread_id=43)
+    await tg.wait_for("sendPoll", predicate=lambda c: c.params.get("message_thread_id") == 43)
+    assert not [t for t in texts_to(tg, forum.id) if "Please wait" in t]
+
+    # The topic's own cooldown still holds once its quiz is over.
+    oa.queue_message("Topic 42 feedback.")
+    tg.user_sends(forum, ANN, "/stop", message_thread_id=42)
+    await eventually(lambda: _state(bot, 1, "done"), what="quiz 1 to close")
+    tg.user_sends(forum, ANN, "/quiz 1 cells", message_thread_id=42)
+    [refusal] = await tg.wait_for(
+        "sendMessage", predicate=lambda c: "Please wait" in c.params["text"]
+    )
+    assert refusal.params["text"] == "Please wait 27 s before starting another quiz here."
+    assert refusal.params.get("message_thread_id") == 42
+
+
+async def _state(bot: RunningBot, quiz_id: int, *states: str) -> bool:
+    quiz = await bot.services.repo.quiz(quiz_id)
+    return quiz is not None and quiz.state in states
+
+
+async def test_a_quiz_that_never_opened_costs_no_cooldown_and_no_daily_quiz(
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
+) -> None:
+    # The default cooldown, and one quiz a day so that a counted failure would show.
+    async with make_bot(USER_QUIZZES_PER_DAY="1") as bot:
+        bot.services.clock = lambda: NOON_ISH
+        oa.fail_next(500, times=1, path="/responses")
+        tg.user_sends(ANN_CHAT, ANN, "/quiz 2 cells")
+        await tg.wait_for(
+            "editMessageText", predicate=lambda c: "not answering right now" in c.params["text"]
+        )
+        assert await bot.services.repo.security.quizzes_since(0) == 0
+        # Taken at its word: the user tries again at once, and the quiz runs.
+        bot.services.clock = lambda: NOON_ISH + 2
+        oa.queue_function_call("generate_quiz", quiz_args(2))
+        tg.user_sends(ANN_CHAT, ANN, "/quiz 2 cells")
+        await tg.wait_for("sendPoll", count=2)
+        assert not [t for t in texts_to(tg, ANN_CHAT.id) if "Please wait" in t]
+        assert await bot.services.repo.security.quizzes_since(0) == 1
+        # The one that did open counts: the day's single quiz is used up.
+        oa.queue_message("Stopped early.")
+        tg.user_sends(ANN_CHAT, ANN, "/stop")
+        await eventually(lambda: _state(bot, 2, "done"), what="quiz 2 to close")
+        bot.services.clock = lambda: NOON_ISH + 60
+        tg.user_sends(ANN_CHAT, ANN, "/quiz 2 cells")
+        await tg.wait_for("sendMessage", predicate=lambda c: "today's limit" in c.params["text"])
 
 
 async def test_admins_only_starters_per_group(
@@ -337,8 +404,9 @@ async def test_no_secret_in_debug_logs_database_or_messages(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with make_bot(LOG_LEVEL="DEBUG", ADMIN_USER_IDS=str(ANN.id)):
+    async with make_bot(LOG_LEVEL="DEBUG", ADMIN_USER_IDS=str(ANN.id)) as bot:
         await run_quiz(tg, oa, ANN_CHAT, ANN)
+        bot.services.clock = lambda: time.time() + 31  # past the cooldown
         # An OpenAI refusal, whose exception travels through the error path.
         oa.fail_next(401, path="/responses")
         tg.user_sends(ANN_CHAT, ANN, "/quiz 1 cells")
@@ -392,7 +460,7 @@ async def test_usage_for_operators_only_and_forgetme(
         [done] = await tg.wait_for(
             "sendMessage", predicate=lambda c: "deleted your name" in c.params["text"]
         )
-        assert "your 2 stored answer(s)" in done.params["text"]
+        assert "your 2 stored answers" in done.params["text"]
         assert await repo.answer_count(1, user_id=ANN.id) == 0
         assert await repo.participant_names(1) == {}
         # Quotas survive forgetting: usage keeps the id, not the name.

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from i18n import catalogues, language_for, tr
+from i18n import catalogues, language_for, plural_categories, tr
 from settings import ConfigError, Settings
 
 BASE = {"TELEGRAM_BOT_TOKEN": "123:abc", "OPENAI_API_KEY": "sk-secret"}
@@ -42,11 +42,49 @@ def test_repr_hides_secrets() -> None:
     assert "sk-secret" not in text and "123:abc" not in text
 
 
-def test_every_catalogue_has_every_key() -> None:
+def test_every_catalogue_has_every_key_and_plural_form() -> None:
     langs = catalogues()
     assert {"en", "ko"} <= set(langs)
     for lang, texts in langs.items():
         assert set(texts) == set(langs["en"]), lang
+        for key, text in texts.items():
+            # A text is plural in every language or in none; each has the forms its
+            # language's CLDR rule can pick, and no others.
+            assert isinstance(text, dict) == isinstance(langs["en"][key], dict), (lang, key)
+            if isinstance(text, dict):
+                assert set(text) == plural_categories(lang), (lang, key)
+    assert plural_categories("en") == {"one", "other"}
+    assert plural_categories("ko") == {"other"}
+
+
+@pytest.mark.parametrize(
+    ("n", "english"),
+    [
+        (1, "✍️ Writing 1 question on <b>cells</b>…"),
+        (2, "✍️ Writing 2 questions on <b>cells</b>…"),
+        (0, "✍️ Writing 0 questions on <b>cells</b>…"),
+        (21, "✍️ Writing 21 questions on <b>cells</b>…"),
+    ],
+)
+def test_plural_forms_follow_each_languages_rule(n: int, english: str) -> None:
+    assert tr("en", "generating", n=n, topic="cells") == english
+    # Korean counts without plural forms: the one form for every number.
+    assert tr("ko", "generating", n=n, topic="세포") == f"✍️ <b>세포</b>에 대한 {n}문제를 만드는 중…"
+    assert tr("en", "forgetme_done", n=n).startswith(
+        f"Done: I deleted your name and your {n} stored answer{'' if n == 1 else 's'}."
+    )
+
+
+def test_no_text_says_s_in_brackets() -> None:
+    for lang, texts in catalogues().items():
+        for key, text in texts.items():
+            forms = text.values() if isinstance(text, dict) else [text]
+            assert not any("(s)" in form for form in forms), (lang, key)
+
+
+def test_a_plural_text_needs_its_count() -> None:
+    with pytest.raises(TypeError, match="quiz_ready"):
+        tr("en", "quiz_ready", title="t")
 
 
 def test_language_choice() -> None:
@@ -62,7 +100,12 @@ def test_catalogues_agree_on_placeholders() -> None:
     def fields(text: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
+    def forms(text: str | dict[str, str]) -> list[str]:
+        return list(text.values()) if isinstance(text, dict) else [text]
+
     english = catalogues()["en"]
+    wanted = {key: fields(forms(text)[-1]) for key, text in english.items()}
     for lang, texts in catalogues().items():
         for key, text in texts.items():
-            assert fields(text) == fields(english[key]), (lang, key)
+            for form in forms(text):
+                assert fields(form) == wanted[key], (lang, key)

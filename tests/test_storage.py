@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
+import sqlite3
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -110,3 +114,136 @@ async def test_names_follow_the_latest_display_name(repo: Repository) -> None:
     await repo.record_answer(quiz_id, 0, 7, 1, 3.0)
     await repo.save_user(7, "New", 2.0)
     assert await repo.participant_names(quiz_id) == {7: "New"}
+
+
+# One transaction is one unit: no other task's statements run inside it.
+
+
+def committed(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """What another connection (another process, or this one after a crash) can read."""
+    with contextlib.closing(sqlite3.connect(path)) as other:
+        return list(other.execute(sql).fetchall())
+
+
+async def test_a_write_waits_for_an_open_transaction(repo: Repository, tmp_path: Path) -> None:
+    path = tmp_path / "db" / "quiz.sqlite3"
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def two_statements() -> None:
+        async with repo.transaction():
+            await repo.set_chat_style(1, "keyboard")
+            inside.set()
+            await release.wait()
+            await repo.set_chat_time_limit(1, 60)
+
+    first = asyncio.create_task(two_statements())
+    await asyncio.wait_for(inside.wait(), 5)
+    # Another task writes (and commits) while the transaction is between its statements.
+    other = asyncio.create_task(repo.set_chat_lang(2, "ko"))
+    await asyncio.sleep(0.05)
+    assert not other.done(), "a write ran inside another task's transaction"
+    assert committed(path, "SELECT chat_id FROM chat_settings") == []
+    release.set()
+    await asyncio.gather(first, other)
+    assert committed(path, "SELECT chat_id, quiz_style, time_limit, lang FROM chat_settings") == [
+        (1, "keyboard", 60, None),
+        (2, None, None, "ko"),
+    ]
+
+
+async def test_an_exception_inside_a_transaction_writes_nothing_of_it(
+    repo: Repository, tmp_path: Path
+) -> None:
+    inside = asyncio.Event()
+
+    async def fails_halfway() -> None:
+        async with repo.transaction():
+            await repo.set_chat_style(1, "keyboard")
+            inside.set()
+            await asyncio.sleep(0.05)
+            raise LookupError("between the statements")
+
+    failing = asyncio.create_task(fails_halfway())
+    await asyncio.wait_for(inside.wait(), 5)
+    other = asyncio.create_task(repo.set_chat_lang(2, "ko"))
+    with pytest.raises(LookupError):
+        await failing
+    await other
+    # The rollback undid the failed transaction only, not the other task's write.
+    assert await repo.chat_style(1) is None
+    assert await repo.chat_lang(2) == "ko"
+    assert committed(tmp_path / "db" / "quiz.sqlite3", "SELECT chat_id FROM chat_settings") == [
+        (2,)
+    ]
+
+
+async def test_a_failed_open_quiz_is_not_committed_by_the_next_write(repo: Repository) -> None:
+    quiz_id = await new_quiz(repo)
+    # One order too few: the questions cannot be stored after the quiz row was updated.
+    with pytest.raises(ValueError, match="zip"):
+        await repo.open_quiz(quiz_id, QUIZ, [(0, 1)], ["poll", "poll"], 2.0)
+    await repo.save_user(7, "Ann", 3.0)  # any other task's write commits
+    quiz = await repo.quiz(quiz_id)
+    assert quiz is not None and quiz.state == "generating"
+    assert await repo.questions(quiz_id) == []
+
+
+CRASH_SCRIPT = """
+import asyncio, sys
+from storage import Repository
+
+async def main() -> None:
+    repo = await Repository.open(sys.argv[1])
+    async with repo.transaction():
+        await repo.set_chat_style(1, "keyboard")
+        await repo.set_chat_time_limit(1, 60)
+        print("inside", flush=True)
+        await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_crash_inside_a_transaction_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "quiz.sqlite3"
+    await (await Repository.open(path)).close()
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        CRASH_SCRIPT,
+        str(path),
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert child.stdout is not None
+    try:
+        assert await asyncio.wait_for(child.stdout.readline(), 20) == b"inside\n"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        await child.wait()
+    again = await Repository.open(path)
+    try:
+        assert await again.chat_style(1) is None
+        assert await again.chat_time_limit(1) is None
+    finally:
+        await again.close()
+
+
+async def test_store_answer_stores_once_and_counts(repo: Repository) -> None:
+    quiz_id = await new_quiz(repo)
+    assert await repo.store_answer(quiz_id, 0, 7, "Ann", 1, 2.0) is None  # not open yet
+    assert await repo.open_quiz(quiz_id, QUIZ, [(1, 0), (0, 1, 2)], ["poll", "poll"], 2.0)
+    assert await repo.store_answer(quiz_id, 0, 7, "Ann", 1, 3.0) == (1, 2)
+    # A second answer to the same question (or the same one re-delivered) is refused.
+    assert await repo.store_answer(quiz_id, 0, 7, "Ann", 0, 4.0) is None
+    assert await repo.store_answer(quiz_id, 0, 8, "Bob", 0, 4.0) == (1, 2)
+    assert await repo.store_answer(quiz_id, 1, 7, "Ann B.", 2, 5.0) == (2, 2)
+    assert [(a.user_id, a.question_index, a.choice_index) for a in await repo.answers(quiz_id)] == [
+        (7, 0, 1),
+        (8, 0, 0),
+        (7, 1, 2),
+    ]
+    assert await repo.participant_names(quiz_id) == {7: "Ann B.", 8: "Bob"}
+    assert await repo.begin_submission(quiz_id, "stopped", 6.0)
+    assert await repo.store_answer(quiz_id, 1, 8, "Bob", 0, 7.0) is None
+    assert await repo.answer_count(quiz_id) == 3

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+from fakes.openai_server import FakeOpenAI
+from fakes.quizdata import choice_text, quiz_args
+from fakes.telegram_server import Chat, FakeTelegram, User
 from tests.conftest import BotFactory
-from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.telegram_server import Chat, FakeTelegram, User
 from tests.harness import RunningBot, eventually
-from tests.quizdata import choice_text, quiz_args
 
 ANN = User(61, "Ann", language_code="en")
 PRIVATE = Chat(61, "private")

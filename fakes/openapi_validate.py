@@ -31,7 +31,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "specs" / "openai-openapi.json"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "specs" / "openai-openapi.json"
 SPEC_URI = "urn:openai-openapi"
 API_PREFIX = "/v1"
 

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "specs" / "telegram-bot-api.json"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api.json"
 
 _PRIMITIVES = frozenset({"Integer", "Float", "String", "Boolean", "True"})
 _ARRAY_PREFIX = "Array of "

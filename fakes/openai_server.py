@@ -31,7 +31,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from multidict import CIMultiDict
 
-from tests.fakes import openapi_validate as oav
+from fakes import openapi_validate as oav
 
 JSON = dict[str, Any]
 Handler = Callable[[JSON, list[JSON]], "list[JSON] | Awaitable[list[JSON]]"]
@@ -211,6 +211,21 @@ class FakeOpenAI:
         self.api_key: str | None = None
         # Models GET /models/{model} answers 404 for (every other id exists).
         self.unavailable_models: set[str] = set()
+        # Switches for servers that implement only part of the API, as llama.cpp's
+        # llama-server, Ollama, LM Studio and vLLM do: each off means what they answer.
+        # Off: every /conversations route is 404 (no Conversations API at all).
+        self.conversations_enabled = True
+        # Off: a request with previous_response_id is refused (400 naming the parameter).
+        self.previous_response_id_enabled = True
+        # Off: an object tool_choice (a named function) is ignored, and the model answers a
+        # turn scripted as a function call in plain Markdown text instead.
+        self.named_tool_choice_enabled = True
+        # Off: /files and /vector_stores routes are 404.
+        self.files_enabled = True
+        self.vector_stores_enabled = True
+        # On: every response starts with a reasoning item (as reasoning models return), with
+        # encrypted_content when include asked for "reasoning.encrypted_content".
+        self.reasoning_items = False
 
         self._conv_meta: dict[str, JSON] = {}
         self._response_context: dict[str, list[JSON]] = {}
@@ -389,6 +404,11 @@ class FakeOpenAI:
                 headers = {"x-request-id": request_id, **fault.headers}
                 return web.json_response(body, status=fault.status, headers=headers)
 
+        missing = self._switched_off(op.template)
+        if missing is not None:
+            # What llama-server and similar servers answer for a route they do not have.
+            return self._json(404, _error_body(f"{missing}: File Not Found"), request_id, None)
+
         route = self._routes().get((op.method, op.template))
         if route is None:
             self._violation(f"{label}: {op.operation_id} is in the spec but not faked")
@@ -407,6 +427,16 @@ class FakeOpenAI:
         if isinstance(result, web.StreamResponse):
             return result
         return self._json(200, result, request_id, op)
+
+    def _switched_off(self, template: str) -> str | None:
+        for prefix, enabled in (
+            ("/conversations", self.conversations_enabled),
+            ("/files", self.files_enabled),
+            ("/vector_stores", self.vector_stores_enabled),
+        ):
+            if not enabled and template.startswith(prefix):
+                return prefix
+        return None
 
     async def _record(self, request: web.Request) -> Req:
         body: Any = None
@@ -507,6 +537,8 @@ class FakeOpenAI:
             ("GET", "/responses/{response_id}"): self._get_response,
             ("GET", "/models/{model}"): self._get_model,
             ("POST", "/files"): self._create_file,
+            ("GET", "/files"): self._list_files,
+            ("GET", "/vector_stores"): self._list_vector_stores,
             ("GET", "/files/{file_id}"): self._get_file,
             ("DELETE", "/files/{file_id}"): self._delete_file,
             ("POST", "/vector_stores"): self._create_vector_store,
@@ -605,6 +637,12 @@ class FakeOpenAI:
                 param="conversation",
                 code="mutually_exclusive_parameters",
             )
+        if prev_id is not None and not self.previous_response_id_enabled:
+            raise ApiError(
+                400,
+                "This server does not support 'previous_response_id'.",
+                param="previous_response_id",
+            )
         history: list[JSON]
         if conv_id is not None:
             history = self._conversation(str(conv_id), param="conversation")
@@ -623,6 +661,17 @@ class FakeOpenAI:
         if isinstance(raw_input, str):
             raw_input = [{"role": "user", "content": raw_input}]
         input_items = [_to_conversation_item(i) for i in raw_input or [] if isinstance(i, dict)]
+
+        stored = _or_default(body.get("store"), True)
+        for item in input_items:
+            if item.get("type") == "reasoning" and not stored and not item.get("encrypted_content"):
+                # Without store the server kept nothing: a reasoning item must carry itself.
+                raise ApiError(
+                    404,
+                    f"Item with id '{item.get('id')}' not found. Items are not persisted when "
+                    "`store` is set to false.",
+                    param="input",
+                )
 
         known_calls = {i.get("call_id") for i in history if i.get("type") == "function_call"}
         for item in input_items:
@@ -651,12 +700,15 @@ class FakeOpenAI:
         produced = turn.handler(body, context)
         if inspect.isawaitable(produced):
             produced = await produced
-        output = [self._file_search_output(spec, body, context) for spec in turn.prefix]
-        output += [_normalise_output_item(i) for i in produced]
+        output = self._reasoning_output(body)
+        output += [self._file_search_output(spec, body, context) for spec in turn.prefix]
+        output += [self._tool_choice_ignored(body, _normalise_output_item(i)) for i in produced]
 
         response = self._response_object(body, output, conv_id, input_items)
-        self.responses[response["id"]] = response
-        self._response_context[response["id"]] = [*context, *output]
+        if stored:
+            # Only stored responses can be retrieved or continued from.
+            self.responses[response["id"]] = response
+            self._response_context[response["id"]] = [*context, *output]
         if conv_id is not None:
             # Stored at once (before any streaming) like the server-side state of the real
             # API: a client that loses the stream still finds the turn in the conversation.
@@ -666,6 +718,39 @@ class FakeOpenAI:
         if body.get("stream"):
             return await self._stream(request, response, request_id)
         return response
+
+    def _reasoning_output(self, body: JSON) -> list[JSON]:
+        if not self.reasoning_items:
+            return []
+        encrypted = "reasoning.encrypted_content" in (body.get("include") or [])
+        return [
+            {
+                "type": "reasoning",
+                "id": _hex_id("rs_"),
+                "summary": [],
+                "encrypted_content": secrets.token_urlsafe(32) if encrypted else None,
+            }
+        ]
+
+    def _tool_choice_ignored(self, body: JSON, item: JSON) -> JSON:
+        """A server that ignores a named tool_choice: the model writes the call as text."""
+        if (
+            self.named_tool_choice_enabled
+            or not isinstance(body.get("tool_choice"), dict)
+            or item.get("type") != "function_call"
+        ):
+            return item
+        try:
+            args = json.loads(item["arguments"])
+        except ValueError:
+            args = {}
+        lines = [f"# {args.get('title', 'Quiz')}"] if isinstance(args, dict) else []
+        questions = args.get("questions") if isinstance(args, dict) else None
+        for n, q in enumerate(questions if isinstance(questions, list) else [], 1):
+            if isinstance(q, dict):
+                lines.append(f"{n}. {q.get('question_text', '')}")
+                lines += [f"   - {c}" for c in q.get("choices") or []]
+        return message_item("Here is your quiz:\n\n" + "\n".join(lines))
 
     def _file_search_output(self, spec: JSON, body: JSON, context: list[JSON]) -> JSON:
         results: list[JSON] | None = spec["__results__"]
@@ -957,6 +1042,27 @@ class FakeOpenAI:
             obj["expires_at"] = now + int(seconds)
         self.files[obj["id"]] = _StoredFile(obj, upload["content"])
         return obj
+
+    @staticmethod
+    def _page(objs: list[JSON], query: Mapping[str, str]) -> JSON:
+        page = objs[: int(query.get("limit", "20") or 20)]
+        return {
+            "object": "list",
+            "data": page,
+            "first_id": page[0]["id"] if page else "",
+            "last_id": page[-1]["id"] if page else "",
+            "has_more": len(objs) > len(page),
+        }
+
+    async def _list_files(
+        self, _r: web.Request, req: Req, _p: dict[str, str], _rid: str, _op: oav.Operation
+    ) -> JSON:
+        return self._page([f.obj for f in self.files.values()], req.query)
+
+    async def _list_vector_stores(
+        self, _r: web.Request, req: Req, _p: dict[str, str], _rid: str, _op: oav.Operation
+    ) -> JSON:
+        return self._page([self._vs_view(v) for v in self.vector_stores], req.query)
 
     async def _get_model(
         self, _r: web.Request, _req: Req, p: dict[str, str], _rid: str, _op: oav.Operation

@@ -42,7 +42,7 @@ from telegram.constants import (
     PollType,
 )
 
-from tests.fakes.telegram_spec import Spec, UploadedFile, load_spec
+from fakes.telegram_spec import Spec, UploadedFile, load_spec
 
 BOT_ID = 1000
 BOT_USERNAME = "StudyQuizBot"

@@ -1,0 +1,164 @@
+"""Quizzes on a server with nothing but /v1/responses (llama.cpp's llama-server, Ollama,
+vLLM, LM Studio), with OPENAI_STATE unset: the bot finds out and keeps the items itself."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from fakes.openai_server import FakeOpenAI, Req
+from fakes.telegram_server import Call, Chat, FakeTelegram, User
+from tests.harness import RunningBot, eventually
+from tests.test_e2e_core import FEEDBACK, SUWON_QUIZ, position_of
+
+MINSU = User(501, "민수", username="minsu", language_code="ko")
+PRIVATE = Chat(501, "private")
+ANNA = User(502, "Anna", language_code="en")
+ANNA_CHAT = Chat(502, "private")
+
+
+def _responses(oa: FakeOpenAI) -> list[dict[str, Any]]:
+    return [r.json for r in oa.requests_to("/responses", "POST")]
+
+
+def _answer_all(tg: FakeTelegram, polls: list[Call], user: User) -> None:
+    """Answer every question with its first choice as the model wrote it."""
+    for poll, question in zip(polls, SUWON_QUIZ["questions"], strict=True):
+        text = question["choices"][0].split(". ", 1)[1]
+        tg.user_answers_poll(user, poll.result["poll"]["id"], [position_of(poll, text)])
+
+
+async def _feedback(tg: FakeTelegram) -> list[Call]:
+    return await tg.wait_for(
+        "sendMessage", predicate=lambda c: "맞았습니다" in c.params.get("text", "")
+    )
+
+
+def _conversation_posts(oa: FakeOpenAI) -> list[Req]:
+    return [r for r in oa.requests_to("/conversations", "POST") if r.path.endswith("conversations")]
+
+
+async def test_quiz_without_conversations_sends_the_whole_item_list(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    oa.conversations_enabled = False
+    oa.reasoning_items = True
+    call_id = oa.queue_function_call("generate_quiz", SUWON_QUIZ)
+    oa.queue_message(FEEDBACK)
+
+    tg.user_sends(PRIVATE, MINSU, "/quiz 3 수원도시기본계획")
+    polls = await tg.wait_for("sendPoll", count=3)
+    _answer_all(tg, polls, MINSU)
+    await _feedback(tg)
+
+    generate, submit = _responses(oa)
+    for body in (generate, submit):
+        assert body["store"] is False and "conversation" not in body
+        assert "reasoning.encrypted_content" in body["include"]
+    assert generate["tool_choice"] == {"type": "function", "name": "generate_quiz"}
+    [user_turn] = generate["input"]
+    assert user_turn["role"] == "user" and "수원도시기본계획" in user_turn["content"]
+    # The whole list, in order: the user turn, the reasoning and the call exactly as
+    # returned, and the answers paired with that call in the same input.
+    first, reasoning, call, output = submit["input"]
+    assert first == user_turn
+    assert reasoning["type"] == "reasoning" and reasoning["encrypted_content"]
+    assert call["type"] == "function_call" and call["call_id"] == call_id
+    assert call["name"] == "generate_quiz" and json.loads(call["arguments"]) == SUWON_QUIZ
+    assert output["type"] == "function_call_output" and output["call_id"] == call_id
+    assert json.loads(output["output"])["status"] == "completed"
+
+    repo = bot.services.repo
+    await eventually(lambda: _done(bot), what="the quiz to be done")
+    quiz = await repo.quizzes_in_state("done")
+    assert quiz[0].conversation_id is not None and quiz[0].conversation_id.startswith("local:")
+    # Decided once per process: the next quiz does not ask for a conversation again.
+    oa.queue_function_call("generate_quiz", SUWON_QUIZ)
+    tg.user_sends(ANNA_CHAT, ANNA, "/quiz 3 Suwon")
+    await tg.wait_for("sendPoll", count=6)
+    assert len(_conversation_posts(oa)) == 1
+    told = [r for r in caplog.records if "no Conversations API" in r.getMessage()]
+    assert len(told) == 1 and told[0].levelno == logging.WARNING
+
+
+async def test_ignored_tool_choice_falls_back_to_structured_output(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    oa.conversations_enabled = False
+    oa.named_tool_choice_enabled = False
+    oa.queue_function_call("generate_quiz", SUWON_QUIZ)  # written as Markdown instead
+    oa.queue_message(json.dumps(SUWON_QUIZ, ensure_ascii=False))  # the structured answer
+    oa.queue_message(FEEDBACK)
+
+    tg.user_sends(PRIVATE, MINSU, "/quiz 3 수원도시기본계획")
+    polls = await tg.wait_for("sendPoll", count=3)
+    assert SUWON_QUIZ["questions"][0]["question_text"] in polls[0].params["question"]
+    _answer_all(tg, polls, MINSU)
+    await _feedback(tg)
+
+    _generate, structured, submit = _responses(oa)
+    fmt = structured["text"]["format"]
+    assert fmt["type"] == "json_schema" and fmt["strict"] is True
+    assert fmt["schema"]["required"] == ["title", "questions"]
+    assert all(t["type"] != "function" for t in structured["tools"])
+    # The Markdown answer, the request for JSON, the JSON quiz, then the answers as a turn.
+    kinds = [(i.get("type", "message"), i.get("role")) for i in submit["input"]]
+    assert kinds == [
+        ("message", "user"),
+        ("message", "assistant"),
+        ("message", "user"),
+        ("message", "assistant"),
+        ("message", "user"),
+    ]
+    answers = submit["input"][-1]["content"]
+    assert json.loads(answers.split("\n", 1)[1])["status"] == "completed"
+    assert "text" not in submit
+
+
+async def test_no_quiz_even_as_structured_output_is_not_an_outage(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    oa.queue_message("I'd rather talk about something else.")
+    oa.queue_handler(lambda _body, _items: [])  # asked for JSON, it writes nothing at all
+
+    tg.user_sends(ANNA_CHAT, ANNA, "/quiz 3 Suwon")
+    await eventually(lambda: _has_text(tg, "not with a quiz I can use"), what="the no-quiz message")
+    texts = " ".join(str(c.params.get("text", "")) for c in tg.calls)
+    assert "not answering" not in texts
+    # Conversations on: today's requests, then the structured ask in the same conversation.
+    generate, structured = _responses(oa)
+    assert generate["conversation"] == structured["conversation"]
+    assert structured["text"]["format"]["type"] == "json_schema"
+
+
+async def _has_text(tg: FakeTelegram, needle: str) -> bool:
+    return any(needle in str(c.params.get("text", "")) for c in tg.calls)
+
+
+async def _done(bot: RunningBot) -> bool:
+    return bool(await bot.services.repo.quizzes_in_state("done"))
+
+
+async def test_documents_on_a_server_without_files_are_refused_clearly(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    oa.files_enabled = False
+    oa.vector_stores_enabled = False
+    tg.user_sends_document(ANNA_CHAT, ANNA, "notes.txt", "text/plain", b"Chlorophyll is green.")
+    await eventually(lambda: _has_text(tg, "cannot search documents"), what="the no-search answer")
+    [doc] = await bot.services.repo.documents(ANNA_CHAT.id)
+    assert doc.state == "failed"
+    # Known now: the next document is answered before anything is downloaded.
+    tg.user_sends_document(ANNA_CHAT, ANNA, "more.txt", "text/plain", b"More.")
+    await eventually(
+        lambda: _count_text(tg, "cannot search documents", 2), what="the second answer"
+    )
+    assert len(tg.calls_of("getFile")) == 1
+    assert not oa.requests_to("/responses")
+
+
+async def _count_text(tg: FakeTelegram, needle: str, n: int) -> bool:
+    return sum(needle in str(c.params.get("text", "")) for c in tg.calls) >= n
