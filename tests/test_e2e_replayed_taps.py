@@ -24,6 +24,11 @@ def button_data(tg: FakeTelegram, chat_id: int, message_id: int) -> list[str]:
     return [b["callback_data"] for row in rows for b in row]
 
 
+async def _state_is(bot: RunningBot, quiz_id: int, state: str) -> bool:
+    quiz = await bot.services.repo.quiz(quiz_id)
+    return quiz is not None and quiz.state == state
+
+
 def refused_answers(tg: FakeTelegram) -> list[Call]:
     return [c for c in tg.calls_of("answerCallbackQuery") if not c.ok]
 
@@ -41,6 +46,7 @@ async def test_late_finish_tap_still_ends_the_quiz(
     [data] = button_data(tg, GROUP.id, ready["message_id"])
     tg.user_presses(ADMIN, GROUP.id, ready["message_id"], data, sent_ago=LATE)
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Feedback.")
+    await eventually(lambda: _state_is(bot, 1, "done"), what="the quiz to be done")
     assert len(tg.calls_of("stopPoll")) == 2
     assert len(refused_answers(tg)) == 1
 
@@ -64,6 +70,7 @@ async def test_late_try_again_tap_still_delivers_the_feedback(
     await tg.wait_for(
         "sendMessage", predicate=lambda c: c.params["text"] == "Here is your feedback."
     )
+    await eventually(lambda: _state_is(bot, 1, "done"), what="the quiz to be done")
     assert len(refused_answers(tg)) == 1
 
 
