@@ -12,11 +12,10 @@ from i18n import tr
 from quiz.render import parse_answer_callback
 from services import quizflow
 from services.context import services
+from services.errors import RETRY_PREFIX
 from services.permissions import may_stop
 
 log = logging.getLogger(__name__)
-
-RETRY_PREFIX = "retry:"
 
 
 async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,7 +36,7 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         or not 0 <= tap.position < len(found[1].order)
     ):
         log.warning("Refused callback data (update %s)", update.update_id)
-        await query.answer(tr(lang, "invalid_button"))
+        await acknowledge(query, tr(lang, "invalid_button"))
         return
     quiz, question = found
     result, complete = await quizflow.record_answer(
@@ -53,7 +52,7 @@ async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
-    await query.answer()
+    await acknowledge(query)
     svc = services(context)
     try:
         quiz_id = int((query.data or "").removeprefix(RETRY_PREFIX))
@@ -81,15 +80,15 @@ async def finish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     quiz = await svc.repo.quiz(quiz_id)
     chat = update.effective_chat
     if quiz is None or chat is None or quiz.chat_id != chat.id:
-        await query.answer(tr(lang, "invalid_button"))
+        await acknowledge(query, tr(lang, "invalid_button"))
         return
     if not quiz.is_open:
-        await query.answer(tr(lang, "quiz_closed"))
+        await acknowledge(query, tr(lang, "quiz_closed"))
         return
     if not await may_stop(context.bot, quiz, user.id):
-        await query.answer(tr(lang, "finish_not_allowed"))
+        await acknowledge(query, tr(lang, "finish_not_allowed"))
         return
-    await query.answer()
+    await acknowledge(query)
     await quizflow.stop_quiz(context.bot, svc, quiz)
 
 

@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from handlers.common import lang_of, thread_of
 from i18n import tr
-from services import documents
+from services import documents, waiting
 from services.context import services
 from services.permissions import is_chat_admin
 
@@ -45,7 +45,7 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     ):
         return
     document = message.document
-    await documents.add_document(
+    await waiting.add_document(
         context.bot,
         services(context),
         documents.IncomingDocument(

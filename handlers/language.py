@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from handlers.common import lang_of
+from handlers.common import acknowledge, lang_of
 from i18n import catalogues, language_for, tr
 from services.context import services
 from services.permissions import is_chat_admin
@@ -76,12 +76,12 @@ async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     wanted = (query.data or "").removeprefix(LANG_PREFIX)
     if wanted != AUTO and wanted not in catalogues():
-        await query.answer(tr(await lang_of(update, context), "invalid_button"))
+        await acknowledge(query, tr(await lang_of(update, context), "invalid_button"))
         return
     if not await _may_change(update, context, user):
-        await query.answer(tr(await lang_of(update, context), "admins_only"))
+        await acknowledge(query, tr(await lang_of(update, context), "admins_only"))
         return
-    await query.answer()
+    await acknowledge(query)
     done = await _choose(chat.id, wanted, user, context)
     if isinstance(query.message, Message):
         await query.message.edit_text(done, reply_markup=None)

@@ -1,26 +1,49 @@
-"""The bot's own membership: removed from a group or blocked, its quizzes there end."""
+"""The bot's own membership: added to a group, it introduces itself once; removed from a
+group or blocked, its quizzes there end."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import ChatMember, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import ChatMemberHandler, ContextTypes
 
+from handlers.common import lang_of
+from i18n import tr
 from services.context import services
+from storage.security import ANYONE
 
 log = logging.getLogger(__name__)
 
 _GONE = (ChatMember.LEFT, ChatMember.BANNED)
+_GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 async def my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Cancel the open quizzes of a chat the bot can no longer write to."""
+    """Introduce the bot in a group it joined; end the quizzes of a chat it left."""
     change, chat = update.my_chat_member, update.effective_chat
-    if change is None or chat is None or change.new_chat_member.status not in _GONE:
+    if change is None or chat is None:
         return
-    cancelled = await services(context).repo.cancel_live_quizzes(chat.id, "bot removed")
-    log.info("Left chat %s; cancelled %d live quiz(zes)", chat.id, cancelled)
+    svc = services(context)
+    if change.new_chat_member.status in _GONE:
+        cancelled = await svc.repo.cancel_live_quizzes(chat.id, "bot removed")
+        await svc.repo.conversation.forget_introduction(chat.id)
+        log.info("Left chat %s; cancelled %d live quiz(zes)", chat.id, cancelled)
+        return
+    joined = change.old_chat_member.status in _GONE
+    # Once per joining: a re-delivered update (or a promotion to admin) says nothing.
+    if not joined or chat.type not in _GROUPS:
+        return
+    if not await svc.repo.conversation.introduce(chat.id, svc.clock()):
+        return
+    lang = await lang_of(update, context)
+    who = await svc.repo.security.starters(chat.id) or ANYONE
+    await context.bot.send_message(
+        chat.id,
+        tr(lang, "group_intro", who=tr(lang, f"starters_{who}")),
+        parse_mode=ParseMode.HTML,
+    )
 
 
 HANDLERS = [ChatMemberHandler(my_membership, ChatMemberHandler.MY_CHAT_MEMBER)]

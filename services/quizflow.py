@@ -48,6 +48,7 @@ from services.chat_action import keep_typing
 from services.context import Services, services
 from services.errors import UserFacingError
 from storage import QuizAlreadyOpenError, QuizRow
+from storage.conversation import PendingQuiz
 from storage.repository import StoredQuestion
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,29 @@ async def start_quiz(
     that a re-delivered update is a no-op.
     """
     key = request_key or f"{chat_id}:{message_id}"
+    settings = svc.settings
+    if (
+        not command.topic
+        and not settings.vector_store_id
+        and not await svc.repo.has_ready_documents(chat_id)
+        # Before the start checks: they apply when the quiz really starts.
+        and await _waits_for_documents(
+            svc,
+            PendingQuiz(
+                chat_id=chat_id,
+                thread_id=thread_id or 0,
+                chat_type=chat_type,
+                user_id=user_id,
+                message_id=message_id,
+                lang=lang,
+                requested=command.requested,
+                topic=command.topic,
+                request_key=key,
+                created_at=svc.clock(),
+            ),
+        )
+    ):
+        return
     # Who may start, the cooldown and the daily limits, before anything reaches the model.
     await quotas.check_start(
         bot,
@@ -140,7 +164,6 @@ async def start_quiz(
         lang=lang,
         request_key=key,
     )
-    settings = svc.settings
     if (
         not command.topic
         and not settings.vector_store_id
@@ -182,6 +205,42 @@ async def start_quiz(
     await svc.repo.set_status_message(quiz.id, status.message_id)
     async with keep_typing(bot, chat_id, thread_id):
         await generate(bot, svc, quiz, status.message_id)
+
+
+async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
+    """A /quiz with nothing to ask about yet, while the chat's document is on its way: store
+    it for services.waiting to start when the document is ready. True when the request is
+    taken care of (raises to say so), False when the quiz flow goes on as usual."""
+    chat_id = pending.chat_id
+
+    def tell(key: str) -> UserFacingError:
+        return UserFacingError(
+            key, chat_id=chat_id, lang=pending.lang, thread_id=pending.thread_id or None
+        )
+
+    conversation = svc.repo.conversation
+    if svc.adding_documents.get(chat_id):
+        waiting = await conversation.add_pending_quiz(pending)
+        if waiting is not None and waiting.request_key == pending.request_key:
+            log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
+            return True
+        if svc.adding_documents.get(chat_id):
+            raise tell("doc_quiz_waiting" if waiting is None else "doc_quiz_already_waiting")
+        # The document was done while the request was being stored: take it back, unless
+        # the document's end already took (and started) it.
+        if waiting is None and not await conversation.take_pending_quiz(chat_id, pending.thread_id):
+            return True
+    else:
+        waiting = await conversation.pending_quiz(chat_id, pending.thread_id)
+        if waiting is not None and waiting.request_key == pending.request_key:
+            # Replayed after a restart: the restart's recovery starts or answers it.
+            log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
+            return True
+    # Nothing on its way in this process; a document may still be indexing at OpenAI.
+    docs = await documents.refresh(svc, await svc.repo.documents(chat_id))
+    if not any(d.state == "ready" for d in docs) and any(d.state == "processing" for d in docs):
+        raise tell("doc_quiz_still_indexing")
+    return False
 
 
 async def generate(bot: Bot, svc: Services, quiz: QuizRow, status_message_id: int | None) -> None:

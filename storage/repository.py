@@ -17,6 +17,7 @@ import aiosqlite
 
 from quiz.model import Answer, Question, Quiz
 from storage.cards import CardStore
+from storage.conversation import ConversationStore
 from storage.database import Database
 from storage.inbox import Inbox
 from storage.items import ItemStore
@@ -163,6 +164,7 @@ class Repository:
         self.inbox = Inbox(self._db)
         self.items = ItemStore(self._db)
         self.cards = CardStore(self._db)
+        self.conversation = ConversationStore(self._db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 
