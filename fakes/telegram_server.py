@@ -58,6 +58,11 @@ _FLOOD_EXEMPT = frozenset({"sendChatAction"})
 _BUTTON_DECOR_FIELDS = frozenset({"text", "icon_custom_emoji_id", "style"})
 _COMMAND_RE = re.compile(rf"[a-z0-9_]{{1,{BotCommandLimit.MAX_COMMAND}}}")
 _BUTTON_URL_RE = re.compile(r"(https?|tg)://\S+", re.IGNORECASE)
+# Telegram expects a callback query to be answered soon after it was sent (clients show a
+# progress bar meanwhile); a later answer, or a second one, gets 400 "query is too old…".
+# The Bot API docs give no number; about 15 s is what Telegram applies in practice.
+CALLBACK_ANSWER_WINDOW = 15.0
+_QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
 # --------------------------------------------------------------------------------------------
@@ -391,7 +396,9 @@ class FakeTelegram:
         self._updates: deque[JSONDict] = deque()
         self._must_deliver: set[int] = set()
         self._next_update_id = 800_000_001
-        self._open_callbacks: set[str] = set()
+        # query id -> when Telegram sent it (monotonic), until it is answered.
+        self._open_callbacks: dict[str, float] = {}
+        self._bot_status: dict[int, str] = {}
         self._files_by_path: dict[str, StoredFile] = {}
         self._admins: dict[int, set[int]] = {}
         self._creators: dict[int, int] = {}
@@ -689,12 +696,21 @@ class FakeTelegram:
         return update_id
 
     def user_presses(
-        self, user: User, chat_id: int, message_id: int, data: str, *, forged: bool = False
+        self,
+        user: User,
+        chat_id: int,
+        message_id: int,
+        data: str,
+        *,
+        forged: bool = False,
+        sent_ago: float = 0.0,
     ) -> int:
         """The user taps the inline button with ``callback_data == data``.
 
         ``forged`` sends the data even if no such button exists, as a modified client or a
-        replay of an old button can.
+        replay of an old button can. ``sent_ago`` dates the tap back (a tap the bot reads
+        late, e.g. from its inbox after a restart): past CALLBACK_ANSWER_WINDOW it can no
+        longer be answered.
         """
         message = self._messages.get(chat_id, {}).get(message_id)
         if message is None:
@@ -706,7 +722,7 @@ class FakeTelegram:
             raise ValueError(f"message {message_id} has no button with callback_data {data!r}")
         self.add_user(user)
         query_id = str(4_000_000_000_000_000 + next(self._ids))
-        self._open_callbacks.add(query_id)
+        self._open_callbacks[query_id] = time.monotonic() - sent_ago
         return self.push_update(
             {
                 "callback_query": {
@@ -715,6 +731,34 @@ class FakeTelegram:
                     "message": copy.deepcopy(message),
                     "chat_instance": str(-(abs(chat_id) * 7919 % 10**18) - 1),
                     "data": data,
+                }
+            }
+        )
+
+    def bot_membership(
+        self, chat: Chat, by: User, status: Literal["member", "left", "kicked"]
+    ) -> int:
+        """``by`` adds the bot to a group (``member``) or removes it (``left``, ``kicked``):
+        the my_chat_member update Telegram sends. Returns its update_id."""
+        self.add_user(by)
+        self._chats[chat.id] = chat.to_api()
+        old = self._bot_status.get(chat.id, "left")
+        self._bot_status[chat.id] = status
+
+        def member(state: str) -> JSONDict:
+            out: JSONDict = {"status": state, "user": _bot_user()}
+            if state == "kicked":
+                out["until_date"] = 0
+            return out
+
+        return self.push_update(
+            {
+                "my_chat_member": {
+                    "chat": copy.deepcopy(self._chats[chat.id]),
+                    "from": by.to_api(),
+                    "date": int(time.time()),
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(status),
                 }
             }
         )
@@ -1324,16 +1368,15 @@ class FakeTelegram:
 
     async def _answer_callback_query(self, params: JSONDict) -> bool:
         query_id = params["callback_query_id"]
-        if query_id not in self._open_callbacks:
-            # A bot answering a replayed or expired query is a runtime event, not a misuse.
-            raise _ApiError(
-                400,
-                "Bad Request: query is too old and response timeout expired or query ID is invalid",
-                violation=False,
-            )
+        sent = self._open_callbacks.get(query_id)
+        if sent is None or time.monotonic() - sent > CALLBACK_ANSWER_WINDOW:
+            # Unknown, answered already, or too late. A bot answering a replayed or expired
+            # query is a runtime event, not a misuse.
+            self._open_callbacks.pop(query_id, None)
+            raise _ApiError(400, _QUERY_TOO_OLD, violation=False)
         if len(params.get("text", "")) > CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH:
             raise _bad("MESSAGE_TOO_LONG")
-        self._open_callbacks.discard(query_id)
+        del self._open_callbacks[query_id]
         self.callback_answers[query_id] = dict(params)
         return True
 

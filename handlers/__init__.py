@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application, CommandHandler, TypeHandler
 
 from handlers import (
     access,
@@ -14,6 +14,7 @@ from handlers import (
     language,
     learning,
     membership,
+    newcomers,
     poll_answers,
     quiz,
     start,
@@ -25,7 +26,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     # The allow-lists, before any feature sees an update (it settles what it stops itself).
     for handler in access.HANDLERS:
         application.add_handler(handler, group=-1)
-    for module in (
+    features = (
         start,
         language,
         quiz,
@@ -35,11 +36,20 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         buttons,
         documents,
         membership,
-    ):
-        for handler in module.HANDLERS:
-            # Every update leaves the inbox when the handler that took it is done.
-            handler.callback = inbox.settling(handler.callback)
-            application.add_handler(handler)
+    )
+    known = [
+        command
+        for module in features
+        for handler in module.HANDLERS
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    ]
+    # First, yet they take only what no feature does (texts, unknown commands, their own
+    # button prefix), so their place matters only to buttons.answer_button's catch-all.
+    for handler in [*newcomers.handlers(known), *(h for m in features for h in m.HANDLERS)]:
+        # Every update leaves the inbox when the handler that took it is done.
+        handler.callback = inbox.settling(handler.callback)
+        application.add_handler(handler)
     # Last in the group, so it only sees what no feature handled.
     application.add_handler(TypeHandler(Update, inbox.settling(inbox.unhandled)))
     application.add_error_handler(errors.error_handler)

@@ -36,7 +36,7 @@ async def answer_button(update: Update, context: BotContext) -> None:
         or not 0 <= tap.position < len(found[1].order)
     ):
         log.warning("Refused callback data (update %s)", update.update_id)
-        await query.answer(tr(lang, "invalid_button"))
+        await acknowledge(query, tr(lang, "invalid_button"))
         return
     quiz, question = found
     result, complete = await answers.record_answer(
@@ -53,7 +53,7 @@ async def unknown_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     log.warning("Refused callback data (update %s)", update.update_id)
-    await query.answer(tr(await lang_of(update, context), "invalid_button"))
+    await acknowledge(query, tr(await lang_of(update, context), "invalid_button"))
 
 
 async def retry_button(update: Update, context: BotContext) -> None:
@@ -61,7 +61,7 @@ async def retry_button(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
-    await query.answer()
+    await acknowledge(query)
     svc = context.services
     quiz_id = callbacks.parse_quiz_id(callbacks.RETRY, query.data or "")
     if quiz_id is None:
@@ -85,15 +85,15 @@ async def finish_button(update: Update, context: BotContext) -> None:
     quiz = None if quiz_id is None else await lookup.quiz(svc, quiz_id)
     chat = update.effective_chat
     if quiz is None or chat is None or quiz.chat_id != chat.id:
-        await query.answer(tr(lang, "invalid_button"))
+        await acknowledge(query, tr(lang, "invalid_button"))
         return
     if not quiz.is_open:
-        await query.answer(tr(lang, "quiz_closed"))
+        await acknowledge(query, tr(lang, "quiz_closed"))
         return
     if not await may_stop(context.bot, quiz, user.id):
-        await query.answer(tr(lang, "finish_not_allowed"))
+        await acknowledge(query, tr(lang, "finish_not_allowed"))
         return
-    await query.answer()
+    await acknowledge(query)
     await closing.stop_quiz(context.presenter, svc, quiz)
 
 

@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.states import DocumentState
-from services import documents
+from services import documents, waiting
 from services.context import BotContext
 from services.permissions import removable_documents
 
@@ -46,7 +46,7 @@ async def document_received(update: Update, context: BotContext) -> None:
     ):
         return
     document = message.document
-    await documents.add_document(
+    await waiting.add_document(
         context.bot,
         context.services,
         documents.IncomingDocument(

@@ -1,17 +1,18 @@
-"""The one error handler: user-facing domain errors become messages; the rest is logged."""
+"""The one error handler: user-facing domain errors become messages; anything else is logged
+with its traceback, and the person hears that something went wrong (never what)."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 
-from i18n import tr
-from quiz import callbacks
+from handlers.common import lang_of, thread_of
+from i18n import language_for, tr
 from services.context import BotContext
-from services.errors import UserFacingError
+from services.errors import UserFacingError, tell
 from services.quiz import lookup
 
 log = logging.getLogger(__name__)
@@ -27,10 +28,10 @@ def _ids(update: object) -> str:
 
 
 async def error_handler(update: object, context: BotContext) -> None:
-    """Tell the user about domain errors; log everything else with its traceback."""
+    """Tell the user about domain errors; log anything else with its traceback and say sorry."""
     error = context.error
     if isinstance(error, UserFacingError):
-        await _tell(context, error)
+        await tell(context.bot, error)
         return
     if isinstance(error, BadRequest) and "query is too old" in error.message.lower():
         # A replayed callback (after a restart, or re-delivered): its answer was stored
@@ -45,41 +46,33 @@ async def error_handler(update: object, context: BotContext) -> None:
         log.info("Chat %s refuses our messages; cancelled %d live quiz(zes)", chat_id, cancelled)
         return
     log.error("Unhandled error (%s)", _ids(update), exc_info=error)
+    if isinstance(update, Update):
+        await _sorry(update, context)
 
 
-async def _tell(context: BotContext, error: UserFacingError) -> None:
-    text = tr(error.lang, error.key, **error.values)
-    markup = None
-    if error.retry_quiz_id is not None:
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        tr(error.lang, "try_again"),
-                        callback_data=callbacks.retry_data(error.retry_quiz_id),
-                    )
-                ]
-            ]
-        )
+async def _sorry(update: Update, context: BotContext) -> None:
+    """`internal_error`, once: as the tap's answer if it can still be given, else to the chat.
+
+    Poll answers carry no chat (and a message per vote would flood a group)."""
+    chat, query, message = update.effective_chat, update.callback_query, update.effective_message
+    if chat is None:
+        return
     try:
-        if error.edit_message_id is not None:
-            await context.bot.edit_message_text(
-                text,
-                error.chat_id,
-                error.edit_message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-            )
-            return
-    except BadRequest as exc:
-        log.info("Could not edit the status message (%s); sending a new one", exc.message)
+        lang = await lang_of(update, context)
+    except sqlite3.Error:
+        lang = language_for(update.effective_user.language_code if update.effective_user else None)
+    text = tr(lang, "internal_error")
     try:
+        if query is not None:
+            try:
+                await query.answer(text, show_alert=True)
+                return
+            except BadRequest:
+                log.info("Callback query %s answered already or expired", query.id)
         await context.bot.send_message(
-            error.chat_id,
+            chat.id,
             text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            message_thread_id=error.thread_id,
+            message_thread_id=thread_of(message) if message else None,
         )
-    except Forbidden:
-        log.info("Chat %s blocked the bot; could not tell it %s", error.chat_id, error.key)
+    except TelegramError as exc:
+        log.info("Could not tell chat %s about the error: %s", chat.id, exc)

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.common import lang_of
+from handlers.common import acknowledge, lang_of
 from i18n import catalogues, language_for, tr
 from quiz import callbacks
 from services import chat_settings
@@ -76,12 +76,12 @@ async def lang_button(update: Update, context: BotContext) -> None:
         return
     wanted = callbacks.parse_lang(query.data or "")
     if wanted != AUTO and wanted not in catalogues():
-        await query.answer(tr(await lang_of(update, context), "invalid_button"))
+        await acknowledge(query, tr(await lang_of(update, context), "invalid_button"))
         return
     if not await _may_change(update, context, user):
-        await query.answer(tr(await lang_of(update, context), "admins_only"))
+        await acknowledge(query, tr(await lang_of(update, context), "admins_only"))
         return
-    await query.answer()
+    await acknowledge(query)
     done = await _choose(chat.id, wanted, user, context)
     if isinstance(query.message, Message):
         await query.message.edit_text(done, reply_markup=None)

@@ -1,27 +1,48 @@
-"""The bot's own membership: removed from a group or blocked, its quizzes there end."""
+"""The bot's own membership: added to a group, it introduces itself once; removed from a
+group or blocked, its quizzes there end."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import ChatMember, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import ChatMemberHandler
 
+from handlers.common import lang_of
+from i18n import tr
+from services import chat_settings, membership
 from services.context import BotContext
-from services.quiz import lookup
 
 log = logging.getLogger(__name__)
 
 _GONE = (ChatMember.LEFT, ChatMember.BANNED)
+_GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 async def my_membership(update: Update, context: BotContext) -> None:
-    """Cancel the open quizzes of a chat the bot can no longer write to."""
+    """Introduce the bot in a group it joined; end the quizzes of a chat it left."""
     change, chat = update.my_chat_member, update.effective_chat
-    if change is None or chat is None or change.new_chat_member.status not in _GONE:
+    if change is None or chat is None:
         return
-    cancelled = await lookup.cancel_chat_quizzes(context.services, chat.id, "bot removed")
-    log.info("Left chat %s; cancelled %d live quiz(zes)", chat.id, cancelled)
+    svc = context.services
+    if change.new_chat_member.status in _GONE:
+        cancelled = await membership.left(svc, chat.id)
+        log.info("Left chat %s; cancelled %d live quiz(zes)", chat.id, cancelled)
+        return
+    joined = change.old_chat_member.status in _GONE
+    # Once per joining: a re-delivered update (or a promotion to admin) says nothing.
+    if not joined or chat.type not in _GROUPS:
+        return
+    if not await membership.introduce(svc, chat.id):
+        return
+    lang = await lang_of(update, context)
+    who = (await chat_settings.effective(svc, chat.id)).starters
+    await context.bot.send_message(
+        chat.id,
+        tr(lang, "group_intro", who=tr(lang, f"starters_{who}")),
+        parse_mode=ParseMode.HTML,
+    )
 
 
 HANDLERS = [ChatMemberHandler(my_membership, ChatMemberHandler.MY_CHAT_MEMBER)]

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.common import lang_of, thread_of
+from handlers.common import acknowledge, lang_of, thread_of
 from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
@@ -99,20 +99,20 @@ async def menu_button(update: Update, context: BotContext) -> None:
     svc = context.services
     if message is None:
         # Too old for Telegram to show us the message the button was on.
-        await query.answer(tr(lang, "invalid_button"))
+        await acknowledge(query, tr(lang, "invalid_button"))
         return
     if action.startswith(f"{STYLE}:") and action.removeprefix(f"{STYLE}:") in STYLES:
         style = action.removeprefix(f"{STYLE}:")
-        await query.answer()
+        await acknowledge(query)
         await chat_settings.set_style(svc, chat.id, style)
         await message.edit_text(
             tr(lang, "style_set", style=style), parse_mode=ParseMode.HTML, reply_markup=None
         )
         return
     if action not in (SAMPLE, HELP, STYLE, LANG):
-        await query.answer(tr(lang, "invalid_button"))
+        await acknowledge(query, tr(lang, "invalid_button"))
         return
-    await query.answer()
+    await acknowledge(query)
     if action == HELP:
         await _send_help(message, update, context)
     elif action == LANG:

@@ -16,7 +16,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "<code>/style poll|keyboard</code> — how questions are shown in this chat.\n"
         "/docs, <code>/forget N|all</code> — this chat's documents. Send me a PDF, Word, "
         "PowerPoint, text or Markdown file and /quiz asks about it, with quotes as sources "
-        "(in groups: mention me in the caption).\n\n"
+        "(in groups: mention me in the caption). A /quiz sent while the file is still being "
+        "indexed starts by itself when it is ready.\n"
+        "In a private chat you can also just write me a topic and tap <i>Quiz me on this</i>."
+        "\n\n"
         "<b>Answering</b>\n"
         "• <i>poll</i> style: Telegram quiz polls. Telegram shows right or wrong as soon as "
         "you tap.\n"
@@ -28,7 +31,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "(<code>/timelimit</code>, admins), or when its starter or an admin sends /stop; then "
         "I post the leaderboard. The time limit counts from when the quiz opens; questions "
         "posted in the last seconds close with the quiz. Admins choose who may start quizzes with "
-        "<code>/starters anyone|admins</code>.\n\n"
+        "<code>/starters anyone|admins</code>. In a forum each topic has its own quiz and "
+        "its own pause between quizzes.\n"
+        "A quiz that could not be written (the model failed) costs you nothing: no pause, and "
+        "it does not count towards the day's quizzes.\n\n"
         "When you have answered every question (or someone runs /stop), I send your answers "
         "to the model and post its feedback: the right answer, why, and the source.\n\n"
         "<b>Learning</b>\n"
@@ -99,6 +105,24 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "other": "Not every question came out right, so this quiz has {n} questions instead of {asked}.",
     },
     "internal_error": "Something went wrong on my side. Please try again.",
+    # newcomers: plain text, unknown commands, joining a group
+    "plain_text_hint": "I make quizzes. Tap below for a quiz on what you wrote, or send <code>/quiz 5 topic</code>. /help explains the rest.",
+    "topic_offer_button": "📝 Quiz me on this",
+    "topic_offer_gone": "This offer has expired; send the topic again.",
+    "unknown_command": "I don't know {command}. /help lists what I can do.",
+    "group_intro": (
+        "👋 Hi, I'm <b>StudyQuiz</b>. I write multiple-choice quizzes for this group and explain the answers afterwards.\n\n"
+        "Start one with <code>/quiz 5 topic</code>, or send me a document (mention me in the caption) and then /quiz.\n"
+        "Who may start quizzes here: <b>{who}</b> (admins change it with /starters).\n"
+        "Answers are not anonymous: I see who answered what, to score the quiz and explain it. /help tells more."
+    ),
+    # a /quiz waiting for documents
+    "doc_quiz_waiting": "⏳ This chat's document is still being indexed. Your quiz starts by itself as soon as it is ready.",
+    "doc_quiz_already_waiting": "⏳ A quiz is already waiting for this chat's document; it starts as soon as the document is ready.",
+    "doc_quiz_not_ready": "⏳ The document is still not indexed after {seconds} s, so the quiz did not start. /docs shows when it is ready; then send /quiz again.",
+    "doc_quiz_no_document": "The document could not be added, so the quiz did not start. Send <code>/quiz 5 topic</code> for a quiz without it.",
+    "doc_quiz_still_indexing": "⏳ This chat's document is still being indexed. /docs shows when it is ready; then send /quiz again.",
+    "doc_quiz_interrupted": "I restarted while your document was being indexed, and it is not ready yet, so the quiz did not start. /docs shows when it is ready; then send /quiz again.",
     # menus and languages
     "language_name": "English",
     "cmd_quiz": "Quiz me: /quiz [N] topic",

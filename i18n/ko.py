@@ -16,7 +16,9 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "<code>/style poll|keyboard</code> — 이 채팅에서 문제를 보여주는 방식.\n"
         "/docs, <code>/forget N|all</code> — 이 채팅의 문서. PDF, 워드, 파워포인트, 텍스트, "
         "마크다운 파일을 보내면 /quiz 가 그 내용으로 문제를 내고 인용을 출처로 보여 줍니다 "
-        "(그룹에서는 캡션에서 저를 언급하세요).\n\n"
+        "(그룹에서는 캡션에서 저를 언급하세요). 파일을 색인하는 동안 보낸 /quiz 는 준비되는 "
+        "대로 자동으로 시작됩니다.\n"
+        "개인 채팅에서는 주제를 그냥 써 보내고 <i>이 내용으로 퀴즈 풀기</i>를 눌러도 됩니다.\n\n"
         "<b>답하기</b>\n"
         "• <i>poll</i> 방식: 텔레그램 퀴즈 투표. 누르는 즉시 정답 여부가 보입니다.\n"
         "• <i>keyboard</i> 방식: 버튼이 달린 메시지. 퀴즈가 끝날 때까지 정답이 숨겨집니다 "
@@ -27,7 +29,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "(<code>/timelimit</code>, 관리자), 시작한 사람이나 관리자가 /stop 하면 퀴즈가 끝나고 "
         "순위표를 올립니다. 제한 시간은 퀴즈가 열린 순간부터 계산됩니다. 마지막 몇 초 사이에 올라온 "
         "문제는 퀴즈가 끝날 때 함께 닫힙니다. 관리자는 <code>/starters anyone|admins</code> 로 퀴즈를 시작할 수 "
-        "있는 사람을 정합니다.\n\n"
+        "있는 사람을 정합니다. 포럼에서는 주제마다 퀴즈와 퀴즈 사이의 대기 시간이 따로 "
+        "있습니다.\n"
+        "만들지 못한 퀴즈(모델 오류)는 대기 시간도 생기지 않고 하루 퀴즈 수에도 세지 "
+        "않습니다.\n\n"
         "모든 문제에 답하면 (또는 누군가 /stop 하면) 답안을 모델에 보내고 피드백을 "
         "올립니다: 정답, 이유, 출처.\n\n"
         "<b>학습</b>\n"
@@ -86,6 +91,24 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "other": "일부 문제를 제대로 만들지 못해 이 퀴즈는 {asked}문제가 아니라 {n}문제입니다."
     },
     "internal_error": "봇에서 문제가 생겼습니다. 다시 시도해 주세요.",
+    # newcomers: plain text, unknown commands, joining a group
+    "plain_text_hint": "저는 퀴즈를 만듭니다. 아래 버튼을 누르면 보내신 내용으로 퀴즈를 만들고, <code>/quiz 5 주제</code>로 직접 시작할 수도 있습니다. 나머지는 /help 를 보세요.",
+    "topic_offer_button": "📝 이 내용으로 퀴즈 풀기",
+    "topic_offer_gone": "이 제안은 만료되었습니다. 주제를 다시 보내 주세요.",
+    "unknown_command": "{command} 명령은 모릅니다. /help 에서 할 수 있는 일을 확인하세요.",
+    "group_intro": (
+        "👋 안녕하세요, <b>StudyQuiz</b>입니다. 이 그룹을 위해 객관식 퀴즈를 만들고, 끝나면 정답과 이유를 설명합니다.\n\n"
+        "<code>/quiz 5 주제</code>로 시작하거나, 캡션에서 저를 언급해 문서를 보낸 뒤 /quiz 를 보내세요.\n"
+        "이 그룹에서 퀴즈를 시작할 수 있는 사람: <b>{who}</b> (관리자는 /starters 로 바꿀 수 있습니다).\n"
+        "답은 익명이 아닙니다: 채점하고 설명하기 위해 누가 무엇을 골랐는지 봇이 봅니다. 자세한 내용은 /help 를 보세요."
+    ),
+    # a /quiz waiting for documents
+    "doc_quiz_waiting": "⏳ 이 채팅의 문서를 아직 색인하는 중입니다. 준비되는 대로 퀴즈가 자동으로 시작됩니다.",
+    "doc_quiz_already_waiting": "⏳ 이미 문서를 기다리는 퀴즈가 있습니다. 문서가 준비되는 대로 시작됩니다.",
+    "doc_quiz_not_ready": "⏳ {seconds}초가 지나도 문서 색인이 끝나지 않아 퀴즈를 시작하지 않았습니다. /docs 에서 준비되었는지 확인한 뒤 /quiz 를 다시 보내 주세요.",
+    "doc_quiz_no_document": "문서를 추가하지 못해 퀴즈를 시작하지 않았습니다. 문서 없이 하려면 <code>/quiz 5 주제</code>를 보내 주세요.",
+    "doc_quiz_still_indexing": "⏳ 이 채팅의 문서를 아직 색인하는 중입니다. /docs 에서 준비되었는지 확인한 뒤 /quiz 를 다시 보내 주세요.",
+    "doc_quiz_interrupted": "문서를 색인하는 동안 봇이 다시 시작되었고 문서가 아직 준비되지 않아 퀴즈를 시작하지 않았습니다. /docs 에서 준비되었는지 확인한 뒤 /quiz 를 다시 보내 주세요.",
     # menus and languages
     "language_name": "한국어",
     "cmd_quiz": "퀴즈 만들기: /quiz [N] 주제",

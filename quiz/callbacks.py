@@ -19,7 +19,8 @@ FINISH = "finish:"
 MENU = "menu:"
 LANG = "lang:"
 LEARN = "learn:"
-PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN)
+OFFER = "topic:"
+PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN, OFFER)
 
 # The learning buttons (issue 14): "Review my mistakes" and "Quiz my weakest topic".
 REVIEW_DATA = f"{LEARN}review"
@@ -79,8 +80,13 @@ def finish_data(quiz_id: int) -> str:
     return _checked(f"{FINISH}{quiz_id}")
 
 
+def offer_data(offer_id: int) -> str:
+    """ "Quiz me on this": the offered text stays in the database, the button has its id."""
+    return _checked(f"{OFFER}{offer_id}")
+
+
 def parse_quiz_id(prefix: str, data: str) -> int | None:
-    """The quiz a retry or finish button is about."""
+    """The id a retry, finish or offer button carries (a quiz's; an offer's)."""
     if not data.startswith(prefix):
         return None
     try:

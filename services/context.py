@@ -35,6 +35,8 @@ class Services:
     library: DocumentLibrary | None = None
     # Serialises creating a chat's vector store when documents arrive together.
     library_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    # Documents this process is adding now, per chat: a /quiz meanwhile waits for them.
+    adding_documents: dict[int, int] = field(default_factory=dict)
 
     def lock(self, quiz_id: int) -> asyncio.Lock:
         return self.locks.setdefault(quiz_id, asyncio.Lock())

@@ -119,8 +119,9 @@ def _library(library: DocumentLibrary | None) -> DocumentLibrary:
     return library
 
 
-async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> None:
-    """Check, download, upload and index one document, keeping the user posted."""
+async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
+    """Check, download, upload and index one document, keeping the user posted. False for a
+    re-delivered document (nothing done), True when it ended (or raises why it failed)."""
     settings = svc.settings
     library = _library(svc.library)
     ext = supported_extension(doc.file_name, doc.mime_type)
@@ -158,7 +159,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> None:
     )
     if row is None:
         log.info("Ignoring a re-delivered document in chat %s", doc.chat_id)
-        return
+        return False
     size = human_size(doc.file_size) if doc.file_size else "?"
     status = await bot.send_message(
         doc.chat_id,
@@ -231,6 +232,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> None:
         await _discard(library, store, file_id)
         text = tr(doc.lang, "doc_failed", name=shown, reason=escape(reason))
     await _edit(bot, doc.chat_id, status_id, text)
+    return True
 
 
 async def _discard(library: DocumentLibrary, store: str | None, file_id: str) -> None:

@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from engine import EngineError
 from i18n import tr
 from quiz.states import QuizState
+from services import waiting
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import closing, deadlines, posting
@@ -48,6 +49,10 @@ async def recover(bot: Bot, svc: Services) -> None:
             await closing.deliver_feedback(ui, svc, quiz.id, resumed=True)
         except (UserFacingError, EngineError, TelegramError) as exc:
             log.warning("Quiz %s: feedback still pending after restart: %s", quiz.id, exc)
+    # Last, as it may write a whole quiz: a /quiz that was waiting for a document, whose
+    # indexing the old process did not see to its end, starts if the document is ready now;
+    # else the person is told.
+    await waiting.start_waiting(bot, svc, None, restarted=True)
 
 
 async def _safely(bot: Bot, svc: Services, quiz_id: int, key: str) -> None:

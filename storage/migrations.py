@@ -221,4 +221,34 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE questions ADD COLUMN close_date INTEGER;
     """,
+    # 11: conversation state (storage/conversation.py): a /quiz waiting for the chat's
+    # documents to be indexed (one per topic), the plain texts offered as quiz topics
+    # (callback data is too short to hold them), and the groups the bot introduced itself in.
+    """
+    CREATE TABLE pending_quizzes (
+        chat_id     INTEGER NOT NULL,
+        thread_id   INTEGER NOT NULL,
+        chat_type   TEXT NOT NULL,
+        user_id     INTEGER NOT NULL,
+        message_id  INTEGER NOT NULL,
+        lang        TEXT NOT NULL,
+        requested   INTEGER,
+        topic       TEXT NOT NULL,
+        request_key TEXT NOT NULL,
+        created_at  REAL NOT NULL,
+        PRIMARY KEY (chat_id, thread_id)
+    );
+    CREATE TABLE topic_offers (
+        id          INTEGER PRIMARY KEY,
+        chat_id     INTEGER NOT NULL,
+        request_key TEXT NOT NULL UNIQUE,
+        topic       TEXT NOT NULL,
+        created_at  REAL NOT NULL
+    );
+    CREATE INDEX topic_offers_by_created ON topic_offers (created_at);
+    CREATE TABLE introductions (
+        chat_id INTEGER PRIMARY KEY,
+        at      REAL NOT NULL
+    );
+    """,
 )

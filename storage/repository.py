@@ -17,6 +17,7 @@ import aiosqlite
 from storage.answers import AnswerStore
 from storage.cards import CardStore
 from storage.chats import ChatStore
+from storage.conversation import ConversationStore
 from storage.database import Database
 from storage.documents import DocumentStore
 from storage.inbox import Inbox
@@ -58,6 +59,7 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         self.inbox = Inbox(self._db)
         self.items = ItemStore(self._db)
         self.cards = CardStore(self._db)
+        self.conversation = ConversationStore(self._db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 

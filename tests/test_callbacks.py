@@ -7,7 +7,7 @@ import re
 from telegram.constants import InlineKeyboardButtonLimit
 from telegram.ext import CallbackQueryHandler
 
-from handlers import buttons, language, learning, start
+from handlers import buttons, language, learning, newcomers, start
 from quiz import callbacks
 from quiz.callbacks import AnswerTap
 
@@ -31,12 +31,9 @@ def test_quiz_ids_parse_only_under_their_own_prefix() -> None:
 
 
 def test_each_button_reaches_exactly_one_handler() -> None:
-    patterns = [
-        h.pattern
-        for module in (buttons, language, learning, start)
-        for h in module.HANDLERS
-        if isinstance(h, CallbackQueryHandler)
-    ]
+    every = [h for m in (buttons, language, learning, start) for h in m.HANDLERS]
+    every += newcomers.handlers([])
+    patterns = [h.pattern for h in every if isinstance(h, CallbackQueryHandler)]
     assert all(isinstance(p, re.Pattern) for p in patterns)
     samples = [
         callbacks.answer_data(1, 0, 2),
@@ -46,6 +43,7 @@ def test_each_button_reaches_exactly_one_handler() -> None:
         callbacks.lang_data("ko"),
         callbacks.REVIEW_DATA,
         callbacks.WEAKEST_DATA,
+        callbacks.offer_data(3),
         "forged",
         "",
     ]

@@ -23,7 +23,14 @@ from telegram.ext import (
     PollAnswerHandler,
 )
 
-from fakes.telegram_server import BOT_ID, Chat, FakeTelegram, User, parse_html
+from fakes.telegram_server import (
+    BOT_ID,
+    CALLBACK_ANSWER_WINDOW,
+    Chat,
+    FakeTelegram,
+    User,
+    parse_html,
+)
 from fakes.telegram_spec import load_spec
 
 TOKEN = "123456:TEST-token"
@@ -482,3 +489,26 @@ async def test_send_photo_takes_a_png_upload_and_checks_its_size(
         await bot.send_photo(PRIVATE.id, _png(4000, 100))
     with pytest.raises(BadRequest, match="caption is too long"):
         await bot.send_photo(PRIVATE.id, _png(10, 10), caption="x" * 1025)
+
+
+async def test_callback_query_is_answerable_once_and_only_while_fresh(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    message = await bot.send_message(
+        PRIVATE.id,
+        "Pick",
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]]),
+    )
+    tg.user_presses(ALICE, PRIVATE.id, message.message_id, "go")
+    tg.user_presses(
+        ALICE, PRIVATE.id, message.message_id, "go", sent_ago=CALLBACK_ANSWER_WINDOW + 1
+    )
+    fresh, old = [u.callback_query for u in await bot.get_updates(timeout=0)]
+    assert fresh is not None and old is not None
+    assert await fresh.answer("ok")
+    too_old = "(?i)query is too old and response timeout expired or query id is invalid"
+    with pytest.raises(BadRequest, match=too_old):
+        await fresh.answer("twice")
+    with pytest.raises(BadRequest, match=too_old):
+        await old.answer()
+    assert tg.violations == []

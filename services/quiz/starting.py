@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from html import escape
 
 from i18n import tr
-from services import chat_settings, quotas
+from quiz.states import DocumentState
+from services import chat_settings, documents, quotas
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import generation
 from services.quiz.presenter import Presenter
 from storage import QuizAlreadyOpenError
+from storage.conversation import PendingQuiz
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,43 @@ def clamp_questions(requested: int | None, default: int, maximum: int) -> tuple[
     return n, n != requested
 
 
+async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
+    """A /quiz with nothing to ask about yet, while the chat's document is on its way: store
+    it for services.waiting to start when the document is ready. True when the request is
+    taken care of (raises to say so), False when the quiz flow goes on as usual."""
+    chat_id = pending.chat_id
+
+    def tell(key: str) -> UserFacingError:
+        return UserFacingError(
+            key, chat_id=chat_id, lang=pending.lang, thread_id=pending.thread_id or None
+        )
+
+    conversation = svc.repo.conversation
+    if svc.adding_documents.get(chat_id):
+        waiting = await conversation.add_pending_quiz(pending)
+        if waiting is not None and waiting.request_key == pending.request_key:
+            log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
+            return True
+        if svc.adding_documents.get(chat_id):
+            raise tell("doc_quiz_waiting" if waiting is None else "doc_quiz_already_waiting")
+        # The document was done while the request was being stored: take it back, unless
+        # the document's end already took (and started) it.
+        if waiting is None and not await conversation.take_pending_quiz(chat_id, pending.thread_id):
+            return True
+    else:
+        waiting = await conversation.pending_quiz(chat_id, pending.thread_id)
+        if waiting is not None and waiting.request_key == pending.request_key:
+            # Replayed after a restart: the restart's recovery starts or answers it.
+            log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
+            return True
+    # Nothing on its way in this process; a document may still be indexing at OpenAI.
+    docs = await documents.refresh(svc, await documents.chat_documents(svc, chat_id))
+    ready = any(d.state == DocumentState.READY for d in docs)
+    if not ready and any(d.state == DocumentState.PROCESSING for d in docs):
+        raise tell("doc_quiz_still_indexing")
+    return False
+
+
 async def start_quiz(
     ui: Presenter,
     svc: Services,
@@ -63,6 +102,29 @@ async def start_quiz(
     that a re-delivered update is a no-op.
     """
     key = request_key or f"{chat_id}:{message_id}"
+    settings = svc.settings
+    if (
+        not command.topic
+        and not settings.vector_store_id
+        and not await svc.repo.has_ready_documents(chat_id)
+        # Before the start checks: they apply when the quiz really starts.
+        and await _waits_for_documents(
+            svc,
+            PendingQuiz(
+                chat_id=chat_id,
+                thread_id=thread_id or 0,
+                chat_type=chat_type,
+                user_id=user_id,
+                message_id=message_id,
+                lang=lang,
+                requested=command.requested,
+                topic=command.topic,
+                request_key=key,
+                created_at=svc.clock(),
+            ),
+        )
+    ):
+        return
     # Who may start, the cooldown and the daily limits, before anything reaches the model.
     await quotas.check_start(
         ui,
@@ -74,7 +136,6 @@ async def start_quiz(
         lang=lang,
         request_key=key,
     )
-    settings = svc.settings
     if (
         not command.topic
         and not settings.vector_store_id
