@@ -17,7 +17,7 @@ import handlers
 from engine import OpenAIEngine
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
-from services import learning
+from services import reminders
 from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
 from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
 from services.menu import publish_commands
@@ -93,7 +93,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         assert application.job_queue is not None
         application.job_queue.run_once(_recover, 0, name="recover")
         # Reminders live in SQLite; their jobs are armed again at every start (issue 14).
-        await learning.arm_reminders(services)
+        await reminders.arm_reminders(services)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         services = installed(application.bot_data)

@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.states import DocumentState
-from services import documents, waiting
+from services import document_types, documents, waiting
 from services.context import BotContext
 from services.permissions import removable_documents
 
@@ -75,7 +75,7 @@ async def docs_command(update: Update, context: BotContext) -> None:
     if not docs:
         key = "doc_no_search" if svc.library is not None and svc.library.missing else "docs_empty"
         await message.reply_text(
-            tr(lang, key, types=documents.supported_list()), parse_mode=ParseMode.HTML
+            tr(lang, key, types=document_types.supported_list()), parse_mode=ParseMode.HTML
         )
         return
     lines = [tr(lang, "docs_header"), ""]
@@ -84,7 +84,7 @@ async def docs_command(update: Update, context: BotContext) -> None:
         if doc.state == DocumentState.FAILED and doc.error:
             state += f": {escape(doc.error)}"
         lines.append(
-            f"{number}. <b>{escape(doc.file_name)}</b> — {documents.human_size(doc.size)}"
+            f"{number}. <b>{escape(doc.file_name)}</b> — {document_types.human_size(doc.size)}"
             f" — {_STATE_ICONS.get(doc.state, '')} {state}"
         )
     lines += ["", tr(lang, "docs_footer")]
@@ -109,7 +109,7 @@ async def forget_command(update: Update, context: BotContext) -> None:
         return
     if not targets:
         await message.reply_text(
-            tr(lang, "docs_empty", types=documents.supported_list()), parse_mode=ParseMode.HTML
+            tr(lang, "docs_empty", types=document_types.supported_list()), parse_mode=ParseMode.HTML
         )
         return
     busy = [d for d in targets if d.state in documents.BUSY_STATES]

@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from handlers.common import acknowledge, lang_of, thread_of
 from i18n import tr
 from quiz import callbacks, spacing
-from services import learning, stats
+from services import learning, reminders, stats
 from services.context import BotContext
 from services.quiz import starting
 
@@ -88,16 +88,16 @@ async def remind_command(update: Update, context: BotContext) -> None:
         await message.reply_text(tr(lang, "remind_private"))
         return
     if len(args) == 1 and args[0].lower() == "off":
-        await learning.disable_reminder(svc, user.id)
+        await reminders.disable_reminder(svc, user.id)
         await message.reply_text(tr(lang, "remind_off"))
         return
     minute = spacing.parse_time(args[0]) if 1 <= len(args) <= 2 else None
-    previous = await learning.reminder(svc, user.id)
+    previous = await reminders.reminder(svc, user.id)
     zone = args[1] if len(args) == 2 else (previous.zone if previous else "UTC")
     if minute is None or spacing.parse_zone(zone) is None:
         await message.reply_text(tr(lang, "remind_usage"), parse_mode=ParseMode.HTML)
         return
-    await learning.set_reminder(svc, user.id, chat.id, minute, zone, lang)
+    await reminders.set_reminder(svc, user.id, chat.id, minute, zone, lang)
     await message.reply_text(
         tr(lang, "remind_set", time=f"{minute // 60:02d}:{minute % 60:02d}", zone=zone)
     )
