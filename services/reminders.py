@@ -12,7 +12,7 @@ from telegram.error import Forbidden, TelegramError
 from i18n import tr
 from quiz import callbacks, spacing
 from services.context import BotContext, Services
-from storage.cards import ReminderRow
+from storage.reminders import ReminderRow
 
 log = logging.getLogger(__name__)
 
@@ -47,24 +47,24 @@ def arm_reminder(svc: Services, user_id: int, minute: int, zone: str) -> float |
 
 async def reminder(svc: Services, user_id: int) -> ReminderRow | None:
     """The person's reminder settings, if they ever set one."""
-    return await svc.repo.cards.reminder(user_id)
+    return await svc.repo.reminders.reminder(user_id)
 
 
 async def set_reminder(
     svc: Services, user_id: int, chat_id: int, minute: int, zone: str, lang: str
 ) -> None:
-    await svc.repo.cards.set_reminder(user_id, chat_id, minute, zone, lang)
+    await svc.repo.reminders.set_reminder(user_id, chat_id, minute, zone, lang)
     arm_reminder(svc, user_id, minute, zone)
 
 
 async def disable_reminder(svc: Services, user_id: int) -> None:
-    await svc.repo.cards.disable_reminder(user_id)
+    await svc.repo.reminders.disable_reminder(user_id)
     await forget_reminder_job(svc, user_id)
 
 
 async def arm_reminders(svc: Services) -> int:
     """At start: every stored reminder gets its job again."""
-    rows = await svc.repo.cards.reminders()
+    rows = await svc.repo.reminders.reminders()
     for row in rows:
         arm_reminder(svc, row.user_id, row.minute, row.zone)
     return len(rows)
@@ -78,7 +78,7 @@ async def _remind(context: BotContext) -> None:
 
 
 async def send_reminder(bot: Bot, svc: Services, user_id: int) -> bool:
-    store = svc.repo.cards
+    store, cards = svc.repo.reminders, svc.repo.cards
     row = await store.reminder(user_id)
     if row is None or not row.enabled:
         return False
@@ -86,7 +86,7 @@ async def send_reminder(bot: Bot, svc: Services, user_id: int) -> bool:
     now = svc.clock()
     sent = False
     if tz is not None:
-        due = await store.due_count(user_id, now)
+        due = await cards.due_count(user_id, now)
         day = datetime.fromtimestamp(now, tz).date().isoformat()
         if due and await store.claim_reminder_day(user_id, day):
             n = min(due, svc.settings.max_questions)

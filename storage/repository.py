@@ -25,7 +25,9 @@ from storage.items import ItemStore
 from storage.migrations import MIGRATIONS
 from storage.questions import QUESTION_COLUMNS, QuestionStore, StoredQuestion, question_row
 from storage.quizzes import QuizRow, QuizStore
+from storage.reminders import ReminderStore
 from storage.security import SecurityStore
+from storage.stats import StatsStore
 from storage.usage import UsageStore
 
 # Posted questions remembered by poll id: all those of 400 open 10-question quizzes.
@@ -59,6 +61,8 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         self.inbox = Inbox(self._db)
         self.items = ItemStore(self._db)
         self.cards = CardStore(self._db)
+        self.reminders = ReminderStore(self._db)
+        self.stats = StatsStore(self._db)
         self.conversation = ConversationStore(self._db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}

@@ -175,7 +175,7 @@ async def test_stats_sends_a_png_and_forgetme_removes_the_cards(
     tg.user_sends(PRIVATE, ANNA, "/forgetme")
     await tg.wait_for("sendMessage", predicate=lambda c: "study cards" in c.params["text"])
     assert await svc.repo.cards.next_due(ANNA.id) is None
-    assert (await svc.repo.cards.totals(ANNA.id)).answers == 0
+    assert (await svc.repo.stats.totals(ANNA.id)).answers == 0
 
 
 def test_next_reminder_is_the_local_time_in_the_person_s_zone() -> None:
@@ -226,7 +226,7 @@ async def test_reminder_fires_at_local_time_and_is_re_armed_after_a_restart(
         svc = bot.services
         assert svc.jobs is not None
         [job] = svc.jobs.get_jobs_by_name(f"remind:{ANNA.id}")
-        row = await svc.repo.cards.reminder(ANNA.id)
+        row = await svc.repo.reminders.reminder(ANNA.id)
         assert row is not None and row.zone == "Asia/Seoul" and row.minute == 19 * 60
         seoul = spacing.parse_zone("Asia/Seoul")
         assert seoul is not None and job.next_t is not None
