@@ -1,7 +1,7 @@
 """The quiz lifecycle, one module per stage: generating → open → submitting → done.
 
-starting (parse the command, check, create) → generation (the model writes it, streamed or
-whole) → posting (the header and the questions) → deadlines (a group's time limit and head
+starting (parse the command, check, create) → generation (the model writes it whole, or
+streamed into streaming.StreamSink) → posting (the header and the questions) → deadlines (a group's time limit and head
 count) → answers (record, decide completion) → closing (close, results, feedback).
 
 Every step writes its result to SQLite before the next step talks to Telegram or the model,
