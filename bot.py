@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from dotenv import load_dotenv
 from openai import AsyncOpenAI
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 import cli
@@ -17,9 +17,8 @@ import handlers
 from engine import OpenAIEngine
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
-from services import learning
-from services.context import Services, install, installed
-from services.context import services as services_of
+from services import reminders
+from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
 from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
 from services.menu import publish_commands
 from services.ratelimit import RetryingRateLimiter
@@ -51,9 +50,9 @@ def setup_logging(level: str) -> None:
     silence_http_logs()
 
 
-async def _recover(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _recover(context: BotContext) -> None:
     """Pick up quizzes a previous process left unfinished."""
-    await recover(context.bot, services_of(context))
+    await recover(context.bot, context.services)
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
@@ -83,7 +82,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         )
         # Every model response's tokens are counted (quotas, /usage), on the services' clock
         # (looked up at each call: tests move it).
-        services.engine = MeteredEngine(services.engine, repo.security, lambda: services.clock())
+        services.engine = MeteredEngine(services.engine, repo.usage, lambda: services.clock())
         install(application.bot_data, services)
         queue = application.update_queue
         assert isinstance(queue, DurableUpdateQueue)
@@ -94,7 +93,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         assert application.job_queue is not None
         application.job_queue.run_once(_recover, 0, name="recover")
         # Reminders live in SQLite; their jobs are armed again at every start (issue 14).
-        await learning.arm_reminders(services)
+        await reminders.arm_reminders(services)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         services = installed(application.bot_data)
@@ -123,6 +122,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         ApplicationBuilder()
         .bot(bot)
         .update_queue(queue)
+        .context_types(CONTEXT_TYPES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -86,12 +86,13 @@ def _with_reporter(
 
 def _note_commits() -> None:
     """Record the commit time of every answer the bot stores, without touching its code."""
+    from storage.answers import AnswerStore
     from storage.repository import Repository
 
     original: Callable[..., Awaitable[tuple[int, int] | None]] = Repository.store_answer
 
     async def store_answer(
-        self: Repository,
+        self: AnswerStore,
         quiz_id: int,
         index: int,
         user_id: int,

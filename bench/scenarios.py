@@ -16,6 +16,7 @@ from bench.proc import BenchTelegram, Child, child, child_env, percentile
 from fakes.openai_server import FakeOpenAI, function_call_item
 from fakes.quizdata import quiz_args
 from fakes.telegram_server import Call, Chat, JSONDict, User
+from quiz.states import QuizState
 from quiz.validation import parse_quiz
 from storage import Repository
 
@@ -549,7 +550,7 @@ async def group_pacing(sizes: Sizes, workdir: Path) -> PacingResult:
                     return _answers_in(path) >= n * len(players)
 
                 await _wait_for_db(db, "every answer stored", answered, 60)
-                stopped = await asyncio.to_thread(_quiz_state, db) == "open"
+                stopped = await asyncio.to_thread(_quiz_state, db) == QuizState.OPEN
                 stop_at = time.monotonic()
                 if stopped:
                     tg.user_sends(group, starter, "/stop")

@@ -36,6 +36,14 @@ class Indexed:
     status: str  # "completed", "failed", "cancelled" or "in_progress" (still working)
     error: str | None = None  # the vector store file's last_error, as "code: message"
 
+    @property
+    def completed(self) -> bool:
+        return self.status == "completed"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status == "in_progress"
+
 
 class DocumentLibrary(Protocol):
     # True once the server answered 404 to creating a file or store: it has no such API.

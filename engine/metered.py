@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from engine.base import Feedback, QuestionSink, QuizEngine, QuizRequest, TextSink, ToolCall
-from storage.security import SecurityStore
+from storage.usage import UsageStore
 
 
 class MeteredEngine:
-    def __init__(self, inner: QuizEngine, store: SecurityStore, clock: Callable[[], float]) -> None:
+    def __init__(self, inner: QuizEngine, store: UsageStore, clock: Callable[[], float]) -> None:
         self._inner = inner
         self._store = store
         self._clock = clock

@@ -11,12 +11,13 @@ import logging
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from handlers.common import lang_of
 from i18n import tr
-from services import inbox
-from services.context import services
+from services import inbox, security
+from services.context import BotContext
+from services.quiz import lookup
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,9 @@ def _always_allowed(update: Update) -> bool:
     return command in ALWAYS_ALLOWED_COMMANDS
 
 
-async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def gate(update: Update, context: BotContext) -> None:
     """Let allowed updates through; refuse the others (telling each chat once) and stop them."""
-    svc = services(context)
+    svc = context.services
     settings = svc.settings
     chat, user = update.effective_chat, update.effective_user
     chat_id, user_id = (chat.id if chat else None), (user.id if user else None)
@@ -61,7 +62,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.poll_answer is not None:
         # No chat in a poll answer: it counts if the poll is one we sent to an allowed chat.
-        found = await svc.repo.question_for_poll(update.poll_answer.poll_id)
+        found = await lookup.question_for_poll(svc, update.poll_answer.poll_id)
         if found is not None and is_allowed(settings, found[0].chat_id, user_id):
             return
     log.info(
@@ -74,7 +75,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _refuse(update: Update, context: BotContext) -> None:
     """A toast for a button; one message per chat for commands (and anything in private)."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     lang = await lang_of(update, context)
@@ -88,8 +89,8 @@ async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         speaks_to_us = chat.type == ChatType.PRIVATE or (message.text or "").startswith("/")
         if not speaks_to_us:
             return
-        svc = services(context)
-        if not await svc.repo.security.note_refusal(chat.id, svc.clock()):
+        svc = context.services
+        if not await security.note_refusal(svc, chat.id):
             return
         await context.bot.send_message(
             chat.id,

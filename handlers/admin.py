@@ -7,15 +7,14 @@ from html import escape
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from handlers.common import lang_of
 from i18n import tr
-from services import learning
-from services.context import services
-from services.permissions import is_chat_admin
-from services.quotas import day_start
-from storage.security import ANYONE, STARTERS
+from services import chat_settings, learning, security
+from services.context import BotContext
+from services.permissions import may_set_starters
+from storage.chats import STARTERS
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +23,12 @@ def _n(value: int) -> str:
     return f"{value:,}"
 
 
-async def usage_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def usage_command(update: Update, context: BotContext) -> None:
     """Today's quizzes and tokens, overall and by the top chats and users (operators only)."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
     if user.id not in svc.settings.admin_user_ids:
         await message.reply_text(tr(lang, "usage_operator_only"))
@@ -39,7 +38,7 @@ async def usage_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await message.reply_text(tr(lang, "usage_private_only"))
         return
     settings = svc.settings
-    report = await svc.repo.security.report(day_start(svc.clock()))
+    report = await security.usage_today(svc)
     budget = settings.daily_token_budget
     lines = [
         tr(
@@ -62,42 +61,42 @@ async def usage_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
 
 
-async def starters_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def starters_command(update: Update, context: BotContext) -> None:
     """Show or set (chat admins) who may start quizzes in a group: `/starters anyone|admins`."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
         await message.reply_text(tr(lang, "starters_private"))
         return
     wanted = (context.args or [""])[0].lower()
     if wanted not in STARTERS:
-        current = await svc.repo.security.starters(chat.id) or ANYONE
+        current = (await chat_settings.effective(svc, chat.id)).starters
         await message.reply_text(
             tr(lang, "starters_usage", who=tr(lang, f"starters_{current}")),
             parse_mode=ParseMode.HTML,
         )
         return
-    if not await is_chat_admin(context.bot, chat.id, user.id):
+    if not await may_set_starters(context.bot, chat.id, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await svc.repo.security.set_starters(chat.id, wanted)
+    await chat_settings.set_starters(svc, chat.id, wanted)
     log.info("Chat %s: quizzes may now be started by %s", chat.id, wanted)
     await message.reply_text(
         tr(lang, "starters_set", who=tr(lang, f"starters_{wanted}")), parse_mode=ParseMode.HTML
     )
 
 
-async def forgetme_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forgetme_command(update: Update, context: BotContext) -> None:
     """Delete the sender's stored answers and display name."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
     lang = await lang_of(update, context)
-    removed = await services(context).repo.security.forget_user(user.id)
-    await learning.forget(services(context), user.id)  # cards, log, reminders (issue 14)
+    removed = await security.forget_user(context.services, user.id)
+    await learning.forget(context.services, user.id)  # cards, log, reminders (issue 14)
     log.info("Forgot user %s (%d answers)", user.id, removed)
     await message.reply_text(tr(lang, "forgetme_done", n=removed))
 

@@ -5,28 +5,28 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
 from handlers.common import acknowledge, display_name, lang_of
 from i18n import tr
-from quiz.render import parse_answer_callback
-from services import quizflow
-from services.context import services
-from services.errors import RETRY_PREFIX
+from quiz import callbacks
+from quiz.states import QuizState, SubmissionStatus
+from services.context import BotContext
 from services.permissions import may_stop
+from services.quiz import answers, closing, lookup
 
 log = logging.getLogger(__name__)
 
 
-async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def answer_button(update: Update, context: BotContext) -> None:
     """Store a tap on a keyboard question after checking it belongs to this chat's quiz."""
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or user is None:
         return
     lang = await lang_of(update, context)
-    tap = parse_answer_callback(query.data or "")
-    svc = services(context)
-    found = await svc.repo.question(tap.quiz_id, tap.question_index) if tap else None
+    tap = callbacks.parse_answer(query.data or "")
+    svc = context.services
+    found = await lookup.question(svc, tap.quiz_id, tap.question_index) if tap else None
     if (
         tap is None
         or found is None
@@ -39,45 +39,50 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await acknowledge(query, tr(lang, "invalid_button"))
         return
     quiz, question = found
-    result, complete = await quizflow.record_answer(
+    result, complete = await answers.record_answer(
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
     )
     await acknowledge(query, tr(lang, result.value))
     if complete:
-        await quizflow.finish_quiz(context.bot, svc, quiz.id, "completed")
+        await closing.finish_quiz(context.presenter, svc, quiz.id, SubmissionStatus.COMPLETED)
 
 
-async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """Refuse data none of our buttons sends (forged, or from a button since removed)."""
+    query = update.callback_query
+    if query is None:
+        return
+    log.warning("Refused callback data (update %s)", update.update_id)
+    await acknowledge(query, tr(await lang_of(update, context), "invalid_button"))
+
+
+async def retry_button(update: Update, context: BotContext) -> None:
     """Try the feedback again after the model failed."""
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
     await acknowledge(query)
-    svc = services(context)
-    try:
-        quiz_id = int((query.data or "").removeprefix(RETRY_PREFIX))
-    except ValueError:
+    svc = context.services
+    quiz_id = callbacks.parse_quiz_id(callbacks.RETRY, query.data or "")
+    if quiz_id is None:
         return
-    quiz = await svc.repo.quiz(quiz_id)
-    if quiz is None or quiz.chat_id != chat.id or quiz.state != "submitting":
+    quiz = await lookup.quiz(svc, quiz_id)
+    if quiz is None or quiz.chat_id != chat.id or quiz.state != QuizState.SUBMITTING:
         return
     if query.message is not None:
         await context.bot.delete_message(chat.id, query.message.message_id)
-    await quizflow.deliver_feedback(context.bot, svc, quiz_id)
+    await closing.deliver_feedback(context.presenter, svc, quiz_id)
 
 
-async def finish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def finish_button(update: Update, context: BotContext) -> None:
     """The group's "Finish quiz" button: the starter or an admin ends the quiz."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
     lang = await lang_of(update, context)
-    svc = services(context)
-    try:
-        quiz_id = int((query.data or "").removeprefix(quizflow.FINISH_PREFIX))
-    except ValueError:
-        quiz_id = -1
-    quiz = await svc.repo.quiz(quiz_id)
+    svc = context.services
+    quiz_id = callbacks.parse_quiz_id(callbacks.FINISH, query.data or "")
+    quiz = None if quiz_id is None else await lookup.quiz(svc, quiz_id)
     chat = update.effective_chat
     if quiz is None or chat is None or quiz.chat_id != chat.id:
         await acknowledge(query, tr(lang, "invalid_button"))
@@ -89,12 +94,12 @@ async def finish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await acknowledge(query, tr(lang, "finish_not_allowed"))
         return
     await acknowledge(query)
-    await quizflow.stop_quiz(context.bot, svc, quiz)
+    await closing.stop_quiz(context.presenter, svc, quiz)
 
 
 HANDLERS = [
-    CallbackQueryHandler(retry_button, pattern=f"^{RETRY_PREFIX}", block=False),
-    CallbackQueryHandler(finish_button, pattern=f"^{quizflow.FINISH_PREFIX}", block=False),
-    # Everything else is checked (and refused politely) by answer_button itself.
-    CallbackQueryHandler(answer_button, block=False),
+    CallbackQueryHandler(retry_button, pattern=callbacks.pattern(callbacks.RETRY), block=False),
+    CallbackQueryHandler(finish_button, pattern=callbacks.pattern(callbacks.FINISH), block=False),
+    CallbackQueryHandler(answer_button, pattern=callbacks.pattern(callbacks.ANSWER), block=False),
+    CallbackQueryHandler(unknown_button, pattern=callbacks.UNKNOWN_PATTERN),
 ]

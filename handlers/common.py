@@ -6,10 +6,10 @@ import logging
 
 from telegram import CallbackQuery, Message, Update, User
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from i18n import catalogues, language_for
-from services.context import services
+from i18n import language_for
+from services import chat_settings
+from services.context import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,12 @@ def display_name(user: User) -> str:
     return user.full_name or (f"@{user.username}" if user.username else str(user.id))
 
 
-async def lang_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def lang_of(update: Update, context: BotContext) -> str:
     """The chat's /lang choice, else the user's Telegram language, else English."""
     chat, user = update.effective_chat, update.effective_user
     if chat is not None:
-        chosen = await services(context).repo.chat_lang(chat.id)
-        # A catalogue removed since the choice was stored falls back like an unset one.
-        if chosen is not None and chosen in catalogues():
+        chosen = (await chat_settings.effective(context.services, chat.id)).lang
+        if chosen is not None:
             return chosen
     return language_for(user.language_code if user else None)
 

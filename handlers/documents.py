@@ -6,20 +6,21 @@ from html import escape
 
 from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from handlers.common import lang_of, thread_of
 from i18n import tr
-from services import documents, waiting
-from services.context import services
-from services.permissions import is_chat_admin
+from quiz.states import DocumentState
+from services import document_types, documents, waiting
+from services.context import BotContext
+from services.permissions import removable_documents
 
 _STATE_ICONS = {
-    "ready": "✅",
-    "processing": "⏳",
-    "downloading": "⏳",
-    "uploading": "⏳",
-    "failed": "❌",
+    DocumentState.READY: "✅",
+    DocumentState.PROCESSING: "⏳",
+    DocumentState.DOWNLOADING: "⏳",
+    DocumentState.UPLOADING: "⏳",
+    DocumentState.FAILED: "❌",
 }
 
 
@@ -35,7 +36,7 @@ def _addressed_to_bot(message: Message, bot_id: int, bot_username: str | None) -
     return bool(replied and replied.from_user and replied.from_user.id == bot_id)
 
 
-async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def document_received(update: Update, context: BotContext) -> None:
     """Add a document to this chat's library (in groups: when addressed to the bot)."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None or message.document is None:
@@ -47,7 +48,7 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     document = message.document
     await waiting.add_document(
         context.bot,
-        services(context),
+        context.services,
         documents.IncomingDocument(
             chat_id=chat.id,
             chat_title=chat.title or chat.full_name or str(chat.id),
@@ -63,41 +64,41 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     )
 
 
-async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def docs_command(update: Update, context: BotContext) -> None:
     """List this chat's documents and where each stands."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
-    docs = await documents.refresh(svc, await svc.repo.documents(chat.id))
+    docs = await documents.refresh(svc, await documents.chat_documents(svc, chat.id))
     if not docs:
         key = "doc_no_search" if svc.library is not None and svc.library.missing else "docs_empty"
         await message.reply_text(
-            tr(lang, key, types=documents.supported_list()), parse_mode=ParseMode.HTML
+            tr(lang, key, types=document_types.supported_list()), parse_mode=ParseMode.HTML
         )
         return
     lines = [tr(lang, "docs_header"), ""]
     for number, doc in enumerate(docs, start=1):
         state = tr(lang, f"doc_state_{doc.state}")
-        if doc.state == "failed" and doc.error:
+        if doc.state == DocumentState.FAILED and doc.error:
             state += f": {escape(doc.error)}"
         lines.append(
-            f"{number}. <b>{escape(doc.file_name)}</b> — {documents.human_size(doc.size)}"
+            f"{number}. <b>{escape(doc.file_name)}</b> — {document_types.human_size(doc.size)}"
             f" — {_STATE_ICONS.get(doc.state, '')} {state}"
         )
     lines += ["", tr(lang, "docs_footer")]
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
 
 
-async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget_command(update: Update, context: BotContext) -> None:
     """Remove a document (`/forget N`) or all of them (`/forget all`) from this chat."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
-    docs = await svc.repo.documents(chat.id)
+    docs = await documents.chat_documents(svc, chat.id)
     arg = (context.args or [""])[0].lower()
     if arg == "all":
         targets = docs
@@ -108,18 +109,12 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     if not targets:
         await message.reply_text(
-            tr(lang, "docs_empty", types=documents.supported_list()), parse_mode=ParseMode.HTML
+            tr(lang, "docs_empty", types=document_types.supported_list()), parse_mode=ParseMode.HTML
         )
         return
     busy = [d for d in targets if d.state in documents.BUSY_STATES]
     targets = [d for d in targets if d.state not in documents.BUSY_STATES]
-    allowed = targets
-    if (
-        chat.type != ChatType.PRIVATE
-        and any(d.uploader_id != user.id for d in targets)
-        and not await is_chat_admin(context.bot, chat.id, user.id)
-    ):
-        allowed = [d for d in targets if d.uploader_id == user.id]
+    allowed = await removable_documents(context.bot, chat.id, chat.type, user.id, targets)
     kept = len(targets) - len(allowed)
     lines = []
     if allowed:

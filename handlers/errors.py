@@ -8,12 +8,12 @@ import sqlite3
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
 from handlers.common import lang_of, thread_of
 from i18n import language_for, tr
-from services.context import services
+from services.context import BotContext
 from services.errors import UserFacingError, tell
+from services.quiz import lookup
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def _ids(update: object) -> str:
     return "no update"
 
 
-async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def error_handler(update: object, context: BotContext) -> None:
     """Tell the user about domain errors; log anything else with its traceback and say sorry."""
     error = context.error
     if isinstance(error, UserFacingError):
@@ -42,7 +42,7 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         # Blocked by the user or removed from the group: that chat's quizzes can't go on,
         # and every other chat is unaffected.
         chat_id = update.effective_chat.id
-        cancelled = await services(context).repo.cancel_live_quizzes(chat_id, "forbidden")
+        cancelled = await lookup.cancel_chat_quizzes(context.services, chat_id, "forbidden")
         log.info("Chat %s refuses our messages; cancelled %d live quiz(zes)", chat_id, cancelled)
         return
     log.error("Unhandled error (%s)", _ids(update), exc_info=error)
@@ -50,7 +50,7 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         await _sorry(update, context)
 
 
-async def _sorry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _sorry(update: Update, context: BotContext) -> None:
     """`internal_error`, once: as the tap's answer if it can still be given, else to the chat.
 
     Poll answers carry no chat (and a message per vote would flood a group)."""

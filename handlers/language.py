@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
-from telegram.constants import ChatType, ParseMode
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.constants import ParseMode
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers.common import acknowledge, lang_of
 from i18n import catalogues, language_for, tr
-from services.context import services
-from services.permissions import is_chat_admin
+from quiz import callbacks
+from services import chat_settings
+from services.context import BotContext
+from services.permissions import may_change_settings
 
 AUTO = "auto"
-LANG_PREFIX = "lang:"
 
 
 def picker(lang: str) -> InlineKeyboardMarkup:
     """One button per catalogue, named in its own language, and one to follow Telegram's."""
     row = [
-        InlineKeyboardButton(tr(code, "language_name"), callback_data=f"{LANG_PREFIX}{code}")
+        InlineKeyboardButton(tr(code, "language_name"), callback_data=callbacks.lang_data(code))
         for code in sorted(catalogues())
     ]
-    auto = InlineKeyboardButton(tr(lang, "lang_auto_name"), callback_data=f"{LANG_PREFIX}{AUTO}")
+    auto = InlineKeyboardButton(tr(lang, "lang_auto_name"), callback_data=callbacks.lang_data(AUTO))
     return InlineKeyboardMarkup([row, [auto]])
 
 
-async def send_picker(message: Message, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def send_picker(message: Message, update: Update, context: BotContext) -> None:
     """The usage line with the current choice, and the buttons to change it."""
     lang = await lang_of(update, context)
     chat = update.effective_chat
-    chosen = await services(context).repo.chat_lang(chat.id) if chat else None
+    chosen = (await chat_settings.effective(context.services, chat.id)).lang if chat else None
     current = tr(chosen, "language_name") if chosen else tr(lang, "lang_auto_name")
     await message.reply_text(
         tr(lang, "lang_usage", choices="|".join(sorted(catalogues())), language=current),
@@ -38,23 +39,22 @@ async def send_picker(message: Message, update: Update, context: ContextTypes.DE
     )
 
 
-async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> bool:
+async def _may_change(update: Update, context: BotContext, user: User) -> bool:
     chat = update.effective_chat
     if chat is None:
         return False
-    # A group's language is everyone's: like the time limit, it is the admins' call.
-    return chat.type == ChatType.PRIVATE or await is_chat_admin(context.bot, chat.id, user.id)
+    return await may_change_settings(context.bot, chat.id, chat.type, user.id)
 
 
-async def _choose(chat_id: int, wanted: str, user: User, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def _choose(chat_id: int, wanted: str, user: User, context: BotContext) -> str:
     """Store the choice; returns the confirmation in the language now in force."""
-    await services(context).repo.set_chat_lang(chat_id, None if wanted == AUTO else wanted)
+    await chat_settings.set_lang(context.services, chat_id, None if wanted == AUTO else wanted)
     if wanted == AUTO:
         return tr(language_for(user.language_code), "lang_auto_set")
     return tr(wanted, "lang_set")
 
 
-async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def lang_command(update: Update, context: BotContext) -> None:
     """Show or set this chat's language: `/lang ko|en|auto` (admins only in groups)."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
@@ -69,12 +69,12 @@ async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await message.reply_text(await _choose(chat.id, wanted, user, context))
 
 
-async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def lang_button(update: Update, context: BotContext) -> None:
     """A tap on the language picker."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
         return
-    wanted = (query.data or "").removeprefix(LANG_PREFIX)
+    wanted = callbacks.parse_lang(query.data or "")
     if wanted != AUTO and wanted not in catalogues():
         await acknowledge(query, tr(await lang_of(update, context), "invalid_button"))
         return
@@ -91,5 +91,5 @@ async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 HANDLERS = [
     CommandHandler("lang", lang_command),
-    CallbackQueryHandler(lang_button, pattern=f"^{LANG_PREFIX}"),
+    CallbackQueryHandler(lang_button, pattern=callbacks.pattern(callbacks.LANG)),
 ]

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers.common import acknowledge, lang_of, thread_of
 from i18n import tr
-from quiz import spacing
-from services import learning, quizflow, stats
-from services.context import services
+from quiz import callbacks, spacing
+from services import learning, reminders, stats
+from services.context import BotContext
+from services.quiz import starting
 
 
-async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def review_command(update: Update, context: BotContext) -> None:
     """Start a review quiz of the sender's due cards (in private; groups get a link)."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
     await learning.start_review(
         context.bot,
-        services(context),
+        context.services,
         chat_id=chat.id,
         chat_type=chat.type,
         thread_id=thread_of(message),
@@ -31,7 +32,7 @@ async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-async def learning_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def learning_button(update: Update, context: BotContext) -> None:
     """A tap on "Review my mistakes" or on "Quiz my weakest topic"."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
@@ -42,7 +43,7 @@ async def learning_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await acknowledge(query, tr(lang, "invalid_button"))
         return
     await acknowledge(query)
-    svc = services(context)
+    svc = context.services
     # The tap is the request: the button can be used again later.
     key = f"{chat.id}:tap:{query.id}"
     if query.data == learning.WEAKEST_DATA:
@@ -50,8 +51,8 @@ async def learning_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         if topic is None:
             await message.reply_text(tr(lang, "review_no_cards"), parse_mode=ParseMode.HTML)
             return
-        await quizflow.start_quiz(
-            context.bot,
+        await starting.start_quiz(
+            context.presenter,
             svc,
             chat_id=chat.id,
             chat_type=chat.type,
@@ -59,7 +60,7 @@ async def learning_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             user_id=user.id,
             message_id=message.message_id,
             lang=lang,
-            command=quizflow.QuizCommand(None, topic),
+            command=starting.QuizCommand(None, topic),
             request_key=key,
         )
         return
@@ -76,42 +77,40 @@ async def learning_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remind_command(update: Update, context: BotContext) -> None:
     """Daily review reminders: `/remind 19:00 [zone]`, `/remind off`."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc, lang = services(context), await lang_of(update, context)
+    svc, lang = context.services, await lang_of(update, context)
     args = context.args or []
     if chat.type != ChatType.PRIVATE:
         await message.reply_text(tr(lang, "remind_private"))
         return
     if len(args) == 1 and args[0].lower() == "off":
-        await svc.repo.cards.disable_reminder(user.id)
-        await learning.forget_reminder_job(svc, user.id)
+        await reminders.disable_reminder(svc, user.id)
         await message.reply_text(tr(lang, "remind_off"))
         return
     minute = spacing.parse_time(args[0]) if 1 <= len(args) <= 2 else None
-    previous = await svc.repo.cards.reminder(user.id)
+    previous = await reminders.reminder(svc, user.id)
     zone = args[1] if len(args) == 2 else (previous.zone if previous else "UTC")
     if minute is None or spacing.parse_zone(zone) is None:
         await message.reply_text(tr(lang, "remind_usage"), parse_mode=ParseMode.HTML)
         return
-    await svc.repo.cards.set_reminder(user.id, chat.id, minute, zone, lang)
-    learning.arm_reminder(svc, user.id, minute, zone)
+    await reminders.set_reminder(svc, user.id, chat.id, minute, zone, lang)
     await message.reply_text(
         tr(lang, "remind_set", time=f"{minute // 60:02d}:{minute % 60:02d}", zone=zone)
     )
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats_command(update: Update, context: BotContext) -> None:
     """A chart and a summary: the sender's learning, or in a group the week's."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
     await stats.send_stats(
         context.bot,
-        services(context),
+        context.services,
         chat_id=chat.id,
         group=chat.type != ChatType.PRIVATE,
         user_id=user.id,
@@ -127,7 +126,7 @@ HANDLERS = [
     CommandHandler("stats", stats_command, block=False),
     CallbackQueryHandler(
         learning_button,
-        pattern=f"^({learning.REVIEW_DATA}|{learning.WEAKEST_DATA})$",
+        pattern=callbacks.pattern(callbacks.LEARN),
         block=False,
     ),
 ]

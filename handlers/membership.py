@@ -7,12 +7,12 @@ import logging
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import ChatMemberHandler, ContextTypes
+from telegram.ext import ChatMemberHandler
 
 from handlers.common import lang_of
 from i18n import tr
-from services.context import services
-from storage.security import ANYONE
+from services import chat_settings, membership
+from services.context import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -20,25 +20,24 @@ _GONE = (ChatMember.LEFT, ChatMember.BANNED)
 _GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
-async def my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def my_membership(update: Update, context: BotContext) -> None:
     """Introduce the bot in a group it joined; end the quizzes of a chat it left."""
     change, chat = update.my_chat_member, update.effective_chat
     if change is None or chat is None:
         return
-    svc = services(context)
+    svc = context.services
     if change.new_chat_member.status in _GONE:
-        cancelled = await svc.repo.cancel_live_quizzes(chat.id, "bot removed")
-        await svc.repo.conversation.forget_introduction(chat.id)
+        cancelled = await membership.left(svc, chat.id)
         log.info("Left chat %s; cancelled %d live quiz(zes)", chat.id, cancelled)
         return
     joined = change.old_chat_member.status in _GONE
     # Once per joining: a re-delivered update (or a promotion to admin) says nothing.
     if not joined or chat.type not in _GROUPS:
         return
-    if not await svc.repo.conversation.introduce(chat.id, svc.clock()):
+    if not await membership.introduce(svc, chat.id):
         return
     lang = await lang_of(update, context)
-    who = await svc.repo.security.starters(chat.id) or ANYONE
+    who = (await chat_settings.effective(svc, chat.id)).starters
     await context.bot.send_message(
         chat.id,
         tr(lang, "group_intro", who=tr(lang, f"starters_{who}")),

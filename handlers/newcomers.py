@@ -9,17 +9,16 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from handlers.common import acknowledge, lang_of, thread_of
 from i18n import tr
-from services import quizflow
-from services.context import services
+from quiz import callbacks
+from services import offers
+from services.context import BotContext
+from services.quiz import starting
 
 log = logging.getLogger(__name__)
-
-# Distinct from the answer ("a:"), retry, finish, language and menu prefixes.
-OFFER_PREFIX = "topic:"
 
 
 class _UnknownCommand(filters.MessageFilter):
@@ -43,23 +42,21 @@ class _UnknownCommand(filters.MessageFilter):
         return message.chat.type == ChatType.PRIVATE or bool(target)
 
 
-async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def plain_text(update: Update, context: BotContext) -> None:
     """Offer a quiz on what a person wrote to the bot in private."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None or not message.text:
         return
-    svc = services(context)
-    topic = message.text.strip()[: quizflow.MAX_TOPIC_LENGTH]
+    svc = context.services
+    topic = message.text.strip()[: starting.MAX_TOPIC_LENGTH]
     # Callback data holds at most 64 bytes: the text stays here, the button carries its id.
-    offer = await svc.repo.conversation.offer_topic(
-        chat.id, f"{chat.id}:{message.message_id}", topic, svc.clock()
-    )
+    offer = await offers.offer_topic(svc, chat.id, f"{chat.id}:{message.message_id}", topic)
     if offer is None:
         log.info("Ignoring re-delivered plain text in chat %s", chat.id)
         return
     lang = await lang_of(update, context)
     button = InlineKeyboardButton(
-        tr(lang, "topic_offer_button"), callback_data=f"{OFFER_PREFIX}{offer}"
+        tr(lang, "topic_offer_button"), callback_data=callbacks.offer_data(offer)
     )
     await message.reply_text(
         tr(lang, "plain_text_hint"),
@@ -69,25 +66,22 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )
 
 
-async def offer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def offer_button(update: Update, context: BotContext) -> None:
     """A tap on "Quiz me on this": a quiz on the offered text, with every start check."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
-    try:
-        offer = int((query.data or "").removeprefix(OFFER_PREFIX))
-    except ValueError:
-        offer = -1
-    topic = await svc.repo.conversation.offered_topic(offer, chat.id)
+    offer = callbacks.parse_quiz_id(callbacks.OFFER, query.data or "")
+    topic = None if offer is None else await offers.offered_topic(svc, offer, chat.id)
     message = query.message if isinstance(query.message, Message) else None
     if topic is None or message is None:
         await acknowledge(query, tr(lang, "topic_offer_gone"))
         return
     await acknowledge(query)
-    await quizflow.start_quiz(
-        context.bot,
+    await starting.start_quiz(
+        context.presenter,
         svc,
         chat_id=chat.id,
         chat_type=chat.type,
@@ -95,13 +89,13 @@ async def offer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         user_id=user.id,
         message_id=message.message_id,
         lang=lang,
-        command=quizflow.QuizCommand(None, topic),
+        command=starting.QuizCommand(None, topic),
         # The tap is the request: a replay of it is a no-op, like the sample quiz's.
         request_key=f"{chat.id}:tap:{query.id}",
     )
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: BotContext) -> None:
     """Point a command the bot does not have to /help."""
     message = update.effective_message
     if message is None or not message.text or not message.entities:
@@ -123,5 +117,5 @@ def handlers(known_commands: Iterable[str]) -> list[BaseHandler]:  # type: ignor
         ),
         MessageHandler(new_messages & _UnknownCommand(known_commands), unknown_command),
         # The quiz keeps the model busy for seconds: don't hold up other chats' updates.
-        CallbackQueryHandler(offer_button, pattern=f"^{OFFER_PREFIX}", block=False),
+        CallbackQueryHandler(offer_button, pattern=callbacks.pattern(callbacks.OFFER), block=False),
     ]

@@ -5,22 +5,23 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes, PollAnswerHandler
+from telegram.ext import PollAnswerHandler
 
 from handlers.common import display_name
-from services import quizflow
-from services.context import services
+from quiz.states import SubmissionStatus
+from services.context import BotContext
+from services.quiz import answers, closing, lookup
 
 log = logging.getLogger(__name__)
 
 
-async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def poll_answer(update: Update, context: BotContext) -> None:
     """Store a participant's answer to one of our quiz polls."""
     answer, user = update.poll_answer, update.effective_user
     if answer is None or user is None or not answer.option_ids:
         return
-    svc = services(context)
-    found = await svc.repo.question_for_poll(answer.poll_id)
+    svc = context.services
+    found = await lookup.question_for_poll(svc, answer.poll_id)
     if found is None:
         log.info("poll_answer for unknown poll (update %s)", update.update_id)
         return
@@ -31,11 +32,11 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             "poll_answer with option %s out of range (update %s)", position, update.update_id
         )
         return
-    _, complete = await quizflow.record_answer(
+    _, complete = await answers.record_answer(
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=position
     )
     if complete:
-        await quizflow.finish_quiz(context.bot, svc, quiz.id, "completed")
+        await closing.finish_quiz(context.presenter, svc, quiz.id, SubmissionStatus.COMPLETED)
 
 
 HANDLERS = [PollAnswerHandler(poll_answer, block=False)]

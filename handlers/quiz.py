@@ -3,45 +3,46 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatType, ParseMode
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.constants import ParseMode
+from telegram.ext import CommandHandler
 
 from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.render import STYLES
 from quiz.results import clock
-from services import quizflow
-from services.context import services
-from services.permissions import is_chat_admin, may_stop
+from services import chat_settings
+from services.context import BotContext
+from services.permissions import may_change_settings, may_stop
+from services.quiz import closing, lookup, starting
 from settings import MAX_TIME_LIMIT, MIN_TIME_LIMIT
 
 
-async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def quiz_command(update: Update, context: BotContext) -> None:
     """Start a quiz: `/quiz [N] topic`."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
     lang = await lang_of(update, context)
-    await quizflow.start_quiz(
-        context.bot,
-        services(context),
+    await starting.start_quiz(
+        context.presenter,
+        context.services,
         chat_id=chat.id,
         chat_type=chat.type,
         thread_id=thread_of(message),
         user_id=user.id,
         message_id=message.message_id,
         lang=lang,
-        command=quizflow.parse_quiz_args(context.args or []),
+        command=starting.parse_quiz_args(context.args or []),
     )
 
 
-async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stop_command(update: Update, context: BotContext) -> None:
     """End the running quiz in this chat (starter or admin only) and get feedback now."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = services(context)
-    quiz = await svc.repo.live_quiz(chat.id, thread_of(message) or 0)
+    svc = context.services
+    quiz = await lookup.live_quiz(svc, chat.id, thread_of(message))
     lang = await lang_of(update, context)
     if quiz is None:
         await message.reply_html(tr(lang, "no_quiz"))
@@ -49,33 +50,33 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not await may_stop(context.bot, quiz, user.id):
         await message.reply_text(tr(lang, "stop_not_allowed"))
         return
-    await quizflow.stop_quiz(context.bot, svc, quiz)
+    await closing.stop_quiz(context.presenter, svc, quiz)
 
 
-async def style_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def style_command(update: Update, context: BotContext) -> None:
     """Show or set how this chat's quizzes are shown: `/style poll|keyboard`."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
     wanted = (context.args or [""])[0].lower()
     if wanted not in STYLES:
-        current = await svc.repo.chat_style(chat.id) or svc.settings.quiz_style
+        current = (await chat_settings.effective(svc, chat.id)).style
         await message.reply_text(tr(lang, "style_usage", style=current), parse_mode=ParseMode.HTML)
         return
-    await svc.repo.set_chat_style(chat.id, wanted)
+    await chat_settings.set_style(svc, chat.id, wanted)
     await message.reply_text(tr(lang, "style_set", style=wanted), parse_mode=ParseMode.HTML)
 
 
-async def time_limit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def time_limit_command(update: Update, context: BotContext) -> None:
     """Show or set (admins) how long this chat's group quizzes run: `/timelimit SECONDS`."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     lang = await lang_of(update, context)
-    current = await svc.repo.chat_time_limit(chat.id) or svc.settings.quiz_time_limit
+    current = (await chat_settings.effective(svc, chat.id)).time_limit
     try:
         seconds = int((context.args or [""])[0])
     except ValueError:
@@ -92,10 +93,10 @@ async def time_limit_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
             parse_mode=ParseMode.HTML,
         )
         return
-    if chat.type != ChatType.PRIVATE and not await is_chat_admin(context.bot, chat.id, user.id):
+    if not await may_change_settings(context.bot, chat.id, chat.type, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await svc.repo.set_chat_time_limit(chat.id, seconds)
+    await chat_settings.set_time_limit(svc, chat.id, seconds)
     await message.reply_text(tr(lang, "time_limit_set", time=clock(seconds)))
 
 

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers.common import acknowledge, lang_of, thread_of
 from handlers.language import send_picker
 from i18n import tr
+from quiz import callbacks
 from quiz.render import STYLES
-from services import learning, quizflow
-from services.context import services
+from services import chat_settings, learning
+from services.context import BotContext
+from services.quiz import starting
 
-# Distinct from the answer ("a:"), retry, finish and language prefixes.
-MENU_PREFIX = "menu:"
 SAMPLE, HELP, STYLE, LANG = "sample", "help", "style", "lang"
 
 
 def menu(lang: str) -> InlineKeyboardMarkup:
     def button(key: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(tr(lang, key), callback_data=f"{MENU_PREFIX}{action}")
+        return InlineKeyboardButton(tr(lang, key), callback_data=callbacks.menu_data(action))
 
     return InlineKeyboardMarkup(
         [
@@ -38,14 +38,14 @@ def style_buttons() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(style, callback_data=f"{MENU_PREFIX}{STYLE}:{style}")
+                InlineKeyboardButton(style, callback_data=callbacks.menu_data(f"{STYLE}:{style}"))
                 for style in STYLES
             ]
         ]
     )
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """Greet the user with a short how-to and buttons for the common actions."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None:
@@ -55,7 +55,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # The deep link of a group's "Review my mistakes" button (issue 14).
         await learning.start_review(
             context.bot,
-            services(context),
+            context.services,
             chat_id=chat.id,
             chat_type=chat.type,
             thread_id=thread_of(message),
@@ -68,8 +68,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_html(tr(lang, "start"), reply_markup=menu(lang))
 
 
-async def _send_help(message: Message, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    settings = services(context).settings
+async def _send_help(message: Message, update: Update, context: BotContext) -> None:
+    settings = context.services.settings
     await message.reply_text(
         tr(
             await lang_of(update, context),
@@ -81,22 +81,22 @@ async def _send_help(message: Message, update: Update, context: ContextTypes.DEF
     )
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """Explain quizzes, answering, styles, languages and group rules."""
     if update.effective_message is None:
         return
     await _send_help(update.effective_message, update, context)
 
 
-async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def menu_button(update: Update, context: BotContext) -> None:
     """A tap on one of /start's buttons."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
         return
     message = query.message if isinstance(query.message, Message) else None
-    action = (query.data or "").removeprefix(MENU_PREFIX)
+    action = callbacks.parse_menu(query.data or "")
     lang = await lang_of(update, context)
-    svc = services(context)
+    svc = context.services
     if message is None:
         # Too old for Telegram to show us the message the button was on.
         await acknowledge(query, tr(lang, "invalid_button"))
@@ -104,7 +104,7 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if action.startswith(f"{STYLE}:") and action.removeprefix(f"{STYLE}:") in STYLES:
         style = action.removeprefix(f"{STYLE}:")
         await acknowledge(query)
-        await svc.repo.set_chat_style(chat.id, style)
+        await chat_settings.set_style(svc, chat.id, style)
         await message.edit_text(
             tr(lang, "style_set", style=style), parse_mode=ParseMode.HTML, reply_markup=None
         )
@@ -118,7 +118,7 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     elif action == LANG:
         await send_picker(message, update, context)
     elif action == STYLE:
-        current = await svc.repo.chat_style(chat.id) or svc.settings.quiz_style
+        current = (await chat_settings.effective(svc, chat.id)).style
         await message.reply_text(
             tr(lang, "style_usage", style=current),
             parse_mode=ParseMode.HTML,
@@ -126,8 +126,8 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
     else:
         # The sample quiz costs like any other: start_quiz applies the same checks.
-        await quizflow.start_quiz(
-            context.bot,
+        await starting.start_quiz(
+            context.presenter,
             svc,
             chat_id=chat.id,
             chat_type=chat.type,
@@ -135,7 +135,7 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             user_id=user.id,
             message_id=message.message_id,
             lang=lang,
-            command=quizflow.QuizCommand(None, tr(lang, "sample_topic")),
+            command=starting.QuizCommand(None, tr(lang, "sample_topic")),
             # The tap, not the menu message, is the request: the menu can be used again.
             request_key=f"{chat.id}:tap:{query.id}",
         )
@@ -145,7 +145,6 @@ HANDLERS = [
     # /start review writes a review quiz: don't hold up other chats' updates.
     CommandHandler("start", start, block=False),
     CommandHandler("help", help_command),
-    # Before buttons.answer_button, which takes every callback it is offered. The sample quiz
-    # keeps the model busy for seconds: don't hold up other chats' updates.
-    CallbackQueryHandler(menu_button, pattern=f"^{MENU_PREFIX}", block=False),
+    # The sample quiz keeps the model busy for seconds: don't hold up other chats' updates.
+    CallbackQueryHandler(menu_button, pattern=callbacks.pattern(callbacks.MENU), block=False),
 ]

@@ -60,7 +60,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "no_quiz": "No quiz is running here. Start one with <code>/quiz 5 topic</code>.",
     "stop_not_allowed": "Only the person who started this quiz or a chat admin can stop it.",
     "cancelled": "The quiz that was being written is cancelled.",
-    "stopping": "⏹ Quiz ended. Getting the feedback…",
     "invalid_quiz": (
         "Sorry, the model wrote a quiz I could not use, even after a second try. "
         "Please try /quiz again, perhaps with a more specific topic."

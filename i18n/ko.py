@@ -52,7 +52,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "no_quiz": "진행 중인 퀴즈가 없습니다. <code>/quiz 5 주제</code>로 시작하세요.",
     "stop_not_allowed": "퀴즈를 시작한 사람이나 채팅 관리자만 끝낼 수 있습니다.",
     "cancelled": "만들던 퀴즈를 취소했습니다.",
-    "stopping": "⏹ 퀴즈가 끝났습니다. 피드백을 가져오는 중…",
     "invalid_quiz": (
         "죄송합니다. 모델이 다시 시도해도 사용할 수 없는 퀴즈를 만들었습니다. "
         "주제를 더 구체적으로 해서 /quiz 를 다시 시도해 주세요."

@@ -10,14 +10,13 @@ arguments are validated as a whole at the end anyway.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
 @dataclass
 class IncrementalQuiz:
     title: str | None = None
-    _buffer: list[str] = field(default_factory=list)
     _text: str = ""
     _pos: int = 0
     _depth: int = 0

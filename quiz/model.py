@@ -31,9 +31,3 @@ class Answer:
     question_index: int
     choice_index: int
     answered_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class Participant:
-    user_id: int
-    name: str

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from telegram.constants import InlineKeyboardButtonLimit, PollLimit
+from telegram.constants import PollLimit
 
+from quiz import callbacks
 from quiz.grounding import explanation_with_source, source_line
 from quiz.model import Question
 
@@ -68,35 +69,6 @@ class Button:
     data: str
 
 
-def answer_callback_data(quiz_id: int, question_index: int, position: int) -> str:
-    data = f"a:{quiz_id}:{question_index}:{position}"
-    # Ids are database integers, so this only fails on a bug; fail loudly rather than let
-    # Telegram reject the whole message.
-    assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
-    return data
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerTap:
-    quiz_id: int
-    question_index: int
-    position: int
-
-
-def parse_answer_callback(data: str) -> AnswerTap | None:
-    """Parse our own callback data; anything else (forged, foreign, old) gives None."""
-    parts = data.split(":")
-    if len(parts) != 4 or parts[0] != "a":
-        return None
-    try:
-        quiz_id, question_index, position = (int(p) for p in parts[1:])
-    except ValueError:
-        return None
-    if min(quiz_id, question_index, position) < 0:
-        return None
-    return AnswerTap(quiz_id, question_index, position)
-
-
 def _header(number: int, total: int) -> str:
     return f"<b>{number}/{total}</b>"
 
@@ -133,7 +105,7 @@ def keyboard_buttons(
     buttons = [
         Button(
             f"{p + 1}. {question.choices[i]}" if short else str(p + 1),
-            answer_callback_data(quiz_id, question_index, p),
+            callbacks.answer_data(quiz_id, question_index, p),
         )
         for p, i in enumerate(order)
     ]

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from quiz.model import Answer, Quiz
-
-SubmissionStatus = Literal["completed", "stopped", "timed_out"]
+from quiz.states import SubmissionStatus
 
 
 @dataclass(frozen=True, slots=True)

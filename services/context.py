@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from telegram.ext import CallbackContext, JobQueue
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from engine import QuizEngine
 from engine.library import DocumentLibrary
+from services.quiz.telegram_presenter import TelegramPresenter
 from settings import Settings
 from storage import Repository
 
@@ -48,8 +49,29 @@ def install(bot_data: dict[Any, Any], services: Services) -> None:
     bot_data[_KEY] = services
 
 
-def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
-    return cast(Services, context.bot_data[_KEY])
+class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The context every handler and job gets (see CONTEXT_TYPES): the services, typed."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+
+    @property
+    def services(self) -> Services:
+        return cast(Services, self.bot_data[_KEY])
+
+    @property
+    def presenter(self) -> TelegramPresenter:
+        """What the quiz lifecycle shows in chats goes through this."""
+        return TelegramPresenter(self.bot)
+
+
+# Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.
+CONTEXT_TYPES = ContextTypes(context=BotContext)
 
 
 def installed(bot_data: dict[Any, Any]) -> Services | None:

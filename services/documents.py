@@ -8,7 +8,6 @@ document stands, and a failure leaves no file on OpenAI that the bot no longer k
 from __future__ import annotations
 
 import logging
-import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -20,75 +19,17 @@ from telegram.error import BadRequest, TelegramError
 
 from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
 from i18n import tr
+from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
 from services.context import Services
+from services.document_types import human_size, supported_extension, supported_list, upload_name
 from services.errors import UserFacingError
 from storage import DocumentRow
 
 log = logging.getLogger(__name__)
 
-# What file_search can index (OpenAI's file search guide, "Supported files"), by extension.
-# Telegram's mime types are whatever the sender's app guessed, so the name decides first.
-SUPPORTED_TYPES: dict[str, tuple[str, ...]] = {
-    ".c": ("text/x-c",),
-    ".cpp": ("text/x-c++",),
-    ".cs": ("text/x-csharp",),
-    ".css": ("text/css",),
-    ".doc": ("application/msword",),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",),
-    ".go": ("text/x-golang",),
-    ".html": ("text/html",),
-    ".java": ("text/x-java",),
-    ".js": ("text/javascript",),
-    ".json": ("application/json",),
-    ".md": ("text/markdown",),
-    ".pdf": ("application/pdf",),
-    ".php": ("text/x-php",),
-    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",),
-    ".py": ("text/x-python", "text/x-script.python"),
-    ".rb": ("text/x-ruby",),
-    ".sh": ("application/x-sh",),
-    ".tex": ("text/x-tex",),
-    ".ts": ("application/typescript",),
-    ".txt": ("text/plain",),
-}
-# Common spellings that OpenAI also accepts under another extension's name.
-_ALIASES = {".htm": ".html", ".markdown": ".md"}
-_BY_MIME = {mime: ext for ext, mimes in SUPPORTED_TYPES.items() for mime in mimes}
-
 # States in which the bot is still working on a document (and it may not be removed yet).
-BUSY_STATES = ("downloading", "uploading")
+BUSY_STATES = BUSY_DOCUMENT_STATES
 MAX_STORE_NAME = 100
-
-
-def supported_extension(file_name: str | None, mime_type: str | None) -> str | None:
-    """The file_search extension for a document, or None if it can't be indexed."""
-    ext = posixpath.splitext((file_name or "").lower())[1]
-    ext = _ALIASES.get(ext, ext)
-    if ext in SUPPORTED_TYPES:
-        return ext
-    if not ext and mime_type:
-        return _BY_MIME.get(mime_type.split(";")[0].strip().lower())
-    return None
-
-
-def supported_list() -> str:
-    return ", ".join(ext.lstrip(".") for ext in SUPPORTED_TYPES)
-
-
-def human_size(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    raise AssertionError("unreachable")
-
-
-def upload_name(file_name: str | None, ext: str) -> str:
-    """The name OpenAI (and every citation) shows; a nameless document gets a neutral one."""
-    name = (file_name or "").strip().replace("/", "_") or f"document{ext}"
-    # OpenAI decides how to parse a file by its extension.
-    return name if posixpath.splitext(name.lower())[1] == ext else f"{name}{ext}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +114,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
     )
 
     async def fail(key: str, error: str, **values: Any) -> UserFacingError:
-        await svc.repo.update_document(row.id, "failed", error=error)
+        await svc.repo.update_document(row.id, DocumentState.FAILED, error=error)
         return refuse(key, status_id, **values)
 
     try:
@@ -197,14 +138,14 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         )
 
     size = human_size(len(data))
-    await svc.repo.update_document(row.id, "uploading", size=len(data))
+    await svc.repo.update_document(row.id, DocumentState.UPLOADING, size=len(data))
     await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_uploading", name=shown, size=size))
     file_id: str | None = None
     try:
         store = await chat_store(svc, doc.chat_id, doc.chat_title)
         file_id = await library.upload(name, data)
         await svc.repo.update_document(
-            row.id, "processing", openai_file_id=file_id, vector_store_id=store
+            row.id, DocumentState.PROCESSING, openai_file_id=file_id, vector_store_id=store
         )
         await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
         await bot.send_chat_action(
@@ -219,14 +160,14 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
             await _discard(library, store, file_id)
         raise await fail("doc_openai_failed", type(exc).__name__) from exc
 
-    if indexed.status == "completed":
-        await svc.repo.update_document(row.id, "ready")
+    if indexed.completed:
+        await svc.repo.update_document(row.id, DocumentState.READY)
         text = tr(doc.lang, "doc_ready", name=shown, size=size)
-    elif indexed.status == "in_progress":
+    elif indexed.in_progress:
         text = tr(doc.lang, "doc_still_processing", name=shown)
     else:
         reason = indexed.error or indexed.status
-        await svc.repo.update_document(row.id, "failed", error=reason)
+        await svc.repo.update_document(row.id, DocumentState.FAILED, error=reason)
         # A file the store could not index is of no use; don't leave it stored on OpenAI.
         await _discard(library, store, file_id)
         text = tr(doc.lang, "doc_failed", name=shown, reason=escape(reason))
@@ -264,7 +205,7 @@ async def _expire(svc: Services, chat_id: int) -> None:
         if doc.openai_file_id is not None:
             # The store is gone, but the uploaded files are not deleted with it.
             await _discard(library, None, doc.openai_file_id)
-        await svc.repo.update_document(doc.id, "failed", error="expired")
+        await svc.repo.update_document(doc.id, DocumentState.FAILED, error="expired")
     await svc.repo.drop_chat_library(chat_id)
     log.info("Chat %s: vector store expired; documents marked", chat_id)
 
@@ -292,21 +233,28 @@ async def quiz_stores(svc: Services, chat_id: int) -> tuple[str, ...]:
     return tuple(stores)
 
 
+async def chat_documents(svc: Services, chat_id: int) -> list[DocumentRow]:
+    """The chat's documents, oldest first (the numbering /docs and /forget use)."""
+    return await svc.repo.documents(chat_id)
+
+
 async def refresh(svc: Services, docs: Sequence[DocumentRow]) -> list[DocumentRow]:
     """Ask OpenAI about documents that were still being indexed when the bot stopped waiting."""
     library = _library(svc.library)
     out: list[DocumentRow] = []
     for doc in docs:
-        if doc.state == "processing" and doc.openai_file_id and doc.vector_store_id:
+        if doc.state == DocumentState.PROCESSING and doc.openai_file_id and doc.vector_store_id:
             try:
                 now = await library.status(doc.vector_store_id, doc.openai_file_id)
             except LibraryError as exc:
                 log.info("Document %s: status unknown: %s", doc.id, exc)
             else:
-                if now.status == "completed":
-                    await svc.repo.update_document(doc.id, "ready")
-                elif now.status != "in_progress":
-                    await svc.repo.update_document(doc.id, "failed", error=now.error or now.status)
+                if now.completed:
+                    await svc.repo.update_document(doc.id, DocumentState.READY)
+                elif not now.in_progress:
+                    await svc.repo.update_document(
+                        doc.id, DocumentState.FAILED, error=now.error or now.status
+                    )
                 doc = await svc.repo.document(doc.id) or doc
         out.append(doc)
     return out

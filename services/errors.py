@@ -11,11 +11,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from i18n import tr
+from quiz import callbacks
 
 log = logging.getLogger(__name__)
-
-# The "Try again" button's callback data: RETRY_PREFIX + quiz id.
-RETRY_PREFIX = "retry:"
 
 
 class UserFacingError(Exception):
@@ -52,7 +50,7 @@ async def tell(bot: Bot, error: UserFacingError) -> None:
                 [
                     InlineKeyboardButton(
                         tr(error.lang, "try_again"),
-                        callback_data=f"{RETRY_PREFIX}{error.retry_quiz_id}",
+                        callback_data=callbacks.retry_data(error.retry_quiz_id),
                     )
                 ]
             ]

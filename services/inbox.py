@@ -22,9 +22,10 @@ from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, ExtBot
+from telegram.ext import Application, ApplicationHandlerStop, ExtBot
 from telegram.request import HTTPXRequest
 
+from services.context import BotContext
 from storage import Repository
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ REPLAY_WINDOW = 24 * 3600
 # one per vote (as many as the poll_answers it does use), which nothing reads.
 ALLOWED_UPDATES = [kind for kind in Update.ALL_TYPES if kind != Update.POLL]
 
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
 
 class DurableUpdateQueue(asyncio.Queue[object]):
@@ -161,7 +162,7 @@ class InboxBot(ExtBot[int]):
         await super().shutdown()
 
 
-def _queue(context: ContextTypes.DEFAULT_TYPE) -> DurableUpdateQueue:
+def _queue(context: BotContext) -> DurableUpdateQueue:
     queue = context.application.update_queue
     assert isinstance(queue, DurableUpdateQueue)
     return queue
@@ -175,7 +176,7 @@ def settling(callback: Callback) -> Callback:
     """
 
     @functools.wraps(callback)
-    async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+    async def run(update: Update, context: BotContext) -> Any:
         try:
             result = await callback(update, context)
         except Exception:
@@ -191,7 +192,7 @@ def settling_when_stopped(callback: Callback) -> Callback:
     """For gate handlers before the main group: settle only the updates they stop."""
 
     @functools.wraps(callback)
-    async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+    async def run(update: Update, context: BotContext) -> Any:
         try:
             return await callback(update, context)
         except ApplicationHandlerStop:
@@ -201,7 +202,7 @@ def settling_when_stopped(callback: Callback) -> Callback:
     return run
 
 
-async def unhandled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unhandled(update: Update, context: BotContext) -> None:
     """Updates no feature wants (chat messages, our own polls' totals) are simply settled."""
 
 

@@ -1,7 +1,7 @@
 """Learning that carries over (issue 14): every answer becomes a study card, FSRS says when
 it is due again, /review writes due cards afresh as a quiz, and opt-in reminders.
 
-The quiz lifecycle calls in here through a few marked one-line hooks (services/quizflow.py),
+The quiz lifecycle calls in here through a few marked one-line hooks (services/quiz/),
 so that it can be restructured without this module changing.
 """
 
@@ -9,35 +9,30 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ChatType, ParseMode
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import CallbackContext
 
 from engine.base import QuizRequest, ReviewCard
 from i18n import tr
-from quiz import spacing
-from services import quizflow
-from services.context import Services, services
+from quiz import callbacks, spacing
+from services import reminders
+from services.context import Services
+from services.quiz import starting
+from services.quiz.presenter import Presenter
+from services.quiz.telegram_presenter import TelegramPresenter, deep_link
+from storage import QuizRow
 from storage.cards import NewCard, RatedCard
-from storage.repository import QuizRow
 
 log = logging.getLogger(__name__)
 
-# Callback data of the learning buttons (distinct from "a:", "menu:", "finish:" …).
-PREFIX = "learn:"
-REVIEW_DATA = f"{PREFIX}review"
-WEAKEST_DATA = f"{PREFIX}weak"
-DEEP_LINK_PAYLOAD = "review"
+REVIEW_DATA = callbacks.REVIEW_DATA
+WEAKEST_DATA = callbacks.WEAKEST_DATA
+DEEP_LINK_PAYLOAD = callbacks.DEEP_LINK_REVIEW
 # The FSRS card id inside a card's state: a card's own row id is not known before it is
 # inserted, and the id in the FSRS state is only a label.
 _CARD_LABEL = 1000
-
-
-def deep_link(bot: Bot) -> str:
-    return f"https://t.me/{bot.username}?start={DEEP_LINK_PAYLOAD}"
 
 
 def day_label(at: float) -> str:
@@ -148,7 +143,7 @@ async def annotate_submission(
     return submission
 
 
-async def offer_review(bot: Bot, svc: Services, quiz: QuizRow) -> None:
+async def offer_review(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     """After the feedback: a "Review my mistakes (N)" button for whoever got one wrong."""
     parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
     wrong = {
@@ -159,26 +154,24 @@ async def offer_review(bot: Bot, svc: Services, quiz: QuizRow) -> None:
     }
     if not wrong:
         return
-    thread = quiz.thread_id or None
     if quiz.chat_type == ChatType.PRIVATE:
         due = await svc.repo.cards.due_count(quiz.starter_id, svc.clock())
         if due == 0:
             return
         n = min(due, svc.settings.max_questions)
-        button = InlineKeyboardButton(
-            tr(quiz.lang, "review_button", n=n), callback_data=REVIEW_DATA
+        await ui.review_offer(
+            quiz,
+            tr(quiz.lang, "review_offer", n=n),
+            tr(quiz.lang, "review_button", n=n),
+            in_private=True,
         )
-        text = tr(quiz.lang, "review_offer", n=n)
     else:
-        # A bot cannot write to someone first: the link opens the private chat with /start.
-        button = InlineKeyboardButton(tr(quiz.lang, "review_button_group"), url=deep_link(bot))
-        text = tr(quiz.lang, "review_offer_group", n=len(wrong))
-    await bot.send_message(
-        quiz.chat_id,
-        text,
-        message_thread_id=thread,
-        reply_markup=InlineKeyboardMarkup([[button]]),
-    )
+        await ui.review_offer(
+            quiz,
+            tr(quiz.lang, "review_offer_group", n=len(wrong)),
+            tr(quiz.lang, "review_button_group"),
+            in_private=False,
+        )
 
 
 # /review
@@ -214,8 +207,8 @@ async def start_review(
         return
     await store.create_review(request_key, user_id, [c.id for c in cards], now)
     # The same path as /quiz: who may start, cooldown and quotas apply to reviews too.
-    await quizflow.start_quiz(
-        bot,
+    await starting.start_quiz(
+        TelegramPresenter(bot),
         svc,
         chat_id=chat_id,
         chat_type=chat_type,
@@ -223,7 +216,7 @@ async def start_review(
         user_id=user_id,
         message_id=message_id,
         lang=lang,
-        command=quizflow.QuizCommand(len(cards), tr(lang, "review_topic")),
+        command=starting.QuizCommand(len(cards), tr(lang, "review_topic")),
         request_key=request_key,
     )
 
@@ -256,89 +249,5 @@ async def weakest_topic(svc: Services, user_id: int) -> str | None:
 
 async def forget(svc: Services, user_id: int) -> int:
     """/forgetme: cards, their log, review quizzes and reminders go, and the armed job."""
-    await forget_reminder_job(svc, user_id)
+    await reminders.forget_reminder_job(svc, user_id)
     return await svc.repo.cards.forget_user(user_id)
-
-
-async def forget_reminder_job(svc: Services, user_id: int) -> None:
-    if svc.jobs is not None:
-        for job in svc.jobs.get_jobs_by_name(_job_name(user_id)):
-            job.schedule_removal()
-
-
-# reminders
-
-
-def _job_name(user_id: int) -> str:
-    return f"remind:{user_id}"
-
-
-def arm_reminder(svc: Services, user_id: int, minute: int, zone: str) -> float | None:
-    """(Re-)schedule the person's next reminder; returns when it fires (epoch seconds)."""
-    if svc.jobs is None:
-        return None
-    for job in svc.jobs.get_jobs_by_name(_job_name(user_id)):
-        job.schedule_removal()
-    tz = spacing.parse_zone(zone)
-    if tz is None:
-        return None
-    now = svc.clock()
-    at = spacing.next_reminder(now, minute, tz)
-    svc.jobs.run_once(_remind, max(0.0, at - now), data=user_id, name=_job_name(user_id))
-    return at
-
-
-async def arm_reminders(svc: Services) -> int:
-    """At start: every stored reminder gets its job again."""
-    rows = await svc.repo.cards.reminders()
-    for row in rows:
-        arm_reminder(svc, row.user_id, row.minute, row.zone)
-    return len(rows)
-
-
-async def _remind(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """A reminder's time: one message a day at most, and only when cards are due."""
-    assert context.job is not None
-    svc, user_id = services(context), cast(int, context.job.data)
-    await send_reminder(context.bot, svc, user_id)
-
-
-async def send_reminder(bot: Bot, svc: Services, user_id: int) -> bool:
-    store = svc.repo.cards
-    row = await store.reminder(user_id)
-    if row is None or not row.enabled:
-        return False
-    tz = spacing.parse_zone(row.zone)
-    now = svc.clock()
-    sent = False
-    if tz is not None:
-        due = await store.due_count(user_id, now)
-        day = datetime.fromtimestamp(now, tz).date().isoformat()
-        if due and await store.claim_reminder_day(user_id, day):
-            n = min(due, svc.settings.max_questions)
-            try:
-                await bot.send_message(
-                    row.chat_id,
-                    tr(row.lang, "reminder", n=due),
-                    reply_markup=InlineKeyboardMarkup(
-                        [
-                            [
-                                InlineKeyboardButton(
-                                    tr(row.lang, "review_button", n=n), callback_data=REVIEW_DATA
-                                )
-                            ]
-                        ]
-                    ),
-                )
-                sent = True
-            except Forbidden:
-                # Blocked by the user: stop writing to them.
-                await store.disable_reminder(user_id)
-                log.info("User %s blocked the bot: reminders off", user_id)
-                return False
-            except TelegramError as exc:
-                log.warning("Reminder for user %s not sent: %s", user_id, exc)
-    if svc.jobs is not None and tz is not None:
-        # The next one: strictly after now, so the minute that just fired is not armed again.
-        arm_reminder(svc, user_id, row.minute, row.zone)
-    return sent

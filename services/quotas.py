@@ -11,13 +11,13 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Bot
 from telegram.constants import ChatType
 
+from services import chat_settings
 from services.context import Services
 from services.errors import UserFacingError
-from services.permissions import is_chat_admin
-from storage.security import ADMINS
+from services.quiz.presenter import Presenter
+from storage.chats import ADMINS
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def day_start(now: float) -> float:
 
 
 async def check_start(
-    bot: Bot,
+    ui: Presenter,
     svc: Services,
     *,
     chat_id: int,
@@ -43,7 +43,7 @@ async def check_start(
 
     A request already seen (a re-delivered update) and a topic with a live quiz pass through:
     the quiz flow answers those itself."""
-    settings, store = svc.settings, svc.repo.security
+    settings, store = svc.settings, svc.repo.usage
 
     def refuse(key: str, **values: Any) -> UserFacingError:
         log.info("Quiz refused in chat %s for user %s: %s", chat_id, user_id, key)
@@ -52,8 +52,8 @@ async def check_start(
     group = chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
     if (
         group
-        and await store.starters(chat_id) == ADMINS
-        and not await is_chat_admin(bot, chat_id, user_id)
+        and (await chat_settings.effective(svc, chat_id)).starters == ADMINS
+        and not await ui.is_admin(chat_id, user_id)
     ):
         raise refuse("starters_admins_only")
     if await store.seen_request(request_key):

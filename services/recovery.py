@@ -9,37 +9,44 @@ from telegram.error import TelegramError
 
 from engine import EngineError
 from i18n import tr
-from services import quizflow, waiting
+from quiz.states import QuizState
+from services import waiting
 from services.context import Services
 from services.errors import UserFacingError
+from services.quiz import closing, deadlines, posting
+from services.quiz.telegram_presenter import TelegramPresenter
 
 log = logging.getLogger(__name__)
 
 
 async def recover(bot: Bot, svc: Services) -> None:
+    ui = TelegramPresenter(bot)
     # A quiz being written when the process died: its model call is gone with it, and the
     # user may have moved on, so close it and say so rather than leave it hanging.
-    for quiz in await svc.repo.quizzes_in_state("generating"):
+    for quiz in await svc.repo.quizzes_in_state(QuizState.GENERATING):
         if await svc.repo.set_state(
-            quiz.id, "failed", error="interrupted by restart", only_from=("generating",)
+            quiz.id,
+            QuizState.FAILED,
+            error="interrupted by restart",
+            only_from=(QuizState.GENERATING,),
         ):
             await _safely(bot, svc, quiz.id, "interrupted")
-    for quiz in await svc.repo.quizzes_in_state("open"):
+    for quiz in await svc.repo.quizzes_in_state(QuizState.OPEN):
         if quiz.writing:
             # The stream that was writing its last questions died with the old process: the
             # quiz goes on with the questions already posted.
             await svc.repo.finish_writing(quiz.id)
         # Questions whose message id never reached the database are sent now.
         try:
-            await quizflow.post_questions(bot, svc, quiz.id)
+            await posting.post_questions(ui, svc, quiz.id)
         except TelegramError as exc:
             log.warning("Quiz %s: could not re-post questions: %s", quiz.id, exc)
         if quiz.deadline is not None:
             # A deadline that passed while we were down fires at once.
-            quizflow.arm_deadline(svc, quiz.id, quiz.deadline)
-    for quiz in await svc.repo.quizzes_in_state("submitting"):
+            deadlines.arm_deadline(svc, quiz.id, quiz.deadline)
+    for quiz in await svc.repo.quizzes_in_state(QuizState.SUBMITTING):
         try:
-            await quizflow.deliver_feedback(bot, svc, quiz.id, resumed=True)
+            await closing.deliver_feedback(ui, svc, quiz.id, resumed=True)
         except (UserFacingError, EngineError, TelegramError) as exc:
             log.warning("Quiz %s: feedback still pending after restart: %s", quiz.id, exc)
     # Last, as it may write a whole quiz: a /quiz that was waiting for a document, whose

@@ -96,12 +96,12 @@ def _pct(right: int, total: int) -> int:
 
 
 async def person_stats(svc: Services, user_id: int, lang: str) -> tuple[bytes, str]:
-    store, now = svc.repo.cards, svc.clock()
+    store, cards, now = svc.repo.stats, svc.repo.cards, svc.clock()
     totals = await store.totals(user_id)
     answers = await store.answers_since(user_id, now - HISTORY_DAYS * DAY)
-    due_times = await store.due_times(user_id, now + AHEAD_DAYS * DAY)
+    due_times = await cards.due_times(user_id, now + AHEAD_DAYS * DAY)
     times = await store.answer_times(user_id)
-    weakest = await store.weakest_topics(user_id)
+    weakest = await cards.weakest_topics(user_id)
     data = chart_data(answers, due_times, now)
     png = await asyncio.to_thread(
         chart_png, data, (tr(lang, "stats_chart_accuracy"), tr(lang, "stats_chart_due"))
@@ -128,7 +128,7 @@ async def person_stats(svc: Services, user_id: int, lang: str) -> tuple[bytes, s
 
 
 async def group_stats(svc: Services, chat_id: int, lang: str) -> tuple[bytes, str]:
-    store, now = svc.repo.cards, svc.clock()
+    store, now = svc.repo.stats, svc.clock()
     since = now - WEEK
     members = await store.chat_members_since(chat_id, since)
     quizzes = await store.chat_quizzes_since(chat_id, since)

@@ -1,6 +1,6 @@
 """Quizzes waiting for a document: a /quiz sent while the chat's document was still being
-added (stored by quizflow in `pending_quizzes`) starts, with every start check, once the
-document is done, or the person is told why not. A restart picks them up too."""
+added (stored by services.quiz.starting in `pending_quizzes`) starts, with every start
+check, once the document is done, or the person is told why not. A restart picks them up too."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from engine import EngineError
-from services import documents, quizflow
+from quiz.states import DocumentState
+from services import documents
 from services.context import Services
 from services.errors import UserFacingError, tell
+from services.quiz import starting
+from services.quiz.telegram_presenter import TelegramPresenter
 from storage.conversation import PendingQuiz
 
 log = logging.getLogger(__name__)
@@ -55,10 +58,10 @@ async def start_waiting(
 
 async def _start(bot: Bot, svc: Services, pending: PendingQuiz, restarted: bool) -> None:
     thread_id = pending.thread_id or None
-    docs = await documents.refresh(svc, await svc.repo.documents(pending.chat_id))
-    if any(d.state == "ready" for d in docs):
-        await quizflow.start_quiz(
-            bot,
+    docs = await documents.refresh(svc, await documents.chat_documents(svc, pending.chat_id))
+    if any(d.state == DocumentState.READY for d in docs):
+        await starting.start_quiz(
+            TelegramPresenter(bot),
             svc,
             chat_id=pending.chat_id,
             chat_type=pending.chat_type,
@@ -66,13 +69,13 @@ async def _start(bot: Bot, svc: Services, pending: PendingQuiz, restarted: bool)
             user_id=pending.user_id,
             message_id=pending.message_id,
             lang=pending.lang,
-            command=quizflow.QuizCommand(pending.requested, pending.topic),
+            command=starting.QuizCommand(pending.requested, pending.topic),
             request_key=pending.request_key,
         )
         return
     if restarted:
         key = "doc_quiz_interrupted"
-    elif any(d.state == "processing" for d in docs):
+    elif any(d.state == DocumentState.PROCESSING for d in docs):
         key = "doc_quiz_not_ready"
     else:
         key = "doc_quiz_no_document"

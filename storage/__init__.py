@@ -1,5 +1,8 @@
-"""Async SQLite repository: the only place that knows SQL."""
+"""Async SQLite stores, one per aggregate, over one connection: the only place that knows SQL."""
 
-from storage.repository import DocumentRow, QuizAlreadyOpenError, QuizRow, Repository
+from storage.documents import DocumentRow
+from storage.questions import StoredQuestion
+from storage.quizzes import QuizAlreadyOpenError, QuizRow
+from storage.repository import Repository
 
-__all__ = ["DocumentRow", "QuizAlreadyOpenError", "QuizRow", "Repository"]
+__all__ = ["DocumentRow", "QuizAlreadyOpenError", "QuizRow", "Repository", "StoredQuestion"]

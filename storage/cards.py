@@ -96,40 +96,6 @@ class RatedCard:
     log: str
 
 
-@dataclass(frozen=True, slots=True)
-class ReminderRow:
-    user_id: int
-    chat_id: int
-    minute: int
-    zone: str
-    lang: str
-    last_day: str | None
-    enabled: bool
-
-
-@dataclass(frozen=True, slots=True)
-class UserTotals:
-    quizzes: int
-    answers: int
-    correct: int
-
-
-@dataclass(frozen=True, slots=True)
-class MemberWeek:
-    user_id: int
-    name: str
-    answers: int
-    correct: int
-
-
-@dataclass(frozen=True, slots=True)
-class QuizWeek:
-    quiz_id: int
-    title: str
-    answers: int
-    correct: int
-
-
 class CardStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -310,101 +276,6 @@ class CardStore:
         )
         return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
 
-    # statistics
-
-    async def totals(self, user_id: int) -> UserTotals:
-        rows = await self._all(
-            "SELECT COUNT(DISTINCT quiz_id), COUNT(*), COALESCE(SUM(correct), 0)"
-            " FROM review_log WHERE user_id = ?",
-            (user_id,),
-        )
-        return UserTotals(int(rows[0][0]), int(rows[0][1]), int(rows[0][2]))
-
-    async def answers_since(self, user_id: int, since: float) -> list[tuple[float, bool]]:
-        rows = await self._all(
-            "SELECT at, correct FROM review_log WHERE user_id = ? AND at >= ? ORDER BY at",
-            (user_id, since),
-        )
-        return [(float(r[0]), bool(r[1])) for r in rows]
-
-    async def chat_answers_since(self, chat_id: int, since: float) -> list[tuple[float, bool]]:
-        rows = await self._all(
-            "SELECT at, correct FROM review_log WHERE chat_id = ? AND at >= ? ORDER BY at",
-            (chat_id, since),
-        )
-        return [(float(r[0]), bool(r[1])) for r in rows]
-
-    async def answer_times(self, user_id: int) -> list[float]:
-        rows = await self._all(
-            "SELECT at FROM review_log WHERE user_id = ? ORDER BY at", (user_id,)
-        )
-        return [float(r[0]) for r in rows]
-
-    async def chat_members_since(self, chat_id: int, since: float) -> list[MemberWeek]:
-        rows = await self._all(
-            "SELECT l.user_id, COALESCE(u.name, '?'), COUNT(*), SUM(l.correct)"
-            " FROM review_log l LEFT JOIN users u ON u.user_id = l.user_id"
-            " WHERE l.chat_id = ? AND l.at >= ? GROUP BY l.user_id",
-            (chat_id, since),
-        )
-        return [MemberWeek(int(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
-
-    async def chat_quizzes_since(self, chat_id: int, since: float) -> list[QuizWeek]:
-        rows = await self._all(
-            "SELECT l.quiz_id, COALESCE(q.title, q.topic, ''), COUNT(*), SUM(l.correct)"
-            " FROM review_log l LEFT JOIN quizzes q ON q.id = l.quiz_id"
-            " WHERE l.chat_id = ? AND l.at >= ? GROUP BY l.quiz_id ORDER BY l.quiz_id",
-            (chat_id, since),
-        )
-        return [QuizWeek(int(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
-
-    # reminders
-
-    async def set_reminder(
-        self, user_id: int, chat_id: int, minute: int, zone: str, lang: str
-    ) -> None:
-        await self._write(
-            "INSERT INTO reminders (user_id, chat_id, minute, zone, lang, enabled)"
-            " VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (user_id) DO UPDATE SET"
-            " chat_id = excluded.chat_id, minute = excluded.minute, zone = excluded.zone,"
-            " lang = excluded.lang, enabled = 1",
-            (user_id, chat_id, minute, zone, lang),
-        )
-
-    async def disable_reminder(self, user_id: int) -> bool:
-        return (
-            await self._write(
-                "UPDATE reminders SET enabled = 0 WHERE user_id = ? AND enabled = 1", (user_id,)
-            )
-            == 1
-        )
-
-    async def reminder(self, user_id: int) -> ReminderRow | None:
-        rows = await self._all(
-            "SELECT user_id, chat_id, minute, zone, lang, last_day, enabled FROM reminders"
-            " WHERE user_id = ?",
-            (user_id,),
-        )
-        return _reminder(rows[0]) if rows else None
-
-    async def reminders(self) -> list[ReminderRow]:
-        rows = await self._all(
-            "SELECT user_id, chat_id, minute, zone, lang, last_day, enabled FROM reminders"
-            " WHERE enabled = 1 ORDER BY user_id"
-        )
-        return [_reminder(r) for r in rows]
-
-    async def claim_reminder_day(self, user_id: int, day: str) -> bool:
-        """Mark today's reminder as sent; False if it already was (at most one a day)."""
-        return (
-            await self._write(
-                "UPDATE reminders SET last_day = ? WHERE user_id = ? AND enabled = 1"
-                " AND (last_day IS NULL OR last_day != ?)",
-                (day, user_id, day),
-            )
-            == 1
-        )
-
     # privacy
 
     async def forget_user(self, user_id: int) -> int:
@@ -416,7 +287,3 @@ class CardStore:
             await self._db.write("DELETE FROM review_quizzes WHERE user_id = ?", (user_id,))
             await self._db.write("DELETE FROM reminders WHERE user_id = ?", (user_id,))
         return removed
-
-
-def _reminder(r: Sequence[Any]) -> ReminderRow:
-    return ReminderRow(int(r[0]), int(r[1]), int(r[2]), str(r[3]), str(r[4]), r[5], bool(r[6]))

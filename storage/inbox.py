@@ -20,9 +20,6 @@ class Inbox:
             (update_id, json.dumps(payload, ensure_ascii=False), now),
         )
 
-    async def settle(self, update_id: int) -> None:
-        await self._db.write("DELETE FROM inbox WHERE update_id = ?", (update_id,))
-
     async def save_batch(
         self, updates: Sequence[tuple[int, dict[str, Any]]], settled: Iterable[int], now: float
     ) -> None:

@@ -1,110 +1,13 @@
-"""What access control and cost control keep (see migration 6), and /forgetme."""
+"""What access control keeps (see migration 6), and /forgetme."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from storage.database import Database
-
-# Token usage older than this is deleted: quotas only look at the current UTC day and the
-# operator's /usage at today, so a month is plenty for spotting a trend.
-USAGE_RETENTION = 31 * 24 * 3600
-
-ANYONE = "anyone"
-ADMINS = "admins"
-STARTERS = (ANYONE, ADMINS)
-
-
-# A quiz that failed before it opened (the model or the bot failed) costs the user neither a
-# cooldown nor one of the day's quizzes; its tokens are metered in `usage` all the same.
-_COUNTS = "NOT (state = 'failed' AND opened_at IS NULL)"
-
-
-@dataclass(frozen=True, slots=True)
-class UsageReport:
-    quizzes: int
-    tokens: int
-    top_chats: list[tuple[int, int]]  # (chat_id, tokens), most first
-    top_users: list[tuple[int, str | None, int]]  # (user_id, stored name, tokens)
 
 
 class SecurityStore:
     def __init__(self, db: Database) -> None:
         self._db = db
-
-    async def _scalar(self, sql: str, params: tuple[object, ...]) -> int:
-        row = await self._db.one(sql, params)
-        return int(row[0] or 0) if row else 0
-
-    # token usage
-
-    async def record_usage(
-        self, chat_id: int | None, user_id: int | None, tokens: int, now: float
-    ) -> None:
-        async with self._db.transaction():
-            await self._db.write(
-                "INSERT INTO usage (at, chat_id, user_id, tokens) VALUES (?, ?, ?, ?)",
-                (now, chat_id, user_id, tokens),
-            )
-            await self._db.write("DELETE FROM usage WHERE at < ?", (now - USAGE_RETENTION,))
-
-    async def tokens_since(
-        self, since: float, *, chat_id: int | None = None, user_id: int | None = None
-    ) -> int:
-        """Tokens used since `since`, by one chat, one user, or (neither given) everyone."""
-        return await self._scalar(
-            "SELECT SUM(tokens) FROM usage WHERE at >= ?"
-            " AND (? IS NULL OR chat_id = ?) AND (? IS NULL OR user_id = ?)",
-            (since, chat_id, chat_id, user_id, user_id),
-        )
-
-    async def quizzes_since(
-        self, since: float, *, chat_id: int | None = None, user_id: int | None = None
-    ) -> int:
-        """Quizzes created since `since` that count towards the daily limits: not those that
-        never opened because the model or the bot failed (their tokens still count)."""
-        return await self._scalar(
-            f"SELECT COUNT(*) FROM quizzes WHERE created_at >= ? AND {_COUNTS}"
-            " AND (? IS NULL OR chat_id = ?) AND (? IS NULL OR starter_id = ?)",
-            (since, chat_id, chat_id, user_id, user_id),
-        )
-
-    async def seen_request(self, request_key: str) -> bool:
-        """Whether a quiz was already created for this request (a re-delivered update)."""
-        return bool(
-            await self._scalar("SELECT COUNT(*) FROM quizzes WHERE request_key = ?", (request_key,))
-        )
-
-    async def last_quiz_at(self, chat_id: int, thread_id: int) -> float | None:
-        """When the last counted quiz of this chat topic (0: no topic) was started: the
-        cooldown belongs to the topic, as the one-live-quiz rule does."""
-        row = await self._db.one(
-            "SELECT MAX(created_at) FROM quizzes"
-            f" WHERE chat_id = ? AND thread_id = ? AND {_COUNTS}",
-            (chat_id, thread_id),
-        )
-        return None if row is None or row[0] is None else float(row[0])
-
-    async def report(self, since: float, top: int = 5) -> UsageReport:
-        rows = await self._db.all(
-            "SELECT chat_id, SUM(tokens) AS t FROM usage WHERE at >= ? AND chat_id IS NOT NULL"
-            " GROUP BY chat_id ORDER BY t DESC LIMIT ?",
-            (since, top),
-        )
-        chats = [(int(r[0]), int(r[1])) for r in rows]
-        rows = await self._db.all(
-            "SELECT g.user_id, u.name, g.t FROM (SELECT user_id, SUM(tokens) AS t FROM usage"
-            " WHERE at >= ? AND user_id IS NOT NULL GROUP BY user_id) g"
-            " LEFT JOIN users u ON u.user_id = g.user_id ORDER BY g.t DESC LIMIT ?",
-            (since, top),
-        )
-        users = [(int(r[0]), r[1], int(r[2])) for r in rows]
-        return UsageReport(
-            quizzes=await self.quizzes_since(since),
-            tokens=await self.tokens_since(since),
-            top_chats=chats,
-            top_users=users,
-        )
 
     # access
 
@@ -116,18 +19,6 @@ class SecurityStore:
             (chat_id, now),
         )
         return first == 1
-
-    async def starters(self, chat_id: int) -> str | None:
-        """Who may start quizzes in this group (ANYONE or ADMINS); None when never set."""
-        row = await self._db.one("SELECT starters FROM chat_settings WHERE chat_id = ?", (chat_id,))
-        return None if row is None else row[0]
-
-    async def set_starters(self, chat_id: int, starters: str) -> None:
-        await self._db.write(
-            "INSERT INTO chat_settings (chat_id, starters) VALUES (?, ?)"
-            " ON CONFLICT (chat_id) DO UPDATE SET starters = excluded.starters",
-            (chat_id, starters),
-        )
 
     # privacy
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from fakes.openai_server import FakeOpenAI, Req
 from fakes.telegram_server import BOT_USERNAME, Call, Chat, FakeTelegram, User
-from services.documents import human_size
+from services.document_types import human_size
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
 

@@ -9,7 +9,9 @@ from typing import Any
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
-from services import quizflow
+from quiz.states import SubmissionStatus
+from services.quiz import closing
+from services.quiz.telegram_presenter import TelegramPresenter
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
 
@@ -196,14 +198,14 @@ async def test_stop_time_limit_and_completion_race_submit_once(
     oa.queue_message("Only once.")
     tg.user_sends(GROUP, ANN, "/quiz 2 cells")
     await tg.wait_for("sendPoll", count=2)
-    svc, tgbot = bot.services, bot.app.bot
+    svc, ui = bot.services, TelegramPresenter(bot.app.bot)
     quiz = await svc.repo.quiz(1)
     assert quiz is not None
 
     results = await asyncio.gather(
-        quizflow.finish_quiz(tgbot, svc, 1, "timed_out"),
-        quizflow.stop_quiz(tgbot, svc, quiz),
-        quizflow.finish_quiz(tgbot, svc, 1, "completed"),
+        closing.finish_quiz(ui, svc, 1, SubmissionStatus.TIMED_OUT),
+        closing.stop_quiz(ui, svc, quiz),
+        closing.finish_quiz(ui, svc, 1, SubmissionStatus.COMPLETED),
     )
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Only once.")
     await asyncio.sleep(0.3)

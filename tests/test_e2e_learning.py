@@ -13,6 +13,7 @@ from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz import spacing
+from quiz.states import QuizState
 from services import learning
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
@@ -111,7 +112,7 @@ async def test_mistakes_come_back_first_and_a_review_moves_their_due_dates(
     }
     assert await svc.repo.cards.due_cards(ANNA.id, now[0], 10) == []
     # Recording is idempotent: a re-run rates nothing twice.
-    quiz_id = (await svc.repo.quizzes_in_state("done"))[-1].id
+    quiz_id = (await svc.repo.quizzes_in_state(QuizState.DONE))[-1].id
     assert await learning.record_quiz(svc, quiz_id) is False
 
     # Nothing due now: /review says when, and offers the weakest topic.
@@ -174,7 +175,7 @@ async def test_stats_sends_a_png_and_forgetme_removes_the_cards(
     tg.user_sends(PRIVATE, ANNA, "/forgetme")
     await tg.wait_for("sendMessage", predicate=lambda c: "study cards" in c.params["text"])
     assert await svc.repo.cards.next_due(ANNA.id) is None
-    assert (await svc.repo.cards.totals(ANNA.id)).answers == 0
+    assert (await svc.repo.stats.totals(ANNA.id)).answers == 0
 
 
 def test_next_reminder_is_the_local_time_in_the_person_s_zone() -> None:
@@ -225,7 +226,7 @@ async def test_reminder_fires_at_local_time_and_is_re_armed_after_a_restart(
         svc = bot.services
         assert svc.jobs is not None
         [job] = svc.jobs.get_jobs_by_name(f"remind:{ANNA.id}")
-        row = await svc.repo.cards.reminder(ANNA.id)
+        row = await svc.repo.reminders.reminder(ANNA.id)
         assert row is not None and row.zone == "Asia/Seoul" and row.minute == 19 * 60
         seoul = spacing.parse_zone("Asia/Seoul")
         assert seoul is not None and job.next_t is not None

@@ -11,6 +11,7 @@ import pytest
 
 from fakes.openai_server import FakeOpenAI, Req
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
+from quiz.states import QuizState
 from tests.harness import RunningBot, eventually
 from tests.test_e2e_core import FEEDBACK, SUWON_QUIZ, position_of
 
@@ -73,7 +74,7 @@ async def test_quiz_without_conversations_sends_the_whole_item_list(
 
     repo = bot.services.repo
     await eventually(lambda: _done(bot), what="the quiz to be done")
-    quiz = await repo.quizzes_in_state("done")
+    quiz = await repo.quizzes_in_state(QuizState.DONE)
     assert quiz[0].conversation_id is not None and quiz[0].conversation_id.startswith("local:")
     # Decided once per process: the next quiz does not ask for a conversation again.
     oa.queue_function_call("generate_quiz", SUWON_QUIZ)
@@ -139,7 +140,7 @@ async def _has_text(tg: FakeTelegram, needle: str) -> bool:
 
 
 async def _done(bot: RunningBot) -> bool:
-    return bool(await bot.services.repo.quizzes_in_state("done"))
+    return bool(await bot.services.repo.quizzes_in_state(QuizState.DONE))
 
 
 async def test_documents_on_a_server_without_files_are_refused_clearly(

@@ -9,7 +9,7 @@ from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args
 from fakes.telegram_server import BOT_USERNAME, Call, Chat, FakeTelegram, User
 from i18n import tr
-from services.quizflow import MAX_TOPIC_LENGTH
+from services.quiz.starting import MAX_TOPIC_LENGTH
 from tests.harness import RunningBot, eventually
 
 NEW = User(91, "Nina", language_code="en")

@@ -81,7 +81,7 @@ async def test_late_language_tap_still_sets_the_language(tg: FakeTelegram, bot: 
     await tg.wait_for(
         "editMessageText", predicate=lambda c: c.params["text"] == tr("ko", "lang_set")
     )
-    assert await bot.services.repo.chat_lang(PRIVATE.id) == "ko"
+    assert (await bot.services.repo.chat_settings(PRIVATE.id)).lang == "ko"
     assert len(refused_answers(tg)) == 1
 
 

@@ -93,7 +93,7 @@ async def test_lang_overrides_telegram_language_per_chat(
 
     back = await reply_to(tg, private(EMMA), EMMA, "/lang auto")
     assert back.params["text"] == tr("en", "lang_auto_set")
-    assert await bot.services.repo.chat_lang(EMMA.id) is None
+    assert (await bot.services.repo.chat_settings(EMMA.id)).lang is None
     again = await reply_to(tg, private(EMMA), EMMA, "/help")
     assert "How StudyQuiz works" in again.params["text"]
 
@@ -104,14 +104,14 @@ async def test_lang_without_a_known_code_shows_the_choices(
     usage = await reply_to(tg, private(JIWOO), JIWOO, "/lang xx")
     assert "en|ko" in usage.params["text"]
     assert buttons(usage) == [f"lang:{code}" for code in sorted(catalogues())] + ["lang:auto"]
-    assert await bot.services.repo.chat_lang(JIWOO.id) is None
+    assert (await bot.services.repo.chat_settings(JIWOO.id)).lang is None
 
 
 async def test_only_admins_set_a_groups_language(tg: FakeTelegram, bot: RunningBot) -> None:
     tg.set_admins(GROUP.id, {ADMIN.id}, creator=ADMIN.id)
     refused = await reply_to(tg, GROUP, EMMA, "/lang ko")
     assert refused.params["text"] == tr("en", "admins_only")
-    assert await bot.services.repo.chat_lang(GROUP.id) is None
+    assert (await bot.services.repo.chat_settings(GROUP.id)).lang is None
     done = await reply_to(tg, GROUP, ADMIN, "/lang ko")
     assert done.params["text"] == tr("ko", "lang_set")
     # Everyone in the group now gets Korean, whatever their own Telegram language.
@@ -156,7 +156,7 @@ async def test_start_buttons(tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot) 
     assert buttons(style_msg) == ["menu:style:poll", "menu:style:keyboard"]
     tap("menu:style:keyboard", style_msg.result["message_id"])
     await tg.wait_for("editMessageText", predicate=lambda c: "keyboard" in c.params["text"])
-    assert await bot.services.repo.chat_style(chat.id) == "keyboard"
+    assert (await bot.services.repo.chat_settings(chat.id)).style == "keyboard"
 
     before += 1
     tap("menu:lang")
@@ -165,7 +165,7 @@ async def test_start_buttons(tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot) 
     await tg.wait_for(
         "editMessageText", predicate=lambda c: c.params["text"] == tr("ko", "lang_set")
     )
-    assert await bot.services.repo.chat_lang(chat.id) == "ko"
+    assert (await bot.services.repo.chat_settings(chat.id)).lang == "ko"
 
     # The sample quiz: on the Korean sample topic now, and again after it ends.
     oa.queue_function_call("generate_quiz", quiz_args(2))

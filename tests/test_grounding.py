@@ -12,7 +12,7 @@ from quiz.grounding import (
     verify_quotes,
 )
 from quiz.model import Question, Quiz
-from services.documents import human_size, supported_extension, upload_name
+from services.document_types import human_size, supported_extension, upload_name
 from settings import Settings
 
 CHUNKS = (

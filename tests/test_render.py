@@ -5,18 +5,13 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from telegram.constants import InlineKeyboardButtonLimit
-
 from quiz.model import Question
 from quiz.render import (
     KEYBOARD,
     POLL,
-    AnswerTap,
-    answer_callback_data,
     choose_style,
     keyboard_buttons,
     keyboard_text,
-    parse_answer_callback,
     poll_spec,
     shuffled_order,
 )
@@ -47,17 +42,6 @@ def test_right_answer_position_is_close_to_uniform() -> None:
         positions[poll_spec(Q, order).correct_option_id] += 1
     # Binomial(1000, 1/4): 250 plus or minus 3 standard deviations (about 13.7 each)
     assert all(209 <= positions[p] <= 291 for p in range(4)), positions
-
-
-def test_callback_data_round_trips_and_fits() -> None:
-    data = answer_callback_data(2**62, 11, 11)
-    assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
-    assert parse_answer_callback(data) == AnswerTap(2**62, 11, 11)
-
-
-def test_forged_callback_data_is_rejected() -> None:
-    for forged in ("", "a:1:2", "a:x:1:1", "b:1:1:1", "a:1:1:-1", "a:1:1:1:1", "retry:3"):
-        assert parse_answer_callback(forged) is None
 
 
 def test_keyboard_hides_then_reveals_the_answer() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from quiz.model import Answer, Question, Quiz
 from quiz.scoring import build_submission, standings
+from quiz.states import SubmissionStatus
 
 QUIZ = Quiz(
     "t",
@@ -16,7 +17,7 @@ QUIZ = Quiz(
 
 def test_submission_matches_the_contract() -> None:
     answers = [Answer(7, 0, 1, 10.0), Answer(7, 1, 1, 11.0), Answer(8, 0, 2, 12.0)]
-    sub = build_submission(QUIZ, "stopped", answers, {7: "Ann", 8: "Bo"})
+    sub = build_submission(QUIZ, SubmissionStatus.STOPPED, answers, {7: "Ann", 8: "Bo"})
     assert sub == {
         "status": "stopped",
         "participants": [

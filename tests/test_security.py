@@ -85,7 +85,7 @@ async def test_outside_the_chat_allow_list_one_refusal_and_nothing_reaches_opena
         await inbox_empty(bot)
         assert len(texts_to(tg, EVE_CHAT.id)) == 1
         assert oa.requests == []
-        assert await bot.services.repo.security.quizzes_since(0) == 0
+        assert await bot.services.repo.usage.quizzes_since(0) == 0
 
         # The allowed chat works as ever, and so does a stranger answering its poll.
         tg.set_member_count(GROUP.id, 10)
@@ -140,7 +140,7 @@ async def test_daily_quiz_limit_names_the_limit_and_the_reset(
             "You have reached today's limit of 1 quiz. It resets at midnight UTC (in 3 h 30 min)."
         )
         assert len(oa.requests) == sent
-        assert await bot.services.repo.security.quizzes_since(0) == 1
+        assert await bot.services.repo.usage.quizzes_since(0) == 1
 
         # The next UTC day the same user may start again.
         bot.services.clock = lambda: NOON_ISH + 4 * 3600
@@ -154,7 +154,7 @@ async def test_tokens_are_metered_and_a_token_quota_refuses(
 ) -> None:
     async with make_bot(USER_TOKENS_PER_DAY="50", DAILY_TOKEN_BUDGET="0") as bot:
         await run_quiz(tg, oa, ANN_CHAT, ANN)
-        store = bot.services.repo.security
+        store = bot.services.repo.usage
         spent = sum(int(r["usage"]["total_tokens"]) for r in oa.responses.values())
 
         async def recorded() -> bool:
@@ -247,14 +247,14 @@ async def test_a_quiz_that_never_opened_costs_no_cooldown_and_no_daily_quiz(
         await tg.wait_for(
             "editMessageText", predicate=lambda c: "not answering right now" in c.params["text"]
         )
-        assert await bot.services.repo.security.quizzes_since(0) == 0
+        assert await bot.services.repo.usage.quizzes_since(0) == 0
         # Taken at its word: the user tries again at once, and the quiz runs.
         bot.services.clock = lambda: NOON_ISH + 2
         oa.queue_function_call("generate_quiz", quiz_args(2))
         tg.user_sends(ANN_CHAT, ANN, "/quiz 2 cells")
         await tg.wait_for("sendPoll", count=2)
         assert not [t for t in texts_to(tg, ANN_CHAT.id) if "Please wait" in t]
-        assert await bot.services.repo.security.quizzes_since(0) == 1
+        assert await bot.services.repo.usage.quizzes_since(0) == 1
         # The one that did open counts: the day's single quiz is used up.
         oa.queue_message("Stopped early.")
         tg.user_sends(ANN_CHAT, ANN, "/stop")
@@ -450,7 +450,7 @@ async def test_usage_for_operators_only_and_forgetme(
         [report] = await tg.wait_for(
             "sendMessage", predicate=lambda c: "Usage today" in c.params["text"]
         )
-        tokens = await repo.security.tokens_since(0)
+        tokens = await repo.usage.tokens_since(0)
         assert f"Quizzes: 1\nTokens: {tokens:,} of 5,000,000" in report.params["text"]
         assert f"<code>{ANN_CHAT.id}</code> — {tokens:,}" in report.params["text"]
         assert f"Ann (<code>{ANN.id}</code>) — {tokens:,}" in report.params["text"]
@@ -464,8 +464,8 @@ async def test_usage_for_operators_only_and_forgetme(
         assert await repo.answer_count(1, user_id=ANN.id) == 0
         assert await repo.participant_names(1) == {}
         # Quotas survive forgetting: usage keeps the id, not the name.
-        assert await repo.security.tokens_since(0, user_id=ANN.id) == tokens
-        report_after = await repo.security.report(0)
+        assert await repo.usage.tokens_since(0, user_id=ANN.id) == tokens
+        report_after = await repo.usage.report(0)
         assert report_after.top_users == [(ANN.id, None, tokens)]
 
 

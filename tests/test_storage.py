@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from quiz.model import Question, Quiz
+from quiz.states import QuizState, SubmissionStatus
 from storage import QuizAlreadyOpenError, Repository
 from storage.migrations import MIGRATIONS
 
@@ -79,30 +80,30 @@ async def test_one_live_quiz_per_chat_and_duplicate_requests(repo: Repository) -
 
 async def test_answers_are_unique_and_only_while_open(repo: Repository) -> None:
     quiz_id = await new_quiz(repo)
-    assert not await repo.record_answer(quiz_id, 0, 7, 1, 2.0)  # still generating
+    assert await repo.store_answer(quiz_id, 0, 7, "Ann", 1, 2.0) is None  # still generating
     assert await repo.open_quiz(quiz_id, QUIZ, [(1, 0), (0, 1, 2)], ["poll", "keyboard"], 2.0)
     await repo.set_question_message(quiz_id, 0, 10, "poll-1")
-    assert await repo.record_answer(quiz_id, 0, 7, 1, 3.0)
-    assert not await repo.record_answer(quiz_id, 0, 7, 0, 4.0)
+    assert await repo.store_answer(quiz_id, 0, 7, "Ann", 1, 3.0) == (1, 2)
+    assert await repo.store_answer(quiz_id, 0, 7, "Ann", 0, 4.0) is None
     found = await repo.question_for_poll("poll-1")
     assert found is not None and found[1].order == (1, 0) and found[1].message_id == 10
     assert [a.choice_index for a in await repo.answers(quiz_id)] == [1]
-    assert await repo.begin_submission(quiz_id, "stopped", 5.0)
-    assert not await repo.record_answer(quiz_id, 1, 7, 0, 6.0)
+    assert await repo.begin_submission(quiz_id, SubmissionStatus.STOPPED, 5.0)
+    assert await repo.store_answer(quiz_id, 1, 7, "Ann", 0, 6.0) is None
 
 
 async def test_only_one_closer_wins_a_race(repo: Repository) -> None:
     quiz_id = await new_quiz(repo)
     await repo.open_quiz(quiz_id, QUIZ, [(0, 1), (0, 1, 2)], ["poll", "poll"], 2.0)
     results = await asyncio.gather(
-        *(repo.begin_submission(quiz_id, s, 3.0) for s in ("stopped", "timed_out", "completed"))
+        *(repo.begin_submission(quiz_id, s, 3.0) for s in SubmissionStatus)
     )
     assert sorted(results) == [False, False, True]
 
 
 async def test_cancelled_quiz_cannot_open(repo: Repository) -> None:
     quiz_id = await new_quiz(repo)
-    assert await repo.set_state(quiz_id, "cancelled", only_from=("generating",))
+    assert await repo.set_state(quiz_id, QuizState.CANCELLED, only_from=(QuizState.GENERATING,))
     assert not await repo.open_quiz(quiz_id, QUIZ, [(0, 1), (0, 1, 2)], ["poll", "poll"], 2.0)
     assert await repo.questions(quiz_id) == []
 
@@ -110,10 +111,13 @@ async def test_cancelled_quiz_cannot_open(repo: Repository) -> None:
 async def test_names_follow_the_latest_display_name(repo: Repository) -> None:
     quiz_id = await new_quiz(repo)
     await repo.open_quiz(quiz_id, QUIZ, [(0, 1), (0, 1, 2)], ["poll", "poll"], 2.0)
-    await repo.save_user(7, "Old", 1.0)
-    await repo.record_answer(quiz_id, 0, 7, 1, 3.0)
-    await repo.save_user(7, "New", 2.0)
+    await repo.store_answer(quiz_id, 0, 7, "Old", 1, 3.0)
+    await repo.store_answer(quiz_id, 1, 7, "New", 0, 4.0)
     assert await repo.participant_names(quiz_id) == {7: "New"}
+    # A name stored once is kept by answers that bring the same name.
+    await repo.store_answer(quiz_id, 0, 8, "Bo", 0, 5.0)
+    await repo.store_answer(quiz_id, 1, 8, "Bo", 0, 6.0)
+    assert await repo.participant_names(quiz_id) == {7: "New", 8: "Bo"}
 
 
 # One transaction is one unit: no other task's statements run inside it.
@@ -170,8 +174,8 @@ async def test_an_exception_inside_a_transaction_writes_nothing_of_it(
         await failing
     await other
     # The rollback undid the failed transaction only, not the other task's write.
-    assert await repo.chat_style(1) is None
-    assert await repo.chat_lang(2) == "ko"
+    assert (await repo.chat_settings(1)).style is None
+    assert (await repo.chat_settings(2)).lang == "ko"
     assert committed(tmp_path / "db" / "quiz.sqlite3", "SELECT chat_id FROM chat_settings") == [
         (2,)
     ]
@@ -182,7 +186,7 @@ async def test_a_failed_open_quiz_is_not_committed_by_the_next_write(repo: Repos
     # One order too few: the questions cannot be stored after the quiz row was updated.
     with pytest.raises(ValueError, match="zip"):
         await repo.open_quiz(quiz_id, QUIZ, [(0, 1)], ["poll", "poll"], 2.0)
-    await repo.save_user(7, "Ann", 3.0)  # any other task's write commits
+    await repo.set_chat_style(7, "poll")  # any other task's write commits
     quiz = await repo.quiz(quiz_id)
     assert quiz is not None and quiz.state == "generating"
     assert await repo.questions(quiz_id) == []
@@ -223,8 +227,8 @@ async def test_a_crash_inside_a_transaction_leaves_nothing(tmp_path: Path) -> No
         await child.wait()
     again = await Repository.open(path)
     try:
-        assert await again.chat_style(1) is None
-        assert await again.chat_time_limit(1) is None
+        assert (await again.chat_settings(1)).style is None
+        assert (await again.chat_settings(1)).time_limit is None
     finally:
         await again.close()
 
@@ -244,6 +248,6 @@ async def test_store_answer_stores_once_and_counts(repo: Repository) -> None:
         (7, 1, 2),
     ]
     assert await repo.participant_names(quiz_id) == {7: "Ann B.", 8: "Bob"}
-    assert await repo.begin_submission(quiz_id, "stopped", 6.0)
+    assert await repo.begin_submission(quiz_id, SubmissionStatus.STOPPED, 6.0)
     assert await repo.store_answer(quiz_id, 1, 8, "Bob", 0, 7.0) is None
     assert await repo.answer_count(quiz_id) == 3

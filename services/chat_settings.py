@@ -1,0 +1,45 @@
+"""A chat's effective settings: what it chose, else the bot's defaults — decided here only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from i18n import catalogues
+from services.context import Services
+from storage.chats import ANYONE
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSettings:
+    style: str  # poll or keyboard (QUIZ_STYLE unless /style chose)
+    time_limit: int  # seconds a group quiz runs (QUIZ_TIME_LIMIT unless /timelimit chose)
+    lang: str | None  # the /lang choice; None: each user's Telegram language
+    starters: str  # who may start quizzes in a group (anyone unless /starters chose)
+
+
+async def effective(svc: Services, chat_id: int) -> ChatSettings:
+    chosen = await svc.repo.chat_settings(chat_id)
+    return ChatSettings(
+        style=chosen.style or svc.settings.quiz_style,
+        time_limit=chosen.time_limit or svc.settings.quiz_time_limit,
+        # A catalogue removed since the choice was stored falls back like an unset one.
+        lang=chosen.lang if chosen.lang in catalogues() else None,
+        starters=chosen.starters or ANYONE,
+    )
+
+
+async def set_style(svc: Services, chat_id: int, style: str) -> None:
+    await svc.repo.set_chat_style(chat_id, style)
+
+
+async def set_time_limit(svc: Services, chat_id: int, seconds: int) -> None:
+    await svc.repo.set_chat_time_limit(chat_id, seconds)
+
+
+async def set_lang(svc: Services, chat_id: int, lang: str | None) -> None:
+    """None: follow each user's Telegram language again."""
+    await svc.repo.set_chat_lang(chat_id, lang)
+
+
+async def set_starters(svc: Services, chat_id: int, starters: str) -> None:
+    await svc.repo.set_starters(chat_id, starters)

@@ -1,0 +1,161 @@
+"""Closing: the quiz stops taking answers, shows the results, and gets the model's feedback.
+
+`finish_quiz` wins the open → submitting race once however many callers race it (an answer
+completing the quiz, /stop, the finish button, the deadline); `deliver_feedback` submits the
+answers and posts the feedback exactly once, across crashes too.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.constants import MessageLimit
+
+from engine import EngineError, ToolCall
+from i18n import tr
+from quiz.feedback import Citation, to_html_chunks, with_footnotes
+from quiz.grounding import append_block, quotes_html
+from quiz.render import POLL
+from quiz.results import leaderboard_html
+from quiz.scoring import build_submission, in_model_order, standings, submission_json
+from quiz.states import QuizState, SubmissionStatus
+from services import learning
+from services.context import Services
+from services.errors import UserFacingError
+from services.quiz.common import disarm_deadline, is_group, is_private, model_request
+from services.quiz.presenter import Presenter
+from storage import QuizRow
+
+log = logging.getLogger(__name__)
+
+
+async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: SubmissionStatus) -> bool:
+    """Close the quiz and deliver the feedback; False if someone else closed it first."""
+    if not await svc.repo.begin_submission(quiz_id, status, svc.clock()):
+        return False
+    quiz = await svc.repo.quiz(quiz_id)
+    assert quiz is not None
+    disarm_deadline(svc, quiz_id)
+    await close_questions(ui, svc, quiz)
+    if is_group(quiz):
+        await post_results(ui, svc, quiz)
+    await deliver_feedback(ui, svc, quiz_id)
+    return True
+
+
+async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
+    """Stop open polls and reveal keyboard questions (which also removes their buttons)."""
+    stored = await svc.repo.questions(quiz.id)
+    private_done = is_private(quiz) and quiz.status == SubmissionStatus.COMPLETED
+    if quiz.status_message_id is not None and is_group(quiz):
+        await ui.remove_finish_button(quiz)
+    for sq in stored:
+        if sq.message_id is None:
+            continue
+        if sq.style == POLL:
+            # In a finished private quiz every poll is answered; stopping them is noise. A
+            # poll whose close_date has passed was closed by Telegram (a 400 if asked).
+            closed = sq.close_date is not None and sq.close_date <= svc.clock()
+            if not private_done and not closed:
+                await ui.stop_poll(quiz, sq)
+        else:
+            answered = await svc.repo.answer_count(quiz.id, index=sq.index)
+            await ui.reveal(quiz, sq, len(stored), answered)
+
+
+async def post_results(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
+    """The leaderboard, from our own data, before the model's words."""
+    parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
+    answers = await svc.repo.answers(quiz.id)
+    names = await svc.repo.participant_names(quiz.id)
+    table = standings(parsed, answers, names, quiz.opened_at or quiz.created_at)
+    per_question = [
+        (q["correct_count"], q["answered"])
+        for q in build_submission(parsed, SubmissionStatus.STOPPED, answers, names)["questions"]
+    ]
+    text = leaderboard_html(
+        tr(quiz.lang, "results_header", title=parsed.title),
+        table,
+        len(parsed.questions),
+        per_question,
+        no_answers=tr(quiz.lang, "no_answers"),
+        more=tr(quiz.lang, "more_players"),
+    )
+    await ui.results(quiz, text)
+
+
+async def deliver_feedback(
+    ui: Presenter, svc: Services, quiz_id: int, *, resumed: bool = False
+) -> None:
+    """Submit the answers once and post the model's feedback once.
+
+    `resumed`: a previous process may have died mid-submission, so look in the conversation
+    for the answers (and the feedback) before sending them again."""
+    async with svc.lock(quiz_id):
+        quiz = await svc.repo.quiz(quiz_id)
+        if quiz is None or quiz.state != QuizState.SUBMITTING:
+            return
+        await learning.record_quiz(svc, quiz_id)  # learning hook (issue 14): idempotent
+        stored = await svc.repo.feedback(quiz_id)
+        if stored is None:
+            parsed, stored_questions = await svc.repo.load_quiz(quiz_id, quiz.title)
+            submission = in_model_order(
+                build_submission(
+                    parsed,
+                    quiz.status or SubmissionStatus.STOPPED,
+                    await svc.repo.answers(quiz_id),
+                    await svc.repo.participant_names(quiz_id),
+                ),
+                [sq.model_index for sq in stored_questions],
+            )
+            submission = await learning.annotate_submission(svc, quiz, submission)  # issue 14
+            assert quiz.conversation_id and quiz.call_id
+            call = ToolCall(quiz.conversation_id, quiz.call_id, "")
+            request = await model_request(svc, quiz)
+            try:
+                resumed_feedback = (
+                    await svc.engine.resume_feedback(call, request) if resumed else None
+                )
+                result = resumed_feedback or await svc.engine.submit(
+                    call, submission_json(submission), request
+                )
+            except EngineError as exc:
+                log.warning("Quiz %s: submission failed: %s", quiz_id, exc)
+                raise UserFacingError(
+                    "feedback_failed",
+                    chat_id=quiz.chat_id,
+                    lang=quiz.lang,
+                    thread_id=quiz.thread_id or None,
+                    retry_quiz_id=quiz_id,
+                ) from exc
+            citations = [(c.index, c.filename) for c in result.citations]
+            await svc.repo.save_feedback(quiz_id, result.text, citations)
+            stored = (result.text, citations, False)
+        text, citations, posted = stored
+        if not posted:
+            markdown = with_footnotes(
+                text, [Citation(i, f) for i, f in citations], tr(quiz.lang, "sources")
+            )
+            quotes = quotes_html(
+                [sq.question for sq in await svc.repo.questions(quiz_id)],
+                tr(quiz.lang, "quotes_header"),
+            )
+            chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
+            await ui.feedback(quiz, chunks)
+            await svc.repo.mark_feedback_posted(quiz_id)
+            await learning.offer_review(ui, svc, quiz)  # learning hook (issue 14)
+        await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
+
+
+async def stop_quiz(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
+    """End a live quiz now: cancel one still being written, close and submit an open one."""
+    if quiz.state == QuizState.GENERATING:
+        if await svc.repo.set_state(
+            quiz.id, QuizState.CANCELLED, only_from=(QuizState.GENERATING,)
+        ):
+            await ui.notice(quiz, "cancelled")
+        return
+    if quiz.state == QuizState.SUBMITTING:
+        await deliver_feedback(ui, svc, quiz.id)
+        return
+    await finish_quiz(ui, svc, quiz.id, SubmissionStatus.STOPPED)

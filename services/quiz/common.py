@@ -1,0 +1,43 @@
+"""Small facts about a quiz that several stages need."""
+
+from __future__ import annotations
+
+from telegram.constants import ChatType
+
+from engine import QuizRequest
+from services import documents, learning
+from services.context import Services
+from storage import QuizRow
+
+
+def is_group(quiz: QuizRow) -> bool:
+    return quiz.chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def is_private(quiz: QuizRow) -> bool:
+    return quiz.chat_type == ChatType.PRIVATE
+
+
+def deadline_job_name(quiz_id: int) -> str:
+    return f"deadline:{quiz_id}"
+
+
+def disarm_deadline(svc: Services, quiz_id: int) -> None:
+    if svc.jobs is None:
+        return
+    for job in svc.jobs.get_jobs_by_name(deadline_job_name(quiz_id)):
+        job.schedule_removal()
+
+
+async def model_request(svc: Services, quiz: QuizRow) -> QuizRequest:
+    """What the model is told about the quiz, each time it is asked something about it."""
+    stores = await documents.quiz_stores(svc, quiz.chat_id)
+    return QuizRequest(
+        topic=quiz.topic,
+        num_questions=quiz.num_questions,
+        vector_store_ids=stores,
+        group=is_group(quiz),
+        chat_id=quiz.chat_id,
+        user_id=quiz.starter_id,
+        review_of=await learning.review_request(svc, quiz),  # learning hook (issue 14)
+    )

@@ -1,0 +1,87 @@
+"""The model writes the quiz: whole (validated, corrected once), or streamed question by
+question into a streaming.StreamSink, each posted as soon as it is complete."""
+
+from __future__ import annotations
+
+import logging
+
+from engine import EngineError, EngineRejectedError, NoToolCallError
+from quiz.grounding import verify_quotes
+from quiz.model import Quiz
+from quiz.render import choose_style, shuffled_order
+from quiz.states import QuizState
+from quiz.validation import InvalidQuizError, parse_quiz
+from services import learning
+from services.context import Services
+from services.errors import UserFacingError
+from services.quiz import posting, streaming
+from services.quiz.common import model_request
+from services.quiz.presenter import Presenter
+from storage import QuizRow
+
+log = logging.getLogger(__name__)
+
+
+def _engine_error_key(exc: EngineError) -> str:
+    if isinstance(exc, NoToolCallError):
+        # The server answered; the model just did not write a quiz: not an outage.
+        return "model_wrote_no_quiz"
+    return "openai_rejected" if isinstance(exc, EngineRejectedError) else "openai_unavailable"
+
+
+async def generate(
+    ui: Presenter, svc: Services, quiz: QuizRow, status_message_id: int | None
+) -> None:
+    """Ask the model for the quiz (correcting it once), store it, open it, post it."""
+    request = await model_request(svc, quiz)
+
+    def failure(key: str) -> UserFacingError:
+        return UserFacingError(
+            key,
+            chat_id=quiz.chat_id,
+            lang=quiz.lang,
+            thread_id=quiz.thread_id or None,
+            edit_message_id=status_message_id,
+        )
+
+    streamed = streaming.StreamSink(ui, svc, quiz, status_message_id)
+    streamed.originals = learning.originals(request)  # learning hook (issue 14)
+    try:
+        call = await svc.engine.generate(
+            request, streamed.question if svc.settings.openai_stream else None
+        )
+        await svc.repo.set_conversation(quiz.id, call.conversation_id)
+        await svc.repo.set_call(quiz.id, call.call_id)
+        if streamed.opened or streamed.cancelled:
+            await streamed.finish(call, request)
+            return
+        try:
+            parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
+        except InvalidQuizError as first:
+            log.warning("Quiz %s: invalid tool call, asking once more: %s", quiz.id, first)
+            call = await svc.engine.correct(call, first.problems, request)
+            await svc.repo.set_call(quiz.id, call.call_id)
+            parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
+    except InvalidQuizError as exc:
+        log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
+        await svc.repo.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")
+        raise failure("invalid_quiz") from exc
+    except EngineError as exc:
+        log.warning("Quiz %s: the model failed: %s", quiz.id, exc)
+        await svc.repo.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
+        raise failure(_engine_error_key(exc)) from exc
+
+    # Only quotes found in what file_search retrieved will be shown as sources.
+    await open_and_post(ui, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
+
+
+async def open_and_post(
+    ui: Presenter, svc: Services, quiz: QuizRow, parsed: Quiz, status_message_id: int | None
+) -> None:
+    orders = [shuffled_order(len(q.choices), svc.rng) for q in parsed.questions]
+    styles = [choose_style(q, quiz.style) for q in parsed.questions]
+    if not await svc.repo.open_quiz(quiz.id, parsed, orders, styles, svc.clock()):
+        log.info("Quiz %s was cancelled while it was being written", quiz.id)
+        return
+    await posting.announce(ui, svc, quiz, parsed.title, len(parsed.questions), status_message_id)
+    await posting.post_questions(ui, svc, quiz.id)

@@ -1,0 +1,80 @@
+"""Posting: the quiz's header (with a group's rules) and every question not yet sent."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from html import escape
+
+from telegram.constants import PollLimit
+
+from i18n import tr
+from quiz.render import POLL
+from quiz.results import clock
+from services.context import Services
+from services.quiz import deadlines
+from services.quiz.common import is_group
+from services.quiz.presenter import Presenter
+from storage import QuizRow
+
+# What a poll's request may take after its close_date is chosen, before Telegram checks it:
+# the group's one-message-per-second pace (services.ratelimit) and the transit.
+CLOSE_DATE_MARGIN = 2.0
+
+
+def header_text(svc: Services, quiz: QuizRow, title: str, n: int) -> tuple[str, bool]:
+    """The header's text and, in groups, its rules (with the time limit); whether it has the
+    Finish button."""
+    ready = tr(quiz.lang, "quiz_ready", title=escape(title), n=n)
+    if not is_group(quiz) or quiz.deadline is None:
+        return ready, False
+    # The deadline was rounded up to a whole second: the limit is the whole seconds of this.
+    limit = int(quiz.deadline - (quiz.opened_at or svc.clock()))
+    return ready + "\n" + tr(quiz.lang, "group_rules", time=clock(limit)), True
+
+
+async def announce(
+    ui: Presenter,
+    svc: Services,
+    quiz: QuizRow,
+    title: str,
+    n: int,
+    status_message_id: int | None,
+) -> None:
+    """Turn the "writing…" status into the quiz's header (with the group's rules)."""
+    if is_group(quiz):
+        deadline = await deadlines.set_group_rules(ui, svc, quiz)
+        quiz = replace(quiz, deadline=deadline)
+    text, finish_button = header_text(svc, quiz, title, n)
+    await ui.header(quiz, text, status_message_id=status_message_id, finish_button=finish_button)
+
+
+def close_date(svc: Services, quiz: QuizRow) -> int | None:
+    """The quiz's deadline as Telegram's own countdown on a poll, when Telegram will surely
+    accept it (at least MIN_OPEN_PERIOD ahead when it arrives). Otherwise none: the poll
+    closes with the quiz, when the bot stops it at the deadline."""
+    if quiz.deadline is None:
+        return None
+    date = int(quiz.deadline)
+    ahead = date - svc.clock()
+    if PollLimit.MIN_OPEN_PERIOD + CLOSE_DATE_MARGIN <= ahead <= PollLimit.MAX_OPEN_PERIOD:
+        return date
+    return None
+
+
+async def post_questions(ui: Presenter, svc: Services, quiz_id: int) -> None:
+    """Send every question not sent yet; each message id is stored before the next send."""
+    quiz = await svc.repo.quiz(quiz_id)
+    if quiz is None or not quiz.is_open:
+        return
+    stored = await svc.repo.questions(quiz_id)
+    # While streaming, fewer are stored than the quiz will have.
+    total = max(len(stored), quiz.num_questions)
+    for sq in stored:
+        if sq.message_id is not None:
+            continue
+        # Chosen for each poll just before it goes out: a streamed quiz posts over time.
+        countdown = close_date(svc, quiz) if sq.style == POLL else None
+        posted = await ui.question(quiz, sq, total, countdown)
+        await svc.repo.set_question_message(
+            quiz_id, sq.index, posted.message_id, posted.poll_id, posted.close_date
+        )

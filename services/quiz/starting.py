@@ -1,0 +1,177 @@
+"""Starting a quiz: the command's arguments, the start checks, and the new row."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from i18n import tr
+from quiz.states import DocumentState
+from services import chat_settings, documents, quotas
+from services.context import Services
+from services.errors import UserFacingError
+from services.quiz import generation
+from services.quiz.presenter import Presenter
+from storage import QuizAlreadyOpenError
+from storage.conversation import PendingQuiz
+
+log = logging.getLogger(__name__)
+
+MIN_QUESTIONS = 1
+MAX_TOPIC_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class QuizCommand:
+    """A parsed `/quiz [N] topic…`."""
+
+    requested: int | None
+    topic: str
+
+
+def parse_quiz_args(args: Sequence[str]) -> QuizCommand:
+    words = list(args)
+    requested: int | None = None
+    if words and words[0].lstrip("+-").isdigit():
+        requested = int(words.pop(0))
+    return QuizCommand(requested, " ".join(words).strip()[:MAX_TOPIC_LENGTH])
+
+
+def clamp_questions(requested: int | None, default: int, maximum: int) -> tuple[int, bool]:
+    if requested is None:
+        return default, False
+    n = max(MIN_QUESTIONS, min(requested, maximum))
+    return n, n != requested
+
+
+async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
+    """A /quiz with nothing to ask about yet, while the chat's document is on its way: store
+    it for services.waiting to start when the document is ready. True when the request is
+    taken care of (raises to say so), False when the quiz flow goes on as usual."""
+    chat_id = pending.chat_id
+
+    def tell(key: str) -> UserFacingError:
+        return UserFacingError(
+            key, chat_id=chat_id, lang=pending.lang, thread_id=pending.thread_id or None
+        )
+
+    conversation = svc.repo.conversation
+    if svc.adding_documents.get(chat_id):
+        waiting = await conversation.add_pending_quiz(pending)
+        if waiting is not None and waiting.request_key == pending.request_key:
+            log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
+            return True
+        if svc.adding_documents.get(chat_id):
+            raise tell("doc_quiz_waiting" if waiting is None else "doc_quiz_already_waiting")
+        # The document was done while the request was being stored: take it back, unless
+        # the document's end already took (and started) it.
+        if waiting is None and not await conversation.take_pending_quiz(chat_id, pending.thread_id):
+            return True
+    else:
+        waiting = await conversation.pending_quiz(chat_id, pending.thread_id)
+        if waiting is not None and waiting.request_key == pending.request_key:
+            # Replayed after a restart: the restart's recovery starts or answers it.
+            log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
+            return True
+    # Nothing on its way in this process; a document may still be indexing at OpenAI.
+    docs = await documents.refresh(svc, await documents.chat_documents(svc, chat_id))
+    ready = any(d.state == DocumentState.READY for d in docs)
+    if not ready and any(d.state == DocumentState.PROCESSING for d in docs):
+        raise tell("doc_quiz_still_indexing")
+    return False
+
+
+async def start_quiz(
+    ui: Presenter,
+    svc: Services,
+    *,
+    chat_id: int,
+    chat_type: str,
+    thread_id: int | None,
+    user_id: int,
+    message_id: int,
+    lang: str,
+    command: QuizCommand,
+    request_key: str | None = None,
+) -> None:
+    """Create the quiz, have the model write it, and post the questions.
+
+    `request_key` identifies the request when it is not a command message (a button tap), so
+    that a re-delivered update is a no-op.
+    """
+    key = request_key or f"{chat_id}:{message_id}"
+    settings = svc.settings
+    if (
+        not command.topic
+        and not settings.vector_store_id
+        and not await svc.repo.has_ready_documents(chat_id)
+        # Before the start checks: they apply when the quiz really starts.
+        and await _waits_for_documents(
+            svc,
+            PendingQuiz(
+                chat_id=chat_id,
+                thread_id=thread_id or 0,
+                chat_type=chat_type,
+                user_id=user_id,
+                message_id=message_id,
+                lang=lang,
+                requested=command.requested,
+                topic=command.topic,
+                request_key=key,
+                created_at=svc.clock(),
+            ),
+        )
+    ):
+        return
+    # Who may start, the cooldown and the daily limits, before anything reaches the model.
+    await quotas.check_start(
+        ui,
+        svc,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        thread_id=thread_id,
+        user_id=user_id,
+        lang=lang,
+        request_key=key,
+    )
+    if (
+        not command.topic
+        and not settings.vector_store_id
+        and not await svc.repo.has_ready_documents(chat_id)
+    ):
+        raise UserFacingError("quiz_usage", chat_id=chat_id, lang=lang, thread_id=thread_id)
+    n, clamped = clamp_questions(
+        command.requested, settings.default_questions, settings.max_questions
+    )
+    style = (await chat_settings.effective(svc, chat_id)).style
+    try:
+        quiz = await svc.repo.create_quiz(
+            chat_id=chat_id,
+            thread_id=thread_id or 0,
+            chat_type=chat_type,
+            starter_id=user_id,
+            # The command message identifies the request: a re-delivered /quiz is a no-op.
+            request_key=key,
+            topic=command.topic,
+            num_questions=n,
+            style=style,
+            lang=lang,
+            now=svc.clock(),
+        )
+    except QuizAlreadyOpenError:
+        raise UserFacingError(
+            "already_open", chat_id=chat_id, lang=lang, thread_id=thread_id
+        ) from None
+    if quiz is None:
+        log.info("Ignoring a re-delivered /quiz in chat %s", chat_id)
+        return
+
+    text = tr(lang, "generating", n=n, topic=escape(command.topic or "📄"))
+    if clamped:
+        text += "\n" + tr(lang, "clamped", low=MIN_QUESTIONS, high=settings.max_questions, n=n)
+    status_message_id = await ui.status(quiz, text)
+    await svc.repo.set_status_message(quiz.id, status_message_id)
+    async with ui.typing(quiz):
+        await generation.generate(ui, svc, quiz, status_message_id)

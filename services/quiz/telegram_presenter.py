@@ -1,0 +1,230 @@
+"""The Presenter that talks to Telegram: the one place the lifecycle's messages are sent."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll
+from telegram.constants import ParseMode, PollLimit
+from telegram.error import BadRequest, TelegramError
+
+from i18n import tr
+from quiz import callbacks
+from quiz.feedback import html_to_plain
+from quiz.render import POLL, keyboard_buttons, keyboard_text, poll_spec
+from services.chat_action import keep_typing
+from services.permissions import is_chat_admin
+from services.quiz.presenter import Posted
+from storage import QuizRow, StoredQuestion
+
+log = logging.getLogger(__name__)
+
+
+def _thread(quiz: QuizRow) -> int | None:
+    return quiz.thread_id or None
+
+
+def deep_link(bot: Bot) -> str:
+    """Opens the private chat with the bot and sends /start review."""
+    return f"https://t.me/{bot.username}?start={callbacks.DEEP_LINK_REVIEW}"
+
+
+def _finish_markup(quiz: QuizRow) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    tr(quiz.lang, "finish_button"), callback_data=callbacks.finish_data(quiz.id)
+                )
+            ]
+        ]
+    )
+
+
+def _keyboard(quiz_id: int, sq: StoredQuestion) -> InlineKeyboardMarkup:
+    rows = keyboard_buttons(quiz_id, sq.index, sq.question, sq.order)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows]
+    )
+
+
+class TelegramPresenter:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    def typing(self, quiz: QuizRow) -> AbstractAsyncContextManager[None]:
+        return keep_typing(self.bot, quiz.chat_id, _thread(quiz))
+
+    async def status(self, quiz: QuizRow, html: str) -> int:
+        message = await self.bot.send_message(
+            quiz.chat_id, html, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
+        )
+        return message.message_id
+
+    async def header(
+        self, quiz: QuizRow, html: str, *, status_message_id: int | None, finish_button: bool
+    ) -> None:
+        markup = _finish_markup(quiz) if finish_button else None
+        if status_message_id is not None:
+            await self.bot.edit_message_text(
+                html,
+                quiz.chat_id,
+                status_message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        else:
+            await self.bot.send_message(
+                quiz.chat_id,
+                html,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=_thread(quiz),
+                reply_markup=markup,
+            )
+
+    async def update_header(
+        self, quiz: QuizRow, html: str, status_message_id: int, finish_button: bool
+    ) -> None:
+        try:
+            await self.bot.edit_message_text(
+                html,
+                quiz.chat_id,
+                status_message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_finish_markup(quiz) if finish_button else None,
+            )
+        except BadRequest as exc:
+            log.info("Quiz %s: header not updated: %s", quiz.id, exc.message)
+
+    async def _send_poll(
+        self, quiz: QuizRow, sq: StoredQuestion, total: int, close_date: int | None
+    ) -> Message:
+        spec = poll_spec(sq.question, sq.order)
+        numbered = f"{sq.index + 1}/{total}. {spec.question}"
+        return await self.bot.send_poll(
+            quiz.chat_id,
+            numbered if len(numbered) <= PollLimit.MAX_QUESTION_LENGTH else spec.question,
+            list(spec.options),
+            is_anonymous=False,
+            type=Poll.QUIZ,
+            # PTB types an option id as Literal[0..11]; validation keeps it in range.
+            correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
+            explanation=spec.explanation,
+            close_date=close_date,
+            message_thread_id=_thread(quiz),
+        )
+
+    async def question(
+        self, quiz: QuizRow, sq: StoredQuestion, total: int, close_date: int | None
+    ) -> Posted:
+        message: Message
+        if sq.style == POLL:
+            try:
+                message = await self._send_poll(quiz, sq, total, close_date)
+            except BadRequest as exc:
+                if close_date is None:
+                    raise
+                # Held back longer than the margin (a 429's retry_after): the poll is worth
+                # more than Telegram's countdown, and a refused request was not sent.
+                log.warning(
+                    "Quiz %s: poll %s refused with a close_date (%s); sent without",
+                    quiz.id,
+                    sq.index,
+                    exc.message,
+                )
+                close_date = None
+                message = await self._send_poll(quiz, sq, total, None)
+            poll_id = message.poll.id if message.poll else None
+            return Posted(message.message_id, poll_id, close_date)
+        message = await self.bot.send_message(
+            quiz.chat_id,
+            keyboard_text(sq.question, sq.order, sq.index + 1, total),
+            parse_mode=ParseMode.HTML,
+            reply_markup=_keyboard(quiz.id, sq),
+            message_thread_id=_thread(quiz),
+        )
+        return Posted(message.message_id)
+
+    async def remove_finish_button(self, quiz: QuizRow) -> None:
+        if quiz.status_message_id is None:
+            return
+        try:
+            await self.bot.edit_message_reply_markup(quiz.chat_id, quiz.status_message_id)
+        except BadRequest as exc:
+            log.info("Quiz %s: finish button not removed: %s", quiz.id, exc.message)
+
+    async def stop_poll(self, quiz: QuizRow, sq: StoredQuestion) -> None:
+        assert sq.message_id is not None
+        try:
+            await self.bot.stop_poll(quiz.chat_id, sq.message_id)
+        except BadRequest as exc:
+            # Already closed, deleted by a member: the quiz still finishes.
+            log.info("Quiz %s question %s not closed: %s", quiz.id, sq.index, exc.message)
+
+    async def reveal(self, quiz: QuizRow, sq: StoredQuestion, total: int, answered: int) -> None:
+        assert sq.message_id is not None
+        try:
+            await self.bot.edit_message_text(
+                keyboard_text(
+                    sq.question, sq.order, sq.index + 1, total, answered=answered, reveal=True
+                ),
+                quiz.chat_id,
+                sq.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=None,
+            )
+        except BadRequest as exc:
+            # Deleted by a member, or unchanged: the quiz still finishes.
+            log.info("Quiz %s question %s not closed: %s", quiz.id, sq.index, exc.message)
+
+    async def results(self, quiz: QuizRow, html: str) -> None:
+        await self.bot.send_message(
+            quiz.chat_id, html, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
+        )
+
+    async def feedback(self, quiz: QuizRow, chunks: Sequence[str]) -> None:
+        for chunk in chunks:
+            try:
+                await self.bot.send_message(
+                    quiz.chat_id, chunk, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
+                )
+            except BadRequest as exc:
+                if "entit" not in exc.message.lower():
+                    raise
+                log.warning("Telegram refused our HTML (%s); sending plain text", exc.message)
+                await self.bot.send_message(
+                    quiz.chat_id, html_to_plain(chunk), message_thread_id=_thread(quiz)
+                )
+
+    async def notice(self, quiz: QuizRow, key: str, **values: Any) -> None:
+        await self.bot.send_message(
+            quiz.chat_id, tr(quiz.lang, key, **values), message_thread_id=_thread(quiz)
+        )
+
+    async def review_offer(
+        self, quiz: QuizRow, text: str, button: str, *, in_private: bool
+    ) -> None:
+        if in_private:
+            tap = InlineKeyboardButton(button, callback_data=callbacks.REVIEW_DATA)
+        else:
+            # A bot cannot write to someone first: the link opens the private chat.
+            tap = InlineKeyboardButton(button, url=deep_link(self.bot))
+        await self.bot.send_message(
+            quiz.chat_id,
+            text,
+            message_thread_id=_thread(quiz),
+            reply_markup=InlineKeyboardMarkup([[tap]]),
+        )
+
+    async def member_count(self, chat_id: int) -> int | None:
+        try:
+            return await self.bot.get_chat_member_count(chat_id)
+        except TelegramError as exc:
+            log.info("Chat %s: no member count (%s)", chat_id, exc)
+            return None
+
+    async def is_admin(self, chat_id: int, user_id: int) -> bool:
+        return await is_chat_admin(self.bot, chat_id, user_id)

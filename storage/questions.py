@@ -1,0 +1,110 @@
+"""A quiz's questions: what was asked, in which shown order, and where it was posted."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from quiz.model import Question, Quiz
+from storage.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuestion:
+    index: int
+    question: Question
+    order: tuple[int, ...]
+    style: str
+    message_id: int | None
+    poll_id: str | None
+    # The question's index in the model's own call (differs when one was left out).
+    model_index: int
+    # When Telegram closes the poll by itself (its close_date); None: the bot stops it.
+    close_date: int | None = None
+
+
+QUESTION_COLUMNS = (
+    "idx, text, choices, answer_index, explanation, source_file, source_quote, display_order,"
+    " style, message_id, poll_id, quote_verified, COALESCE(model_index, idx) AS model_index,"
+    " close_date"
+)
+
+
+def question_row(r: sqlite3.Row) -> StoredQuestion:
+    verified = r["quote_verified"]
+    return StoredQuestion(
+        index=r["idx"],
+        question=Question(
+            r["text"],
+            tuple(json.loads(r["choices"])),
+            r["answer_index"],
+            r["explanation"],
+            r["source_file"],
+            r["source_quote"],
+            None if verified is None else bool(verified),
+        ),
+        order=tuple(json.loads(r["display_order"])),
+        style=r["style"],
+        message_id=r["message_id"],
+        poll_id=r["poll_id"],
+        model_index=r["model_index"],
+        close_date=r["close_date"],
+    )
+
+
+class QuestionStore(Store):
+    async def questions(self, quiz_id: int) -> list[StoredQuestion]:
+        rows = await self._all(
+            f"SELECT {QUESTION_COLUMNS} FROM questions WHERE quiz_id = ? ORDER BY idx",
+            (quiz_id,),
+        )
+        return [question_row(r) for r in rows]
+
+    async def load_quiz(self, quiz_id: int, title: str | None) -> tuple[Quiz, list[StoredQuestion]]:
+        stored = await self.questions(quiz_id)
+        return Quiz(title or "", tuple(s.question for s in stored)), stored
+
+    async def set_question_message(
+        self,
+        quiz_id: int,
+        index: int,
+        message_id: int,
+        poll_id: str | None,
+        close_date: int | None = None,
+    ) -> None:
+        await self._write(
+            "UPDATE questions SET message_id = ?, poll_id = ?, close_date = ?"
+            " WHERE quiz_id = ? AND idx = ?",
+            (message_id, poll_id, close_date, quiz_id, index),
+        )
+
+    async def add_question(
+        self,
+        quiz_id: int,
+        index: int,
+        question: Question,
+        order: Sequence[int],
+        style: str,
+        model_index: int,
+    ) -> None:
+        await self._write(
+            "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
+            " source_file, source_quote, quote_verified, display_order, style, model_index)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            (
+                quiz_id,
+                index,
+                question.text,
+                json.dumps(question.choices, ensure_ascii=False),
+                question.answer_index,
+                question.explanation,
+                question.source_file,
+                question.source_quote,
+                None if question.quote_verified is None else int(question.quote_verified),
+                json.dumps(list(order)),
+                style,
+                model_index,
+            ),
+        )

@@ -1,0 +1,264 @@
+"""Quizzes: one row each, from `generating` to `done`, and the model's feedback on it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+from quiz.model import Quiz
+from quiz.states import LIVE_STATES, QuizState, SubmissionStatus
+from storage.store import Store
+
+
+class QuizAlreadyOpenError(Exception):
+    """This chat topic already has a live quiz."""
+
+    def __init__(self, quiz: QuizRow) -> None:
+        super().__init__(f"quiz {quiz.id} is {quiz.state}")
+        self.quiz = quiz
+
+
+@dataclass(frozen=True, slots=True)
+class QuizRow:
+    id: int
+    chat_id: int
+    thread_id: int
+    chat_type: str
+    starter_id: int
+    topic: str
+    num_questions: int
+    style: str
+    lang: str
+    state: QuizState
+    status: SubmissionStatus | None
+    conversation_id: str | None
+    call_id: str | None
+    title: str | None
+    status_message_id: int | None
+    created_at: float
+    opened_at: float | None
+    deadline: float | None
+    member_count: int | None
+    writing: bool
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == QuizState.OPEN
+
+
+_QUIZ_FIELDS = tuple(f.name for f in fields(QuizRow))
+_QUIZ_COLUMNS = ", ".join(_QUIZ_FIELDS)
+
+
+def quiz_row(row: sqlite3.Row) -> QuizRow:
+    values = {name: row[name] for name in _QUIZ_FIELDS}
+    # State and status come back as plain strings; the row carries them typed.
+    values["state"] = QuizState(values["state"])
+    values["status"] = None if values["status"] is None else SubmissionStatus(values["status"])
+    values["writing"] = bool(values["writing"])
+    return QuizRow(**values)
+
+
+class QuizStore(Store):
+    async def create_quiz(
+        self,
+        *,
+        chat_id: int,
+        thread_id: int,
+        chat_type: str,
+        starter_id: int,
+        request_key: str,
+        topic: str,
+        num_questions: int,
+        style: str,
+        lang: str,
+        now: float,
+    ) -> QuizRow | None:
+        """A new quiz in state `generating`; None when this request was seen before."""
+        try:
+            quiz_id = await self._db.insert(
+                "INSERT INTO quizzes (chat_id, thread_id, chat_type, starter_id, request_key,"
+                " topic, num_questions, style, lang, state, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?)",
+                (
+                    chat_id,
+                    thread_id,
+                    chat_type,
+                    starter_id,
+                    request_key,
+                    topic,
+                    num_questions,
+                    style,
+                    lang,
+                    now,
+                ),
+            )
+        except sqlite3.IntegrityError:
+            # A single statement in autocommit mode: the failed INSERT undid itself.
+            if await self._one("SELECT 1 FROM quizzes WHERE request_key = ?", (request_key,)):
+                return None
+            live = await self.live_quiz(chat_id, thread_id)
+            if live is None:
+                raise
+            raise QuizAlreadyOpenError(live) from None
+        assert quiz_id is not None
+        return await self.quiz(quiz_id)
+
+    async def quiz(self, quiz_id: int) -> QuizRow | None:
+        # One round trip to the database thread (execute, fetch and close at once): every
+        # answer reads its quiz.
+        rows = await self._fetch(f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE id = ?", (quiz_id,))
+        return quiz_row(rows[0]) if rows else None
+
+    async def live_quiz(self, chat_id: int, thread_id: int) -> QuizRow | None:
+        row = await self._one(
+            f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE chat_id = ? AND thread_id = ?"
+            " AND state IN (?, ?, ?)",
+            (chat_id, thread_id, *LIVE_STATES),
+        )
+        return None if row is None else quiz_row(row)
+
+    async def quizzes_in_state(self, state: QuizState) -> list[QuizRow]:
+        rows = await self._all(
+            f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE state = ? ORDER BY id", (state,)
+        )
+        return [quiz_row(r) for r in rows]
+
+    async def set_conversation(self, quiz_id: int, conversation_id: str) -> None:
+        await self._write(
+            "UPDATE quizzes SET conversation_id = ? WHERE id = ?", (conversation_id, quiz_id)
+        )
+
+    async def set_call(self, quiz_id: int, call_id: str) -> None:
+        await self._write("UPDATE quizzes SET call_id = ? WHERE id = ?", (call_id, quiz_id))
+
+    async def set_status_message(self, quiz_id: int, message_id: int | None) -> None:
+        await self._write(
+            "UPDATE quizzes SET status_message_id = ? WHERE id = ?", (message_id, quiz_id)
+        )
+
+    async def open_quiz(
+        self,
+        quiz_id: int,
+        quiz: Quiz,
+        orders: Sequence[Sequence[int]],
+        styles: Sequence[str],
+        now: float,
+    ) -> bool:
+        """Store the validated questions and open the quiz, in one transaction.
+
+        False when the quiz is no longer being generated (cancelled meanwhile)."""
+        async with self.transaction():
+            changed = await self._write(
+                "UPDATE quizzes SET state = 'open', title = ?, opened_at = ?, num_questions = ?"
+                " WHERE id = ? AND state = 'generating'",
+                (quiz.title, now, len(quiz.questions), quiz_id),
+            )
+            if changed != 1:
+                return False
+            await self._db.write_many(
+                "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
+                " source_file, source_quote, display_order, style, quote_verified)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        quiz_id,
+                        i,
+                        q.text,
+                        json.dumps(q.choices, ensure_ascii=False),
+                        q.answer_index,
+                        q.explanation,
+                        q.source_file,
+                        q.source_quote,
+                        json.dumps(list(order)),
+                        style,
+                        None if q.quote_verified is None else int(q.quote_verified),
+                    )
+                    for i, (q, order, style) in enumerate(
+                        zip(quiz.questions, orders, styles, strict=True)
+                    )
+                ],
+            )
+        return True
+
+    async def open_writing(self, quiz_id: int, title: str, now: float) -> bool:
+        """Open a quiz whose questions are still being written (streamed); see add_question."""
+        changed = await self._write(
+            "UPDATE quizzes SET state = 'open', writing = 1, title = ?, opened_at = ?"
+            " WHERE id = ? AND state = 'generating'",
+            (title, now, quiz_id),
+        )
+        return changed == 1
+
+    async def finish_writing(self, quiz_id: int) -> None:
+        """All questions are in: the quiz may now complete, with as many as were kept."""
+        await self._write(
+            "UPDATE quizzes SET writing = 0,"
+            " num_questions = (SELECT COUNT(*) FROM questions WHERE quiz_id = ?) WHERE id = ?",
+            (quiz_id, quiz_id),
+        )
+
+    async def set_closing_rules(
+        self, quiz_id: int, deadline: float | None, member_count: int | None
+    ) -> None:
+        await self._write(
+            "UPDATE quizzes SET deadline = ?, member_count = ? WHERE id = ?",
+            (deadline, member_count, quiz_id),
+        )
+
+    async def begin_submission(self, quiz_id: int, status: SubmissionStatus, now: float) -> bool:
+        """open → submitting; exactly one caller wins however many race to close a quiz."""
+        changed = await self._write(
+            "UPDATE quizzes SET state = 'submitting', status = ?, closed_at = ?"
+            " WHERE id = ? AND state = 'open'",
+            (status, now, quiz_id),
+        )
+        return changed == 1
+
+    async def set_state(
+        self,
+        quiz_id: int,
+        state: QuizState,
+        *,
+        error: str | None = None,
+        only_from: Sequence[QuizState] = LIVE_STATES,
+    ) -> bool:
+        placeholders = ", ".join("?" for _ in only_from)
+        changed = await self._write(
+            f"UPDATE quizzes SET state = ?, error = COALESCE(?, error),"
+            f" closed_at = COALESCE(closed_at, strftime('%s','now'))"
+            f" WHERE id = ? AND state IN ({placeholders})",
+            (state, error, quiz_id, *only_from),
+        )
+        return changed == 1
+
+    async def cancel_live_quizzes(self, chat_id: int, reason: str) -> int:
+        """The chat is gone for us (bot removed or blocked): nothing there can finish."""
+        return await self._write(
+            "UPDATE quizzes SET state = 'cancelled', error = ?,"
+            " closed_at = COALESCE(closed_at, strftime('%s','now'))"
+            " WHERE chat_id = ? AND state IN (?, ?, ?)",
+            (reason, chat_id, *LIVE_STATES),
+        )
+
+    async def save_feedback(
+        self, quiz_id: int, text: str, citations: Sequence[tuple[int, str]]
+    ) -> None:
+        await self._write(
+            "INSERT INTO feedback (quiz_id, text, citations) VALUES (?, ?, ?)"
+            " ON CONFLICT (quiz_id) DO NOTHING",
+            (quiz_id, text, json.dumps(list(citations), ensure_ascii=False)),
+        )
+
+    async def feedback(self, quiz_id: int) -> tuple[str, list[tuple[int, str]], bool] | None:
+        row = await self._one(
+            "SELECT text, citations, posted FROM feedback WHERE quiz_id = ?", (quiz_id,)
+        )
+        if row is None:
+            return None
+        return row[0], [(int(i), str(f)) for i, f in json.loads(row[1])], bool(row[2])
+
+    async def mark_feedback_posted(self, quiz_id: int) -> None:
+        await self._write("UPDATE feedback SET posted = 1 WHERE quiz_id = ?", (quiz_id,))
