@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -359,4 +360,6 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     # As bot.py does: PTB otherwise warns on every RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    # A SIGTERM (make interrupted, a CI timeout) still stops llama-server on the way out.
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: sys.exit(143))
     sys.exit(main())
