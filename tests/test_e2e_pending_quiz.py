@@ -96,20 +96,27 @@ async def proc(tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path) -> AsyncIterato
     assert "Traceback" not in bot.output(), bot.output()
 
 
-async def _killed_while_a_quiz_waits(tg: FakeTelegram, proc: BotProcess) -> None:
+async def _killed_while_a_quiz_waits(tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess) -> None:
     await proc.start()
     tg.user_sends_document(PRIVATE, DORA, "cells.txt", "text/plain", NOTES)
     await tg.wait_for("editMessageText", predicate=indexing)
     tg.user_sends(PRIVATE, DORA, "/quiz 2")
     await tg.wait_for("sendMessage", predicate=lambda c: "starts by itself" in c.params["text"])
+    # "Indexing" is said before the file is attached to the store; killed before that, the
+    # store never had it. Under load that window is wide enough to hit.
+    await eventually(lambda: _attached(oa), what="the file to be attached to the store")
     await proc.kill()
+
+
+async def _attached(oa: FakeOpenAI) -> bool:
+    return bool(oa.vector_store_files)
 
 
 async def test_a_waiting_quiz_resumes_after_a_crash(
     tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess
 ) -> None:
     slow_indexing(oa, 30)
-    await _killed_while_a_quiz_waits(tg, proc)
+    await _killed_while_a_quiz_waits(tg, oa, proc)
     # OpenAI finished indexing while the bot was down.
     oa.vector_store_file_polls = 0
     oa.queue_function_call("generate_quiz", quiz_args(2))
@@ -122,7 +129,7 @@ async def test_a_waiting_quiz_is_told_when_the_restart_finds_no_document(
     tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess
 ) -> None:
     slow_indexing(oa, 60)
-    await _killed_while_a_quiz_waits(tg, proc)
+    await _killed_while_a_quiz_waits(tg, oa, proc)
     await proc.start()
     await tg.wait_for(
         "sendMessage",
