@@ -82,14 +82,15 @@ def score(
             if a is None:
                 streak = 0
                 continue
-            elapsed = max(0.0, a.answered_at - q.sent_at)
+            # Scored as reported (to the hundredth): the model's numbers add up.
+            elapsed = round(max(0.0, a.answered_at - q.sent_at), 2)
             if elapsed > q.period:
                 streak = 0
                 continue
             right = a.choice_index == quiz.questions[q.index].answer_index
             streak = streak + 1 if right else 0
             points = speed_points(elapsed, q.period) + streak_bonus(streak) if right else 0
-            out[(user, q.index)] = Scored(round(elapsed, 2), points, right)
+            out[(user, q.index)] = Scored(elapsed, points, right)
     return out
 
 
