@@ -21,6 +21,10 @@ DEFAULT_DATABASE = Path("data") / "studyquiz.sqlite3"
 # Telegram accepts from 5 seconds on.
 MIN_TIME_LIMIT = int(PollLimit.MIN_OPEN_PERIOD)
 MAX_TIME_LIMIT = 7 * 24 * 3600
+# A live game's seconds per question (/seconds): long enough to read a question, and within
+# the open_period Telegram takes for a poll's countdown.
+MIN_LIVE_SECONDS = 10
+MAX_LIVE_SECONDS = min(300, int(PollLimit.MAX_OPEN_PERIOD))
 # What the cloud Bot API lets bots download; a self-hosted server (local mode) has no such cap.
 CLOUD_DOWNLOAD_LIMIT = int(FileSizeLimit.FILESIZE_DOWNLOAD)
 # OPENAI_STATE: where a quiz's context is kept (see engine/state.py).
@@ -97,6 +101,8 @@ class Settings:
     default_questions: int = 5
     max_questions: int = 10
     quiz_time_limit: int = 300
+    # Seconds each question of a live game is open (/seconds overrides it per chat).
+    quiz_live_seconds: int = 30
     openai_timeout: float = 60.0
     openai_max_retries: int = 2
     # Stream the quiz so the first question goes out while the rest is being written.
@@ -182,6 +188,9 @@ class Settings:
             default_questions=min(_int(env, "QUIZ_DEFAULT_QUESTIONS", 5, 1, 50), max_questions),
             max_questions=max_questions,
             quiz_time_limit=_int(env, "QUIZ_TIME_LIMIT", 300, MIN_TIME_LIMIT, MAX_TIME_LIMIT),
+            quiz_live_seconds=_int(
+                env, "QUIZ_LIVE_SECONDS", 30, MIN_LIVE_SECONDS, MAX_LIVE_SECONDS
+            ),
             openai_timeout=_float(env, "OPENAI_TIMEOUT", 60.0),
             openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
             openai_stream=_bool(env, "OPENAI_STREAM", True),

@@ -13,7 +13,7 @@ from quiz import callbacks
 from quiz.states import QuizState, SubmissionStatus
 from services.context import BotContext
 from services.permissions import may_stop
-from services.quiz import answers, closing, lookup
+from services.quiz import answers, closing, live, lookup
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ async def answer_button(update: Update, context: BotContext) -> None:
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
     )
     await acknowledge(query, tr(lang, result.value))
+    if quiz.is_live and result == answers.AnswerResult.SAVED:
+        await live.answered(context.presenter, svc, quiz, question)
     if complete:
         await closing.finish_quiz(context.presenter, svc, quiz.id, SubmissionStatus.COMPLETED)
 

@@ -10,7 +10,7 @@ from telegram.ext import PollAnswerHandler
 from handlers.common import display_name
 from quiz.states import SubmissionStatus
 from services.context import BotContext
-from services.quiz import answers, closing, lookup
+from services.quiz import answers, closing, live, lookup
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,11 @@ async def poll_answer(update: Update, context: BotContext) -> None:
             "poll_answer with option %s out of range (update %s)", position, update.update_id
         )
         return
-    _, complete = await answers.record_answer(
+    result, complete = await answers.record_answer(
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=position
     )
+    if quiz.is_live and result == answers.AnswerResult.SAVED:
+        await live.answered(context.presenter, svc, quiz, question)
     if complete:
         await closing.finish_quiz(context.presenter, svc, quiz.id, SubmissionStatus.COMPLETED)
 

@@ -37,6 +37,16 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "it does not count towards the day's quizzes.\n\n"
         "When you have answered every question (or someone runs /stop), I send your answers "
         "to the model and post its feedback: the right answer, why, and the source.\n\n"
+        "<b>Live games</b>\n"
+        "<code>/live [N] topic</code> — one question at a time, everyone at once, with "
+        "Telegram's countdown (<code>/seconds 10…300</code>, admins). The next question comes "
+        "when time is up or when every member has answered. A right answer scores 500 to 1000 "
+        "points, more the faster; each right answer in a row adds 100 more (up to +500); a "
+        "wrong or missing one scores 0 and ends the streak. Your time runs from when I send "
+        "the question until your answer reaches me (Telegram does not tell me when you "
+        "tapped). The standings are updated after each question; same points: less time "
+        "ranks higher. <code>/mode live|all</code> sets what /quiz plays here. In a private "
+        "chat /live is a timed solo run.\n\n"
         "<b>Learning</b>\n"
         "Every question you answer becomes a study card; your mistakes come back, spaced in "
         "time, as fresh questions on the same fact.\n"
@@ -242,4 +252,14 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "stats_group_empty": "No answers this week yet.",
     "stats_most_active": "Most active: {name} ({n} answers)",
     "stats_most_accurate": "Most accurate: {name} ({pct}%)",
+    "live_rules": "⏱ Live game: one question at a time, {seconds} s each. Fast right answers score more; the standings follow each question.",
+    "live_countdown": "⏱ {seconds} s to answer.",
+    "live_standings": "📊 Standings after question {k}/{n}",
+    "mode_usage": "Use <code>/mode live</code> (one question at a time, against the clock) or <code>/mode all</code> (every question at once). Now: <b>{mode}</b>.",
+    "mode_set": "/quiz in this chat now plays <b>{mode}</b>.",
+    "seconds_usage": "Use <code>/seconds SECONDS</code> (from {low} to {high}) for a live game's time per question. Now: {seconds} s.",
+    "seconds_set": "Live games in this chat now give {seconds} s per question.",
+    "cmd_live": "Live game: /live [N] topic",
+    "cmd_mode": "What /quiz plays here: live or all (admins)",
+    "cmd_seconds": "Seconds per live question (admins)",
 }

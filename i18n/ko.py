@@ -35,6 +35,15 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "않습니다.\n\n"
         "모든 문제에 답하면 (또는 누군가 /stop 하면) 답안을 모델에 보내고 피드백을 "
         "올립니다: 정답, 이유, 출처.\n\n"
+        "<b>실시간 게임</b>\n"
+        "<code>/live [N] 주제</code> — 모두가 동시에 한 문제씩, 텔레그램 카운트다운과 함께 "
+        "풉니다 (<code>/seconds 10…300</code>, 관리자). 시간이 다 되거나 모든 멤버가 답하면 "
+        "다음 문제가 나옵니다. 정답은 빠를수록 많이, 500~1000점을 받습니다. 연속 정답마다 "
+        "100점이 더해지고 (최대 +500), 틀리거나 답하지 않으면 0점이고 연속 기록이 끊깁니다. "
+        "시간은 제가 문제를 보낸 때부터 답이 저에게 도착한 때까지입니다 (텔레그램은 누른 "
+        "시각을 알려 주지 않습니다). 순위는 문제마다 갱신되며, 점수가 같으면 시간이 적은 "
+        "사람이 앞섭니다. <code>/mode live|all</code> 로 이 채팅에서 /quiz 의 방식을 정합니다. "
+        "개인 채팅에서 /live 는 시간 제한이 있는 혼자 풀기입니다.\n\n"
         "<b>학습</b>\n"
         "답한 문제는 모두 학습 카드가 되고, 틀린 문제는 시간 간격을 두고 같은 내용을 묻는 "
         "새 문제로 다시 나옵니다.\n"
@@ -217,4 +226,14 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "stats_group_empty": "이번 주에는 아직 답이 없습니다.",
     "stats_most_active": "가장 활발한 멤버: {name} (답 {n}개)",
     "stats_most_accurate": "가장 정확한 멤버: {name} ({pct}%)",
+    "live_rules": "⏱ 실시간 게임: 한 번에 한 문제, 문제마다 {seconds}초. 빨리 맞힐수록 점수가 높고, 문제마다 순위가 갱신됩니다.",
+    "live_countdown": "⏱ {seconds}초 안에 답하세요.",
+    "live_standings": "📊 {k}/{n}번 문제 후 순위",
+    "mode_usage": "<code>/mode live</code> (한 번에 한 문제, 시간 제한) 또는 <code>/mode all</code> (모든 문제를 한꺼번에) 을 쓰세요. 현재: <b>{mode}</b>",
+    "mode_set": "이 채팅의 /quiz 는 이제 <b>{mode}</b> 방식입니다.",
+    "seconds_usage": "실시간 게임의 문제당 시간은 <code>/seconds 초</code> ({low}~{high}). 현재: {seconds}초",
+    "seconds_set": "이 채팅의 실시간 게임은 이제 문제마다 {seconds}초입니다.",
+    "cmd_live": "실시간 게임: /live [N] 주제",
+    "cmd_mode": "/quiz 방식: live 또는 all (관리자)",
+    "cmd_seconds": "실시간 게임 문제당 시간 (관리자)",
 }

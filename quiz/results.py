@@ -19,7 +19,7 @@ def clock(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def _short(name: str) -> str:
+def short_name(name: str) -> str:
     return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
 
 
@@ -51,9 +51,8 @@ def leaderboard_html(
             lines.append(escape(more.format(n=len(table) - MAX_ROWS)))
             break
         badge = MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
-        lines.append(
-            f"{badge} {escape(_short(s.name))} — <b>{s.score}/{questions}</b> · {clock(s.seconds)}"
-        )
+        name = escape(short_name(s.name))
+        lines.append(f"{badge} {name} — <b>{s.score}/{questions}</b> · {clock(s.seconds)}")
     if per_question:
         lines.append("")
         for i, (right, answered) in enumerate(per_question):

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quiz.model import Answer, Quiz
 from quiz.states import SubmissionStatus
+
+if TYPE_CHECKING:
+    from quiz.live import Scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +28,13 @@ def build_submission(
     status: SubmissionStatus,
     answers: Iterable[Answer],
     names: Mapping[int, str],
+    live: Mapping[tuple[int, int], Scored] | None = None,
 ) -> dict[str, Any]:
-    """The answers as the model gets them: 0-based indices in the model's own order."""
+    """The answers as the model gets them: 0-based indices in the model's own order.
+
+    `live`: a live game's quiz.live.Scored by (user, question); each answer then also carries
+    its `seconds` (from our send to our receipt) and `points`, and each participant the
+    `points` total (optional fields: an `all` quiz sends exactly what it always did)."""
     by_user: dict[int, list[Answer]] = {}
     for a in sorted(answers, key=lambda a: (a.user_id, a.question_index)):
         by_user.setdefault(a.user_id, []).append(a)
@@ -44,15 +52,20 @@ def build_submission(
                     "correct": a.choice_index == q.answer_index,
                 }
             )
-        participants.append(
-            {
-                "user_id": user_id,
-                "name": names.get(user_id, "?"),
-                "score": sum(1 for r in rows if r["correct"]),
-                "answers": rows,
-            }
-        )
-    participants.sort(key=lambda p: (-p["score"], p["user_id"]))
+            if live is not None:
+                scored = live.get((user_id, a.question_index))
+                rows[-1]["seconds"] = None if scored is None else scored.seconds
+                rows[-1]["points"] = 0 if scored is None else scored.points
+        participant: dict[str, Any] = {
+            "user_id": user_id,
+            "name": names.get(user_id, "?"),
+            "score": sum(1 for r in rows if r["correct"]),
+            "answers": rows,
+        }
+        if live is not None:
+            participant["points"] = sum(r["points"] for r in rows)
+        participants.append(participant)
+    participants.sort(key=lambda p: (-p.get("points", 0), -p["score"], p["user_id"]))
 
     questions = []
     for i, q in enumerate(quiz.questions):

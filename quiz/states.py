@@ -36,6 +36,13 @@ class SubmissionStatus(StrEnum):
     TIMED_OUT = "timed_out"
 
 
+class QuizMode(StrEnum):
+    """How a quiz is played: every question at once, or a live game one question at a time."""
+
+    ALL = "all"
+    LIVE = "live"
+
+
 class DocumentState(StrEnum):
     """downloading → uploading → processing → ready, or failed."""
 

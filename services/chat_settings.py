@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from i18n import catalogues
+from quiz.states import QuizMode
 from services.context import Services
 from storage.chats import ANYONE
 
@@ -15,6 +16,8 @@ class ChatSettings:
     time_limit: int  # seconds a group quiz runs (QUIZ_TIME_LIMIT unless /timelimit chose)
     lang: str | None  # the /lang choice; None: each user's Telegram language
     starters: str  # who may start quizzes in a group (anyone unless /starters chose)
+    mode: QuizMode = QuizMode.ALL  # what /quiz plays (all at once unless /mode chose)
+    live_seconds: int = 30  # a live game's seconds per question (QUIZ_LIVE_SECONDS, /seconds)
 
 
 async def effective(svc: Services, chat_id: int) -> ChatSettings:
@@ -25,6 +28,8 @@ async def effective(svc: Services, chat_id: int) -> ChatSettings:
         # A catalogue removed since the choice was stored falls back like an unset one.
         lang=chosen.lang if chosen.lang in catalogues() else None,
         starters=chosen.starters or ANYONE,
+        mode=QuizMode(chosen.mode or QuizMode.ALL),
+        live_seconds=chosen.live_seconds or svc.settings.quiz_live_seconds,
     )
 
 
@@ -39,6 +44,14 @@ async def set_time_limit(svc: Services, chat_id: int, seconds: int) -> None:
 async def set_lang(svc: Services, chat_id: int, lang: str | None) -> None:
     """None: follow each user's Telegram language again."""
     await svc.repo.set_chat_lang(chat_id, lang)
+
+
+async def set_mode(svc: Services, chat_id: int, mode: QuizMode) -> None:
+    await svc.repo.set_chat_mode(chat_id, mode)
+
+
+async def set_live_seconds(svc: Services, chat_id: int, seconds: int) -> None:
+    await svc.repo.set_chat_live_seconds(chat_id, seconds)
 
 
 async def set_starters(svc: Services, chat_id: int, starters: str) -> None:

@@ -31,6 +31,8 @@ class Services:
     rng: random.Random = field(default_factory=random.SystemRandom)
     # Serialises feedback delivery per quiz (retry taps, /stop and completion racing).
     locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    # Serialises a live game's steps (an answer, its timer, /stop): one question open at most.
+    live_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     # Users' documents on OpenAI (files + one vector store per chat); None disables uploads.
     library: DocumentLibrary | None = None
     # Serialises creating a chat's vector store when documents arrive together.
@@ -40,6 +42,9 @@ class Services:
 
     def lock(self, quiz_id: int) -> asyncio.Lock:
         return self.locks.setdefault(quiz_id, asyncio.Lock())
+
+    def live_lock(self, quiz_id: int) -> asyncio.Lock:
+        return self.live_locks.setdefault(quiz_id, asyncio.Lock())
 
     def library_lock(self, chat_id: int) -> asyncio.Lock:
         return self.library_locks.setdefault(chat_id, asyncio.Lock())

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 # Each command's description is the catalogue's `cmd_<command>`.
 PRIVATE_COMMANDS = (
     "quiz",
+    "live",
     "review",
     "stats",
     "remind",
@@ -25,11 +26,14 @@ PRIVATE_COMMANDS = (
 )
 GROUP_COMMANDS = (
     "quiz",
+    "live",
     "review",
     "stats",
     "stop",
     "style",
     "timelimit",
+    "mode",
+    "seconds",
     "starters",
     "lang",
     "help",

@@ -20,17 +20,27 @@ class ChatSettingsRow:
     time_limit: int | None = None
     lang: str | None = None
     starters: str | None = None
+    mode: str | None = None
+    live_seconds: int | None = None
 
 
 class ChatStore(Store):
     async def chat_settings(self, chat_id: int) -> ChatSettingsRow:
         row = await self._one(
-            "SELECT quiz_style, time_limit, lang, starters FROM chat_settings WHERE chat_id = ?",
+            "SELECT quiz_style, time_limit, lang, starters, quiz_mode, live_seconds"
+            " FROM chat_settings WHERE chat_id = ?",
             (chat_id,),
         )
         if row is None:
             return ChatSettingsRow()
-        return ChatSettingsRow(row["quiz_style"], row["time_limit"], row["lang"], row["starters"])
+        return ChatSettingsRow(
+            row["quiz_style"],
+            row["time_limit"],
+            row["lang"],
+            row["starters"],
+            row["quiz_mode"],
+            row["live_seconds"],
+        )
 
     async def set_chat_style(self, chat_id: int, style: str) -> None:
         await self._write(
@@ -52,6 +62,20 @@ class ChatStore(Store):
             "INSERT INTO chat_settings (chat_id, lang) VALUES (?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET lang = excluded.lang",
             (chat_id, lang),
+        )
+
+    async def set_chat_mode(self, chat_id: int, mode: str) -> None:
+        await self._write(
+            "INSERT INTO chat_settings (chat_id, quiz_mode) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET quiz_mode = excluded.quiz_mode",
+            (chat_id, mode),
+        )
+
+    async def set_chat_live_seconds(self, chat_id: int, seconds: int) -> None:
+        await self._write(
+            "INSERT INTO chat_settings (chat_id, live_seconds) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET live_seconds = excluded.live_seconds",
+            (chat_id, seconds),
         )
 
     async def set_starters(self, chat_id: int, starters: str) -> None:

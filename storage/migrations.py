@@ -251,4 +251,18 @@ MIGRATIONS: tuple[str, ...] = (
         at      REAL NOT NULL
     );
     """,
+    # 12: live games (issue 15): a quiz's mode and seconds per question; when each question
+    # went out, when it closes, and whether the game has moved past it; the one standings
+    # message edited after each question; a chat's default mode and seconds.
+    """
+    ALTER TABLE quizzes ADD COLUMN mode TEXT NOT NULL DEFAULT 'all'
+        CHECK (mode IN ('all', 'live'));
+    ALTER TABLE quizzes ADD COLUMN live_seconds INTEGER;
+    ALTER TABLE quizzes ADD COLUMN standings_message_id INTEGER;
+    ALTER TABLE questions ADD COLUMN sent_at REAL;
+    ALTER TABLE questions ADD COLUMN live_deadline REAL;
+    ALTER TABLE questions ADD COLUMN live_closed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE chat_settings ADD COLUMN quiz_mode TEXT CHECK (quiz_mode IN ('all', 'live'));
+    ALTER TABLE chat_settings ADD COLUMN live_seconds INTEGER;
+    """,
 )

@@ -23,12 +23,17 @@ class StoredQuestion:
     model_index: int
     # When Telegram closes the poll by itself (its close_date); None: the bot stops it.
     close_date: int | None = None
+    # A live game's question: when it went out (after our send returned), when its time is
+    # up, and whether the game has moved past it (closed by us or by its time).
+    sent_at: float | None = None
+    live_deadline: float | None = None
+    live_closed: bool = False
 
 
 QUESTION_COLUMNS = (
     "idx, text, choices, answer_index, explanation, source_file, source_quote, display_order,"
     " style, message_id, poll_id, quote_verified, COALESCE(model_index, idx) AS model_index,"
-    " close_date"
+    " close_date, sent_at, live_deadline, live_closed"
 )
 
 
@@ -51,6 +56,9 @@ def question_row(r: sqlite3.Row) -> StoredQuestion:
         poll_id=r["poll_id"],
         model_index=r["model_index"],
         close_date=r["close_date"],
+        sent_at=r["sent_at"],
+        live_deadline=r["live_deadline"],
+        live_closed=bool(r["live_closed"]),
     )
 
 
@@ -79,6 +87,39 @@ class QuestionStore(Store):
             " WHERE quiz_id = ? AND idx = ?",
             (message_id, poll_id, close_date, quiz_id, index),
         )
+
+    async def set_live_question_sent(
+        self,
+        quiz_id: int,
+        index: int,
+        message_id: int,
+        poll_id: str | None,
+        close_date: int | None,
+        sent_at: float,
+        deadline: float,
+    ) -> None:
+        """Where a live game's question went, and when it went out and closes: one write."""
+        await self._write(
+            "UPDATE questions SET message_id = ?, poll_id = ?, close_date = ?, sent_at = ?,"
+            " live_deadline = ? WHERE quiz_id = ? AND idx = ?",
+            (message_id, poll_id, close_date, sent_at, deadline, quiz_id, index),
+        )
+
+    async def close_live_question(self, quiz_id: int, index: int) -> bool:
+        """The game moves past the question; False when it had already (a racing step)."""
+        changed = await self._write(
+            "UPDATE questions SET live_closed = 1"
+            " WHERE quiz_id = ? AND idx = ? AND live_closed = 0",
+            (quiz_id, index),
+        )
+        return changed == 1
+
+    async def live_question_open(self, quiz_id: int, index: int) -> bool:
+        """Read afresh (a cached question does not see the game move past it)."""
+        row = await self._one(
+            "SELECT live_closed FROM questions WHERE quiz_id = ? AND idx = ?", (quiz_id, index)
+        )
+        return row is not None and not row[0]
 
     async def add_question(
         self,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from quiz.model import Quiz
-from quiz.states import LIVE_STATES, QuizState, SubmissionStatus
+from quiz.states import LIVE_STATES, QuizMode, QuizState, SubmissionStatus
 from storage.store import Store
 
 
@@ -42,10 +42,19 @@ class QuizRow:
     deadline: float | None
     member_count: int | None
     writing: bool
+    mode: QuizMode = QuizMode.ALL
+    # A live game's seconds per question, taken from the chat when it starts.
+    live_seconds: int | None = None
+    # The live game's one standings message, edited after each question.
+    standings_message_id: int | None = None
 
     @property
     def is_open(self) -> bool:
         return self.state == QuizState.OPEN
+
+    @property
+    def is_live(self) -> bool:
+        return self.mode == QuizMode.LIVE
 
 
 _QUIZ_FIELDS = tuple(f.name for f in fields(QuizRow))
@@ -58,6 +67,7 @@ def quiz_row(row: sqlite3.Row) -> QuizRow:
     values["state"] = QuizState(values["state"])
     values["status"] = None if values["status"] is None else SubmissionStatus(values["status"])
     values["writing"] = bool(values["writing"])
+    values["mode"] = QuizMode(values["mode"])
     return QuizRow(**values)
 
 
@@ -75,13 +85,15 @@ class QuizStore(Store):
         style: str,
         lang: str,
         now: float,
+        mode: QuizMode = QuizMode.ALL,
+        live_seconds: int | None = None,
     ) -> QuizRow | None:
         """A new quiz in state `generating`; None when this request was seen before."""
         try:
             quiz_id = await self._db.insert(
                 "INSERT INTO quizzes (chat_id, thread_id, chat_type, starter_id, request_key,"
-                " topic, num_questions, style, lang, state, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?)",
+                " topic, num_questions, style, lang, state, created_at, mode, live_seconds)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?, ?, ?)",
                 (
                     chat_id,
                     thread_id,
@@ -93,6 +105,8 @@ class QuizStore(Store):
                     style,
                     lang,
                     now,
+                    mode,
+                    live_seconds,
                 ),
             )
         except sqlite3.IntegrityError:
@@ -206,6 +220,11 @@ class QuizStore(Store):
         await self._write(
             "UPDATE quizzes SET deadline = ?, member_count = ? WHERE id = ?",
             (deadline, member_count, quiz_id),
+        )
+
+    async def set_standings_message(self, quiz_id: int, message_id: int) -> None:
+        await self._write(
+            "UPDATE quizzes SET standings_message_id = ? WHERE id = ?", (message_id, quiz_id)
         )
 
     async def begin_submission(self, quiz_id: int, status: SubmissionStatus, now: float) -> bool:

@@ -62,6 +62,20 @@ class RecordingPresenter:
         poll = sq.style == "poll"
         return Posted(self._id(), f"poll-{quiz.id}-{sq.index}" if poll else None, close_date)
 
+    async def live_question(
+        self, quiz: QuizRow, sq: StoredQuestion, total: int, seconds: int
+    ) -> Posted:
+        self.calls.append(("live_question", (sq.index, total, seconds)))
+        poll = sq.style == "poll"
+        return Posted(self._id(), f"poll-{quiz.id}-{sq.index}" if poll else None, None)
+
+    async def standings(self, quiz: QuizRow, html: str, message_id: int | None) -> int:
+        self.calls.append(("standings", (html, message_id)))
+        return message_id or self._id()
+
+    async def podium(self, quiz: QuizRow, html: str) -> None:
+        self.calls.append(("podium", html))
+
     async def remove_finish_button(self, quiz: QuizRow) -> None:
         self.calls.append(("remove_finish_button", quiz.id))
 

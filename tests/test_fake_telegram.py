@@ -512,3 +512,16 @@ async def test_callback_query_is_answerable_once_and_only_while_fresh(
     with pytest.raises(BadRequest, match=too_old):
         await old.answer()
     assert tg.violations == []
+
+
+async def test_a_poll_closes_by_itself_after_its_open_period(tg: FakeTelegram, bot: Bot) -> None:
+    """A live game relies on it: the countdown ends the poll, and a stopPoll after is a 400."""
+    message = await poll_with(bot, open_period=PollLimit.MIN_OPEN_PERIOD)
+    poll = message.poll
+    assert poll is not None and poll.close_date is not None
+    assert tg.polls[poll.id]["open_period"] == PollLimit.MIN_OPEN_PERIOD
+    await asyncio.sleep(poll.close_date.timestamp() - time.time() + 0.05)
+    with pytest.raises(BadRequest, match=r"(?i)^poll has already been closed$"):
+        await bot.stop_poll(GROUP.id, message.message_id)
+    assert tg.polls[poll.id]["is_closed"]
+    tg.violations.clear()

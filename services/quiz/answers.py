@@ -33,6 +33,9 @@ async def record_answer(
     """
     if not quiz.is_open:
         return AnswerResult.CLOSED, False
+    if quiz.is_live and not await _live_open(svc, quiz, sq):
+        # Buttons stop counting when the question's time is up, as a poll does by itself.
+        return AnswerResult.CLOSED, False
     stored = await svc.repo.store_answer(
         quiz.id, sq.index, user_id, user_name, sq.order[position], svc.clock()
     )
@@ -41,7 +44,16 @@ async def record_answer(
         closed = current is None or not current.is_open
         return (AnswerResult.CLOSED if closed else AnswerResult.DUPLICATE), False
     answered, questions = stored
+    if quiz.is_live:
+        # The game decides when it is over (services.quiz.live.answered).
+        return AnswerResult.SAVED, False
     return AnswerResult.SAVED, await _everyone_done(svc, quiz, answered, questions)
+
+
+async def _live_open(svc: Services, quiz: QuizRow, sq: StoredQuestion) -> bool:
+    if sq.live_deadline is None or svc.clock() > sq.live_deadline:
+        return False
+    return await svc.repo.live_question_open(quiz.id, sq.index)
 
 
 async def _everyone_done(svc: Services, quiz: QuizRow, answered: int, questions: int) -> bool:

@@ -22,6 +22,7 @@ from quiz.states import QuizState, SubmissionStatus
 from services import learning
 from services.context import Services
 from services.errors import UserFacingError
+from services.quiz import live_board
 from services.quiz.common import disarm_deadline, is_group, is_private, model_request
 from services.quiz.presenter import Presenter
 from storage import QuizRow
@@ -31,13 +32,17 @@ log = logging.getLogger(__name__)
 
 async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: SubmissionStatus) -> bool:
     """Close the quiz and deliver the feedback; False if someone else closed it first."""
-    if not await svc.repo.begin_submission(quiz_id, status, svc.clock()):
-        return False
-    quiz = await svc.repo.quiz(quiz_id)
-    assert quiz is not None
-    disarm_deadline(svc, quiz_id)
-    await close_questions(ui, svc, quiz)
-    if is_group(quiz):
+    # A live game's step holds this while it posts a question: none goes out after the close.
+    async with svc.live_lock(quiz_id):
+        if not await svc.repo.begin_submission(quiz_id, status, svc.clock()):
+            return False
+        quiz = await svc.repo.quiz(quiz_id)
+        assert quiz is not None
+        disarm_deadline(svc, quiz_id)
+        await close_questions(ui, svc, quiz)
+    if quiz.is_live:
+        await live_board.post_podium(ui, svc, quiz)
+    elif is_group(quiz):
         await post_results(ui, svc, quiz)
     await deliver_feedback(ui, svc, quiz_id)
     return True
@@ -50,7 +55,8 @@ async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     if quiz.status_message_id is not None and is_group(quiz):
         await ui.remove_finish_button(quiz)
     for sq in stored:
-        if sq.message_id is None:
+        # A live game's earlier questions were closed as it moved past them.
+        if sq.message_id is None or sq.live_closed:
             continue
         if sq.style == POLL:
             # In a finished private quiz every poll is answered; stopping them is noise. A
@@ -105,6 +111,7 @@ async def deliver_feedback(
                     quiz.status or SubmissionStatus.STOPPED,
                     await svc.repo.answers(quiz_id),
                     await svc.repo.participant_names(quiz_id),
+                    await live_board.scored(svc, quiz) if quiz.is_live else None,
                 ),
                 [sq.model_index for sq in stored_questions],
             )

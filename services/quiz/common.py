@@ -22,11 +22,17 @@ def deadline_job_name(quiz_id: int) -> str:
     return f"deadline:{quiz_id}"
 
 
+def live_job_name(quiz_id: int) -> str:
+    return f"live:{quiz_id}"
+
+
 def disarm_deadline(svc: Services, quiz_id: int) -> None:
+    """The quiz's timers go with it: a group's deadline, a live game's next step."""
     if svc.jobs is None:
         return
-    for job in svc.jobs.get_jobs_by_name(deadline_job_name(quiz_id)):
-        job.schedule_removal()
+    for name in (deadline_job_name(quiz_id), live_job_name(quiz_id)):
+        for job in svc.jobs.get_jobs_by_name(name):
+            job.schedule_removal()
 
 
 async def model_request(svc: Services, quiz: QuizRow) -> QuizRequest:

@@ -1,4 +1,5 @@
-"""Posting: the quiz's header (with a group's rules) and every question not yet sent."""
+"""Posting: the quiz's header (with a group's rules) and every question not yet sent (a live
+game's one at a time, services.quiz.live)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from i18n import tr
 from quiz.render import POLL
 from quiz.results import clock
 from services.context import Services
-from services.quiz import deadlines
+from services.quiz import deadlines, live
 from services.quiz.common import is_group
 from services.quiz.presenter import Presenter
 from storage import QuizRow
@@ -25,6 +26,9 @@ def header_text(svc: Services, quiz: QuizRow, title: str, n: int) -> tuple[str, 
     """The header's text and, in groups, its rules (with the time limit); whether it has the
     Finish button."""
     ready = tr(quiz.lang, "quiz_ready", title=escape(title), n=n)
+    if quiz.is_live:
+        rules = tr(quiz.lang, "live_rules", seconds=quiz.live_seconds or 0)
+        return ready + "\n" + rules, is_group(quiz)
     if not is_group(quiz) or quiz.deadline is None:
         return ready, False
     # The deadline was rounded up to a whole second: the limit is the whole seconds of this.
@@ -41,7 +45,11 @@ async def announce(
     status_message_id: int | None,
 ) -> None:
     """Turn the "writing…" status into the quiz's header (with the group's rules)."""
-    if is_group(quiz):
+    if quiz.is_live:
+        if is_group(quiz):
+            # No time limit for the whole game: each question has its own (services.live).
+            await svc.repo.set_closing_rules(quiz.id, None, await ui.member_count(quiz.chat_id))
+    elif is_group(quiz):
         deadline = await deadlines.set_group_rules(ui, svc, quiz)
         quiz = replace(quiz, deadline=deadline)
     text, finish_button = header_text(svc, quiz, title, n)
@@ -65,6 +73,10 @@ async def post_questions(ui: Presenter, svc: Services, quiz_id: int) -> None:
     """Send every question not sent yet; each message id is stored before the next send."""
     quiz = await svc.repo.quiz(quiz_id)
     if quiz is None or not quiz.is_open:
+        return
+    if quiz.is_live:
+        # One at a time: the next goes out only when the open one is over.
+        await live.advance(ui, svc, quiz_id)
         return
     stored = await svc.repo.questions(quiz_id)
     # While streaming, fewer are stored than the quiz will have.

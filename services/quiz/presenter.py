@@ -53,6 +53,22 @@ class Presenter(Protocol):
         ends by itself at `close_date` where Telegram takes it."""
         ...
 
+    async def live_question(
+        self, quiz: QuizRow, sq: StoredQuestion, total: int, seconds: int
+    ) -> Posted:
+        """Post a live game's question: a poll with Telegram's countdown (`open_period`), or
+        a message with buttons that says how long it is open (the bot closes it)."""
+        ...
+
+    async def standings(self, quiz: QuizRow, html: str, message_id: int | None) -> int:
+        """Show a live game's standings: edit its message, or post it (the first time);
+        returns the message's id."""
+        ...
+
+    async def podium(self, quiz: QuizRow, html: str) -> None:
+        """Post a live game's final standings."""
+        ...
+
     async def remove_finish_button(self, quiz: QuizRow) -> None:
         """The group's "Finish quiz" button goes with the quiz."""
         ...

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 
 from i18n import tr
-from quiz.states import DocumentState
+from quiz.states import DocumentState, QuizMode
 from services import chat_settings, documents, quotas
 from services.context import Services
 from services.errors import UserFacingError
@@ -95,11 +95,13 @@ async def start_quiz(
     lang: str,
     command: QuizCommand,
     request_key: str | None = None,
+    mode: QuizMode | None = None,
 ) -> None:
     """Create the quiz, have the model write it, and post the questions.
 
     `request_key` identifies the request when it is not a command message (a button tap), so
-    that a re-delivered update is a no-op.
+    that a re-delivered update is a no-op. `mode`: how it is played (/live); None: the
+    chat's default (/mode).
     """
     key = request_key or f"{chat_id}:{message_id}"
     settings = svc.settings
@@ -145,7 +147,8 @@ async def start_quiz(
     n, clamped = clamp_questions(
         command.requested, settings.default_questions, settings.max_questions
     )
-    style = (await chat_settings.effective(svc, chat_id)).style
+    chosen = await chat_settings.effective(svc, chat_id)
+    mode = mode or chosen.mode
     try:
         quiz = await svc.repo.create_quiz(
             chat_id=chat_id,
@@ -156,9 +159,11 @@ async def start_quiz(
             request_key=key,
             topic=command.topic,
             num_questions=n,
-            style=style,
+            style=chosen.style,
             lang=lang,
             now=svc.clock(),
+            mode=mode,
+            live_seconds=chosen.live_seconds if mode == QuizMode.LIVE else None,
         )
     except QuizAlreadyOpenError:
         raise UserFacingError(

@@ -99,6 +99,10 @@ class StreamSink:
         if self.kept < quiz.num_questions:
             await self._say_fewer()
         current = await svc.repo.quiz(quiz.id)
+        if current is not None and current.is_live:
+            # The last question may be over already: then the game ends now.
+            await posting.post_questions(self.ui, svc, quiz.id)
+            return
         # Someone may have answered everything while the last questions were being written.
         if current is not None and current.is_open and await answers.all_done(svc, current):
             await closing.finish_quiz(self.ui, svc, quiz.id, SubmissionStatus.COMPLETED)

@@ -100,7 +100,12 @@ class TelegramPresenter:
             log.info("Quiz %s: header not updated: %s", quiz.id, exc.message)
 
     async def _send_poll(
-        self, quiz: QuizRow, sq: StoredQuestion, total: int, close_date: int | None
+        self,
+        quiz: QuizRow,
+        sq: StoredQuestion,
+        total: int,
+        close_date: int | None,
+        open_period: int | None = None,
     ) -> Message:
         spec = poll_spec(sq.question, sq.order)
         numbered = f"{sq.index + 1}/{total}. {spec.question}"
@@ -114,6 +119,7 @@ class TelegramPresenter:
             correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
             explanation=spec.explanation,
             close_date=close_date,
+            open_period=open_period,
             message_thread_id=_thread(quiz),
         )
 
@@ -147,6 +153,48 @@ class TelegramPresenter:
             message_thread_id=_thread(quiz),
         )
         return Posted(message.message_id)
+
+    async def live_question(
+        self, quiz: QuizRow, sq: StoredQuestion, total: int, seconds: int
+    ) -> Posted:
+        if sq.style == POLL:
+            message = await self._send_poll(quiz, sq, total, None, open_period=seconds)
+            poll = message.poll
+            closes = poll.close_date if poll else None
+            return Posted(
+                message.message_id,
+                poll.id if poll else None,
+                None if closes is None else int(closes.timestamp()),
+            )
+        text = keyboard_text(sq.question, sq.order, sq.index + 1, total)
+        message = await self.bot.send_message(
+            quiz.chat_id,
+            text + "\n\n" + tr(quiz.lang, "live_countdown", seconds=seconds),
+            parse_mode=ParseMode.HTML,
+            reply_markup=_keyboard(quiz.id, sq),
+            message_thread_id=_thread(quiz),
+        )
+        return Posted(message.message_id)
+
+    async def standings(self, quiz: QuizRow, html: str, message_id: int | None) -> int:
+        if message_id is not None:
+            try:
+                await self.bot.edit_message_text(
+                    html, quiz.chat_id, message_id, parse_mode=ParseMode.HTML
+                )
+                return message_id
+            except BadRequest as exc:
+                # Unchanged (nobody scored), or deleted by a member: posted again only then.
+                if "not modified" in exc.message.lower():
+                    return message_id
+                log.info("Quiz %s: standings not edited: %s", quiz.id, exc.message)
+        message = await self.bot.send_message(
+            quiz.chat_id, html, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
+        )
+        return message.message_id
+
+    async def podium(self, quiz: QuizRow, html: str) -> None:
+        await self.results(quiz, html)
 
     async def remove_finish_button(self, quiz: QuizRow) -> None:
         if quiz.status_message_id is None:
