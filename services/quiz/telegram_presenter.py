@@ -113,6 +113,10 @@ class TelegramPresenter:
             # PTB types an option id as Literal[0..11]; validation keeps it in range.
             correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
             explanation=spec.explanation,
+            description=spec.description or None,
+            description_parse_mode=ParseMode.HTML if spec.description else None,
+            # Quiz polls default to no revoting; said explicitly so that stays so.
+            allows_revoting=False,
             close_date=close_date,
             message_thread_id=_thread(quiz),
         )
