@@ -15,6 +15,7 @@ from telegram.request import HTTPXRequest
 import cli
 import handlers
 from engine import OpenAIEngine
+from engine.api import options_for
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
 from services import reminders
@@ -76,6 +77,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
                 state=settings.openai_state,
                 items=repo.items,
                 stream=settings.openai_stream,
+                options=options_for(
+                    settings.openai_model,
+                    settings.openai_reasoning_effort,
+                    settings.openai_verbosity,
+                ),
             ),
             application.job_queue,
             library=OpenAILibrary(client),

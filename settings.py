@@ -30,6 +30,9 @@ CLOUD_DOWNLOAD_LIMIT = int(FileSizeLimit.FILESIZE_DOWNLOAD)
 # OPENAI_STATE: where a quiz's context is kept (see engine/state.py).
 OpenAIState = Literal["auto", "conversation", "stateless"]
 OPENAI_STATES: tuple[OpenAIState, ...] = ("auto", "conversation", "stateless")
+# The Responses API's reasoning.effort and text.verbosity values (specs/openai-openapi.json).
+REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
+VERBOSITIES = ("low", "medium", "high")
 # OpenAI's limit for one uploaded file.
 OPENAI_FILE_LIMIT = 512 * 1024 * 1024
 
@@ -110,6 +113,10 @@ class Settings:
     # Where a quiz's context lives: "conversation" (the server's Conversations API),
     # "stateless" (the bot's database, for servers with only /v1/responses) or "auto".
     openai_state: OpenAIState = "auto"
+    # reasoning.effort: None sends "low" to reasoning models only, "off" never sends it.
+    openai_reasoning_effort: str | None = None
+    # text.verbosity of the answers; None leaves the model's default.
+    openai_verbosity: str | None = None
     log_level: str = "INFO"
     # Webhook mode when set (an https URL Telegram posts updates to); long polling otherwise.
     webhook_url: str | None = None
@@ -161,6 +168,14 @@ class Settings:
         state = next((s for s in OPENAI_STATES if s == raw_state), None)
         if state is None:
             raise ConfigError(f"OPENAI_STATE must be one of: {', '.join(OPENAI_STATES)}")
+        effort = env.get("OPENAI_REASONING_EFFORT", "").strip().lower() or None
+        if effort not in (None, "off", *REASONING_EFFORTS):
+            raise ConfigError(
+                f"OPENAI_REASONING_EFFORT must be off or one of: {', '.join(REASONING_EFFORTS)}"
+            )
+        verbosity = env.get("OPENAI_VERBOSITY", "").strip().lower() or None
+        if verbosity not in (None, *VERBOSITIES):
+            raise ConfigError(f"OPENAI_VERBOSITY must be one of: {', '.join(VERBOSITIES)}")
         level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
@@ -195,6 +210,8 @@ class Settings:
             openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
             openai_stream=_bool(env, "OPENAI_STREAM", True),
             openai_state=state,
+            openai_reasoning_effort=effort,
+            openai_verbosity=verbosity,
             log_level=level,
             webhook_url=webhook_url,
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",

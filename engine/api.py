@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
 import openai
@@ -16,6 +18,7 @@ from openai.types.responses import (
     ToolParam,
     response_create_params,
 )
+from openai.types.shared_params import Reasoning, ReasoningEffort
 
 from engine.base import EngineRejectedError, EngineUnavailableError, QuizRequest
 from engine.prompts import instructions_for
@@ -42,6 +45,15 @@ class CreateArgs(TypedDict):
     tool_choice: response_create_params.ToolChoice | Omit
     include: list[ResponseIncludable] | Omit
     text: ResponseTextConfigParam | Omit
+    reasoning: Reasoning | Omit
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Optional knobs of a request; None: not sent."""
+
+    reasoning_effort: ReasoningEffort | None = None
+    verbosity: Literal["low", "medium", "high"] | None = None
 
 
 def quiz_format() -> ResponseTextConfigParam:
@@ -64,6 +76,7 @@ def create_args(
     want: Want,
     *,
     conversation_id: str | None,
+    options: Options = Options(),
 ) -> CreateArgs:
     """`conversation_id` None: the server keeps nothing, `context` is every item so far."""
     tools: list[ToolParam] = [] if want == "structured" else [generate_quiz_tool()]
@@ -82,6 +95,9 @@ def create_args(
     if conversation_id is None:
         # Without stored state, reasoning can only go on if it travels with the items.
         include.append("reasoning.encrypted_content")
+    text: ResponseTextConfigParam = quiz_format() if want == "structured" else {}
+    if options.verbosity is not None:
+        text["verbosity"] = options.verbosity
     return {
         "model": model,
         "conversation": omit if conversation_id is None else conversation_id,
@@ -93,8 +109,41 @@ def create_args(
         "parallel_tool_calls": False,
         "tool_choice": tool_choice,
         "include": include or omit,
-        "text": quiz_format() if want == "structured" else omit,
+        "text": text or omit,
+        "reasoning": (
+            omit if options.reasoning_effort is None else {"effort": options.reasoning_effort}
+        ),
     }
+
+
+# Reasoning models (gpt-5 and the o-series, per the spec's Reasoning object) get the default
+# effort; others only when OPENAI_REASONING_EFFORT says so.
+_REASONING_MODEL = re.compile(r"^(gpt-5|o\d)")
+# A quick quiz needs little deliberation, and every reasoning model takes "low" (not all
+# take "minimal" or "none"): the first question comes sooner.
+DEFAULT_EFFORT: ReasoningEffort = "low"
+
+
+def options_for(model: str, effort: str | None, verbosity: str | None) -> Options:
+    """The settings as request options: `effort` None is the default for reasoning models."""
+    chosen: str | None = effort
+    if effort is None:
+        chosen = DEFAULT_EFFORT if _REASONING_MODEL.match(model) else None
+    elif effort == "off":
+        chosen = None
+    return Options(
+        reasoning_effort=chosen,  # type: ignore[arg-type]  # checked against the spec's enum
+        verbosity=verbosity,  # type: ignore[arg-type]
+    )
+
+
+def refused_option(exc: BaseException) -> str | None:
+    """ "reasoning" or "verbosity" when a 400 names that option (the server or model lacks it)."""
+    cause = exc.__cause__
+    if not isinstance(cause, openai.BadRequestError):
+        return None
+    named = f"{cause.param or ''} {cause.message}".lower()
+    return next((o for o in ("reasoning", "verbosity") if o in named), None)
 
 
 @contextlib.contextmanager

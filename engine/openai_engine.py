@@ -16,8 +16,17 @@ from dataclasses import replace
 from openai import AsyncOpenAI
 from openai.types.responses import Response, ResponseOutputText
 
-from engine.api import Item, Want, api_errors, create_args
+from engine.api import (
+    CreateArgs,
+    Item,
+    Options,
+    Want,
+    api_errors,
+    create_args,
+    refused_option,
+)
 from engine.base import (
+    EngineRejectedError,
     Feedback,
     NoToolCallError,
     QuestionSink,
@@ -53,7 +62,9 @@ class OpenAIEngine:
         state: State = "auto",
         items: ItemStore | None = None,
         stream: bool = True,
+        options: Options = Options(),  # noqa: B008 - frozen, so one shared default is safe
     ) -> None:
+        self._options = options
         self._client = client
         # Whether the feedback is streamed (the quiz is, when generate gets a sink).
         self._stream = stream
@@ -80,7 +91,42 @@ class OpenAIEngine:
     ) -> Response:
         """One turn: `items` after the thread's context, streamed to `reader` if given."""
         context = await thread.input(items)
-        args = create_args(self._model, request, context, want, conversation_id=thread.server_id)
+
+        def args() -> CreateArgs:
+            return create_args(
+                self._model,
+                request,
+                context,
+                want,
+                conversation_id=thread.server_id,
+                options=self._options,
+            )
+
+        try:
+            response = await self._request(thread, args(), reader)
+        except EngineRejectedError as exc:
+            option = refused_option(exc)
+            if option is None:
+                raise
+            self._drop(option)
+            response = await self._request(thread, args(), reader)
+        await thread.keep(items, response)
+        return response
+
+    def _drop(self, option: str) -> None:
+        """Never send an option again this process once the server has refused it."""
+        log.warning(
+            "The model server refused '%s' (OPENAI_%s): asking again without it, and not "
+            "sending it again",
+            option,
+            "REASONING_EFFORT" if option == "reasoning" else "VERBOSITY",
+        )
+        if option == "reasoning":
+            self._options = replace(self._options, reasoning_effort=None)
+        else:
+            self._options = replace(self._options, verbosity=None)
+
+    async def _request(self, thread: Thread, args: CreateArgs, reader: Reader | None) -> Response:
         response = None
         if reader is not None and self._streaming.usable:
             try:
@@ -94,7 +140,6 @@ class OpenAIEngine:
         if response is None:
             with api_errors():
                 response = await self._client.responses.create(**args)
-        await thread.keep(items, response)
         return response
 
     def _log_broken_stream(self) -> None:

@@ -231,6 +231,10 @@ class FakeOpenAI:
         # On: every response starts with a reasoning item (as reasoning models return), with
         # encrypted_content when include asked for "reasoning.encrypted_content".
         self.reasoning_items = False
+        # Off: a request with `reasoning` is refused, 400 naming the parameter, as a server
+        # (or a model) without reasoning options does; the same for `text.verbosity`.
+        self.reasoning_enabled = True
+        self.verbosity_enabled = True
 
         self._conv_meta: dict[str, JSON] = {}
         self._response_context: dict[str, list[JSON]] = {}
@@ -647,6 +651,20 @@ class FakeOpenAI:
                 400,
                 "This server does not support 'previous_response_id'.",
                 param="previous_response_id",
+            )
+        if "reasoning" in body and not self.reasoning_enabled:
+            raise ApiError(
+                400,
+                "Unsupported parameter: 'reasoning' is not supported with this model.",
+                param="reasoning",
+                code="unsupported_parameter",
+            )
+        if "verbosity" in (body.get("text") or {}) and not self.verbosity_enabled:
+            raise ApiError(
+                400,
+                "Unsupported parameter: 'text.verbosity' is not supported with this model.",
+                param="text.verbosity",
+                code="unsupported_parameter",
             )
         history: list[JSON]
         if conv_id is not None:

@@ -33,6 +33,7 @@ from telegram.constants import (
     BotCommandLimit,
     CallbackQueryLimit,
     ChatAction,
+    ChatType,
     FileSizeLimit,
     InlineKeyboardButtonLimit,
     InlineKeyboardMarkupLimit,
@@ -383,6 +384,8 @@ class FakeTelegram:
         self.files: dict[str, StoredFile] = {}
         self.callback_answers: dict[str, JSONDict] = {}
         self.deleted: list[tuple[int, int]] = []
+        # (chat_id, draft_id, text) of every draft accepted, in order: drafts are no messages.
+        self.drafts: list[tuple[int, int, str]] = []
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self.allowed_updates: list[str] | None = None
         self.webhook_url = ""
@@ -415,6 +418,7 @@ class FakeTelegram:
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
+            "sendMessageDraft": self._send_message_draft,
             "sendPoll": self._send_poll,
             "sendDocument": self._send_document,
             "sendPhoto": self._send_photo,
@@ -1119,6 +1123,26 @@ class FakeTelegram:
         self._store(message)
         return copy.deepcopy(message)
 
+    async def _send_message_draft(self, params: JSONDict) -> bool:
+        # "Unique identifier for the target private chat"; "draft_id … must be non-zero";
+        # "0-4096 characters after entities parsing" (empty shows "Thinking...").
+        chat = self._chat(params["chat_id"])
+        if chat["type"] != ChatType.PRIVATE:
+            # The wording is ours: the docs only say private chats.
+            raise _bad("message drafts can be sent only to private chats")
+        if params["draft_id"] == 0:
+            raise _bad("draft_id must be non-zero")
+        text, _ = self._format(
+            params.get("text", ""),
+            params.get("parse_mode"),
+            params.get("entities"),
+            "sendMessageDraft",
+        )
+        if utf16_len(text) > MessageLimit.MAX_TEXT_LENGTH:
+            raise _bad("message is too long")
+        self.drafts.append((chat["id"], params["draft_id"], text))
+        return True
+
     async def _send_poll(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params["chat_id"])
         question = params["question"]
@@ -1167,6 +1191,18 @@ class FakeTelegram:
                 raise _bad("explanation must be at most 200 characters")
             if explanation.count("\n") > PollLimit.MAX_EXPLANATION_LINE_FEEDS:
                 raise _bad("explanation must contain at most 2 line feeds")
+        description = params.get("description")
+        description_entities: list[JSONDict] = []
+        if description is not None:
+            description, description_entities = self._format(
+                description,
+                params.get("description_parse_mode"),
+                params.get("description_entities"),
+                "sendPoll.description",
+            )
+            # "0-1024 characters after entities parsing"
+            if utf16_len(description) > PollLimit.MAX_DESCRIPTION_CHARACTERS:
+                raise _bad("description must be at most 1024 characters")
         now = time.time()
         close_date: int | None = params.get("close_date")
         open_period: int | None = params.get("open_period")
@@ -1209,6 +1245,10 @@ class FakeTelegram:
             poll["explanation"] = explanation
             if explanation_entities:
                 poll["explanation_entities"] = explanation_entities
+        if description:
+            poll["description"] = description
+            if description_entities:
+                poll["description_entities"] = description_entities
         if open_period is not None:
             poll["open_period"] = open_period
         if close_date is not None:

@@ -90,24 +90,23 @@ def shown_source(question: Question) -> tuple[str, str] | None:
     return None
 
 
-def source_line(question: Question, limit: int) -> str:
-    """`📄 file: “quote”` in at most `limit` characters, the quote trimmed; '' if none fits."""
+def source_html(question: Question, limit: int) -> str:
+    """The verified source as Telegram HTML, at most `limit` characters once parsed (the
+    file name in italics, the quote cut at a word boundary only if it must be); '' if none."""
     source = shown_source(question)
     if source is None:
         return ""
     filename, quote = source
+    # 📄 is two UTF-16 code units, and Telegram counts those.
     head = f"📄 {filename}: " if filename else "📄 "
-    room = limit - len(head) - 2
+    room = limit - len(head) - 1 - 2
     if room < MIN_QUOTE_CHARS:
         return ""
     short = trim(quote, room)
-    return f"{head}“{short}”" if short else ""
-
-
-def explanation_with_source(question: Question, limit: int) -> str:
-    """The explanation plus the verified source on a new line, when both fit in `limit`."""
-    line = source_line(question, limit - len(question.explanation) - 1)
-    return f"{question.explanation}\n{line}" if line else question.explanation
+    if not short:
+        return ""
+    name = f"<i>{escape(filename)}</i>: " if filename else ""
+    return f"📄 {name}“{escape(short)}”"
 
 
 # A feedback quote line is kept short: the whole quote is in the document.

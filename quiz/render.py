@@ -14,7 +14,7 @@ from html import escape
 from telegram.constants import PollLimit
 
 from quiz import callbacks
-from quiz.grounding import explanation_with_source, source_line
+from quiz.grounding import source_html
 from quiz.model import Question
 
 POLL = "poll"
@@ -24,8 +24,8 @@ STYLES = (POLL, KEYBOARD)
 # A button shows the choice itself only when every choice is this short; otherwise numbers.
 _SHORT_LABEL = 24
 _NUMBER_BUTTONS_PER_ROW = 6
-# Room for the source quote under a revealed keyboard question.
-_KEYBOARD_SOURCE = 400
+# A revealed keyboard question shows the same source as a poll's description.
+_KEYBOARD_SOURCE = int(PollLimit.MAX_DESCRIPTION_CHARACTERS)
 
 
 def shuffled_order(n: int, rng: random.Random) -> tuple[int, ...]:
@@ -51,6 +51,8 @@ class PollSpec:
     options: tuple[str, ...]
     correct_option_id: int
     explanation: str
+    # HTML: the verified source (file name and quote), '' when there is none.
+    description: str
 
 
 def poll_spec(question: Question, order: Sequence[int]) -> PollSpec:
@@ -58,8 +60,9 @@ def poll_spec(question: Question, order: Sequence[int]) -> PollSpec:
         question=question.text,
         options=tuple(question.choices[i] for i in order),
         correct_option_id=list(order).index(question.answer_index),
-        # A verified source rides along when it fits in the poll's explanation.
-        explanation=explanation_with_source(question, PollLimit.MAX_EXPLANATION_LENGTH),
+        # The explanation keeps the "why"; the source has the description's 1,024 characters.
+        explanation=question.explanation,
+        description=source_html(question, PollLimit.MAX_DESCRIPTION_CHARACTERS),
     )
 
 
@@ -91,8 +94,8 @@ def keyboard_text(
         lines.append(f"{mark}{position + 1}. {escape(question.choices[model_index])}")
     if reveal:
         lines += ["", f"<i>{escape(question.explanation)}</i>"]
-        if source := source_line(question, _KEYBOARD_SOURCE):
-            lines.append(escape(source))
+        if source := source_html(question, _KEYBOARD_SOURCE):
+            lines.append(source)
     if answered:
         lines += ["", f"👥 {answered}"]
     return "\n".join(lines)

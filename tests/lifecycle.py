@@ -24,6 +24,7 @@ class RecordingPresenter:
     members: int | None = None
     admins: set[int] = field(default_factory=set)
     calls: list[tuple[str, Any]] = field(default_factory=list)
+    drafts_accepted: bool = True
     _next_id: int = 100
 
     def _id(self) -> int:
@@ -91,6 +92,10 @@ class RecordingPresenter:
     async def feedback(self, quiz: QuizRow, chunks: Sequence[str]) -> None:
         self.calls.append(("feedback", list(chunks)))
 
+    async def draft(self, quiz: QuizRow, draft_id: int, text: str) -> bool:
+        self.calls.append(("draft", (draft_id, text)))
+        return self.drafts_accepted
+
     async def notice(self, quiz: QuizRow, key: str, **values: Any) -> None:
         self.calls.append(("notice", (key, values)))
 
@@ -137,6 +142,11 @@ class ScriptedEngine:
         self, call: ToolCall, output: str, request: QuizRequest, on_text: TextSink | None = None
     ) -> Feedback:
         self.submitted.append(output)
+        if on_text is not None:
+            # As a stream would: the text so far, a few characters more each time.
+            for end in range(1, len(self.feedback_text) + 1, 7):
+                await on_text(self.feedback_text[:end])
+            await on_text(self.feedback_text)
         return Feedback(self.feedback_text)
 
     async def resume_feedback(

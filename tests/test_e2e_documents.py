@@ -115,9 +115,15 @@ async def test_document_is_indexed_and_grounds_the_next_quiz(
     assert {"type": "file_search", "vector_store_ids": [store_id]} in body["tools"]
     assert body["include"] == ["file_search_call.results"]
 
-    verified, unverified = (p.params["explanation"] for p in polls)
-    assert "notes.txt" in verified and REAL_QUOTE in verified
-    assert unverified == "It needs light energy."
+    # The explanation keeps the why; the verified source goes into the description.
+    assert [p.params["explanation"] for p in polls] == [
+        "Chlorophyll absorbs blue and red light.",
+        "It needs light energy.",
+    ]
+    verified = polls[0].result["poll"]["description"]
+    assert verified == f"📄 notes.txt: “{REAL_QUOTE}”"
+    assert "description" not in polls[1].params
+    assert all(p.params["allows_revoting"] is False for p in polls)
     stored = await repo.questions(1)
     assert [sq.question.quote_verified for sq in stored] == [True, False]
     # The unverified quote is kept (flagged), just never shown.
@@ -150,7 +156,39 @@ async def test_topic_narrows_a_document_quiz(
     assert "the Calvin cycle" in body["input"][0]["content"]
     assert "file_search" in body["input"][0]["content"]
     # No search results came back, so no quote can be shown.
-    assert all("📄" not in c.params["explanation"] for c in tg.calls_of("sendPoll"))
+    assert all("description" not in c.params for c in tg.calls_of("sendPoll"))
+
+
+LONG_NOTES = (
+    "The light-dependent reactions happen in the thylakoid membranes, where chlorophyll "
+    "captures photons, water is split to release oxygen, and the energy is stored briefly in "
+    "ATP and NADPH, which the Calvin cycle in the stroma then spends to fix carbon dioxide."
+)
+
+
+async def test_a_long_verified_quote_appears_whole_in_the_poll_and_when_revealed(
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
+) -> None:
+    assert len(LONG_NOTES) > 200
+    quiz = json.loads(json.dumps(DOC_QUIZ))
+    for q in quiz["questions"]:
+        q["source_quote"] = LONG_NOTES
+    async with make_bot() as bot:
+        tg.user_sends_document(PRIVATE, ANNA, "notes.txt", "text/plain", LONG_NOTES.encode())
+        await tg.wait_for(
+            "editMessageText", predicate=lambda c: "is ready" in str(c.params.get("text"))
+        )
+        [file_id] = oa.files
+        oa.queue_file_search([{"file_id": file_id, "text": LONG_NOTES}])
+        oa.queue_function_call("generate_quiz", quiz)
+        oa.queue_message("Fine.")
+        tg.user_sends(PRIVATE, ANNA, "/quiz 2")
+        polls = await tg.wait_for("sendPoll", count=2)
+        for poll in polls:
+            assert poll.result["poll"]["description"] == f"📄 notes.txt: “{LONG_NOTES}”"
+            assert poll.result["poll"]["description_entities"][0]["type"] == "italic"
+        stored = await bot.services.repo.questions(1)
+        assert all(sq.question.quote_verified for sq in stored)
 
 
 async def test_unsupported_and_oversized_documents_are_refused_before_any_upload(

@@ -622,3 +622,20 @@ async def test_reasoning_items_must_carry_themselves_without_store(
     ]
     with pytest.raises(openai.NotFoundError):
         await client.responses.create(model=MODEL, input=unusable, store=False)
+
+
+async def test_reasoning_is_accepted_or_refused_naming_the_parameter(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    oa.queue_message("fast")
+    await client.responses.create(model=MODEL, input="hi", reasoning={"effort": "low"})
+    oa.reasoning_enabled = False
+    oa.queue_message("never")
+    with pytest.raises(openai.BadRequestError) as caught:
+        await client.responses.create(model=MODEL, input="hi", reasoning={"effort": "low"})
+    assert caught.value.param == "reasoning"
+    oa.verbosity_enabled = False
+    with pytest.raises(openai.BadRequestError) as caught:
+        await client.responses.create(model=MODEL, input="hi", text={"verbosity": "low"})
+    assert caught.value.param == "text.verbosity"
+    assert (await client.responses.create(model=MODEL, input="hi")).output_text == "never"

@@ -525,3 +525,51 @@ async def test_a_poll_closes_by_itself_after_its_open_period(tg: FakeTelegram, b
         await bot.stop_poll(GROUP.id, message.message_id)
     assert tg.polls[poll.id]["is_closed"]
     tg.violations.clear()
+
+
+async def test_message_drafts_follow_the_spec(tg: FakeTelegram, bot: Bot) -> None:
+    assert await bot.send_message_draft(PRIVATE.id, 7, "Writing")
+    assert await bot.send_message_draft(PRIVATE.id, 7, "")  # "Thinking..." placeholder
+    assert await bot.send_message_draft(PRIVATE.id, 7, "<b>x</b>" + "y" * 4095, parse_mode="HTML")
+    assert tg.drafts == [
+        (PRIVATE.id, 7, "Writing"),
+        (PRIVATE.id, 7, ""),
+        (PRIVATE.id, 7, "x" + "y" * 4095),
+    ]
+    assert tg.messages(PRIVATE.id) == []  # a draft is only a preview
+    for chat_id, draft_id, text, expected in [
+        (GROUP.id, 7, "hi", "private chats"),
+        (PRIVATE.id, 0, "hi", "non-zero"),
+        (PRIVATE.id, 7, "y" * 4097, "too long"),
+    ]:
+        with pytest.raises(BadRequest, match=expected):
+            await bot.send_message_draft(chat_id, draft_id, text)
+    assert len(tg.drafts) == 3 and len(tg.rejections) == 3
+
+
+async def test_poll_description_and_hidden_results(tg: FakeTelegram, bot: Bot) -> None:
+    quote = "<i>notes.pdf</i>: “" + "w" * 990 + "”"
+    message = await bot.send_poll(
+        GROUP.id,
+        "Q?",
+        ["a", "b"],
+        type="quiz",
+        correct_option_ids=[0],
+        description=quote,
+        description_parse_mode="HTML",
+        hide_results_until_closes=True,
+        allows_revoting=False,
+    )
+    poll = tg.polls[message.poll.id] if message.poll else {}
+    assert poll["description"].startswith("notes.pdf: “www")
+    assert poll["description_entities"][0]["type"] == "italic"
+    assert poll["allows_revoting"] is False
+    call = tg.calls_of("sendPoll")[0]
+    assert call.params["hide_results_until_closes"] is True
+    with pytest.raises(BadRequest, match="at most 1024"):
+        await bot.send_poll(
+            GROUP.id, "Q?", ["a", "b"], type="quiz", correct_option_ids=[0], description="d" * 1025
+        )
+    assert tg.violations == [
+        "sendPoll: answered 400 Bad Request: description must be at most 1024 characters"
+    ]

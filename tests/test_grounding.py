@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from telegram.constants import FileSizeLimit, MessageLimit, PollLimit
 
+from fakes.telegram_server import parse_html, utf16_len
 from quiz.grounding import (
     RetrievedChunk,
     append_block,
-    explanation_with_source,
     quotes_html,
+    source_html,
     verify_quotes,
 )
 from quiz.model import Question, Quiz
@@ -40,7 +41,7 @@ def test_quote_not_in_any_chunk_is_flagged_and_kept() -> None:
     [q] = _verified(_q("The nucleus is the powerhouse of the cell"))
     assert q.quote_verified is False
     assert q.source_quote == "The nucleus is the powerhouse of the cell"
-    assert explanation_with_source(q, 200) == "Because."
+    assert source_html(q, PollLimit.MAX_DESCRIPTION_CHARACTERS) == ""
     assert quotes_html([q], "Quotes") == ""
 
 
@@ -55,20 +56,19 @@ def test_right_quote_with_wrong_file_names_the_file_it_came_from() -> None:
     assert (q.quote_verified, q.source_file) == (True, "chem.md")
 
 
-def test_source_fits_in_a_poll_explanation() -> None:
-    long_quote = "It makes ATP. " * 40
-    chunks = (RetrievedChunk("bio.pdf", long_quote),)
-    [q] = verify_quotes(
-        Quiz("t", (_q(long_quote.strip(), explanation="E" * 120),)), chunks
-    ).questions
-    shown = explanation_with_source(q, PollLimit.MAX_EXPLANATION_LENGTH)
-    assert len(shown) <= PollLimit.MAX_EXPLANATION_LENGTH
-    assert shown.startswith("E" * 120) and "bio.pdf" in shown and shown.endswith("…”")
-    # No room left: the explanation alone.
-    [full] = verify_quotes(
-        Quiz("t", (_q("It makes ATP.", explanation="E" * 195),)), chunks
-    ).questions
-    assert explanation_with_source(full, PollLimit.MAX_EXPLANATION_LENGTH) == "E" * 195
+def test_source_fits_in_a_poll_description_whole_or_cut_at_a_word() -> None:
+    long_quote = "It makes ATP & <heat>. " * 20
+    chunks = (RetrievedChunk("b<i>o.pdf", long_quote),)
+    [q] = verify_quotes(Quiz("t", (_q(long_quote.strip()),)), chunks).questions
+    shown = source_html(q, PollLimit.MAX_DESCRIPTION_CHARACTERS)
+    text, _ = parse_html(shown)
+    assert len(text) > PollLimit.MAX_EXPLANATION_LENGTH
+    assert text == f"📄 b<i>o.pdf: “{long_quote.strip()}”"
+    # Where it must be cut: at a word, with an ellipsis, within the limit once parsed.
+    short, _ = parse_html(source_html(q, 120))
+    assert utf16_len(short) <= 120 and short.endswith("…”")
+    kept = short.removeprefix("📄 b<i>o.pdf: “").removesuffix("…”")
+    assert long_quote.startswith(kept) and long_quote[len(kept)] in " ."
 
 
 def test_quotes_block_escapes_html_and_splits_to_fit() -> None:

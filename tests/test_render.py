@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 
 from quiz.model import Question
 from quiz.render import (
@@ -63,3 +64,13 @@ def test_short_choices_label_buttons_long_choices_use_numbers() -> None:
     assert [row[0].label for row in short] == ["1. Seoul", "2. Busan", "3. Incheon", "4. Daegu"]
     long_q = Question("q", ("a" * 50, "b" * 50), 0, "e")
     assert [b.label for b in keyboard_buttons(5, 0, long_q, (1, 0))[0]] == ["1", "2"]
+
+
+def test_a_revealed_keyboard_question_shows_the_polls_description() -> None:
+    quote = "A long & verified quote, " * 12
+    q = replace(Q, source_file="notes.txt", source_quote=quote.strip(), quote_verified=True)
+    spec = poll_spec(q, (0, 1, 2))
+    assert len(spec.description) > 200 and "&amp;" in spec.description
+    assert spec.explanation == q.explanation
+    assert keyboard_text(q, (0, 1, 2), 1, 1, reveal=True).endswith(spec.description)
+    assert spec.description not in keyboard_text(q, (0, 1, 2), 1, 1)

@@ -24,6 +24,7 @@ from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import live_board
 from services.quiz.common import disarm_deadline, is_group, is_private, model_request
+from services.quiz.drafts import FeedbackDraft
 from services.quiz.presenter import Presenter
 from storage import QuizRow
 
@@ -119,12 +120,14 @@ async def deliver_feedback(
             assert quiz.conversation_id and quiz.call_id
             call = ToolCall(quiz.conversation_id, quiz.call_id, "")
             request = await model_request(svc, quiz)
+            # Private chats watch the feedback being written; groups get it whole.
+            draft = FeedbackDraft(ui, quiz) if is_private(quiz) else None
             try:
                 resumed_feedback = (
-                    await svc.engine.resume_feedback(call, request) if resumed else None
+                    await svc.engine.resume_feedback(call, request, draft) if resumed else None
                 )
                 result = resumed_feedback or await svc.engine.submit(
-                    call, submission_json(submission), request
+                    call, submission_json(submission), request, draft
                 )
             except EngineError as exc:
                 log.warning("Quiz %s: submission failed: %s", quiz_id, exc)

@@ -89,6 +89,11 @@ class Presenter(Protocol):
         """Post the model's feedback, each chunk one message (plain text if HTML is refused)."""
         ...
 
+    async def draft(self, quiz: QuizRow, draft_id: int, text: str) -> bool:
+        """Show plain `text` as the private chat's growing draft (a preview that is never
+        kept); False when Telegram refuses, and then drafting should stop."""
+        ...
+
     async def notice(self, quiz: QuizRow, key: str, **values: Any) -> None:
         """A plain-text message in the quiz's language."""
         ...

@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll
-from telegram.constants import ParseMode, PollLimit
+from telegram.constants import ChatType, ParseMode, PollLimit
 from telegram.error import BadRequest, TelegramError
 
 from i18n import tr
@@ -118,6 +118,10 @@ class TelegramPresenter:
             # PTB types an option id as Literal[0..11]; validation keeps it in range.
             correct_option_ids=[spec.correct_option_id],  # type: ignore[list-item]
             explanation=spec.explanation,
+            description=spec.description or None,
+            description_parse_mode=ParseMode.HTML if spec.description else None,
+            # Quiz polls default to no revoting; said explicitly so that stays so.
+            allows_revoting=False,
             close_date=close_date,
             open_period=open_period,
             message_thread_id=_thread(quiz),
@@ -246,6 +250,18 @@ class TelegramPresenter:
                 await self.bot.send_message(
                     quiz.chat_id, html_to_plain(chunk), message_thread_id=_thread(quiz)
                 )
+
+    async def draft(self, quiz: QuizRow, draft_id: int, text: str) -> bool:
+        if quiz.chat_type != ChatType.PRIVATE:
+            return False  # Telegram takes drafts in private chats only
+        try:
+            return await self.bot.send_message_draft(
+                quiz.chat_id, draft_id, text, message_thread_id=_thread(quiz)
+            )
+        except TelegramError as exc:
+            # A 400 (or a 429: drafts share the flood limits) ends this feedback's drafts.
+            log.warning("Quiz %s: draft refused (%s); sending the feedback whole", quiz.id, exc)
+            return False
 
     async def notice(self, quiz: QuizRow, key: str, **values: Any) -> None:
         await self.bot.send_message(
