@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import CommandHandler
 
 from handlers.common import lang_of, thread_of
@@ -100,10 +100,38 @@ async def time_limit_command(update: Update, context: BotContext) -> None:
     await message.reply_text(tr(lang, "time_limit_set", time=clock(seconds)))
 
 
+async def exam_command(update: Update, context: BotContext) -> None:
+    """Show or set (admins) a group's exam mode: `/exam on|off` hides votes until the end."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    svc = context.services
+    lang = await lang_of(update, context)
+    if chat.type == ChatType.PRIVATE:
+        await message.reply_text(tr(lang, "exam_private"))
+        return
+    wanted = (context.args or [""])[0].lower()
+    if wanted not in ("on", "off"):
+        current = (await chat_settings.effective(svc, chat.id)).exam
+        await message.reply_text(
+            tr(
+                lang, "exam_usage", state=tr(lang, "exam_state_on" if current else "exam_state_off")
+            ),
+            parse_mode=ParseMode.HTML,
+        )
+        return
+    if not await may_change_settings(context.bot, chat.id, chat.type, user.id):
+        await message.reply_text(tr(lang, "admins_only"))
+        return
+    await chat_settings.set_exam(svc, chat.id, wanted == "on")
+    await message.reply_text(tr(lang, "exam_on" if wanted == "on" else "exam_off"))
+
+
 HANDLERS = [
     # Writing a quiz takes the model many seconds: don't hold up other chats' updates.
     CommandHandler("quiz", quiz_command, block=False),
     CommandHandler("stop", stop_command, block=False),
     CommandHandler("style", style_command),
     CommandHandler("timelimit", time_limit_command),
+    CommandHandler("exam", exam_command),
 ]

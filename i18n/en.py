@@ -32,7 +32,9 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "I post the leaderboard. The time limit counts from when the quiz opens; questions "
         "posted in the last seconds close with the quiz. Admins choose who may start quizzes with "
         "<code>/starters anyone|admins</code>. In a forum each topic has its own quiz and "
-        "its own pause between quizzes.\n"
+        "its own pause between quizzes. "
+        "<code>/exam on</code> (admins) is exam mode: nobody sees how the others voted until "
+        "the quiz ends.\n"
         "A quiz that could not be written (the model failed) costs you nothing: no pause, and "
         "it does not count towards the day's quizzes.\n\n"
         "When you have answered every question (or someone runs /stop), I send your answers "
@@ -255,6 +257,13 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "live_rules": "⏱ Live game: one question at a time, {seconds} s each. Fast right answers score more; the standings follow each question.",
     "live_countdown": "⏱ {seconds} s to answer.",
     "live_standings": "📊 Standings after question {k}/{n}",
+    "exam_usage": "Exam mode here: <b>{state}</b>. Admins: <code>/exam on</code> hides how the others voted until the quiz ends; <code>/exam off</code> shows each poll's votes as people answer.",
+    "exam_state_on": "on",
+    "exam_state_off": "off",
+    "exam_on": "Exam mode is on: from the next quiz, nobody sees how the others voted until the quiz ends.",
+    "exam_off": "Exam mode is off: from the next quiz, each poll shows the votes as people answer.",
+    "exam_private": "Exam mode is for groups: in a private chat nobody else votes.",
+    "cmd_exam": "Exam mode: hide votes until the end (admins)",
     "mode_usage": "Use <code>/mode live</code> (one question at a time, against the clock) or <code>/mode all</code> (every question at once). Now: <b>{mode}</b>.",
     "mode_set": "/quiz in this chat now plays <b>{mode}</b>.",
     "seconds_usage": "Use <code>/seconds SECONDS</code> (from {low} to {high}) for a live game's time per question. Now: {seconds} s.",

@@ -18,6 +18,7 @@ class ChatSettings:
     starters: str  # who may start quizzes in a group (anyone unless /starters chose)
     mode: QuizMode = QuizMode.ALL  # what /quiz plays (all at once unless /mode chose)
     live_seconds: int = 30  # a live game's seconds per question (QUIZ_LIVE_SECONDS, /seconds)
+    exam: bool = False  # group polls hide the votes until the quiz ends (off unless /exam on)
 
 
 async def effective(svc: Services, chat_id: int) -> ChatSettings:
@@ -30,6 +31,7 @@ async def effective(svc: Services, chat_id: int) -> ChatSettings:
         starters=chosen.starters or ANYONE,
         mode=QuizMode(chosen.mode or QuizMode.ALL),
         live_seconds=chosen.live_seconds or svc.settings.quiz_live_seconds,
+        exam=bool(chosen.exam),
     )
 
 
@@ -52,6 +54,10 @@ async def set_mode(svc: Services, chat_id: int, mode: QuizMode) -> None:
 
 async def set_live_seconds(svc: Services, chat_id: int, seconds: int) -> None:
     await svc.repo.set_chat_live_seconds(chat_id, seconds)
+
+
+async def set_exam(svc: Services, chat_id: int, on: bool) -> None:
+    await svc.repo.set_chat_exam(chat_id, on)
 
 
 async def set_starters(svc: Services, chat_id: int, starters: str) -> None:

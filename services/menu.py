@@ -32,6 +32,7 @@ GROUP_COMMANDS = (
     "stop",
     "style",
     "timelimit",
+    "exam",
     "mode",
     "seconds",
     "starters",

@@ -22,12 +22,13 @@ class ChatSettingsRow:
     starters: str | None = None
     mode: str | None = None
     live_seconds: int | None = None
+    exam: bool | None = None
 
 
 class ChatStore(Store):
     async def chat_settings(self, chat_id: int) -> ChatSettingsRow:
         row = await self._one(
-            "SELECT quiz_style, time_limit, lang, starters, quiz_mode, live_seconds"
+            "SELECT quiz_style, time_limit, lang, starters, quiz_mode, live_seconds, exam"
             " FROM chat_settings WHERE chat_id = ?",
             (chat_id,),
         )
@@ -40,6 +41,7 @@ class ChatStore(Store):
             row["starters"],
             row["quiz_mode"],
             row["live_seconds"],
+            None if row["exam"] is None else bool(row["exam"]),
         )
 
     async def set_chat_style(self, chat_id: int, style: str) -> None:
@@ -76,6 +78,13 @@ class ChatStore(Store):
             "INSERT INTO chat_settings (chat_id, live_seconds) VALUES (?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET live_seconds = excluded.live_seconds",
             (chat_id, seconds),
+        )
+
+    async def set_chat_exam(self, chat_id: int, on: bool) -> None:
+        await self._write(
+            "INSERT INTO chat_settings (chat_id, exam) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET exam = excluded.exam",
+            (chat_id, int(on)),
         )
 
     async def set_starters(self, chat_id: int, starters: str) -> None:

@@ -265,4 +265,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE chat_settings ADD COLUMN quiz_mode TEXT CHECK (quiz_mode IN ('all', 'live'));
     ALTER TABLE chat_settings ADD COLUMN live_seconds INTEGER;
     """,
+    # 13: exam mode (issue 16): a group chooses that nobody sees the others' votes until the
+    # quiz ends; a quiz keeps the choice it started with.
+    """
+    ALTER TABLE chat_settings ADD COLUMN exam INTEGER;
+    ALTER TABLE quizzes ADD COLUMN exam INTEGER NOT NULL DEFAULT 0;
+    """,
 )

@@ -47,6 +47,8 @@ class QuizRow:
     live_seconds: int | None = None
     # The live game's one standings message, edited after each question.
     standings_message_id: int | None = None
+    # Exam mode (a group's /exam on when it started): poll results hidden until it closes.
+    exam: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -68,6 +70,7 @@ def quiz_row(row: sqlite3.Row) -> QuizRow:
     values["status"] = None if values["status"] is None else SubmissionStatus(values["status"])
     values["writing"] = bool(values["writing"])
     values["mode"] = QuizMode(values["mode"])
+    values["exam"] = bool(values["exam"])
     return QuizRow(**values)
 
 
@@ -87,13 +90,14 @@ class QuizStore(Store):
         now: float,
         mode: QuizMode = QuizMode.ALL,
         live_seconds: int | None = None,
+        exam: bool = False,
     ) -> QuizRow | None:
         """A new quiz in state `generating`; None when this request was seen before."""
         try:
             quiz_id = await self._db.insert(
                 "INSERT INTO quizzes (chat_id, thread_id, chat_type, starter_id, request_key,"
-                " topic, num_questions, style, lang, state, created_at, mode, live_seconds)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?, ?, ?)",
+                " topic, num_questions, style, lang, state, created_at, mode, live_seconds, exam)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?, ?, ?, ?)",
                 (
                     chat_id,
                     thread_id,
@@ -107,6 +111,7 @@ class QuizStore(Store):
                     now,
                     mode,
                     live_seconds,
+                    int(exam),
                 ),
             )
         except sqlite3.IntegrityError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 from fakes.openai_server import FakeOpenAI
@@ -113,6 +114,34 @@ async def test_admin_may_stop_with_the_finish_button(
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Feedback.")
     assert len(tg.calls_of("answerCallbackQuery")) == 2
     assert submission(oa)["status"] == "stopped"
+
+
+async def test_exam_mode_hides_the_votes_until_the_quiz_ends(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    tg.set_admins(GROUP.id, {ADMIN.id})
+    tg.set_member_count(GROUP.id, 5)
+    tg.user_sends(GROUP, ANN, "/exam on")
+    await tg.wait_for("sendMessage", predicate=lambda c: "Only chat admins" in c.params["text"])
+    tg.user_sends(GROUP, ADMIN, "/exam on")
+    await tg.wait_for("sendMessage", predicate=lambda c: "Exam mode is on" in c.params["text"])
+    oa.queue_function_call("generate_quiz", quiz_args(2))
+    tg.user_sends(GROUP, ANN, "/quiz 2 cells")
+    polls = await tg.wait_for("sendPoll", count=2)
+    assert all(p.params.get("hide_results_until_closes") is True for p in polls)
+    assert all(p.params.get("allows_revoting") is False for p in polls)
+
+    # Off again: the next quiz's polls show the votes as people answer.
+    oa.queue_message("Exam feedback.")
+    tg.user_sends(GROUP, ANN, "/stop")
+    await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Exam feedback.")
+    tg.user_sends(GROUP, ADMIN, "/exam off")
+    await tg.wait_for("sendMessage", predicate=lambda c: "Exam mode is off" in c.params["text"])
+    bot.services.clock = lambda: time.time() + 31  # past the cooldown
+    oa.queue_function_call("generate_quiz", quiz_args(1))
+    tg.user_sends(GROUP, ANN, "/quiz 1 cells")
+    [*_, last] = await tg.wait_for("sendPoll", count=3)
+    assert "hide_results_until_closes" not in last.params
 
 
 async def test_group_quiz_times_out(tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory) -> None:

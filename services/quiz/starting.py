@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from telegram.constants import ChatType
+
 from i18n import tr
 from quiz.states import DocumentState, QuizMode
 from services import chat_settings, documents, quotas
@@ -164,6 +166,8 @@ async def start_quiz(
             now=svc.clock(),
             mode=mode,
             live_seconds=chosen.live_seconds if mode == QuizMode.LIVE else None,
+            # Exam mode is for groups: in a private chat nobody else votes.
+            exam=chosen.exam and chat_type in (ChatType.GROUP, ChatType.SUPERGROUP),
         )
     except QuizAlreadyOpenError:
         raise UserFacingError(

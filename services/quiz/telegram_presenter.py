@@ -122,6 +122,8 @@ class TelegramPresenter:
             description_parse_mode=ParseMode.HTML if spec.description else None,
             # Quiz polls default to no revoting; said explicitly so that stays so.
             allows_revoting=False,
+            # Exam mode: nobody sees how the others voted until the poll closes.
+            hide_results_until_closes=quiz.exam or None,
             close_date=close_date,
             open_period=open_period,
             message_thread_id=_thread(quiz),
