@@ -783,7 +783,12 @@ class FakeTelegram:
         if self.token is not None and request.match_info["token"] != self.token:
             return _error_response(401, "Unauthorized")
         method_spec = self.spec.methods.get(method)
-        raw = await _read_params(request)
+        try:
+            raw = await _read_params(request)
+        except ConnectionResetError:
+            # The client hung up mid-request (a bot shutting down while a job sends): nothing
+            # reached Telegram, and there is nobody left to answer.
+            return web.Response(status=400, text="Connection lost")
         fields = method_spec.fields if method_spec else {}
         params = {
             name: self.spec.decode_form_value(value, fields[name].types if name in fields else None)
