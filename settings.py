@@ -104,6 +104,9 @@ class Settings:
     # Where a quiz's context lives: "conversation" (the server's Conversations API),
     # "stateless" (the bot's database, for servers with only /v1/responses) or "auto".
     openai_state: OpenAIState = "auto"
+    # Check every answer key with an independent solve, and the quiz's language and
+    # repeats, before a question is posted (issue 19).
+    quiz_verify: bool = True
     log_level: str = "INFO"
     # Webhook mode when set (an https URL Telegram posts updates to); long polling otherwise.
     webhook_url: str | None = None
@@ -186,6 +189,7 @@ class Settings:
             openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
             openai_stream=_bool(env, "OPENAI_STREAM", True),
             openai_state=state,
+            quiz_verify=_bool(env, "QUIZ_VERIFY", True),
             log_level=level,
             webhook_url=webhook_url,
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",

@@ -100,6 +100,16 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "time_limit_usage": "Use <code>/timelimit SECONDS</code> (from {low} to {high}). Now: {time}.",
     "admins_only": "Only chat admins can change this.",
     "more_players": "… and {n} more",
+    "verify_unconfirmed": {
+        "one": "{n} question was left out: its answer could not be confirmed.",
+        "other": "{n} questions were left out: their answers could not be confirmed.",
+    },
+    "verify_unfit": {
+        "one": "{n} question was left out: it repeated another or was not in the topic's language.",
+        "other": (
+            "{n} questions were left out: they repeated others or were not in the topic's language."
+        ),
+    },
     "questions_dropped": {
         "one": "Not every question came out right, so this quiz has {n} question instead of {asked}.",
         "other": "Not every question came out right, so this quiz has {n} questions instead of {asked}.",

@@ -87,6 +87,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "time_limit_usage": "<code>/timelimit 초</code> ({low}~{high}). 현재: {time}",
     "admins_only": "채팅 관리자만 바꿀 수 있습니다.",
     "more_players": "… 외 {n}명",
+    "verify_unconfirmed": {"other": "정답을 확인할 수 없어 문제 {n}개를 제외했습니다."},
+    "verify_unfit": {
+        "other": "다른 문제와 겹치거나 주제의 언어로 쓰이지 않은 문제 {n}개를 제외했습니다."
+    },
     "questions_dropped": {
         "other": "일부 문제를 제대로 만들지 못해 이 퀴즈는 {asked}문제가 아니라 {n}문제입니다."
     },
