@@ -27,9 +27,7 @@ Step 1 — writing the quiz. Call the function generate_quiz exactly once with t
 Step 2 — feedback. You then receive the function's output: a JSON object with the status and
 each participant's answers (0-based indices into the questions and choices you wrote).
 Each question's correct_index in that output is its key, the answer the poll has shown as
-right: the feedback must agree with those keys and never name another choice as right. A
-question marked "key_disputed": true had its key questioned by a check after the poll: say so
-plainly for that question instead of contradicting or confirming the poll.
+right: the feedback must agree with those keys and never name another choice as right.
 Write the feedback in the quiz's language, in Markdown, concise:
 - for each question: the right answer, why (one or two sentences), and what each participant
   chose (by name) if it was wrong; in a group, name the most common wrong choice and who picked

@@ -319,6 +319,11 @@ class FakeOpenAI:
     def solve_requests(self) -> list[Req]:
         return [r for r in self.requests_to("/responses", "POST") if _is_solve(r.json)]
 
+    @property
+    def writer_requests(self) -> list[Req]:
+        """The POST /responses that write a quiz or its feedback: all but the solves."""
+        return [r for r in self.requests_to("/responses", "POST") if not _is_solve(r.json)]
+
     def _solver(self, body: JSON, context: list[JSON]) -> list[JSON]:
         """Answers a solve request: the override's choice, else the key as written."""
         asked = json.loads(_last_user_text(context) or "{}").get("questions", [])

@@ -10,7 +10,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "help": (
         "<b>How StudyQuiz works</b>\n\n"
         "<code>/quiz [N] topic</code> — a quiz of N questions (default {default}, at most "
-        "{max}) on the topic, in the language you write in.\n"
+        "{max}) on the topic, in the language you write in.\n{checks}"
         "/stop — end the running quiz now and get the feedback.\n"
         "<code>/lang ko|en|auto</code> — the language I speak in this chat.\n"
         "<code>/style poll|keyboard</code> — how questions are shown in this chat.\n"
@@ -45,6 +45,12 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "<code>/remind 19:00 [zone]</code>, <code>/remind off</code> — a daily reminder when "
         "cards are due.\n\n"
         "/forgetme deletes your stored answers, name, study cards and reminders."
+    ),
+    "help_verify": (
+        "Before a question is posted, a second, independent model call answers it without "
+        "seeing its answer key; a question whose answer cannot be confirmed, that is not in "
+        "the topic's language or that repeats another is rewritten once, then left out (I say "
+        "how many). This costs one short call per question.\n"
     ),
     "quiz_usage": ("Tell me what the quiz is about, e.g. <code>/quiz 5 photosynthesis</code>."),
     "clamped": "I write {low} to {high} questions per quiz, so this one has {n}.",

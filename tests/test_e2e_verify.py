@@ -211,3 +211,17 @@ async def test_the_solves_tokens_are_metered(
 
 def _solves(response: dict[str, Any]) -> bool:
     return any(t.get("name") == "solve_quiz" for t in response["tools"])
+
+
+async def test_help_tells_of_the_checks_only_while_they_run(
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
+) -> None:
+    async with make_bot():
+        tg.user_sends(ANN_CHAT, ANN, "/help")
+        [on] = await tg.wait_for("sendMessage")
+        assert "without seeing its answer key" in on.params["text"]
+    async with make_bot(QUIZ_VERIFY="off"):
+        tg.user_sends(ANN_CHAT, ANN, "/help")
+        [_, off] = await tg.wait_for("sendMessage", count=2)
+        assert "How StudyQuiz works" in off.params["text"]
+        assert "without seeing its answer key" not in off.params["text"]
