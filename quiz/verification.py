@@ -64,6 +64,11 @@ def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def warm_up() -> None:
+    """Load the identifier's model now (blocking), not on the first quiz."""
+    _identifier()
+
+
 def _ranked(text: str) -> dict[str, float]:
     return {lang: float(p) for lang, p in _identifier().rank(text)}
 
