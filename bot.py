@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -18,6 +19,7 @@ from engine import OpenAIEngine
 from engine.api import options_for
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
+from quiz.verification import warm_up
 from services import reminders
 from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
 from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
@@ -49,6 +51,11 @@ def setup_logging(level: str) -> None:
     handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(handlers=[handler], level=level, force=True)
     silence_http_logs()
+
+
+async def _warm_up_checks(context: BotContext) -> None:
+    """Load the language identifier (about half a second) before the first quiz needs it."""
+    await asyncio.to_thread(warm_up)
 
 
 async def _recover(context: BotContext) -> None:
@@ -98,6 +105,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         # After start: recovery talks to Telegram and the model like any other job.
         assert application.job_queue is not None
         application.job_queue.run_once(_recover, 0, name="recover")
+        if settings.quiz_verify:  # issue 19: else the first quiz would wait for the load
+            application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")
         # Reminders live in SQLite; their jobs are armed again at every start (issue 14).
         await reminders.arm_reminders(services)
 

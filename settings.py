@@ -117,6 +117,9 @@ class Settings:
     openai_reasoning_effort: str | None = None
     # text.verbosity of the answers; None leaves the model's default.
     openai_verbosity: str | None = None
+    # Check every answer key with an independent solve, and the quiz's language and
+    # repeats, before a question is posted (issue 19).
+    quiz_verify: bool = True
     log_level: str = "INFO"
     # Webhook mode when set (an https URL Telegram posts updates to); long polling otherwise.
     webhook_url: str | None = None
@@ -212,6 +215,7 @@ class Settings:
             openai_state=state,
             openai_reasoning_effort=effort,
             openai_verbosity=verbosity,
+            quiz_verify=_bool(env, "QUIZ_VERIFY", True),
             log_level=level,
             webhook_url=webhook_url,
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",

@@ -1,4 +1,5 @@
-"""`python -m bench [--smoke] [--only NAME …]`: issue 9's four figures, printed as a table.
+"""`python -m bench [--smoke] [--only NAME …]`: issue 9's four figures and issue 19's answer-key
+checks, printed as a table.
 
 Every part runs the production `Application` in a child process (`bench/child.py`) against
 the tests' fake Bot API and OpenAI servers on 127.0.0.1 in this process.
@@ -30,8 +31,9 @@ from bench.scenarios import (
     memory,
     time_to_first_question,
 )
+from bench.verify_scenario import QUESTIONS, VerifyResult, verification
 
-PARTS = ("ingest", "ttfq", "memory", "pacing")
+PARTS = ("ingest", "ttfq", "memory", "pacing", "verify")
 RSS_TARGET_MIB = 150.0
 FRACTION_TARGET = 0.7
 TTFQ_SLACK = 0.5
@@ -199,6 +201,37 @@ def table(rows: list[Row]) -> str:
     return "\n".join([line(header), rule, *(line(r) for r in rows)])
 
 
+def verify_rows(r: VerifyResult) -> list[Row]:
+    on, off = r.on, r.off
+    return [
+        (
+            f"5. Answer-key checks: {QUESTIONS} questions, 4 planted",
+            "2 wrong keys, 1 near-duplicate, 1 in another language",
+            "",
+            "",
+        ),
+        (
+            "   caught (left out, chat told)",
+            f"{r.caught} ({len(on.notices)} notices)",
+            "4",
+            _mark(r.caught == 4 and not r.planted_posted),
+        ),
+        ("   posted", str(len(on.polls)), "6", _mark(len(on.polls) == QUESTIONS - 4)),
+        (
+            "   /quiz -> first sendPoll, QUIZ_VERIFY on / off",
+            f"{on.first_poll_at:.2f} s / {off.first_poll_at:.2f} s",
+            "one solve call",
+            "",
+        ),
+        (
+            "   solve calls, their tokens (fake usage)",
+            f"{on.solves} calls, {on.solve_tokens} tokens (writer: {on.writer_tokens})",
+            "",
+            "",
+        ),
+    ]
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -230,6 +263,8 @@ async def run(sizes: Sizes, parts: tuple[str, ...], workdir: Path, profile: bool
             rows += memory_rows(await memory(sizes, workdir))
         elif part == "pacing":
             rows += pacing_rows(await group_pacing(sizes, workdir), sizes.pacing_window_scale)
+        elif part == "verify":
+            rows += verify_rows(await verification(workdir))
         print(f"  {part} took {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     return rows
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from quiz.feedback import Citation
 from quiz.grounding import RetrievedChunk
+
+if TYPE_CHECKING:
+    from engine.verify import Solve, SolveQuestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,8 @@ class QuizRequest:
     user_id: int | None = None
     # A review quiz: exactly one fresh variant per card, in this order (issue 14).
     review_of: tuple[ReviewCard, ...] = ()
+    # The language the quiz must be in, as an ISO 639-1 code, when known (issue 19).
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,10 @@ class QuizEngine(Protocol):
     ) -> Feedback | None:
         """After a crash mid-submission: the feedback if the answers already reached the
         model (asking for it if the model never wrote it), None if they never arrived."""
+        ...
+
+    async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
+        """Answer `questions` (choices as shown, no keys) in a separate one-shot call."""
         ...
 
     async def aclose(self) -> None: ...

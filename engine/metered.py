@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from engine.base import Feedback, QuestionSink, QuizEngine, QuizRequest, TextSink, ToolCall
+from engine.verify import Solve, SolveQuestion
 from storage.usage import UsageStore
 
 
@@ -50,6 +51,11 @@ class MeteredEngine:
         if feedback is not None:
             await self._record(request, feedback.tokens)
         return feedback
+
+    async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
+        solved = await self._inner.solve(questions, request)
+        await self._record(request, solved.tokens)
+        return solved
 
     async def aclose(self) -> None:
         await self._inner.aclose()

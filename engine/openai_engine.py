@@ -45,6 +45,7 @@ from engine.prompts import quiz_request_text
 from engine.results import feedback_from, feedback_of, retrieved_chunks, tokens_used, tool_call
 from engine.state import ItemStore, State, Thread, Threads
 from engine.streaming import QuestionReader, Reader, StreamBrokenError, Streaming, TextReader
+from engine.verify import Solve, SolveQuestion, solve
 from quiz.grounding import RetrievedChunk
 from quiz.schema import TOOL_NAME
 
@@ -80,6 +81,10 @@ class OpenAIEngine:
 
     async def aclose(self) -> None:
         await self._client.close()
+
+    async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
+        """Issue 19: one-shot and unstored, the same whether quizzes keep state or not."""
+        return await solve(self._client, self._model, questions, request)
 
     async def _send(
         self,
@@ -203,7 +208,11 @@ class OpenAIEngine:
     ) -> ToolCall:
         thread = await self._threads.create()
         text = quiz_request_text(
-            request.topic, request.num_questions, bool(request.vector_store_ids), request.review_of
+            request.topic,
+            request.num_questions,
+            bool(request.vector_store_ids),
+            request.review_of,
+            request.language,
         )
         return await self._quiz(thread, request, [{"role": "user", "content": text}], on_question)
 

@@ -26,6 +26,8 @@ Step 1 — writing the quiz. Call the function generate_quiz exactly once with t
 
 Step 2 — feedback. You then receive the function's output: a JSON object with the status and
 each participant's answers (0-based indices into the questions and choices you wrote).
+Each question's correct_index in that output is its key, the answer the poll has shown as
+right: the feedback must agree with those keys and never name another choice as right.
 Write the feedback in the quiz's language, in Markdown, concise:
 - for each question: the right answer, why (one or two sentences), and what each participant
   chose (by name) if it was wrong; in a group, name the most common wrong choice and who picked
@@ -75,10 +77,15 @@ def quiz_request_text(
     num_questions: int,
     has_documents: bool,
     review_of: Sequence[ReviewCard] = (),
+    language: str | None = None,
 ) -> str:
+    # Issue 19: said outright, and checked on every question (quiz/verification.py).
+    said = f"\nWrite the quiz and its feedback in {language}." if language else ""
     if review_of:
         return (
-            REVIEW_NOTE.format(n=len(review_of)) + f"\n<cards>\n{_cards_json(review_of)}\n</cards>"
+            REVIEW_NOTE.format(n=len(review_of))
+            + said
+            + f"\n<cards>\n{_cards_json(review_of)}\n</cards>"
         )
     source = (
         "Use the documents available through file_search."
@@ -88,6 +95,6 @@ def quiz_request_text(
     # The topic must not be able to close its own tag and speak outside it.
     topic = topic.replace("<", "\u2039").replace(">", "\u203a")
     return (
-        f"Write a quiz with {num_questions} multiple-choice questions. {source}\n"
+        f"Write a quiz with {num_questions} multiple-choice questions. {source}{said}\n"
         f"<topic>\n{topic}\n</topic>"
     )

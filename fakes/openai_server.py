@@ -236,6 +236,15 @@ class FakeOpenAI:
         self.reasoning_enabled = True
         self.verbosity_enabled = True
 
+        # The independent solve (the bot's issue 19): requests that offer the solve tool are
+        # answered here, not from the queued turns, since they run alongside a quiz's stream.
+        # By default the solver agrees with the key of the question as this fake last wrote
+        # it; `solver_picks` makes it answer otherwise.
+        self.solver_overrides: list[tuple[str, str, float]] = []
+        self.written_quizzes: list[JSON] = []
+        # Every response created, stored or not (`responses` holds only the stored ones).
+        self.created: list[JSON] = []
+
         self._conv_meta: dict[str, JSON] = {}
         self._response_context: dict[str, list[JSON]] = {}
         self._turns: list[_Turn] = []
@@ -304,6 +313,45 @@ class FakeOpenAI:
         """``fn(request_body, conversation_items) -> output items`` (may be async)."""
         self._turns.append(_Turn(prefix=self._pending_prefix, handler=fn))
         self._pending_prefix = []
+
+    def solver_picks(self, question: str, choice: str, confidence: float = 0.9) -> None:
+        """From now on the solver answers `choice` (its text) to any question whose text
+        contains `question`."""
+        self.solver_overrides.insert(0, (question, choice, confidence))
+
+    @property
+    def solve_requests(self) -> list[Req]:
+        return [r for r in self.requests_to("/responses", "POST") if _is_solve(r.json)]
+
+    @property
+    def writer_requests(self) -> list[Req]:
+        """The POST /responses that write a quiz or its feedback: all but the solves."""
+        return [r for r in self.requests_to("/responses", "POST") if not _is_solve(r.json)]
+
+    def _solver(self, body: JSON, context: list[JSON]) -> list[JSON]:
+        """Answers a solve request: the override's choice, else the key as written."""
+        asked = json.loads(_last_user_text(context) or "{}").get("questions", [])
+        answers = []
+        for n, q in enumerate(asked, 1):
+            choices = [str(c) for c in q.get("choices", [])]
+            text = str(q.get("question", ""))
+            pick, confidence = self._solver_pick(text, choices)
+            answers.append({"number": n, "choice": pick, "confidence": confidence})
+        return [function_call_item(SOLVE_TOOL, {"answers": answers}, _alnum_id("call_", 24))]
+
+    def _solver_pick(self, text: str, choices: list[str]) -> tuple[int, float]:
+        for needle, choice, confidence in self.solver_overrides:
+            if needle in text and choice in choices:
+                return choices.index(choice), confidence
+        for quiz in reversed(self.written_quizzes):
+            for q in quiz.get("questions") or []:
+                if isinstance(q, dict) and q.get("question_text", "").strip() == text:
+                    key = q["choices"][q["answer_index"]]
+                    # The bot strips numbering like "1. " from choices: match the end.
+                    for i, c in enumerate(choices):
+                        if str(key).endswith(c):
+                            return i, 0.95
+        return 0, 0.1  # a guess: an unknown question
 
     @property
     def pending_turns(self) -> int:
@@ -711,6 +759,8 @@ class FakeOpenAI:
                     param="input",
                 )
 
+        if _is_solve(body):
+            self._turns.insert(0, _Turn(prefix=[], handler=self._solver))
         if not self._turns:
             self._violation("unexpected /responses call (no queued model turn)")
             raise ApiError(
@@ -726,8 +776,13 @@ class FakeOpenAI:
         output = self._reasoning_output(body)
         output += [self._file_search_output(spec, body, context) for spec in turn.prefix]
         output += [self._tool_choice_ignored(body, _normalise_output_item(i)) for i in produced]
+        for item in output:
+            if item.get("type") == "function_call" and item.get("name") == "generate_quiz":
+                with contextlib.suppress(ValueError):
+                    self.written_quizzes.append(json.loads(item["arguments"]))
 
         response = self._response_object(body, output, conv_id, input_items)
+        self.created.append(response)
         if stored:
             # Only stored responses can be retrieved or continued from.
             self.responses[response["id"]] = response
@@ -1314,6 +1369,14 @@ def _to_conversation_item(item: Mapping[str, Any]) -> JSON:
     else:
         out.setdefault("id", _hex_id("item_"))
     return {k: v for k, v in out.items() if v is not None}
+
+
+SOLVE_TOOL = "solve_quiz"
+
+
+def _is_solve(body: Any) -> bool:
+    tools = body.get("tools") if isinstance(body, dict) else None
+    return any(isinstance(t, dict) and t.get("name") == SOLVE_TOOL for t in tools or [])
 
 
 def _last_user_text(items: list[JSON]) -> str:

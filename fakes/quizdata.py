@@ -31,3 +31,21 @@ def choice_text(args: dict[str, Any], question: int, choice: int) -> str:
 
 def right_choice(args: dict[str, Any], question: int) -> int:
     return int(args["questions"][question]["answer_index"])
+
+
+def korean_quiz_args(n: int, *, title: str = "생물") -> dict[str, Any]:
+    """quiz_args in Korean, for chats and topics in Korean: the bot holds a quiz to the
+    topic's language (or the chat's, for a document quiz) and sends English back (issue 19)."""
+    questions = []
+    for i in range(n):
+        questions.append(
+            {
+                "question_text": f"질문 {i + 1}: 세포 소기관 {i + 1}에 대한 설명으로 옳은 것은?",
+                "choices": [f"{i + 1}번 문제의 보기 {c + 1}" for c in range(4)],
+                "answer_index": i % 4,
+                "explanation": f"{i + 1}번 문제는 보기 {i % 4 + 1}이 맞습니다.",
+                "source_file": None,
+                "source_quote": None,
+            }
+        )
+    return {"title": title, "questions": questions}

@@ -70,12 +70,15 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def _send_help(message: Message, update: Update, context: BotContext) -> None:
     settings = context.services.settings
+    lang = await lang_of(update, context)
     await message.reply_text(
         tr(
-            await lang_of(update, context),
+            lang,
             "help",
             default=settings.default_questions,
             max=settings.max_questions,
+            # Said only while it is true (QUIZ_VERIFY, issue 19).
+            checks=tr(lang, "help_verify") if settings.quiz_verify else "",
         ),
         parse_mode=ParseMode.HTML,
     )

@@ -10,7 +10,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "help": (
         "<b>How StudyQuiz works</b>\n\n"
         "<code>/quiz [N] topic</code> — a quiz of N questions (default {default}, at most "
-        "{max}) on the topic, in the language you write in.\n"
+        "{max}) on the topic, in the language you write in.\n{checks}"
         "/stop — end the running quiz now and get the feedback.\n"
         "<code>/lang ko|en|auto</code> — the language I speak in this chat.\n"
         "<code>/style poll|keyboard</code> — how questions are shown in this chat.\n"
@@ -57,6 +57,12 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "<code>/remind 19:00 [zone]</code>, <code>/remind off</code> — a daily reminder when "
         "cards are due.\n\n"
         "/forgetme deletes your stored answers, name, study cards and reminders."
+    ),
+    "help_verify": (
+        "Before a question is posted, a second, independent model call answers it without "
+        "seeing its answer key; a question whose answer cannot be confirmed, that is not in "
+        "the topic's language or that repeats another is rewritten once, then left out (I say "
+        "how many). This costs one short call per question.\n"
     ),
     "quiz_usage": ("Tell me what the quiz is about, e.g. <code>/quiz 5 photosynthesis</code>."),
     "clamped": "I write {low} to {high} questions per quiz, so this one has {n}.",
@@ -112,6 +118,16 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "time_limit_usage": "Use <code>/timelimit SECONDS</code> (from {low} to {high}). Now: {time}.",
     "admins_only": "Only chat admins can change this.",
     "more_players": "… and {n} more",
+    "verify_unconfirmed": {
+        "one": "{n} question was left out: its answer could not be confirmed.",
+        "other": "{n} questions were left out: their answers could not be confirmed.",
+    },
+    "verify_unfit": {
+        "one": "{n} question was left out: it repeated another or was not in the topic's language.",
+        "other": (
+            "{n} questions were left out: they repeated others or were not in the topic's language."
+        ),
+    },
     "questions_dropped": {
         "one": "Not every question came out right, so this quiz has {n} question instead of {asked}.",
         "other": "Not every question came out right, so this quiz has {n} questions instead of {asked}.",

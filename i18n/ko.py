@@ -10,7 +10,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "help": (
         "<b>StudyQuiz 사용법</b>\n\n"
         "<code>/quiz [N] 주제</code> — 주제에 대한 N문제 퀴즈 (기본 {default}문제, 최대 "
-        "{max}문제). 입력한 언어로 출제됩니다.\n"
+        "{max}문제). 입력한 언어로 출제됩니다.\n{checks}"
         "/stop — 진행 중인 퀴즈를 지금 끝내고 피드백을 받습니다.\n"
         "<code>/lang ko|en|auto</code> — 이 채팅에서 봇이 쓰는 언어.\n"
         "<code>/style poll|keyboard</code> — 이 채팅에서 문제를 보여주는 방식.\n"
@@ -53,6 +53,12 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "<code>/remind 19:00 [시간대]</code>, <code>/remind off</code> — 복습할 카드가 있는 날 "
         "매일 알림.\n\n"
         "/forgetme 로 저장된 내 답안, 이름, 학습 카드와 알림을 지울 수 있습니다."
+    ),
+    "help_verify": (
+        "문제를 올리기 전에 모델이 정답을 보지 않고 한 번 더 따로 풀어 확인합니다. 정답을 "
+        "확인할 수 없거나, 주제의 언어로 쓰이지 않았거나, 다른 문제와 겹치는 문제는 한 번 다시 "
+        "쓰게 하고, 그래도 안 되면 빼고 몇 문제를 뺐는지 알려 드립니다. 문제마다 짧은 호출이 "
+        "한 번 더 듭니다.\n"
     ),
     "quiz_usage": "퀴즈 주제를 알려 주세요. 예: <code>/quiz 5 광합성</code>",
     "clamped": "퀴즈는 {low}~{high}문제까지 만들 수 있어서 이번에는 {n}문제입니다.",
@@ -97,6 +103,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "time_limit_usage": "<code>/timelimit 초</code> ({low}~{high}). 현재: {time}",
     "admins_only": "채팅 관리자만 바꿀 수 있습니다.",
     "more_players": "… 외 {n}명",
+    "verify_unconfirmed": {"other": "정답을 확인할 수 없어 문제 {n}개를 제외했습니다."},
+    "verify_unfit": {
+        "other": "다른 문제와 겹치거나 주제의 언어로 쓰이지 않은 문제 {n}개를 제외했습니다."
+    },
     "questions_dropped": {
         "other": "일부 문제를 제대로 만들지 못해 이 퀴즈는 {asked}문제가 아니라 {n}문제입니다."
     },

@@ -17,6 +17,7 @@ from telegram.constants import MessageLimit, PollLimit
 from quiz.model import Question, Quiz
 from quiz.schema import QuestionArgs, QuizArgs
 from quiz.spacing import repeat_problem
+from quiz.verification import review_repeat_problem
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,9 @@ def _check_question(
     text = q.question_text.strip()
     if not text:
         problems.append(f"{where}.question_text is empty")
-    elif original is not None and (repeat := repeat_problem(i, text, original)):
+    elif original is not None and (
+        repeat := repeat_problem(i, text, original) or review_repeat_problem(i, text, original)
+    ):
         problems.append(repeat)
     elif len(text) > MAX_QUESTION_TEXT:
         problems.append(f"{where}.question_text is longer than {MAX_QUESTION_TEXT} characters")

@@ -165,10 +165,13 @@ class QuizStore(Store):
         orders: Sequence[Sequence[int]],
         styles: Sequence[str],
         now: float,
+        model_indices: Sequence[int] | None = None,
     ) -> bool:
         """Store the validated questions and open the quiz, in one transaction.
 
-        False when the quiz is no longer being generated (cancelled meanwhile)."""
+        `model_indices`: where each question was in the model's call, when some were left
+        out (issue 19). False when the quiz is no longer being generated (cancelled meanwhile)."""
+        indices = list(model_indices) if model_indices is not None else None
         async with self.transaction():
             changed = await self._write(
                 "UPDATE quizzes SET state = 'open', title = ?, opened_at = ?, num_questions = ?"
@@ -179,8 +182,8 @@ class QuizStore(Store):
                 return False
             await self._db.write_many(
                 "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
-                " source_file, source_quote, display_order, style, quote_verified)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " source_file, source_quote, display_order, style, quote_verified, model_index)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
                         quiz_id,
@@ -194,6 +197,7 @@ class QuizStore(Store):
                         json.dumps(list(order)),
                         style,
                         None if q.quote_verified is None else int(q.quote_verified),
+                        i if indices is None else indices[i],
                     )
                     for i, (q, order, style) in enumerate(
                         zip(quiz.questions, orders, styles, strict=True)

@@ -5,6 +5,7 @@ run against a real in-memory SQLite without any server."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -13,6 +14,7 @@ from typing import Any
 
 from engine import QuizRequest, ToolCall
 from engine.base import Feedback, QuestionSink, StreamedQuestion, TextSink
+from engine.verify import Solve, Solved, SolveQuestion
 from services.quiz.presenter import Posted
 from storage import QuizRow, StoredQuestion
 
@@ -153,6 +155,20 @@ class ScriptedEngine:
         self, call: ToolCall, request: QuizRequest, on_text: TextSink | None = None
     ) -> Feedback | None:
         return None
+
+    async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
+        """Agrees with every key it wrote: issue 19's checks pass."""
+        keys: dict[str, str] = {}
+        for written in (self.args, self.corrected or {}):
+            for q in written.get("questions", []):
+                with contextlib.suppress(KeyError, IndexError, TypeError):
+                    keys[str(q["question_text"]).strip()] = str(q["choices"][q["answer_index"]])
+        answers = []
+        for asked in questions:
+            key = keys.get(asked.text)
+            choice = next((i for i, c in enumerate(asked.choices) if key and key.endswith(c)), None)
+            answers.append(None if choice is None else Solved(choice, 0.95))
+        return Solve(tuple(answers))
 
     async def aclose(self) -> None:
         return None

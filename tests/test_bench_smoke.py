@@ -43,3 +43,14 @@ async def test_group_pacing_reaches_feedback(tmp_path: Path) -> None:
     assert result.methods["sendPoll"] >= SMOKE.pacing_questions
     assert result.seconds > 0
     assert "429" in table(pacing_rows(result, SMOKE.pacing_window_scale))
+
+
+async def test_verification_catches_the_four_planted_questions(tmp_path: Path) -> None:
+    from bench.__main__ import verify_rows
+    from bench.verify_scenario import verification
+
+    result = await verification(tmp_path)
+    assert result.caught == 4 and result.planted_posted == []
+    assert len(result.on.polls) == 6 and len(result.off.polls) == 10
+    assert result.on.solve_tokens > 0 and result.off.solves == 0
+    assert "Answer-key checks" in table(verify_rows(result))

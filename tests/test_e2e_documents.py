@@ -111,7 +111,7 @@ async def test_document_is_indexed_and_grounds_the_next_quiz(
     tg.user_sends(PRIVATE, ANNA, "/quiz 2")
     polls = await tg.wait_for("sendPoll", count=2)
 
-    body = oa.requests_to("/responses")[0].json
+    body = oa.writer_requests[0].json
     assert {"type": "file_search", "vector_store_ids": [store_id]} in body["tools"]
     assert body["include"] == ["file_search_call.results"]
 
@@ -141,7 +141,7 @@ async def test_document_is_indexed_and_grounds_the_next_quiz(
     assert "【" not in text and "†" not in text
     assert "[1]" in text and "notes.txt" in text
     assert REAL_QUOTE in text and FAKE_QUOTE not in text
-    submit = oa.requests_to("/responses")[1].json
+    submit = oa.writer_requests[1].json
     assert json.loads(submit["input"][0]["output"])["status"] == "completed"
 
 
@@ -152,7 +152,7 @@ async def test_topic_narrows_a_document_quiz(
     oa.queue_function_call("generate_quiz", DOC_QUIZ)
     tg.user_sends(PRIVATE, ANNA, "/quiz 2 the Calvin cycle")
     await tg.wait_for("sendPoll", count=2)
-    body = oa.requests_to("/responses")[0].json
+    body = oa.writer_requests[0].json
     assert "the Calvin cycle" in body["input"][0]["content"]
     assert "file_search" in body["input"][0]["content"]
     # No search results came back, so no quote can be shown.

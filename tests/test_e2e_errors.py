@@ -37,7 +37,7 @@ async def test_invalid_tool_call_is_answered_with_the_problems_and_retried_once(
     async with make_bot(OPENAI_STREAM="false"):
         tg.user_sends(PRIVATE, ANN, "/quiz 2 cells")
         await tg.wait_for("sendPoll", count=2)
-    retry = oa.requests_to("/responses")[1].json
+    retry = oa.writer_requests[1].json
     [item] = retry["input"]
     assert item["type"] == "function_call_output" and item["call_id"] == first_call
     assert "answer_index 7" in json.loads(item["output"])["problems"][0]
@@ -94,10 +94,10 @@ async def test_one_quiz_at_a_time_and_clamping(
     tg.user_sends(PRIVATE, ANN, "/quiz 50 cells")
     await tg.wait_for("sendPoll", count=10)
     assert said(tg, "so this one has 10")
-    assert "10 multiple-choice" in oa.requests_to("/responses")[0].json["input"][0]["content"]
+    assert "10 multiple-choice" in oa.writer_requests[0].json["input"][0]["content"]
     tg.user_sends(PRIVATE, ANN, "/quiz 3 more cells")
     await tg.wait_for("sendMessage", predicate=lambda c: "already running" in c.params["text"])
-    assert len(oa.requests_to("/responses")) == 1
+    assert len(oa.writer_requests) == 1
 
 
 async def test_quiz_without_topic_explains_usage(
@@ -125,7 +125,7 @@ async def test_stop_in_private_submits_what_was_answered(
     await eventually(one_answer)
     tg.user_sends(PRIVATE, ANN, "/stop")
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Stopped early.")
-    output = json.loads(oa.requests_to("/responses")[1].json["input"][0]["output"])
+    output = json.loads(oa.writer_requests[1].json["input"][0]["output"])
     assert output["status"] == "stopped"
     assert len(output["participants"][0]["answers"]) == 1
     assert len(tg.calls_of("stopPoll")) == 3

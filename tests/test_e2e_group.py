@@ -40,7 +40,7 @@ async def answers_stored(bot: RunningBot, quiz_id: int, count: int) -> None:
 
 
 def submission(oa: FakeOpenAI) -> dict[str, Any]:
-    [item] = oa.requests_to("/responses")[-1].json["input"]
+    [item] = oa.writer_requests[-1].json["input"]
     assert item["type"] == "function_call_output"
     return dict(json.loads(item["output"]))
 
@@ -59,7 +59,7 @@ async def test_three_players_partial_answers_and_stop_rules(
     assert all(p.params["is_anonymous"] is False for p in polls)
     assert all("close_date" in p.params for p in polls)
     # The request said this is a group, so the feedback speaks to the group.
-    assert "group chat" in oa.requests_to("/responses")[0].json["instructions"]
+    assert "group chat" in oa.writer_requests[0].json["instructions"]
 
     for i, poll in enumerate(polls):
         answer(tg, ANN, poll, args, right_choice(args, i))
@@ -239,7 +239,7 @@ async def test_stop_time_limit_and_completion_race_submit_once(
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Only once.")
     await asyncio.sleep(0.3)
     assert results.count(True) <= 1
-    assert len(oa.requests_to("/responses")) == 2  # generate + exactly one submission
+    assert len(oa.writer_requests) == 2  # generate + exactly one submission
     assert len([c for c in tg.calls_of("sendMessage") if c.params["text"] == "Only once."]) == 1
     assert len([c for c in tg.calls_of("sendMessage") if "Results" in c.params["text"]]) == 1
 

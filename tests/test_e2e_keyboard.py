@@ -84,7 +84,7 @@ async def test_keyboard_quiz_answered_by_taps(
         revealed = [tg.message(PRIVATE.id, m["message_id"]) for m in questions]
         assert all("✅" in m["text"] and "reply_markup" not in m for m in revealed)
 
-        [item] = oa.requests_to("/responses")[-1].json["input"]
+        [item] = oa.writer_requests[-1].json["input"]
         assert item["call_id"] == call_id
         [player] = json.loads(item["output"])["participants"]
         assert [a["choice_index"] for a in player["answers"]] == picks
@@ -117,11 +117,11 @@ async def test_too_long_for_a_poll_falls_back_to_keyboard(
         )
         tg.user_presses(ANN, PRIVATE.id, message["message_id"], button_for(message, args, q, 0))
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Mixed feedback.")
-    [item] = oa.requests_to("/responses")[-1].json["input"]
+    [item] = oa.writer_requests[-1].json["input"]
     output = json.loads(item["output"])
     assert output["status"] == "completed"
     assert [a["question_index"] for a in output["participants"][0]["answers"]] == [0, 1, 2]
-    assert len(oa.requests_to("/responses")) == 2
+    assert len(oa.writer_requests) == 2
 
 
 async def test_forged_and_stale_callbacks_store_nothing(

@@ -22,7 +22,7 @@ ANNA_CHAT = Chat(502, "private")
 
 
 def _responses(oa: FakeOpenAI) -> list[dict[str, Any]]:
-    return [r.json for r in oa.requests_to("/responses", "POST")]
+    return [r.json for r in oa.writer_requests]
 
 
 def _answer_all(tg: FakeTelegram, polls: list[Call], user: User) -> None:

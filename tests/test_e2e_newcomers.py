@@ -49,7 +49,7 @@ async def test_plain_text_gets_a_hint_and_an_offer_that_makes_the_quiz(
     oa.queue_function_call("generate_quiz", quiz_args(2))
     twice(tg, tg.user_presses(NEW, PRIVATE.id, offer.result["message_id"], data))
     await tg.wait_for("sendPoll", count=2)
-    [request] = oa.requests_to("/responses")
+    [request] = oa.writer_requests
     assert topic.strip()[:MAX_TOPIC_LENGTH] in json.dumps(request.json)
 
     async def quiz_open() -> bool:

@@ -57,7 +57,7 @@ async def test_quiz_waits_for_the_document_and_starts_once(
     await tg.wait_for("sendPoll", count=2, timeout=10)
     [ready] = [c for c in tg.calls_of("editMessageText") if "is ready" in c.params["text"]]
     assert tg.calls.index(ready) < tg.calls.index(tg.calls_of("sendPoll")[0])
-    [request] = oa.requests_to("/responses")
+    [request] = oa.writer_requests
     [store] = oa.vector_stores
     assert {"type": "file_search", "vector_store_ids": [store]} in request.json["tools"]
 
@@ -122,7 +122,7 @@ async def test_a_waiting_quiz_resumes_after_a_crash(
     oa.queue_function_call("generate_quiz", quiz_args(2))
     await proc.start()
     await tg.wait_for("sendPoll", count=2, timeout=15)
-    assert len(oa.requests_to("/responses")) == 1
+    assert len(oa.writer_requests) == 1
 
 
 async def test_a_waiting_quiz_is_told_when_the_restart_finds_no_document(

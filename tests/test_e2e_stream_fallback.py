@@ -20,7 +20,7 @@ BEN_CHAT = Chat(82, "private")
 
 
 def _bodies(oa: FakeOpenAI) -> list[dict[str, Any]]:
-    return [r.json for r in oa.requests_to("/responses", "POST")]
+    return [r.json for r in oa.writer_requests]
 
 
 async def _quiz(tg: FakeTelegram, user: User, chat: Chat, feedback: str) -> None:

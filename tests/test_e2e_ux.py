@@ -12,7 +12,7 @@ from telegram import Bot
 
 from fakes import BOT_TOKEN
 from fakes.openai_server import FakeOpenAI
-from fakes.quizdata import choice_text, quiz_args
+from fakes.quizdata import choice_text, korean_quiz_args, quiz_args
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from i18n import catalogues, tr
 from services.chat_action import keep_typing
@@ -168,10 +168,11 @@ async def test_start_buttons(tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot) 
     assert (await bot.services.repo.chat_settings(chat.id)).lang == "ko"
 
     # The sample quiz: on the Korean sample topic now, and again after it ends.
-    oa.queue_function_call("generate_quiz", quiz_args(2))
+    # In Korean, as the chat now is: the quiz is held to the chat's language (issue 19).
+    oa.queue_function_call("generate_quiz", korean_quiz_args(2))
     tap("menu:sample")
     await tg.wait_for("sendMessage", predicate=lambda c: "a:" in json.dumps(c.params))
-    [request] = oa.requests_to("/responses")
+    [request] = oa.writer_requests
     assert tr("ko", "sample_topic") in json.dumps(request.json, ensure_ascii=False)
     assert all(a.get("text") is None for a in tg.callback_answers.values())
 
@@ -190,7 +191,7 @@ async def test_typing_is_repeated_until_the_block_ends(tg: FakeTelegram) -> None
 async def test_quiz_shows_typing_while_the_model_writes(
     tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
 ) -> None:
-    oa.queue_function_call("generate_quiz", quiz_args(2))
+    oa.queue_function_call("generate_quiz", korean_quiz_args(2))  # a Korean topic (issue 19)
     tg.user_sends(private(JIWOO), JIWOO, "/quiz 2 세포")
     await tg.wait_for("sendPoll", count=2)
     first_action = tg.calls.index(tg.calls_of("sendChatAction")[0])

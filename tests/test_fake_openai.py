@@ -639,3 +639,26 @@ async def test_reasoning_is_accepted_or_refused_naming_the_parameter(
         await client.responses.create(model=MODEL, input="hi", text={"verbosity": "low"})
     assert caught.value.param == "text.verbosity"
     assert (await client.responses.create(model=MODEL, input="hi")).output_text == "never"
+
+
+async def test_the_solver_agrees_with_the_key_it_wrote_unless_scripted(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    """Solve requests (issue 19) are answered apart from the queued turns."""
+    from engine.base import QuizRequest
+    from engine.verify import SolveQuestion, solve
+    from fakes.quizdata import quiz_args
+
+    args = quiz_args(2)
+    oa.queue_function_call("generate_quiz", args)
+    await client.responses.create(model="gpt-5", input="quiz please", store=False)
+    shown = [
+        SolveQuestion(q["question_text"], tuple(reversed(q["choices"]))) for q in args["questions"]
+    ]
+    agreed = await solve(client, "gpt-5", shown, QuizRequest("cells", 2))
+    # Keys 0 and 1 of four, shown reversed: positions 3 and 2.
+    assert [a.choice for a in agreed.answers if a] == [3, 2] and agreed.tokens > 0
+    oa.solver_picks("Question 2:", "Q2 choice 4")
+    disputed = await solve(client, "gpt-5", shown, QuizRequest("cells", 2))
+    assert [a.choice for a in disputed.answers if a] == [3, 0]
+    assert oa.pending_turns == 0 and len(oa.solve_requests) == 2

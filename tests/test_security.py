@@ -155,7 +155,8 @@ async def test_tokens_are_metered_and_a_token_quota_refuses(
     async with make_bot(USER_TOKENS_PER_DAY="50", DAILY_TOKEN_BUDGET="0") as bot:
         await run_quiz(tg, oa, ANN_CHAT, ANN)
         store = bot.services.repo.usage
-        spent = sum(int(r["usage"]["total_tokens"]) for r in oa.responses.values())
+        # Every response, the unstored solves (issue 19) too.
+        spent = sum(int(r["usage"]["total_tokens"]) for r in oa.created)
 
         async def recorded() -> bool:
             return await store.tokens_since(0, user_id=ANN.id) == spent
@@ -313,7 +314,7 @@ async def test_prompt_injection_in_the_topic_changes_neither_tools_nor_instructi
     oa.queue_function_call("generate_quiz", quiz_args(2))
     tg.user_sends(ANN_CHAT, ANN, f"/quiz 2 {INJECTION}")
     await tg.wait_for("sendPoll", count=2)
-    [request] = oa.requests_to("/responses")
+    [request] = oa.writer_requests
     body = request.json
     assert body["instructions"] == instructions_for(False)
     assert body["tools"] == [json.loads(json.dumps(generate_quiz_tool()))]

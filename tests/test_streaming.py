@@ -26,7 +26,7 @@ async def test_first_poll_is_sent_before_the_stream_ends(
     oa.stream_delay = 0.02  # about 2 s for the whole call
     tg.user_sends(PRIVATE, ANN, "/quiz 5 cells")
     polls = await tg.wait_for("sendPoll", count=5, timeout=20)
-    [request] = oa.requests_to("/responses")
+    [request] = oa.writer_requests
     assert request.json["stream"] is True
 
     async def writing_done() -> bool:
@@ -85,7 +85,7 @@ async def test_a_malformed_streamed_question_is_replaced_and_numbers_add_up(
     assert [p.params["question"].split(". ")[0] for p in polls] == ["1/3", "2/3", "3/3"]
     assert "corrected" in polls[2].params["question"]
     # The replacement was asked for once, through the correction path, naming the problem.
-    [correction] = oa.requests_to("/responses")[1].json["input"]
+    [correction] = oa.writer_requests[1].json["input"]
     assert correction["type"] == "function_call_output" and correction["call_id"] == call_id
     problems = json.loads(correction["output"])["problems"]
     assert problems and all("questions[1]" in p for p in problems), problems
@@ -96,13 +96,13 @@ async def test_a_malformed_streamed_question_is_replaced_and_numbers_add_up(
         c.params.get("text", "") for c in tg.calls if c.method in ("sendMessage", "editMessageText")
     ]
     assert not [t for t in said if "Not every question" in t or "left out" in t], said
-    [item] = oa.requests_to("/responses")[-1].json["input"]
+    [item] = oa.writer_requests[-1].json["input"]
     assert item["call_id"] == fixed_id  # the call whose questions the quiz now has
     output = json.loads(item["output"])
     assert sorted(q["question_index"] for q in output["questions"]) == [0, 1, 2]
     [player] = output["participants"]
     assert player["score"] == 3 and len(player["answers"]) == 3
-    assert len(oa.requests_to("/responses")) == 3
+    assert len(oa.writer_requests) == 3
 
 
 async def test_when_the_replacement_fails_too_the_quiz_says_it_has_fewer(
@@ -128,13 +128,13 @@ async def test_when_the_replacement_fails_too_the_quiz_says_it_has_fewer(
         answer_right(tg, poll, args, model_index)
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Two questions.")
     assert len(tg.calls_of("sendPoll")) == 2
-    [item] = oa.requests_to("/responses")[-1].json["input"]
+    [item] = oa.writer_requests[-1].json["input"]
     assert item["call_id"] == fixed_id
     output = json.loads(item["output"])
     # Indices are the model's own: question 1 was left out.
     assert [a["question_index"] for a in output["participants"][0]["answers"]] == [0, 2]
     assert [q["question_index"] for q in output["questions"]] == [0, 2]
-    assert len(oa.requests_to("/responses")) == 3  # generate, one correction, submission
+    assert len(oa.writer_requests) == 3  # generate, one correction, submission
 
 
 async def test_a_dropped_stream_is_reported_and_frees_the_chat(
@@ -171,6 +171,6 @@ async def test_questions_beyond_the_asked_number_are_not_called_malformed(
     assert not [t for t in said if "malformed" in t or "left out" in t], said
     assert len(tg.calls_of("sendPoll")) == 1
     # Kept as they are: no correction round for the extras.
-    assert len(oa.requests_to("/responses")) == 2
-    [item] = oa.requests_to("/responses")[-1].json["input"]
+    assert len(oa.writer_requests) == 2
+    [item] = oa.writer_requests[-1].json["input"]
     assert [q["question_index"] for q in json.loads(item["output"])["questions"]] == [0]

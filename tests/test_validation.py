@@ -115,3 +115,11 @@ def test_explanation_is_trimmed_at_a_word_boundary() -> None:
 def test_long_question_is_allowed_for_keyboard_fallback() -> None:
     quiz = parse_quiz(args(question(question_text="x" * 350)), 5)
     assert len(quiz.questions[0].text) == 350
+
+
+def test_a_review_variant_that_only_rewords_its_card_a_little_is_rejected() -> None:
+    from quiz.verification import review_repeat_problem
+
+    old = "Which organelle makes most of the cell's ATP?"
+    assert review_repeat_problem(0, "Which organelle makes most of a cell's ATP?", old)
+    assert review_repeat_problem(0, "Where in the cell is glucose turned into ATP?", old) is None

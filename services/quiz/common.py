@@ -7,6 +7,7 @@ from telegram.constants import ChatType
 from engine import QuizRequest
 from services import documents, learning
 from services.context import Services
+from services.quiz import verify
 from storage import QuizRow
 
 
@@ -46,4 +47,5 @@ async def model_request(svc: Services, quiz: QuizRow) -> QuizRequest:
         chat_id=quiz.chat_id,
         user_id=quiz.starter_id,
         review_of=await learning.review_request(svc, quiz),  # learning hook (issue 14)
+        language=await verify.quiz_language(svc, quiz),  # verify (issue 19)
     )

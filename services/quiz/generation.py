@@ -4,6 +4,7 @@ question into a streaming.StreamSink, each posted as soon as it is complete."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from engine import EngineError, EngineRejectedError, NoToolCallError
 from quiz.grounding import verify_quotes
@@ -14,7 +15,7 @@ from quiz.validation import InvalidQuizError, parse_quiz
 from services import learning
 from services.context import Services
 from services.errors import UserFacingError
-from services.quiz import posting, streaming
+from services.quiz import posting, streaming, verify
 from services.quiz.common import model_request
 from services.quiz.presenter import Presenter
 from storage import QuizRow
@@ -46,15 +47,22 @@ async def generate(
 
     streamed = streaming.StreamSink(ui, svc, quiz, status_message_id)
     streamed.originals = learning.originals(request)  # learning hook (issue 14)
+    if svc.settings.quiz_verify:  # verify (issue 19): each streamed question checked first
+        streamed.verify_with(verify.Verifier(svc, quiz, request))
     try:
         call = await svc.engine.generate(
             request, streamed.question if svc.settings.openai_stream else None
         )
         await svc.repo.set_conversation(quiz.id, call.conversation_id)
         await svc.repo.set_call(quiz.id, call.call_id)
-        if streamed.opened or streamed.cancelled:
+        # Checked questions may still be on their way to the chat (issue 19).
+        if streamed.opened or streamed.cancelled or streamed.checking:
             await streamed.finish(call, request)
-            return
+            if streamed.opened or streamed.cancelled:
+                return
+            # Every streamed question was rejected by its checks, and so were replacements.
+            await svc.repo.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
+            raise failure("invalid_quiz")
         try:
             parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
         except InvalidQuizError as first:
@@ -70,18 +78,45 @@ async def generate(
         log.warning("Quiz %s: the model failed: %s", quiz.id, exc)
         await svc.repo.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
         raise failure(_engine_error_key(exc)) from exc
+    finally:
+        streamed.stop_checks()
 
-    # Only quotes found in what file_search retrieved will be shown as sources.
-    await open_and_post(ui, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
+    if not svc.settings.quiz_verify:
+        # Only quotes found in what file_search retrieved will be shown as sources.
+        await open_and_post(ui, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
+        return
+    # verify (issue 19): keys solved independently, language and repeats; corrected once.
+    outcome = await verify.verify_whole(svc, quiz, request, call, parsed)
+    if not outcome.kept:
+        await svc.repo.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
+        raise failure("invalid_quiz")
+    checked, orders, model_indices = verify.as_quiz(parsed.title, outcome)
+    checked = verify_quotes(checked, outcome.call.retrieved)
+    if await open_and_post(
+        ui, svc, quiz, checked, status_message_id, orders=orders, model_indices=model_indices
+    ):
+        await verify.tell_left_out(ui, quiz, outcome.unconfirmed, outcome.unfit)
 
 
 async def open_and_post(
-    ui: Presenter, svc: Services, quiz: QuizRow, parsed: Quiz, status_message_id: int | None
-) -> None:
-    orders = [shuffled_order(len(q.choices), svc.rng) for q in parsed.questions]
+    ui: Presenter,
+    svc: Services,
+    quiz: QuizRow,
+    parsed: Quiz,
+    status_message_id: int | None,
+    *,
+    orders: Sequence[Sequence[int]] | None = None,  # verify (issue 19): as the solver saw
+    model_indices: Sequence[int] | None = None,  # verify (issue 19): some left out
+) -> bool:
+    """False when the quiz was cancelled while it was being written."""
+    if orders is None:
+        orders = [shuffled_order(len(q.choices), svc.rng) for q in parsed.questions]
     styles = [choose_style(q, quiz.style) for q in parsed.questions]
-    if not await svc.repo.open_quiz(quiz.id, parsed, orders, styles, svc.clock()):
+    if not await svc.repo.open_quiz(
+        quiz.id, parsed, orders, styles, svc.clock(), model_indices=model_indices
+    ):
         log.info("Quiz %s was cancelled while it was being written", quiz.id)
-        return
+        return False
     await posting.announce(ui, svc, quiz, parsed.title, len(parsed.questions), status_message_id)
     await posting.post_questions(ui, svc, quiz.id)
+    return True

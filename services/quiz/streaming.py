@@ -1,23 +1,32 @@
 """A streamed quiz: it opens with the first valid question, and each is posted at once while
-the model is still writing the rest; what was left out is replaced once, or said."""
+the model is still writing the rest; what was left out is replaced once, or said.
+
+With QUIZ_VERIFY (issue 19) each question is first checked in a task of its own
+(services/quiz/verify.py) while the stream goes on, and posted in order once it passes; what
+the checks reject is replaced together with the malformed ones, in the same one correction."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 
 from engine import EngineError, QuizRequest, ToolCall
 from engine.base import StreamedQuestion
 from quiz.grounding import verify_quotes
 from quiz.model import Question, Quiz
 from quiz.render import choose_style, shuffled_order
-from quiz.states import SubmissionStatus
+from quiz.states import QuizState, SubmissionStatus
 from quiz.validation import InvalidQuizError, clean_title, parse_question
 from services import learning
 from services.context import Services
 from services.quiz import answers, closing, posting
 from services.quiz.presenter import Presenter
+from services.quiz.verify import Checked, StreamChecks, Verifier
 from storage import QuizRow
+
+# Why a question is still missing at the end of the stream (issue 19's notices).
+MALFORMED, DISPUTED, UNFIT = "malformed", "disputed", "unfit"
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +45,25 @@ class StreamSink:
         self.dropped: list[int] = []
         self.problems: list[str] = []
         self.originals: tuple[str, ...] = ()  # a review quiz's old questions (issue 14)
+        # verify (issue 19): the checks, the latest streamed question (to open the quiz
+        # from a check's task), and why each question still missing is missing.
+        self.checks: StreamChecks | None = None
+        self.latest: StreamedQuestion | None = None
+        self.missing: dict[int, str] = {}
+
+    def verify_with(self, verifier: Verifier) -> None:
+        """Check each streamed question before it is posted (QUIZ_VERIFY)."""
+        self.checks = StreamChecks(verifier, self._post_checked)
+
+    @property
+    def checking(self) -> bool:
+        """Whether any question was handed to the checks (it may not be posted yet)."""
+        return self.checks is not None and self.checks.submitted
+
+    def stop_checks(self) -> None:
+        """The stream failed: checks still running must post nothing."""
+        if self.checks is not None:
+            self.checks.cancel()
 
     async def question(self, streamed: StreamedQuestion) -> None:
         quiz, svc, index = self.quiz, self.svc, streamed.index
@@ -55,9 +83,28 @@ class StreamSink:
         except InvalidQuizError as exc:
             log.warning("Quiz %s: streamed question %s left out: %s", quiz.id, index, exc)
             self.dropped.append(index)
+            self.missing[index] = MALFORMED
             self.problems += exc.problems
             return
         [question] = verify_quotes(Quiz("", (question,)), streamed.retrieved).questions
+        self.latest = streamed
+        if self.checks is not None:  # verify (issue 19): posted by its check's task, in order
+            self.checks.submit(index, question)
+            return
+        await self._keep(index, question, shuffled_order(len(question.choices), svc.rng))
+
+    async def _post_checked(self, checked: Checked) -> None:
+        await self._keep(checked.index, checked.question, checked.order)
+
+    async def _keep(self, index: int, question: Question, order: Sequence[int]) -> None:
+        """Open the quiz with its first question, then store and post the question."""
+        quiz, svc, streamed = self.quiz, self.svc, self.latest
+        assert streamed is not None
+        if self.cancelled:
+            return
+        if self.kept >= quiz.num_questions:
+            log.info("Quiz %s: question %s is beyond the number asked for", quiz.id, index)
+            return
         if not self.opened:
             # Stored before the quiz opens: a restart mid-stream can still submit its answers.
             await svc.repo.set_conversation(quiz.id, streamed.conversation_id)
@@ -71,30 +118,34 @@ class StreamSink:
             await posting.announce(
                 self.ui, svc, quiz, title, quiz.num_questions, self.status_message_id
             )
-        await self._add(question, index)
+        await self._add(question, index, order)
 
-    async def _add(self, question: Question, model_index: int) -> None:
+    async def _add(self, question: Question, model_index: int, order: Sequence[int]) -> None:
         """Store the question under the next number and post it."""
         quiz, svc = self.quiz, self.svc
         await svc.repo.add_question(
             quiz.id,
             self.kept,
             question,
-            shuffled_order(len(question.choices), svc.rng),
+            order,
             choose_style(question, quiz.style),
             model_index=model_index,
         )
         self.kept += 1
+        self.missing.pop(model_index, None)
         await posting.post_questions(self.ui, svc, quiz.id)
 
     async def finish(self, call: ToolCall, request: QuizRequest) -> None:
         """The stream is over: replace what was left out, or say the quiz has fewer; then
         let the quiz complete."""
         quiz, svc = self.quiz, self.svc
+        rejected = await self.checks.wait() if self.checks is not None else []
+        for c in rejected:
+            self.missing[c.index] = DISPUTED if c.disputed else UNFIT
+        if self.missing and self.kept < quiz.num_questions and not self.cancelled:
+            await self._replace(call, request, rejected)
         if not self.opened:
             return
-        if self.dropped and self.kept < quiz.num_questions:
-            await self._replace(call, request)
         await svc.repo.finish_writing(quiz.id)
         if self.kept < quiz.num_questions:
             await self._say_fewer()
@@ -107,7 +158,9 @@ class StreamSink:
         if current is not None and current.is_open and await answers.all_done(svc, current):
             await closing.finish_quiz(self.ui, svc, quiz.id, SubmissionStatus.COMPLETED)
 
-    async def _replace(self, call: ToolCall, request: QuizRequest) -> None:
+    async def _replace(
+        self, call: ToolCall, request: QuizRequest, rejected: Sequence[Checked]
+    ) -> None:
         """Ask the model once, through the correction path, for the questions left out, and
         post them under the next numbers, so that the quiz has the number asked for."""
         quiz, svc = self.quiz, self.svc
@@ -115,18 +168,20 @@ class StreamSink:
         # the call that holds the questions the quiz has.
         async with svc.lock(quiz.id):
             current = await svc.repo.quiz(quiz.id)
-            if current is None or not current.is_open:
+            # Not opened yet: every question the checks saw was rejected (issue 19).
+            if current is None or not (current.is_open or current.state == QuizState.GENERATING):
                 return
+            problems = self.problems + [
+                p for c in sorted(rejected, key=lambda c: c.index) for p in c.problems
+            ]
             try:
-                corrected = await svc.engine.correct(call, self.problems, request)
+                corrected = await svc.engine.correct(call, problems, request)
             except EngineError as exc:
                 log.warning("Quiz %s: no replacement for questions left out: %s", quiz.id, exc)
                 return
-            # The first call now has its output (the problems): answers go to this one,
-            # whose indices the stored questions keep.
-            await svc.repo.set_call(quiz.id, corrected.call_id)
             raw = _raw_questions(corrected.arguments)
-            for index in self.dropped[: quiz.num_questions - self.kept]:
+            fresh: list[tuple[int, Question]] = []
+            for index in sorted(self.missing)[: quiz.num_questions - self.kept]:
                 try:
                     question = parse_question(
                         index,
@@ -137,7 +192,24 @@ class StreamSink:
                     log.warning("Quiz %s: replacement %s invalid too: %s", quiz.id, index, exc)
                     continue
                 [question] = verify_quotes(Quiz("", (question,)), corrected.retrieved).questions
-                await self._add(question, index)
+                fresh.append((index, question))
+            await self._post_replacements(fresh)
+            # The first call now has its output (the problems): answers go to this one,
+            # whose indices the stored questions keep. After the posts: a quiz that a
+            # replacement opened stored the first call's id.
+            await svc.repo.set_call(quiz.id, corrected.call_id)
+
+    async def _post_replacements(self, fresh: Sequence[tuple[int, Question]]) -> None:
+        if self.checks is None:
+            for index, q in fresh:
+                await self._keep(index, q, shuffled_order(len(q.choices), self.svc.rng))
+            return
+        # verify (issue 19): the replacements are checked too, in one solve.
+        for c in await self.checks.verifier.check(fresh):
+            if c.problems:
+                self.missing[c.index] = DISPUTED if c.disputed else UNFIT
+            else:
+                await self._keep(c.index, c.question, c.order)
 
     async def _say_fewer(self) -> None:
         """The quiz has fewer questions than its header and its polls (k/N) said."""
@@ -148,7 +220,15 @@ class StreamSink:
         if self.status_message_id is not None:
             text, finish_button = posting.header_text(svc, current, current.title or "", self.kept)
             await self.ui.update_header(current, text, self.status_message_id, finish_button)
-        await self.ui.notice(quiz, "questions_dropped", n=self.kept, asked=quiz.num_questions)
+        reasons = list(self.missing.values())
+        disputed, unfit = reasons.count(DISPUTED), reasons.count(UNFIT)
+        # The checks' reasons are told as such (issue 19); the rest came out malformed.
+        if disputed + unfit < quiz.num_questions - self.kept:
+            await self.ui.notice(quiz, "questions_dropped", n=self.kept, asked=quiz.num_questions)
+        if disputed:
+            await self.ui.notice(quiz, "verify_unconfirmed", n=disputed)
+        if unfit:
+            await self.ui.notice(quiz, "verify_unfit", n=unfit)
 
 
 def _raw_questions(arguments: str) -> list[object]:
