@@ -37,8 +37,8 @@ from openai import AsyncOpenAI
 from cli import _server_features
 from fakes import BOT_TOKEN
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
+from quiz.states import LIVE_STATES, QuizState
 from settings import Settings
-from storage.repository import LIVE_STATES
 from tests.harness import eventually, running_bot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -272,7 +272,7 @@ async def run_quiz(port: int, timings: dict[str, float]) -> bool:
                 async def polls_or_end() -> bool:
                     if len(tg.calls_of("sendPoll")) >= QUESTIONS:
                         return True
-                    return bool(await repo.quizzes_in_state("failed"))
+                    return bool(await repo.quizzes_in_state(QuizState.FAILED))
 
                 t0 = time.monotonic()
                 tg.user_sends(CHAT, ANNA, f"/quiz {QUESTIONS} {TOPIC}")
@@ -289,15 +289,16 @@ async def run_quiz(port: int, timings: dict[str, float]) -> bool:
 
                 async def ended() -> bool:
                     return not await live() and bool(
-                        await repo.quizzes_in_state("done") or await repo.quizzes_in_state("failed")
+                        await repo.quizzes_in_state(QuizState.DONE)
+                        or await repo.quizzes_in_state(QuizState.FAILED)
                     )
 
                 await eventually(ended, within=1800, what="the quiz to finish")
                 timings["answers → feedback" if polls else "/quiz → failed"] = (
                     time.monotonic() - t1 if polls else time.monotonic() - t0
                 )
-                done = await repo.quizzes_in_state("done")
-                [quiz] = done or await repo.quizzes_in_state("failed")
+                done = await repo.quizzes_in_state(QuizState.DONE)
+                [quiz] = done or await repo.quizzes_in_state(QuizState.FAILED)
                 # The engine's choice shows in the quiz's key: "local:" = the bot kept the items.
                 kept = quiz.conversation_id
                 written = await repo.items.items(kept) if kept else []
