@@ -3,11 +3,20 @@ output (text.format = the quiz's JSON schema, see engine.api.quiz_format).
 
 Such a quiz's call id starts with "text:" and its answers go back as the next user turn, as
 there is no function call to pair them with.
+
+A server may drop text.format too (llama-server does), and then nothing but the words of
+the ask guide the model: so the ask and the correction show the shape, and two habits of
+models writing JSON unguided are undone here, nothing else: a Markdown code fence around the
+object, and an answer_index given as the choice's letter ("B" = the second choice, as a
+letter has one meaning). A number in a string stays a problem for validation: "2" may count
+from 0 or from 1, and a guessed answer key is worse than one more request.
 """
 
 from __future__ import annotations
 
-from typing import Final
+import json
+import re
+from typing import Any, Final
 
 from openai.types.responses import Response
 
@@ -15,12 +24,29 @@ from engine.api import Item
 from engine.base import NoToolCallError, ToolCall
 from engine.results import retrieved_chunks, tokens_used
 from quiz.grounding import RetrievedChunk
+from quiz.schema import generate_quiz_tool
 
 STRUCTURED_PREFIX: Final = "text:"
+# The shape, filled in: what a small model copies most reliably.
+EXAMPLE: Final = {
+    "title": "A short title",
+    "questions": [
+        {
+            "question_text": "The question?",
+            "choices": ["first choice", "second choice", "third choice"],
+            "answer_index": 0,
+            "explanation": "Why the right choice is right.",
+            "source_file": None,
+            "source_quote": None,
+        }
+    ],
+}
 ASK_STRUCTURED = (
-    "Write the whole quiz now as one JSON object in the required format (the same fields as "
-    "the generate_quiz function), with no other text."
+    "Write the whole quiz now as one JSON object of exactly this shape, with no other text "
+    "(answer_index is the 0-based position of the right choice in choices):\n" + json.dumps(EXAMPLE)
 )
+_FENCE = re.compile(r"```[A-Za-z]*[ \t]*\n(.*?)\n?```", re.DOTALL)
+_LETTERS: Final = "ABCDEFGHIJKL"  # as many as a poll has choices (PollLimit)
 ANSWERS_INTRO = "The quiz's results (the generate_quiz output), as JSON:\n"
 
 
@@ -37,10 +63,57 @@ def structured_call(
     return ToolCall(
         conversation_id,
         f"{STRUCTURED_PREFIX}{response.id}",
-        text,
+        quiz_arguments(text),
         earlier + retrieved_chunks(response),
         tokens_used(response),
     )
+
+
+def quiz_arguments(text: str) -> str:
+    """The model's text as the quiz's JSON: unfenced, letter keys as positions; text that is
+    not a JSON object is left for validation to name the problem."""
+    raw = _json_object(text)
+    if raw is None:
+        fences = _FENCE.findall(text)
+        raw = _json_object(fences[0]) if len(fences) == 1 else None
+    if raw is None:
+        return text
+    questions = raw.get("questions")
+    if isinstance(questions, list):
+        raw["questions"] = [lettered_key(q) if isinstance(q, dict) else q for q in questions]
+    return json.dumps(raw, ensure_ascii=False)
+
+
+def lettered_key(question: dict[str, Any]) -> dict[str, Any]:
+    """A question with its answer_index "A"…"L" made the position it names."""
+    key = question.get("answer_index")
+    if isinstance(key, str) and len(key.strip()) == 1 and key.strip().upper() in _LETTERS:
+        return {**question, "answer_index": _LETTERS.index(key.strip().upper())}
+    return question
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return raw if isinstance(raw, dict) else None
+
+
+def correction_text(problems: list[str]) -> str:
+    """The problems, and the shape asked for (a server that drops text.format showed the
+    model none)."""
+    complaint = {
+        "error": "The quiz was not accepted.",
+        "problems": problems,
+        "instruction": (
+            "Write the whole corrected quiz again as one JSON object that follows the schema, "
+            "like the example, with no other text."
+        ),
+        "schema": dict(generate_quiz_tool()["parameters"] or {}),
+        "example": EXAMPLE,
+    }
+    return json.dumps(complaint, ensure_ascii=False)
 
 
 def answers_item(call: ToolCall, output: str) -> Item:

@@ -37,6 +37,7 @@ from engine.base import (
 from engine.fallback import (
     ASK_STRUCTURED,
     answers_item,
+    correction_text,
     is_answers,
     is_structured,
     structured_call,
@@ -73,6 +74,9 @@ class OpenAIEngine:
         self._threads = Threads(client, state, items)
         self._streaming = Streaming(client)
         self._broken_logged = False
+        # Found out by the first quiz whose forced call was answered in text: later quizzes
+        # ask for structured output at once (on a CPU the ignored request costs minutes).
+        self._forced_call_ignored = False
 
     @property
     def state(self) -> State:
@@ -167,19 +171,20 @@ class OpenAIEngine:
         tokens: int = 0,
     ) -> ToolCall:
         """The quiz as a forced tool call, or (where the server ignored the force and the
-        model wrote text) asked for once more as structured output."""
+        model wrote text) asked for once more as structured output; once a server has been
+        seen ignoring the force, as structured output at once."""
+        ask: list[Item] = [{"role": "user", "content": ASK_STRUCTURED}]
+        if self._forced_call_ignored:
+            return await self._structured(
+                thread, request, [*items, *ask], on_question, earlier, tokens
+            )
         reader = None if on_question is None else QuestionReader(thread.id, False, on_question)
         response = await self._send(thread, request, items, "tool", reader)
         try:
             call = tool_call(thread.id, response, earlier)
             return replace(call, tokens=call.tokens + tokens)
         except NoToolCallError:
-            log.warning(
-                "The model answered without calling %s (the server may ignore a forced "
-                "tool_choice): asking for the quiz as structured output",
-                TOOL_NAME,
-            )
-        ask: list[Item] = [{"role": "user", "content": ASK_STRUCTURED}]
+            self._log_forced_call_ignored()
         return await self._structured(
             thread,
             request,
@@ -187,6 +192,19 @@ class OpenAIEngine:
             on_question,
             earlier + retrieved_chunks(response),
             tokens + tokens_used(response),
+        )
+
+    def _log_forced_call_ignored(self) -> None:
+        if self._forced_call_ignored:
+            log.info(
+                "The model answered without calling %s: asking for structured output", TOOL_NAME
+            )
+            return
+        self._forced_call_ignored = True
+        log.warning(
+            "The model answered without calling %s: the model server ignores a forced "
+            "tool_choice, so quizzes are asked for as structured output from now on",
+            TOOL_NAME,
         )
 
     async def _structured(
@@ -220,14 +238,13 @@ class OpenAIEngine:
         self, call: ToolCall, problems: Sequence[str], request: QuizRequest
     ) -> ToolCall:
         thread = self._threads.open(call.conversation_id)
-        complaint = {"error": "The quiz was not accepted.", "problems": list(problems)}
         if is_structured(call.call_id):
-            complaint["instruction"] = "Write the whole corrected quiz again as JSON."
-            text = json.dumps(complaint, ensure_ascii=False)
+            text = correction_text(list(problems))
             # A corrected quiz may quote what the first turn's search found.
             return await self._structured(
                 thread, request, [{"role": "user", "content": text}], None, call.retrieved, 0
             )
+        complaint = {"error": "The quiz was not accepted.", "problems": list(problems)}
         complaint["instruction"] = "Call generate_quiz again with the whole corrected quiz."
         output = json.dumps(complaint, ensure_ascii=False)
         return await self._quiz(

@@ -37,7 +37,7 @@ from openai.types.responses import (
 
 from engine.api import CreateArgs, api_errors
 from engine.base import EngineUnavailableError, QuestionSink, StreamedQuestion, TextSink
-from engine.fallback import STRUCTURED_PREFIX
+from engine.fallback import STRUCTURED_PREFIX, lettered_key
 from engine.results import PART_SEPARATOR, chunks
 from quiz.grounding import RetrievedChunk
 from quiz.incremental import IncrementalQuiz
@@ -86,6 +86,8 @@ class QuestionReader:
         parser = self._parser
         first = parser.emitted
         for offset, raw in enumerate(parser.feed(delta)):
+            if self._structured:
+                raw = lettered_key(raw)
             await self._sink(
                 StreamedQuestion(
                     self._conversation_id,

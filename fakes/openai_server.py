@@ -220,6 +220,10 @@ class FakeOpenAI:
         # Off: an object tool_choice (a named function) is ignored, and the model answers a
         # turn scripted as a function call in plain Markdown text instead.
         self.named_tool_choice_enabled = True
+        # Off: `text.format` is not passed on to the model (llama-server drops it), so a
+        # turn scripted as a JSON message comes back as an unguided model writes JSON: in a
+        # ```json fence, each answer_index as a choice letter ("A" = the first choice).
+        self.text_format_enabled = True
         # Off: /files and /vector_stores routes are 404.
         self.files_enabled = True
         self.vector_stores_enabled = True
@@ -775,7 +779,12 @@ class FakeOpenAI:
             produced = await produced
         output = self._reasoning_output(body)
         output += [self._file_search_output(spec, body, context) for spec in turn.prefix]
-        output += [self._tool_choice_ignored(body, _normalise_output_item(i)) for i in produced]
+        output += [
+            self._text_format_ignored(
+                body, self._tool_choice_ignored(body, _normalise_output_item(i))
+            )
+            for i in produced
+        ]
         for item in output:
             if item.get("type") == "function_call" and item.get("name") == "generate_quiz":
                 with contextlib.suppress(ValueError):
@@ -829,6 +838,24 @@ class FakeOpenAI:
                 lines.append(f"{n}. {q.get('question_text', '')}")
                 lines += [f"   - {c}" for c in q.get("choices") or []]
         return message_item("Here is your quiz:\n\n" + "\n".join(lines))
+
+    def _text_format_ignored(self, body: JSON, item: JSON) -> JSON:
+        """A server that drops text.format: the model writes its JSON fenced, keys lettered."""
+        fmt = (body.get("text") or {}).get("format") or {}
+        if self.text_format_enabled or fmt.get("type") != "json_schema":
+            return item
+        if item.get("type") != "message":
+            return item
+        text = "".join(str(c.get("text", "")) for c in item.get("content") or [])
+        try:
+            quiz = json.loads(text)
+        except ValueError:
+            return item
+        for q in quiz.get("questions") or [] if isinstance(quiz, dict) else []:
+            if isinstance(q, dict) and isinstance(q.get("answer_index"), int):
+                q["answer_index"] = "ABCDEFGHIJKL"[q["answer_index"]]
+        fenced = json.dumps(quiz, ensure_ascii=False, indent=2)
+        return message_item(f"```json\n{fenced}\n```")
 
     def _file_search_output(self, spec: JSON, body: JSON, context: list[JSON]) -> JSON:
         results: list[JSON] | None = spec["__results__"]

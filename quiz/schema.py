@@ -21,7 +21,10 @@ class QuestionArgs(BaseModel):
     choices: list[str] = Field(
         description="2 to 12 answer choices, plain text, without numbering or letters."
     )
-    answer_index: int = Field(description="0-based index of the correct choice in `choices`.")
+    # Strict: "2" in a string may count from 0 or from 1; which choice is right is not guessed.
+    answer_index: int = Field(
+        strict=True, description="0-based index of the correct choice in `choices`."
+    )
     explanation: str = Field(
         description="One or two sentences on why the answer is right, shown after answering."
     )

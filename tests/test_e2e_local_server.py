@@ -12,6 +12,7 @@ import pytest
 from fakes.openai_server import FakeOpenAI, Req
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.states import QuizState
+from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
 from tests.test_e2e_core import FEEDBACK, SUWON_QUIZ, position_of
 
@@ -163,3 +164,97 @@ async def test_documents_on_a_server_without_files_are_refused_clearly(
 
 async def _count_text(tg: FakeTelegram, needle: str, n: int) -> bool:
     return sum(needle in str(c.params.get("text", "")) for c in tg.calls) >= n
+
+
+def _like_llama_server(oa: FakeOpenAI) -> None:
+    """Neither the forced call nor the structured output is enforced (issue 17)."""
+    oa.conversations_enabled = False
+    oa.named_tool_choice_enabled = False
+    oa.text_format_enabled = False
+
+
+def _right_choice(poll: Call) -> str:
+    [right] = poll.params["correct_option_ids"]
+    return str(poll.params["options"][right]["text"])
+
+
+@pytest.mark.parametrize("stream", ["true", "false"])
+async def test_fenced_json_with_letter_keys_makes_a_quiz_and_later_quizzes_ask_for_json(
+    tg: FakeTelegram,
+    oa: FakeOpenAI,
+    make_bot: BotFactory,
+    caplog: pytest.LogCaptureFixture,
+    stream: str,
+) -> None:
+    _like_llama_server(oa)
+    oa.queue_function_call("generate_quiz", SUWON_QUIZ)  # written as Markdown instead
+    oa.queue_message(json.dumps(SUWON_QUIZ, ensure_ascii=False))  # fenced, keys "B", "D", "C"
+    oa.queue_message(FEEDBACK)
+    async with make_bot(OPENAI_STREAM=stream):
+        tg.user_sends(PRIVATE, MINSU, "/quiz 3 수원도시기본계획")
+        polls = await tg.wait_for("sendPoll", count=3)
+        # The letters are the keys the model meant: "B" is the second choice, and so on.
+        assert [_right_choice(p) for p in polls] == ["2040년", "수원 화성", "경기도"]
+        _answer_all(tg, polls, MINSU)
+        await _feedback(tg)
+        _generate, structured, _submit = _responses(oa)
+        # The structured ask shows the shape: the model sees no tool with the fields then.
+        ask = structured["input"][-1]["content"]
+        assert '"answer_index": 0' in ask and '"question_text"' in ask
+
+        # The next quiz goes straight to the structured ask: no forced call that is ignored.
+        oa.queue_message(json.dumps(SUWON_QUIZ, ensure_ascii=False))
+        tg.user_sends(ANNA_CHAT, ANNA, "/quiz 3 Suwon")
+        await tg.wait_for("sendPoll", count=6)
+        second = _responses(oa)[3]
+        assert "tool_choice" not in second or second["tool_choice"] == "none"
+        assert second["text"]["format"]["type"] == "json_schema"
+        first, ask_again = second["input"]
+        assert "Suwon" in first["content"] and ask_again["content"] == ask
+    told = [r for r in caplog.records if "ignores a forced tool_choice" in r.getMessage()]
+    assert len(told) == 1 and told[0].levelno == logging.WARNING
+
+
+async def test_structured_quiz_in_other_fields_is_corrected_with_the_schema(
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
+) -> None:
+    _like_llama_server(oa)
+    own_fields = {
+        "title": "Suwon",
+        "questions": [
+            {"question": q["question_text"], "options": q["choices"], "answer": "B"}
+            for q in SUWON_QUIZ["questions"]
+        ],
+    }
+    oa.queue_message("Here is your quiz: ...")
+    oa.queue_message(json.dumps(own_fields, ensure_ascii=False))
+    oa.queue_message(json.dumps(SUWON_QUIZ, ensure_ascii=False))
+    # Unstreamed: the whole answer is checked and sent back once (streamed, each question).
+    async with make_bot(OPENAI_STREAM="false"):
+        tg.user_sends(ANNA_CHAT, ANNA, "/quiz 3 Suwon")
+        await tg.wait_for("sendPoll", count=3)
+    correction = _responses(oa)[2]
+    complaint = json.loads(correction["input"][-1]["content"])
+    assert any("answer_index" in p for p in complaint["problems"])
+    assert complaint["schema"]["required"] == ["title", "questions"]
+    assert complaint["example"]["questions"][0]["answer_index"] == 0
+
+
+async def test_an_answer_index_as_a_number_string_is_sent_back(
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
+) -> None:
+    """ "2" may be 0-based or 1-based: which choice is right is not guessed."""
+    _like_llama_server(oa)
+    oa.text_format_enabled = True
+    as_strings = json.loads(json.dumps(SUWON_QUIZ))
+    for q in as_strings["questions"]:
+        q["answer_index"] = str(q["answer_index"])
+    oa.queue_message("Here is your quiz: ...")
+    oa.queue_message(json.dumps(as_strings, ensure_ascii=False))
+    oa.queue_message(json.dumps(SUWON_QUIZ, ensure_ascii=False))
+    async with make_bot(OPENAI_STREAM="false"):
+        tg.user_sends(ANNA_CHAT, ANNA, "/quiz 3 Suwon")
+        polls = await tg.wait_for("sendPoll", count=3)
+        assert [_right_choice(p) for p in polls] == ["2040년", "수원 화성", "경기도"]
+    complaint = json.loads(_responses(oa)[2]["input"][-1]["content"])
+    assert "questions.0.answer_index: Input should be a valid integer" in complaint["problems"]

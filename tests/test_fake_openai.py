@@ -586,6 +586,27 @@ async def test_ignored_tool_choice_answers_in_text(oa: FakeOpenAI, client: Async
     assert isinstance(resp.output[0], ResponseFunctionToolCall)
 
 
+async def test_ignored_text_format_answers_fenced_json_with_letter_keys(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    oa.text_format_enabled = False
+    quiz = {
+        "title": "Sums",
+        "questions": [{"question_text": "2+2?", "choices": ["3", "4"], "answer_index": 1}],
+    }
+    fmt: Any = {"format": {"type": "json_schema", "name": "generate_quiz", "schema": {}}}
+    oa.queue_message(json.dumps(quiz))
+    resp = await client.responses.create(model=MODEL, input="Quiz me", text=fmt)
+    text = resp.output_text
+    assert text.startswith("```json\n") and text.endswith("\n```")
+    fenced = json.loads(text.removeprefix("```json\n").removesuffix("\n```"))
+    assert fenced["questions"][0]["answer_index"] == "B"
+    # Without a json_schema format the text is the model's as scripted.
+    oa.queue_message(json.dumps(quiz))
+    plain = await client.responses.create(model=MODEL, input="Quiz me")
+    assert json.loads(plain.output_text) == quiz
+
+
 async def test_files_and_vector_stores_switched_off(oa: FakeOpenAI, client: AsyncOpenAI) -> None:
     oa.files_enabled = False
     oa.vector_stores_enabled = False

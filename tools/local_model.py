@@ -309,11 +309,12 @@ async def run_quiz(port: int, timings: dict[str, float]) -> bool:
             print(f"\n== the quiz the model wrote ({TOPIC!r}, {QUESTIONS} questions; * = its key)")
             for poll in polls:
                 print("\n".join(_poll_lines(poll)))
-            if not done:
-                print("(none accepted) what the model answered, as the bot kept it:")
-                for item in written:
-                    if item.get("role") == "assistant" or item.get("type") == "function_call":
-                        print(f"--- {json.dumps(item, ensure_ascii=False)[:1500]}")
+            # Always: whether the model fenced its JSON or lettered its keys shows only here.
+            print("(none accepted) " if not done else "", end="")
+            print("what the model answered, as the bot kept it:")
+            for item in written:
+                if item.get("role") == "assistant" or item.get("type") == "function_call":
+                    print(f"--- {json.dumps(item, ensure_ascii=False)[:1500]}")
             print("\n== what the chat shows (texts in order)")
             for message in tg.messages(CHAT.id):
                 if "text" in message:
