@@ -87,8 +87,18 @@ class OpenAIEngine:
         await self._client.close()
 
     async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
-        """Issue 19: one-shot and unstored, the same whether quizzes keep state or not."""
-        return await solve(self._client, self._model, questions, request)
+        """Issue 19: one-shot and unstored, the same whether quizzes keep state or not. With
+        the same reasoning effort as the writer (a solve is a short call), and dropped like
+        it where the server refuses it."""
+        try:
+            return await solve(
+                self._client, self._model, questions, request, self._options.reasoning_effort
+            )
+        except EngineRejectedError as exc:
+            if refused_option(exc) != "reasoning":
+                raise
+            self._drop("reasoning")
+            return await solve(self._client, self._model, questions, request, None)
 
     async def _send(
         self,

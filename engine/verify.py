@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from openai import AsyncOpenAI, omit, pydantic_responses_function_tool
 from openai.types.responses import FunctionToolParam, ResponseFunctionToolCall, ToolParam
+from openai.types.shared_params import ReasoningEffort
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.api import api_errors
@@ -101,7 +102,11 @@ def read_solve(arguments: str, questions: Sequence[SolveQuestion]) -> tuple[Solv
 
 
 async def solve(
-    client: AsyncOpenAI, model: str, questions: Sequence[SolveQuestion], request: QuizRequest
+    client: AsyncOpenAI,
+    model: str,
+    questions: Sequence[SolveQuestion],
+    request: QuizRequest,
+    effort: ReasoningEffort | None = None,
 ) -> Solve:
     """Ask the model to answer `questions`; raises EngineError like any request."""
     tools: list[ToolParam] = [solve_tool()]
@@ -117,6 +122,7 @@ async def solve(
             tool_choice={"type": "function", "name": SOLVE_TOOL},
             parallel_tool_calls=False,
             include=omit,
+            reasoning=omit if effort is None else {"effort": effort},
         )
     for item in response.output:
         if isinstance(item, ResponseFunctionToolCall) and item.name == SOLVE_TOOL:

@@ -32,9 +32,12 @@ async def test_a_reasoning_model_is_asked_for_low_effort(
 ) -> None:
     async with make_bot(OPENAI_MODEL="gpt-5.4-mini", OPENAI_VERBOSITY="low"):
         await _quiz_and_feedback(tg, oa)
-    bodies = [r.json for r in oa.requests_to("/responses")]
+    bodies = [r.json for r in oa.writer_requests]
     assert all(b["reasoning"] == {"effort": "low"} for b in bodies)
     assert all(b["text"]["verbosity"] == "low" for b in bodies)
+    # The answer-key check (issue 19) is a short call too: the same effort.
+    assert oa.solve_requests
+    assert all(r.json["reasoning"] == {"effort": "low"} for r in oa.solve_requests)
 
 
 async def test_other_models_get_no_reasoning_unless_asked(
@@ -51,9 +54,12 @@ async def test_a_server_that_refuses_reasoning_still_runs_the_quiz(
     oa.reasoning_enabled = False
     async with make_bot(OPENAI_MODEL="gpt-5.4-mini", OPENAI_REASONING_EFFORT="minimal"):
         await _quiz_and_feedback(tg, oa)
-    bodies = [r.json for r in oa.requests_to("/responses")]
-    # Refused once, asked again without it, and never sent again (the feedback too).
+    bodies = [r.json for r in oa.writer_requests]
+    # Refused once, asked again without it, and never sent again (the feedback and the
+    # answer-key check too).
     assert ["reasoning" in b for b in bodies] == [True, False, False]
+    assert oa.solve_requests
+    assert all("reasoning" not in r.json for r in oa.solve_requests)
     assert bodies[0]["reasoning"] == {"effort": "minimal"}
     warnings = [r for r in caplog.records if "refused 'reasoning'" in r.getMessage()]
     assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
