@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, Message, Update, User
+from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.error import BadRequest
 
 from i18n import language_for
+from quiz.states import QuizMode
 from services import chat_settings
 from services.context import BotContext
+from services.quiz import starting
 
 log = logging.getLogger(__name__)
 
@@ -42,3 +44,31 @@ async def lang_of(update: Update, context: BotContext) -> str:
 def thread_of(message: Message) -> int | None:
     """The forum topic a message belongs to, if any (replies carry it only in topics)."""
     return message.message_thread_id if message.is_topic_message else None
+
+
+async def start_quiz_here(
+    context: BotContext,
+    message: Message,
+    chat: Chat,
+    user: User,
+    lang: str,
+    command: starting.QuizCommand,
+    *,
+    request_key: str | None = None,
+    mode: QuizMode | None = None,
+) -> None:
+    """Start a quiz for `user` in the chat and topic of `message`: every way a quiz starts
+    (a command, a button) goes through the same start checks."""
+    await starting.start_quiz(
+        context.presenter,
+        context.services,
+        chat_id=chat.id,
+        chat_type=chat.type,
+        thread_id=thread_of(message),
+        user_id=user.id,
+        message_id=message.message_id,
+        lang=lang,
+        command=command,
+        request_key=request_key,
+        mode=mode,
+    )

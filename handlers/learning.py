@@ -6,7 +6,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.common import acknowledge, lang_of, thread_of
+from handlers.common import acknowledge, lang_of, start_quiz_here, thread_of
 from i18n import tr
 from quiz import callbacks, spacing
 from services import learning, reminders, stats
@@ -51,16 +51,13 @@ async def learning_button(update: Update, context: BotContext) -> None:
         if topic is None:
             await message.reply_text(tr(lang, "review_no_cards"), parse_mode=ParseMode.HTML)
             return
-        await starting.start_quiz(
-            context.presenter,
-            svc,
-            chat_id=chat.id,
-            chat_type=chat.type,
-            thread_id=thread_of(message),
-            user_id=user.id,
-            message_id=message.message_id,
-            lang=lang,
-            command=starting.QuizCommand(None, topic),
+        await start_quiz_here(
+            context,
+            message,
+            chat,
+            user,
+            lang,
+            starting.QuizCommand(None, topic),
             request_key=key,
         )
         return

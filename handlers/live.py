@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
-from handlers.common import lang_of, thread_of
+from handlers.common import lang_of, start_quiz_here
 from i18n import tr
 from quiz.states import QuizMode
 from services import chat_settings
@@ -21,16 +21,13 @@ async def live_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    await starting.start_quiz(
-        context.presenter,
-        context.services,
-        chat_id=chat.id,
-        chat_type=chat.type,
-        thread_id=thread_of(message),
-        user_id=user.id,
-        message_id=message.message_id,
-        lang=await lang_of(update, context),
-        command=starting.parse_quiz_args(context.args or []),
+    await start_quiz_here(
+        context,
+        message,
+        chat,
+        user,
+        await lang_of(update, context),
+        starting.parse_quiz_args(context.args or []),
         mode=QuizMode.LIVE,
     )
 

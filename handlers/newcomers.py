@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from handlers.common import acknowledge, lang_of, thread_of
+from handlers.common import acknowledge, lang_of, start_quiz_here
 from i18n import tr
 from quiz import callbacks
 from services import offers
@@ -80,16 +80,13 @@ async def offer_button(update: Update, context: BotContext) -> None:
         await acknowledge(query, tr(lang, "topic_offer_gone"))
         return
     await acknowledge(query)
-    await starting.start_quiz(
-        context.presenter,
-        svc,
-        chat_id=chat.id,
-        chat_type=chat.type,
-        thread_id=thread_of(message),
-        user_id=user.id,
-        message_id=message.message_id,
-        lang=lang,
-        command=starting.QuizCommand(None, topic),
+    await start_quiz_here(
+        context,
+        message,
+        chat,
+        user,
+        lang,
+        starting.QuizCommand(None, topic),
         # The tap is the request: a replay of it is a no-op, like the sample quiz's.
         request_key=f"{chat.id}:tap:{query.id}",
     )

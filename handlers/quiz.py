@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import CommandHandler
 
-from handlers.common import lang_of, thread_of
+from handlers.common import lang_of, start_quiz_here, thread_of
 from i18n import tr
 from quiz.render import STYLES
 from quiz.results import clock
@@ -23,16 +23,13 @@ async def quiz_command(update: Update, context: BotContext) -> None:
     if message is None or chat is None or user is None:
         return
     lang = await lang_of(update, context)
-    await starting.start_quiz(
-        context.presenter,
-        context.services,
-        chat_id=chat.id,
-        chat_type=chat.type,
-        thread_id=thread_of(message),
-        user_id=user.id,
-        message_id=message.message_id,
-        lang=lang,
-        command=starting.parse_quiz_args(context.args or []),
+    await start_quiz_here(
+        context,
+        message,
+        chat,
+        user,
+        lang,
+        starting.parse_quiz_args(context.args or []),
     )
 
 

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.common import acknowledge, lang_of, thread_of
+from handlers.common import acknowledge, lang_of, start_quiz_here, thread_of
 from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
@@ -129,16 +129,13 @@ async def menu_button(update: Update, context: BotContext) -> None:
         )
     else:
         # The sample quiz costs like any other: start_quiz applies the same checks.
-        await starting.start_quiz(
-            context.presenter,
-            svc,
-            chat_id=chat.id,
-            chat_type=chat.type,
-            thread_id=thread_of(message),
-            user_id=user.id,
-            message_id=message.message_id,
-            lang=lang,
-            command=starting.QuizCommand(None, tr(lang, "sample_topic")),
+        await start_quiz_here(
+            context,
+            message,
+            chat,
+            user,
+            lang,
+            starting.QuizCommand(None, tr(lang, "sample_topic")),
             # The tap, not the menu message, is the request: the menu can be used again.
             request_key=f"{chat.id}:tap:{query.id}",
         )
