@@ -101,6 +101,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         if isinstance(queue, DurableUpdateQueue):
             queue.repo = None
         if services is not None:
+            await services.answer_writer.aclose()
             await services.engine.aclose()
             await services.repo.close()
 
