@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +231,10 @@ async def test_killed_while_the_model_wrote_the_quiz(
     await proc.terminate()
 
 
+def sent_to(chat_id: int) -> Callable[[Call], bool]:
+    return lambda call: call.params["chat_id"] == chat_id
+
+
 async def test_killed_right_after_a_burst_across_two_quizzes_was_confirmed(
     tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess
 ) -> None:
@@ -246,10 +250,7 @@ async def test_killed_right_after_a_burst_across_two_quizzes_was_confirmed(
         oa.queue_function_call("generate_quiz", args)
         tg.user_sends(group, players[0], "/quiz 3 cells")
         polls[group.id] = await tg.wait_for(
-            "sendPoll",
-            count=3,
-            predicate=lambda c, g=group: c.params["chat_id"] == g.id,
-            timeout=20,
+            "sendPoll", count=3, predicate=sent_to(group.id), timeout=20
         )
     await polls_recorded(proc.db, 6)
     oa.queue_message(FEEDBACK)
