@@ -96,6 +96,10 @@ class AnswerWriter:
 
     async def record(self, answer: NewAnswer) -> Outcome:
         """Store the answer with the others arriving now; its outcome once committed."""
+        return await self.submit(answer)
+
+    def submit(self, answer: NewAnswer) -> asyncio.Future[Outcome]:
+        """Queue the answer; the future resolves once its batch has committed."""
         loop = asyncio.get_running_loop()
         waiting = _Waiting(answer, loop.create_future())
         self._pending.append(waiting)
@@ -103,7 +107,7 @@ class AnswerWriter:
             self._full.set()
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._run())
-        return await waiting.done
+        return waiting.done
 
     async def _run(self) -> None:
         with contextlib.suppress(TimeoutError):

@@ -5,12 +5,14 @@ also decides completion once per batch and quiz."""
 
 from __future__ import annotations
 
+import asyncio
+
 from services.context import Services
 from services.quiz.answer_batch import AnswerResult, is_complete
 from storage import QuizRow, StoredQuestion
 from storage.answers import NewAnswer
 
-__all__ = ["AnswerResult", "all_done", "record_answer"]
+__all__ = ["AnswerResult", "all_done", "record_answer", "submit_answer"]
 
 
 async def record_answer(
@@ -32,6 +34,22 @@ async def record_answer(
     if not quiz.is_open:
         return AnswerResult.CLOSED, False
     return await svc.answer_writer.record(
+        NewAnswer(quiz.id, sq.index, user_id, user_name, sq.order[position], svc.clock())
+    )
+
+
+def submit_answer(
+    svc: Services,
+    quiz: QuizRow,
+    sq: StoredQuestion,
+    *,
+    user_id: int,
+    user_name: str,
+    position: int,
+) -> asyncio.Future[tuple[AnswerResult, bool]]:
+    """`record_answer` for a caller that does not wait: the future resolves once the answer
+    is durable (the quiz must have been read open)."""
+    return svc.answer_writer.submit(
         NewAnswer(quiz.id, sq.index, user_id, user_name, sq.order[position], svc.clock())
     )
 
