@@ -5,8 +5,8 @@ and the bot gets a core of its own, as it would against the real Bot API.
 
 * `studyquiz` runs the production `Application` (`bot.build_application`) with
   `run_polling`, as `python bot.py` does, configured from the environment. The only
-  addition is a wrapper around `Repository.store_answer` that notes when each stored
-  answer's transaction has committed (the method commits before it returns).
+  addition is a wrapper around `Repository.store_answers` that notes when each stored
+  answer's batch has committed (the method commits before it returns).
 * `bare` runs a python-telegram-bot `Application` with one `PollAnswerHandler` that only
   notes the time: the framework's own cost, the ceiling for the first figure. It asks for
   the same update types as ours (`ALLOWED_UPDATES`: all but `poll`).
@@ -24,7 +24,7 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,26 +86,19 @@ def _with_reporter(
 
 def _note_commits() -> None:
     """Record the commit time of every answer the bot stores, without touching its code."""
-    from storage.answers import AnswerStore
+    from storage.answers import AnswerStore, NewAnswer, QuizProgress
     from storage.repository import Repository
 
-    original: Callable[..., Awaitable[tuple[int, int] | None]] = Repository.store_answer
+    Result = tuple[set[tuple[int, int, int]], dict[int, QuizProgress]]
+    original: Callable[..., Awaitable[Result]] = Repository.store_answers
 
-    async def store_answer(
-        self: AnswerStore,
-        quiz_id: int,
-        index: int,
-        user_id: int,
-        name: str,
-        choice_index: int,
-        now: float,
-    ) -> tuple[int, int] | None:
-        stored = await original(self, quiz_id, index, user_id, name, choice_index, now)
-        if stored is not None:
-            RECORDS.append([quiz_id, index, user_id, time.monotonic()])
-        return stored
+    async def store_answers(self: AnswerStore, answers: Sequence[NewAnswer]) -> Result:
+        result = await original(self, answers)
+        now = time.monotonic()
+        RECORDS.extend([*key, now] for key in result[0])
+        return result
 
-    Repository.store_answer = store_answer  # type: ignore[method-assign]
+    Repository.store_answers = store_answers  # type: ignore[method-assign]
 
 
 def studyquiz_app() -> Application:  # type: ignore[type-arg]

@@ -390,6 +390,8 @@ class FakeTelegram:
         self.allowed_updates: list[str] | None = None
         self.webhook_url = ""
         self.confirmed_offset = 0
+        # (update id, action) to run once the update is confirmed; see when_confirmed.
+        self._on_confirmed: list[tuple[int, Callable[[], object]]] = []
 
         self._chats: dict[int, JSONDict] = {}
         self._users: dict[int, User] = {}
@@ -588,6 +590,11 @@ class FakeTelegram:
             f"{' matching predicate' if predicate else ''}; got {len(matching())}. "
             f"Recent calls:\n{self.describe_calls()}"
         )
+
+    def when_confirmed(self, update_id: int, action: Callable[[], object]) -> None:
+        """Run `action` inside the getUpdates request that confirms `update_id`, before it
+        is answered: the moment Telegram forgets the update (e.g. to kill the bot then)."""
+        self._on_confirmed.append((update_id, action))
 
     async def wait_confirmed(
         self,
@@ -1083,6 +1090,12 @@ class FakeTelegram:
                 while self._updates and self._updates[0]["update_id"] < offset:
                     self._updates.popleft()
                 self.confirmed_offset = max(self.confirmed_offset, offset)
+                due = [a for u, a in self._on_confirmed if u < self.confirmed_offset]
+                self._on_confirmed = [
+                    (u, a) for u, a in self._on_confirmed if u >= self.confirmed_offset
+                ]
+                for action in due:
+                    action()
                 self._notify()
         limit = params.get("limit", 100)
         if not 1 <= limit <= 100:

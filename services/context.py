@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from engine import QuizEngine
 from engine.library import DocumentLibrary
+from services.quiz.answer_batch import AnswerWriter
 from services.quiz.telegram_presenter import TelegramPresenter
 from settings import Settings
 from storage import Repository
@@ -39,6 +40,11 @@ class Services:
     library_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     # Documents this process is adding now, per chat: a /quiz meanwhile waits for them.
     adding_documents: dict[int, int] = field(default_factory=dict)
+    # Answers are written in batches through this (see services/quiz/answer_batch.py).
+    answer_writer: AnswerWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.answer_writer = AnswerWriter(self.repo)
 
     def lock(self, quiz_id: int) -> asyncio.Lock:
         return self.locks.setdefault(quiz_id, asyncio.Lock())

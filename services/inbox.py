@@ -168,6 +168,20 @@ def _queue(context: BotContext) -> DurableUpdateQueue:
     return queue
 
 
+class SettledLater:
+    """Returned by a handler that has arranged to settle its update itself (once what it
+    handed on is durable)."""
+
+
+SETTLED_LATER = SettledLater()
+
+
+def settle_later(context: BotContext, update: Update) -> Callable[[], None]:
+    """What settles the update, for a handler that returns SETTLED_LATER."""
+    queue = _queue(context)
+    return functools.partial(queue.settle, update.update_id)
+
+
 def settling(callback: Callback) -> Callback:
     """Settle the update once this (final) handler has finished with it, even by failing.
 
@@ -182,7 +196,8 @@ def settling(callback: Callback) -> Callback:
         except Exception:
             _queue(context).settle(update.update_id)
             raise
-        _queue(context).settle(update.update_id)
+        if result is not SETTLED_LATER:
+            _queue(context).settle(update.update_id)
         return result
 
     return run

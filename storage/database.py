@@ -31,13 +31,14 @@ class Database:
         # transactions, which become part of the outer one) must not wait for itself.
         self._owner: asyncio.Task[Any] | None = None
 
-    def _inside(self) -> bool:
+    def inside(self) -> bool:
+        """Whether the current task is inside its open transaction."""
         return self._owner is not None and self._owner is asyncio.current_task()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         """All or nothing: committed when the block ends, rolled back when it raises."""
-        if self._inside():
+        if self.inside():
             yield
             return
         async with self._lock:
@@ -60,7 +61,7 @@ class Database:
     @contextlib.asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
         """A statement outside a transaction: it waits until none is open."""
-        if self._inside():
+        if self.inside():
             yield
             return
         async with self._lock:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 
 from quiz.model import Quiz
 from quiz.states import LIVE_STATES, QuizMode, QuizState, SubmissionStatus
+from storage.database import Database
 from storage.store import Store
+
+# Quiz rows remembered by id: every answer reads its quiz.
+QUIZ_CACHE_SIZE = 4096
 
 
 class QuizAlreadyOpenError(Exception):
@@ -75,6 +80,30 @@ def quiz_row(row: sqlite3.Row) -> QuizRow:
 
 
 class QuizStore(Store):
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        # Rows as last read, oldest first; every write of a quiz forgets it (see _changing).
+        self._quizzes: dict[int, QuizRow] = {}
+        self._quiz_writes = 0
+
+    @contextlib.contextmanager
+    def _changing(self, quiz_id: int | None) -> Iterator[None]:
+        """Around a write of one quiz (None: of any): forget it before, so no read begun
+        since is remembered, and after (also on failure), so neither is a read that ran
+        just before the write."""
+        self._forget(quiz_id)
+        try:
+            yield
+        finally:
+            self._forget(quiz_id)
+
+    def _forget(self, quiz_id: int | None) -> None:
+        self._quiz_writes += 1
+        if quiz_id is None:
+            self._quizzes.clear()
+        else:
+            self._quizzes.pop(quiz_id, None)
+
     async def create_quiz(
         self,
         *,
@@ -126,10 +155,24 @@ class QuizStore(Store):
         return await self.quiz(quiz_id)
 
     async def quiz(self, quiz_id: int) -> QuizRow | None:
-        # One round trip to the database thread (execute, fetch and close at once): every
-        # answer reads its quiz.
+        """The quiz as committed; from memory unless written since it was last read (all
+        writes of quizzes go through this store, and only this process writes them)."""
+        cached = self._quizzes.get(quiz_id)
+        if cached is not None:
+            return cached
+        writes, inside = self._quiz_writes, self._db.inside()
+        # One round trip to the database thread (execute, fetch and close at once).
         rows = await self._fetch(f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE id = ?", (quiz_id,))
-        return quiz_row(rows[0]) if rows else None
+        if not rows:
+            return None
+        row = quiz_row(rows[0])
+        # Not remembered: a row read inside a transaction (not committed yet) or while a
+        # write of quizzes was under way.
+        if not inside and writes == self._quiz_writes:
+            self._quizzes[quiz_id] = row
+            if len(self._quizzes) > QUIZ_CACHE_SIZE:
+                del self._quizzes[next(iter(self._quizzes))]
+        return row
 
     async def live_quiz(self, chat_id: int, thread_id: int) -> QuizRow | None:
         row = await self._one(
@@ -146,17 +189,20 @@ class QuizStore(Store):
         return [quiz_row(r) for r in rows]
 
     async def set_conversation(self, quiz_id: int, conversation_id: str) -> None:
-        await self._write(
-            "UPDATE quizzes SET conversation_id = ? WHERE id = ?", (conversation_id, quiz_id)
-        )
+        with self._changing(quiz_id):
+            await self._write(
+                "UPDATE quizzes SET conversation_id = ? WHERE id = ?", (conversation_id, quiz_id)
+            )
 
     async def set_call(self, quiz_id: int, call_id: str) -> None:
-        await self._write("UPDATE quizzes SET call_id = ? WHERE id = ?", (call_id, quiz_id))
+        with self._changing(quiz_id):
+            await self._write("UPDATE quizzes SET call_id = ? WHERE id = ?", (call_id, quiz_id))
 
     async def set_status_message(self, quiz_id: int, message_id: int | None) -> None:
-        await self._write(
-            "UPDATE quizzes SET status_message_id = ? WHERE id = ?", (message_id, quiz_id)
-        )
+        with self._changing(quiz_id):
+            await self._write(
+                "UPDATE quizzes SET status_message_id = ? WHERE id = ?", (message_id, quiz_id)
+            )
 
     async def open_quiz(
         self,
@@ -172,78 +218,84 @@ class QuizStore(Store):
         `model_indices`: where each question was in the model's call, when some were left
         out (issue 19). False when the quiz is no longer being generated (cancelled meanwhile)."""
         indices = list(model_indices) if model_indices is not None else None
-        async with self.transaction():
-            changed = await self._write(
-                "UPDATE quizzes SET state = 'open', title = ?, opened_at = ?, num_questions = ?"
-                " WHERE id = ? AND state = 'generating'",
-                (quiz.title, now, len(quiz.questions), quiz_id),
-            )
-            if changed != 1:
-                return False
-            await self._db.write_many(
-                "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
-                " source_file, source_quote, display_order, style, quote_verified, model_index)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        quiz_id,
-                        i,
-                        q.text,
-                        json.dumps(q.choices, ensure_ascii=False),
-                        q.answer_index,
-                        q.explanation,
-                        q.source_file,
-                        q.source_quote,
-                        json.dumps(list(order)),
-                        style,
-                        None if q.quote_verified is None else int(q.quote_verified),
-                        i if indices is None else indices[i],
-                    )
-                    for i, (q, order, style) in enumerate(
-                        zip(quiz.questions, orders, styles, strict=True)
-                    )
-                ],
-            )
-        return True
+        with self._changing(quiz_id):
+            async with self.transaction():
+                changed = await self._write(
+                    "UPDATE quizzes SET state = 'open', title = ?, opened_at = ?, num_questions = ?"
+                    " WHERE id = ? AND state = 'generating'",
+                    (quiz.title, now, len(quiz.questions), quiz_id),
+                )
+                if changed != 1:
+                    return False
+                await self._db.write_many(
+                    "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
+                    " source_file, source_quote, display_order, style, quote_verified,"
+                    " model_index) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            quiz_id,
+                            i,
+                            q.text,
+                            json.dumps(q.choices, ensure_ascii=False),
+                            q.answer_index,
+                            q.explanation,
+                            q.source_file,
+                            q.source_quote,
+                            json.dumps(list(order)),
+                            style,
+                            None if q.quote_verified is None else int(q.quote_verified),
+                            i if indices is None else indices[i],
+                        )
+                        for i, (q, order, style) in enumerate(
+                            zip(quiz.questions, orders, styles, strict=True)
+                        )
+                    ],
+                )
+            return True
 
     async def open_writing(self, quiz_id: int, title: str, now: float) -> bool:
         """Open a quiz whose questions are still being written (streamed); see add_question."""
-        changed = await self._write(
-            "UPDATE quizzes SET state = 'open', writing = 1, title = ?, opened_at = ?"
-            " WHERE id = ? AND state = 'generating'",
-            (title, now, quiz_id),
-        )
-        return changed == 1
+        with self._changing(quiz_id):
+            changed = await self._write(
+                "UPDATE quizzes SET state = 'open', writing = 1, title = ?, opened_at = ?"
+                " WHERE id = ? AND state = 'generating'",
+                (title, now, quiz_id),
+            )
+            return changed == 1
 
     async def finish_writing(self, quiz_id: int) -> None:
         """All questions are in: the quiz may now complete, with as many as were kept."""
-        await self._write(
-            "UPDATE quizzes SET writing = 0,"
-            " num_questions = (SELECT COUNT(*) FROM questions WHERE quiz_id = ?) WHERE id = ?",
-            (quiz_id, quiz_id),
-        )
+        with self._changing(quiz_id):
+            await self._write(
+                "UPDATE quizzes SET writing = 0,"
+                " num_questions = (SELECT COUNT(*) FROM questions WHERE quiz_id = ?) WHERE id = ?",
+                (quiz_id, quiz_id),
+            )
 
     async def set_closing_rules(
         self, quiz_id: int, deadline: float | None, member_count: int | None
     ) -> None:
-        await self._write(
-            "UPDATE quizzes SET deadline = ?, member_count = ? WHERE id = ?",
-            (deadline, member_count, quiz_id),
-        )
+        with self._changing(quiz_id):
+            await self._write(
+                "UPDATE quizzes SET deadline = ?, member_count = ? WHERE id = ?",
+                (deadline, member_count, quiz_id),
+            )
 
     async def set_standings_message(self, quiz_id: int, message_id: int) -> None:
-        await self._write(
-            "UPDATE quizzes SET standings_message_id = ? WHERE id = ?", (message_id, quiz_id)
-        )
+        with self._changing(quiz_id):
+            await self._write(
+                "UPDATE quizzes SET standings_message_id = ? WHERE id = ?", (message_id, quiz_id)
+            )
 
     async def begin_submission(self, quiz_id: int, status: SubmissionStatus, now: float) -> bool:
         """open → submitting; exactly one caller wins however many race to close a quiz."""
-        changed = await self._write(
-            "UPDATE quizzes SET state = 'submitting', status = ?, closed_at = ?"
-            " WHERE id = ? AND state = 'open'",
-            (status, now, quiz_id),
-        )
-        return changed == 1
+        with self._changing(quiz_id):
+            changed = await self._write(
+                "UPDATE quizzes SET state = 'submitting', status = ?, closed_at = ?"
+                " WHERE id = ? AND state = 'open'",
+                (status, now, quiz_id),
+            )
+            return changed == 1
 
     async def set_state(
         self,
@@ -253,23 +305,25 @@ class QuizStore(Store):
         error: str | None = None,
         only_from: Sequence[QuizState] = LIVE_STATES,
     ) -> bool:
-        placeholders = ", ".join("?" for _ in only_from)
-        changed = await self._write(
-            f"UPDATE quizzes SET state = ?, error = COALESCE(?, error),"
-            f" closed_at = COALESCE(closed_at, strftime('%s','now'))"
-            f" WHERE id = ? AND state IN ({placeholders})",
-            (state, error, quiz_id, *only_from),
-        )
-        return changed == 1
+        with self._changing(quiz_id):
+            placeholders = ", ".join("?" for _ in only_from)
+            changed = await self._write(
+                f"UPDATE quizzes SET state = ?, error = COALESCE(?, error),"
+                f" closed_at = COALESCE(closed_at, strftime('%s','now'))"
+                f" WHERE id = ? AND state IN ({placeholders})",
+                (state, error, quiz_id, *only_from),
+            )
+            return changed == 1
 
     async def cancel_live_quizzes(self, chat_id: int, reason: str) -> int:
         """The chat is gone for us (bot removed or blocked): nothing there can finish."""
-        return await self._write(
-            "UPDATE quizzes SET state = 'cancelled', error = ?,"
-            " closed_at = COALESCE(closed_at, strftime('%s','now'))"
-            " WHERE chat_id = ? AND state IN (?, ?, ?)",
-            (reason, chat_id, *LIVE_STATES),
-        )
+        with self._changing(None):
+            return await self._write(
+                "UPDATE quizzes SET state = 'cancelled', error = ?,"
+                " closed_at = COALESCE(closed_at, strftime('%s','now'))"
+                " WHERE chat_id = ? AND state IN (?, ?, ?)",
+                (reason, chat_id, *LIVE_STATES),
+            )
 
     async def save_feedback(
         self, quiz_id: int, text: str, citations: Sequence[tuple[int, str]]

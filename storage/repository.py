@@ -102,7 +102,7 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         await self._db.conn.close()
 
     async def question_for_poll(self, poll_id: str) -> tuple[QuizRow, StoredQuestion] | None:
-        """The quiz (read afresh: its state changes) and the question a poll of ours asks."""
+        """The quiz (as committed: see `quiz`) and the question a poll of ours asks."""
         found = self._polls.get(poll_id)
         if found is None:
             rows = await self._fetch(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -232,3 +232,58 @@ async def test_killed_while_the_model_wrote_the_quiz(
     assert db_rows(proc.db, "SELECT state FROM quizzes") == [("failed",)]
     assert not tg.calls_of("sendPoll")
     await proc.terminate()
+
+
+def sent_to(chat_id: int) -> Callable[[Call], bool]:
+    return lambda call: call.params["chat_id"] == chat_id
+
+
+async def test_killed_right_after_a_burst_across_two_quizzes_was_confirmed(
+    tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess
+) -> None:
+    # Answers are written in batches (one transaction for what arrives together): a kill
+    # between Telegram forgetting the batch and the batch's commit must lose none of it.
+    groups = [Chat(-1001, "supergroup", title="One"), Chat(-1002, "supergroup", title="Two")]
+    players = [User(100 + i, f"Player {i}", language_code="en") for i in range(4)]
+    args = quiz_args(3)
+    await proc.start()
+    polls: dict[int, list[Call]] = {}
+    for group in groups:
+        tg.set_member_count(group.id, len(players) + 1)  # the bot counts too
+        oa.queue_function_call("generate_quiz", args)
+        tg.user_sends(group, players[0], "/quiz 3 cells")
+        polls[group.id] = await tg.wait_for(
+            "sendPoll", count=3, predicate=sent_to(group.id), timeout=20
+        )
+    await polls_recorded(proc.db, 6)
+    oa.queue_message(FEEDBACK)
+    oa.queue_message(FEEDBACK)
+
+    # No await between them: one getUpdates batch, both quizzes interleaved.
+    last = 0
+    for player in players:
+        for group in groups:
+            for poll in polls[group.id]:
+                last = tg.user_answers_poll(player, poll.result["poll"]["id"], [0])
+    # Killed inside the request that confirms the batch: Telegram forgets it then, while
+    # the answers are still being gathered for their commit.
+    assert proc.proc is not None
+    tg.when_confirmed(last, proc.proc.kill)
+    await proc.reap()
+
+    await proc.start()
+    await tg.wait_for(
+        "sendMessage", count=2, predicate=lambda c: c.params["text"] == FEEDBACK, timeout=20
+    )
+    await proc.terminate()
+    assert db_rows(
+        proc.db,
+        "SELECT COUNT(*), COUNT(DISTINCT quiz_id || '/' || question_idx"
+        " || '/' || user_id) FROM answers",
+    ) == [(24, 24)]
+    assert db_rows(proc.db, "SELECT state FROM quizzes ORDER BY id") == [("done",), ("done",)]
+    assert sorted(c.params["chat_id"] for c in feedback_posts(tg)) == sorted(g.id for g in groups)
+    assert len(submissions(oa)) == 2
+    assert all(len(sub["participants"]) == 4 for sub in submissions(oa))
+    assert len(tg.calls_of("sendPoll")) == 6
+    assert db_rows(proc.db, "SELECT COUNT(*) FROM inbox") == [(0,)]

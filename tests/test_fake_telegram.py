@@ -374,6 +374,20 @@ def test_spec_checks_nested_objects_and_subtypes() -> None:
     ]
 
 
+async def test_an_action_runs_the_moment_an_update_is_confirmed(tg: FakeTelegram, bot: Bot) -> None:
+    first = tg.user_sends(PRIVATE, ALICE, "hello")
+    second = tg.user_sends(PRIVATE, ALICE, "again")
+    seen: list[int] = []
+    tg.when_confirmed(first, lambda: seen.append(tg.confirmed_offset))
+    await bot.get_updates()
+    assert seen == []  # delivered, not yet confirmed
+    # Inside the confirming request, before its answer: as a crash right then would be.
+    await bot.get_updates(offset=first + 1)
+    assert seen == [first + 1]
+    await bot.get_updates(offset=second + 1)
+    assert seen == [first + 1]  # once
+
+
 async def test_get_updates_semantics(tg: FakeTelegram, bot: Bot) -> None:
     first = tg.user_sends(PRIVATE, ALICE, "hello")
     second = tg.user_sends(GROUP, ALICE, "/quiz@StudyQuizBot biology", message_thread_id=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from collections.abc import AsyncIterator
@@ -210,3 +211,47 @@ async def test_stopping_a_quiz_being_written_cancels_it(repo: Repository) -> Non
     assert ui.named("notice") == [("cancelled", {})]
     cancelled = await repo.quiz(quiz.id)
     assert cancelled is not None and cancelled.state == QuizState.CANCELLED
+
+
+async def test_answers_arriving_together_share_one_batch_and_complete_the_quiz_once(
+    repo: Repository,
+) -> None:
+    ui, engine = RecordingPresenter(members=3), ScriptedEngine(quiz_args(2))
+    svc = services(repo, engine, OPENAI_STREAM="false")
+    quiz = await start(ui, svc, GROUP, 2)
+    questions = await repo.questions(quiz.id)
+    batches: list[int] = []
+    store = repo.store_answers
+
+    async def counted(answers: Any) -> Any:
+        batches.append(len(answers))
+        return await store(answers)
+
+    repo.store_answers = counted  # type: ignore[method-assign]
+    taps = [(user, sq) for user in (ANN, BOB) for sq in questions] + [(ANN, questions[0])]
+    results = await asyncio.gather(
+        *(
+            answers.record_answer(svc, quiz, sq, user_id=user, user_name=f"user {user}", position=0)
+            for user, sq in taps
+        )
+    )
+    assert batches == [5]
+    # The last tap repeats Ann's first within the same batch: a duplicate, not stored.
+    assert [r for r, _ in results] == [AnswerResult.SAVED] * 4 + [AnswerResult.DUPLICATE]
+    # The batch completed the quiz (both players of three members, one the bot): one of its
+    # answers says so, so its handler alone closes the quiz.
+    assert [complete for _, complete in results] == [False, False, False, True, False]
+    assert await repo.answer_count(quiz.id) == 4
+
+
+async def test_an_answer_to_a_quiz_closed_since_it_was_read_is_refused(repo: Repository) -> None:
+    ui, engine = RecordingPresenter(), ScriptedEngine(quiz_args(2))
+    svc = services(repo, engine, OPENAI_STREAM="false")
+    quiz = await start(ui, svc, PRIVATE, 2)
+    [first, _] = await repo.questions(quiz.id)
+    assert await repo.begin_submission(quiz.id, SubmissionStatus.STOPPED, NOW)
+    # `quiz` was read while open: the batch's own check refuses the answer.
+    assert await answers.record_answer(
+        svc, quiz, first, user_id=ANN, user_name="Ann", position=0
+    ) == (AnswerResult.CLOSED, False)
+    assert await repo.answer_count(quiz.id) == 0

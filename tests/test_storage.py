@@ -251,3 +251,30 @@ async def test_store_answer_stores_once_and_counts(repo: Repository) -> None:
     assert await repo.begin_submission(quiz_id, SubmissionStatus.STOPPED, 6.0)
     assert await repo.store_answer(quiz_id, 1, 8, "Bob", 0, 7.0) is None
     assert await repo.answer_count(quiz_id) == 3
+
+
+async def test_a_quiz_read_from_memory_shows_every_write(repo: Repository) -> None:
+    quiz_id = await new_quiz(repo)
+    first = await repo.quiz(quiz_id)
+    assert first is not None and await repo.quiz(quiz_id) is first  # remembered
+    await repo.open_quiz(quiz_id, QUIZ, [(0, 1), (0, 1, 2)], ["poll", "poll"], 2.0)
+    opened = await repo.quiz(quiz_id)
+    assert opened is not None and opened.state == QuizState.OPEN
+    await repo.set_closing_rules(quiz_id, 60.0, 5)
+    ruled = await repo.quiz(quiz_id)
+    assert ruled is not None and (ruled.deadline, ruled.member_count) == (60.0, 5)
+    assert await repo.cancel_live_quizzes(1, "gone") == 1
+    cancelled = await repo.quiz(quiz_id)
+    assert cancelled is not None and cancelled.state == QuizState.CANCELLED
+
+
+async def test_a_quiz_read_during_a_write_is_not_remembered(repo: Repository) -> None:
+    quiz_id = await new_quiz(repo)
+    await repo.open_quiz(quiz_id, QUIZ, [(0, 1), (0, 1, 2)], ["poll", "poll"], 2.0)
+    # The read is queued before the write and resolved first: what it read is already old.
+    read = asyncio.create_task(repo.quiz(quiz_id))
+    await asyncio.sleep(0)
+    await repo.begin_submission(quiz_id, SubmissionStatus.STOPPED, 3.0)
+    await read
+    now = await repo.quiz(quiz_id)
+    assert now is not None and now.state == QuizState.SUBMITTING

@@ -1,20 +1,18 @@
-"""Answers: recording one, and whether it completed the quiz."""
+"""Answers: recording one, and whether it completed the quiz.
+
+Answers are written in batches by `answer_batch.AnswerWriter` (one per `Services`), which
+also decides completion once per batch and quiz."""
 
 from __future__ import annotations
 
-from enum import Enum
+import asyncio
 
 from services.context import Services
-from services.quiz.common import is_private
+from services.quiz.answer_batch import AnswerResult, is_complete
 from storage import QuizRow, StoredQuestion
+from storage.answers import NewAnswer
 
-
-class AnswerResult(Enum):
-    """What the participant is told; each value is an i18n key."""
-
-    SAVED = "answer_saved"
-    DUPLICATE = "already_answered"
-    CLOSED = "quiz_closed"
+__all__ = ["AnswerResult", "all_done", "record_answer", "submit_answer"]
 
 
 async def record_answer(
@@ -26,28 +24,23 @@ async def record_answer(
     user_name: str,
     position: int,
 ) -> tuple[AnswerResult, bool]:
-    """Store one participant's answer (given as displayed position).
+    """Store one participant's answer (given as displayed position); returns once it is
+    durable.
 
-    Returns the outcome and whether the quiz is now complete; the caller acknowledges the
-    user first and then calls `closing.finish_quiz`, which waits for the model.
+    Returns the outcome and whether the quiz is now complete (True for one answer of the
+    batch that completed it); the caller acknowledges the user first and then calls
+    `closing.finish_quiz`, which waits for the model.
     """
     if not quiz.is_open:
         return AnswerResult.CLOSED, False
     if quiz.is_live and not await _live_open(svc, quiz, sq):
         # Buttons stop counting when the question's time is up, as a poll does by itself.
         return AnswerResult.CLOSED, False
-    stored = await svc.repo.store_answer(
-        quiz.id, sq.index, user_id, user_name, sq.order[position], svc.clock()
+    result, complete = await svc.answer_writer.record(
+        NewAnswer(quiz.id, sq.index, user_id, user_name, sq.order[position], svc.clock())
     )
-    if stored is None:
-        current = await svc.repo.quiz(quiz.id)
-        closed = current is None or not current.is_open
-        return (AnswerResult.CLOSED if closed else AnswerResult.DUPLICATE), False
-    answered, questions = stored
-    if quiz.is_live:
-        # The game decides when it is over (services.quiz.live.answered).
-        return AnswerResult.SAVED, False
-    return AnswerResult.SAVED, await _everyone_done(svc, quiz, answered, questions)
+    # A live game decides itself when it is over (services.quiz.live.answered).
+    return result, complete and not quiz.is_live
 
 
 async def _live_open(svc: Services, quiz: QuizRow, sq: StoredQuestion) -> bool:
@@ -56,29 +49,26 @@ async def _live_open(svc: Services, quiz: QuizRow, sq: StoredQuestion) -> bool:
     return await svc.repo.live_question_open(quiz.id, sq.index)
 
 
-async def _everyone_done(svc: Services, quiz: QuizRow, answered: int, questions: int) -> bool:
-    """Whether this answer, which left its author with `answered` of the quiz's `questions`
-    (both counted as it was stored), completed the quiz."""
-    # Counted at the write, not taken from `quiz` (read before it): a stream that ended
-    # since, with questions left out, has lowered the count.
-    if answered < questions:
-        return False
-    return await all_done(svc, quiz)
+def submit_answer(
+    svc: Services,
+    quiz: QuizRow,
+    sq: StoredQuestion,
+    *,
+    user_id: int,
+    user_name: str,
+    position: int,
+) -> asyncio.Future[tuple[AnswerResult, bool]]:
+    """`record_answer` for a caller that does not wait: the future resolves once the answer
+    is durable (the quiz must have been read open). A live game ignores its completion flag: it
+    decides itself when a question is over."""
+    return svc.answer_writer.submit(
+        NewAnswer(quiz.id, sq.index, user_id, user_name, sq.order[position], svc.clock())
+    )
 
 
 async def all_done(svc: Services, quiz: QuizRow) -> bool:
-    """Private: the player answered everything. Groups: every member but the bot did.
-    Never while the model is still writing questions."""
-    # Read again after the caller's write: the stream's end (writing = 0, then this check)
-    # and an answer (stored, then this check) then always see each other.
-    fresh = await svc.repo.quiz(quiz.id)
-    if fresh is None or fresh.writing:
-        return False
-    quiz = fresh
-    if is_private(quiz):
-        return await svc.repo.answer_count(quiz.id, user_id=quiz.starter_id) >= quiz.num_questions
-    if quiz.member_count is None:
-        return False
-    # getChatMemberCount counts this bot too; other bots in the chat can't be told apart
-    # without listing members, which bots can't do, so they are counted as players.
-    return await svc.repo.finished_participants(quiz.id) >= quiz.member_count - 1
+    """Whether everyone has answered everything (see `answer_batch.is_complete`)."""
+    # Read after the caller's write: the stream's end (writing = 0, then this check) and a
+    # batch of answers (stored and checked in one transaction) always see each other.
+    progress = (await svc.repo.quiz_progress([quiz.id])).get(quiz.id)
+    return progress is not None and is_complete(progress)

@@ -22,7 +22,7 @@ async def question(
 
 
 async def question_for_poll(svc: Services, poll_id: str) -> tuple[QuizRow, StoredQuestion] | None:
-    """The quiz (read afresh) and question one of our polls asks; None for anyone else's."""
+    """The quiz (as committed) and question one of our polls asks; None for anyone else's."""
     return await svc.repo.question_for_poll(poll_id)
 
 

@@ -1,0 +1,153 @@
+"""Group commit of answers: whatever arrives within a few milliseconds is one transaction.
+
+A burst of answers (one getUpdates batch is up to 100) used to cost each answer its own
+BEGIN, INSERT and COMMIT, three hand-offs to the database thread under one lock, so the
+answers queued behind each other. Here each answer joins the batch being gathered and
+waits for it: the batch is written with one multi-row INSERT, the names with one
+`executemany`, and completion is read once per quiz, all in one transaction. Whoever waits
+learns its outcome only once the batch has committed, so a button tap is still answered,
+and an update still settled, after its answer is durable.
+
+Batches are written one at a time; answers that arrive while one is being written form the
+next, which goes as soon as the first has committed, so under load a batch waits for no
+timer, and alone an answer waits at most `DELAY`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from storage import Repository
+from storage.answers import NewAnswer, QuizProgress
+
+
+class AnswerResult(Enum):
+    """What the participant is told; each value is an i18n key."""
+
+    SAVED = "answer_saved"
+    DUPLICATE = "already_answered"
+    CLOSED = "quiz_closed"
+
+
+Outcome = tuple[AnswerResult, bool]
+
+
+def is_complete(progress: QuizProgress) -> bool:
+    """Private: the player answered everything. Groups: every member but the bot did.
+    Never while the model is still writing questions."""
+    if progress.writing:
+        return False
+    if progress.private:
+        return progress.starter_answers >= progress.num_questions
+    if progress.member_count is None:
+        return False
+    # getChatMemberCount counts this bot too; other bots in the chat can't be told apart
+    # without listing members, which bots can't do, so they are counted as players.
+    return progress.finished >= progress.member_count - 1
+
+
+def outcomes(
+    answers: Sequence[NewAnswer],
+    stored: set[tuple[int, int, int]],
+    progress: dict[int, QuizProgress],
+) -> list[Outcome]:
+    """Each answer's result, and True for one answer per quiz the batch completed: the
+    last one stored, whose handler then closes the quiz."""
+    results: list[AnswerResult] = []
+    seen: set[tuple[int, int, int]] = set()
+    last_saved: dict[int, int] = {}
+    for i, answer in enumerate(answers):
+        quiz = progress.get(answer.quiz_id)
+        if answer.key in stored and answer.key not in seen:
+            results.append(AnswerResult.SAVED)
+            last_saved[answer.quiz_id] = i
+        elif quiz is None or not quiz.is_open:
+            results.append(AnswerResult.CLOSED)
+        else:
+            # Answered before, or earlier in this very batch (a double tap).
+            results.append(AnswerResult.DUPLICATE)
+        seen.add(answer.key)
+    closing = {i for quiz_id, i in last_saved.items() if is_complete(progress[quiz_id])}
+    return [(result, i in closing) for i, result in enumerate(results)]
+
+
+@dataclass(slots=True)
+class _Waiting:
+    answer: NewAnswer
+    done: asyncio.Future[Outcome]
+
+
+class AnswerWriter:
+    # The longest an answer waits for others to share its transaction.
+    DELAY = 0.002
+    # A batch this big goes at once (and bigger ones are split).
+    MAX = 500
+
+    def __init__(self, repo: Repository) -> None:
+        self._repo = repo
+        self._pending: list[_Waiting] = []
+        self._full = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def record(self, answer: NewAnswer) -> Outcome:
+        """Store the answer with the others arriving now; its outcome once committed."""
+        return await self.submit(answer)
+
+    def submit(self, answer: NewAnswer) -> asyncio.Future[Outcome]:
+        """Queue the answer; the future resolves once its batch has committed."""
+        loop = asyncio.get_running_loop()
+        waiting = _Waiting(answer, loop.create_future())
+        self._pending.append(waiting)
+        if len(self._pending) >= self.MAX:
+            self._full.set()
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._run())
+        return waiting.done
+
+    async def _run(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._full.wait(), self.DELAY)
+        while self._pending:
+            batch, self._pending = self._pending[: self.MAX], self._pending[self.MAX :]
+            if len(self._pending) < self.MAX:
+                self._full.clear()
+            await self._write(batch)
+
+    async def _write(self, batch: list[_Waiting]) -> None:
+        answers = [w.answer for w in batch]
+        try:
+            stored, progress = await self._repo.store_answers(answers)
+        except sqlite3.Error as exc:
+            # Each waiting handler fails as its own write used to (the error handler
+            # reports it, and the update is settled).
+            self._fail(batch, exc)
+            return
+        except BaseException as exc:
+            # Cancelled, or a bug: nobody is left waiting forever.
+            self._fail(batch, exc)
+            raise
+        for w, outcome in zip(batch, outcomes(answers, stored, progress), strict=True):
+            # A handler cancelled meanwhile (shutdown) has given up on its future.
+            if not w.done.done():
+                w.done.set_result(outcome)
+
+    @staticmethod
+    def _fail(batch: list[_Waiting], exc: BaseException) -> None:
+        for w in batch:
+            if w.done.done():
+                continue
+            if isinstance(exc, Exception):
+                w.done.set_exception(exc)
+            else:
+                w.done.cancel()
+
+    async def aclose(self) -> None:
+        """At shutdown, before the database closes: write what is waiting."""
+        if self._task is not None:
+            await self._task
+            self._task = None
