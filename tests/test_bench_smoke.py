@@ -26,8 +26,9 @@ async def test_ingest_every_answer_arrives(tmp_path: Path) -> None:
 async def test_time_to_first_question_runs(tmp_path: Path) -> None:
     result = await time_to_first_question(SMOKE, tmp_path)
     assert result.polls == SMOKE.ttfq_questions
-    assert 0 < result.first_json_at < result.stream_seconds + 1
-    assert result.first_poll_at <= result.last_poll_at
+    # The order of the events, not their speed: speed is the bench's (and on a shared
+    # machine the smoke run's start-up alone can take a second).
+    assert 0 < result.first_json_at <= result.first_poll_at <= result.last_poll_at
     assert "first sendPoll" in table(ttfq_rows(result))
 
 
