@@ -54,3 +54,15 @@ async def test_verification_catches_the_four_planted_questions(tmp_path: Path) -
     assert len(result.on.polls) == 6 and len(result.off.polls) == 10
     assert result.on.solve_tokens > 0 and result.off.solves == 0
     assert "Answer-key checks" in table(verify_rows(result))
+
+
+async def test_stats_of_a_seeded_learner_is_sent_and_the_due_query_is_indexed(
+    tmp_path: Path,
+) -> None:
+    from bench.learning_scenario import stats_rows, stats_timing
+
+    result = await stats_timing(tmp_path, answers=200, repeats=1)
+    assert result.png_ok and "answers: 200" in result.caption
+    assert result.indexed, result.plan
+    assert len(result.later) == 1
+    assert "/stats" in table(stats_rows(result))
