@@ -66,3 +66,16 @@ async def test_stats_of_a_seeded_learner_is_sent_and_the_due_query_is_indexed(
     assert result.indexed, result.plan
     assert len(result.later) == 1
     assert "/stats" in table(stats_rows(result))
+
+
+async def test_live_game_moves_on_when_all_answered_and_reaches_the_podium(
+    tmp_path: Path,
+) -> None:
+    from bench.live_scenario import SMOKE_LIVE, live_game, live_rows
+
+    result = await live_game(tmp_path, SMOKE_LIVE)
+    assert len(result.gaps) == SMOKE_LIVE.questions - 1
+    # Early moves: far sooner than the 10 s countdown, whatever the machine's load.
+    assert result.worst_gap < 8
+    assert result.methods["sendPoll"] == SMOKE_LIVE.questions
+    assert "429" in table(live_rows(result))
