@@ -19,6 +19,7 @@ from pathlib import Path
 
 import telegram
 
+from bench.drafts_scenario import drafts_part
 from bench.learning_scenario import stats_part
 from bench.live_scenario import live_part
 from bench.report import Row
@@ -37,7 +38,7 @@ from bench.scenarios import (
 from bench.verify_scenario import QUESTIONS, VerifyResult, verification
 
 # Parts in modules of their own (issues 14-16): each runs itself and returns its rows.
-OWN_PARTS = {"stats": stats_part, "live": live_part}
+OWN_PARTS = {"stats": stats_part, "live": live_part, "drafts": drafts_part}
 PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS)
 RSS_TARGET_MIB = 150.0
 FRACTION_TARGET = 0.7

@@ -79,3 +79,13 @@ async def test_live_game_moves_on_when_all_answered_and_reaches_the_podium(
     assert result.worst_gap < 8
     assert result.methods["sendPoll"] == SMOKE_LIVE.questions
     assert "429" in table(live_rows(result))
+
+
+async def test_feedback_drafts_grow_in_private_and_not_in_a_group(tmp_path: Path) -> None:
+    from bench.drafts_scenario import SMOKE_DRAFTS, drafts, drafts_rows
+
+    result = await drafts(tmp_path, SMOKE_DRAFTS)
+    assert result.private.drafts and result.group.drafts == []
+    assert result.private.draft_lengths == sorted(result.private.draft_lengths)
+    assert result.private.first_draft < result.private.final
+    assert "first draft" in table(drafts_rows(result))
