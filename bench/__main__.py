@@ -1,5 +1,5 @@
-"""`python -m bench [--smoke] [--only NAME …]`: issue 9's four figures and issue 19's answer-key
-checks, printed as a table.
+"""`python -m bench [--smoke] [--only NAME …]`: issue 9's four figures, issue 19's answer-key
+checks and the figures of issues 14-16 (stats, live, drafts), printed as a table.
 
 Every part runs the production `Application` in a child process (`bench/child.py`) against
 the tests' fake Bot API and OpenAI servers on 127.0.0.1 in this process.
@@ -19,6 +19,10 @@ from pathlib import Path
 
 import telegram
 
+from bench.drafts_scenario import drafts_part
+from bench.learning_scenario import stats_part
+from bench.live_scenario import live_part
+from bench.report import Row
 from bench.scenarios import (
     SMOKE,
     IngestResult,
@@ -33,7 +37,9 @@ from bench.scenarios import (
 )
 from bench.verify_scenario import QUESTIONS, VerifyResult, verification
 
-PARTS = ("ingest", "ttfq", "memory", "pacing", "verify")
+# Parts in modules of their own (issues 14-16): each runs itself and returns its rows.
+OWN_PARTS = {"stats": stats_part, "live": live_part, "drafts": drafts_part}
+PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS)
 RSS_TARGET_MIB = 150.0
 FRACTION_TARGET = 0.7
 TTFQ_SLACK = 0.5
@@ -45,9 +51,6 @@ def _mib(kib: int) -> float:
 
 def _mark(ok: bool) -> str:
     return "ok" if ok else "MISSED"
-
-
-Row = tuple[str, str, str, str]
 
 
 def ingest_rows(r: IngestResult) -> list[Row]:
@@ -247,7 +250,9 @@ def machine() -> str:
     )
 
 
-async def run(sizes: Sizes, parts: tuple[str, ...], workdir: Path, profile: bool) -> list[Row]:
+async def run(
+    sizes: Sizes, parts: tuple[str, ...], workdir: Path, profile: bool, smoke: bool = False
+) -> list[Row]:
     rows: list[Row] = []
     for part in parts:
         started = time.monotonic()
@@ -265,6 +270,8 @@ async def run(sizes: Sizes, parts: tuple[str, ...], workdir: Path, profile: bool
             rows += pacing_rows(await group_pacing(sizes, workdir), sizes.pacing_window_scale)
         elif part == "verify":
             rows += verify_rows(await verification(workdir))
+        elif part in OWN_PARTS:
+            rows += await OWN_PARTS[part](workdir, smoke)
         print(f"  {part} took {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     return rows
 
@@ -306,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="studyquiz-bench-") as tmp:
         workdir = ns.keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        rows = asyncio.run(run(sizes, parts, workdir, ns.profile))
+        rows = asyncio.run(run(sizes, parts, workdir, ns.profile, ns.smoke))
     print(f"StudyQuiz benchmark{' (smoke sizes)' if ns.smoke else ''} on {machine()}")
     print(table(rows))
     return 0

@@ -55,3 +55,38 @@ async def test_verification_catches_the_four_planted_questions(tmp_path: Path) -
     assert len(result.on.polls) == 6 and len(result.off.polls) == 10
     assert result.on.solve_tokens > 0 and result.off.solves == 0
     assert "Answer-key checks" in table(verify_rows(result))
+
+
+async def test_stats_of_a_seeded_learner_is_sent_and_the_due_query_is_indexed(
+    tmp_path: Path,
+) -> None:
+    from bench.learning_scenario import stats_rows, stats_timing
+
+    result = await stats_timing(tmp_path, answers=200, repeats=1)
+    assert result.png_ok and "answers: 200" in result.caption
+    assert result.indexed, result.plan
+    assert len(result.later) == 1
+    assert "/stats" in table(stats_rows(result))
+
+
+async def test_live_game_moves_on_when_all_answered_and_reaches_the_podium(
+    tmp_path: Path,
+) -> None:
+    from bench.live_scenario import SMOKE_LIVE, live_game, live_rows
+
+    result = await live_game(tmp_path, SMOKE_LIVE)
+    assert len(result.gaps) == SMOKE_LIVE.questions - 1
+    # Early moves: far sooner than the 10 s countdown, whatever the machine's load.
+    assert result.worst_gap < 8
+    assert result.methods["sendPoll"] == SMOKE_LIVE.questions
+    assert "429" in table(live_rows(result))
+
+
+async def test_feedback_drafts_grow_in_private_and_not_in_a_group(tmp_path: Path) -> None:
+    from bench.drafts_scenario import SMOKE_DRAFTS, drafts, drafts_rows
+
+    result = await drafts(tmp_path, SMOKE_DRAFTS)
+    assert result.private.drafts and result.group.drafts == []
+    assert result.private.draft_lengths == sorted(result.private.draft_lengths)
+    assert result.private.first_draft < result.private.final
+    assert "first draft" in table(drafts_rows(result))
