@@ -84,7 +84,7 @@ async def test_mistakes_come_back_first_and_a_review_moves_their_due_dates(
     tg.user_presses(ANNA, PRIVATE.id, offer.result["message_id"], learning.REVIEW_DATA)
     review_poll = (await tg.wait_for("sendPoll", count=3))[2]
     # The model got the due card (question, answer, explanation), not the right one.
-    request = oa.requests_to("/responses")[2].json
+    request = oa.writer_requests[2].json
     text = json.dumps(request["input"], ensure_ascii=False)
     assert args["questions"][1]["question_text"] in text
     assert args["questions"][0]["question_text"] not in text
@@ -105,7 +105,7 @@ async def test_mistakes_come_back_first_and_a_review_moves_their_due_dates(
     # The cards are rated before the submission goes out: wait for the feedback.
     await tg.wait_for("sendMessage", predicate=lambda c: "right now" in c.params.get("text", ""))
     # The submission told the model how the card went last time.
-    submission = oa.requests_to("/responses")[-1].json["input"][0]["output"]
+    submission = oa.writer_requests[-1].json["input"][0]["output"]
     assert json.loads(submission)["questions"][0]["last_time"] == {
         "date": "2026-05-03",
         "correct": False,
