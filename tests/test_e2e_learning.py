@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
@@ -234,3 +235,52 @@ async def test_reminder_fires_at_local_time_and_is_re_armed_after_a_restart(
         assert seoul is not None and job.next_t is not None
         expected = spacing.next_reminder(svc.clock(), 19 * 60, seoul)
         assert abs(job.next_t.timestamp() - expected) < 5
+
+
+async def test_nothing_due_says_when_in_the_person_s_zone_and_in_words(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    svc = bot.services
+    now = [T0]
+    svc.clock = lambda: now[0]
+    args = quiz_args(1)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Feedback.")
+    tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
+    [poll] = await tg.wait_for("sendPoll")
+    await _answer(tg, [poll], [choice_text(args, 0, right_choice(args, 0))])
+    await tg.wait_for("sendMessage", predicate=lambda c: "Feedback." in c.params["text"])
+    due = await svc.repo.cards.next_due(ANNA.id)
+    assert due is not None and due > now[0] + 86400
+
+    def nothing_due(count: int) -> Any:
+        return tg.wait_for(
+            "sendMessage",
+            count=count,
+            predicate=lambda c: "Nothing is due" in c.params.get("text", ""),
+        )
+
+    # No zone set yet: UTC, and said so.
+    tg.user_sends(PRIVATE, ANNA, "/review")
+    utc = datetime.fromtimestamp(due, UTC)
+    [first] = await nothing_due(1)
+    assert f"on {utc:%Y-%m-%d} at {utc:%H:%M} (UTC)" in first.params["text"], first.params
+
+    # With a /remind zone, and the day before: "tomorrow", at Seoul's time.
+    tg.user_sends(PRIVATE, ANNA, "/remind 19:00 Asia/Seoul")
+    await tg.wait_for("sendMessage", predicate=lambda c: "remind you at" in c.params["text"])
+    seoul = datetime.fromtimestamp(due, ZoneInfo("Asia/Seoul"))
+    now[0] = due - 86400  # Seoul has no DST: the same time, one local day earlier
+    tg.user_sends(PRIVATE, ANNA, "/review")
+    second = (await nothing_due(2))[1]
+    assert f"tomorrow at {seoul:%H:%M} (Asia/Seoul)" in second.params["text"], second.params
+    assert "UTC" not in second.params["text"]
+
+
+def test_due_is_said_as_today_tomorrow_or_a_date() -> None:
+    seoul = ZoneInfo("Asia/Seoul")
+    # T0 is 18:00 in Seoul on 3 May.
+    assert learning.when_due("en", T0 + 3600, T0, seoul) == "today at 19:00"
+    assert learning.when_due("en", T0 + 7 * 3600, T0, seoul) == "tomorrow at 01:00"
+    assert learning.when_due("en", T0 + 3 * 86400, T0, seoul) == "on 2026-05-06 at 18:00"
+    assert learning.when_due("ko", T0 + 7 * 3600, T0, seoul) == "내일 01:00"
