@@ -284,3 +284,36 @@ def test_due_is_said_as_today_tomorrow_or_a_date() -> None:
     assert learning.when_due("en", T0 + 7 * 3600, T0, seoul) == "tomorrow at 01:00"
     assert learning.when_due("en", T0 + 3 * 86400, T0, seoul) == "on 2026-05-06 at 18:00"
     assert learning.when_due("ko", T0 + 7 * 3600, T0, seoul) == "내일 01:00"
+
+
+async def test_a_user_who_blocked_the_bot_gets_reminders_switched_off(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    svc = bot.services
+    now = [T0]
+    svc.clock = lambda: now[0]
+    args = quiz_args(1)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Feedback.")
+    tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
+    [poll] = await tg.wait_for("sendPoll")
+    await _answer(tg, [poll], [_wrong(args, 0)])
+    await tg.wait_for("sendMessage", predicate=lambda c: "Feedback." in c.params["text"])
+
+    # A second before 19:00 in Seoul; then Anna blocks the bot.
+    now[0] = T0 + 3600 - 1
+    tg.user_sends(PRIVATE, ANNA, "/remind 19:00 Asia/Seoul")
+    await tg.wait_for("sendMessage", predicate=lambda c: "remind you at" in c.params["text"])
+    tg.fail("sendMessage", status=403)
+    now[0] = T0 + 3600
+    [blocked] = await tg.wait_for("sendMessage", predicate=lambda c: c.status == 403)
+    assert blocked.params["text"].startswith("⏰")
+
+    async def switched_off() -> bool:
+        row = await svc.repo.reminders.reminder(ANNA.id)
+        return row is not None and not row.enabled
+
+    await eventually(switched_off, what="the reminder to be switched off")
+    # Not armed again: tomorrow's 19:00 writes to nobody.
+    assert svc.jobs is not None and svc.jobs.get_jobs_by_name(f"remind:{ANNA.id}") == ()
+    assert await svc.repo.reminders.reminders() == []
