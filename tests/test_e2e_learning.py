@@ -6,6 +6,7 @@ Through the real Application and the fakes; time moves via the services' clock.
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -317,3 +318,83 @@ async def test_a_user_who_blocked_the_bot_gets_reminders_switched_off(
     # Not armed again: tomorrow's 19:00 writes to nobody.
     assert svc.jobs is not None and svc.jobs.get_jobs_by_name(f"remind:{ANNA.id}") == ()
     assert await svc.repo.reminders.reminders() == []
+
+
+GROUP = Chat(-1007001, "supergroup", title="Study group")
+BO = User(702, "Bo", language_code="en")
+CY = User(703, "Cy", language_code="en")
+
+
+async def _group_quiz(
+    tg: FakeTelegram,
+    oa: FakeOpenAI,
+    bot: RunningBot,
+    title: str,
+    picks: dict[User, list[bool | None]],
+) -> None:
+    """Ann starts a quiz in the group; each player answers right/wrong/not at all; Ann stops."""
+    n = len(next(iter(picks.values())))
+    args = quiz_args(n, title=title)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message(f"Feedback on {title}.")
+    before = len(tg.calls_of("sendPoll"))
+    tg.user_sends(GROUP, ANNA, f"/quiz {n} {title}")
+    polls = (await tg.wait_for("sendPoll", count=before + n))[before:]
+    given = 0
+    for user, choices in picks.items():
+        for i, (poll, right) in enumerate(zip(polls, choices, strict=True)):
+            if right is None:
+                continue
+            text = choice_text(args, i, right_choice(args, i)) if right else _wrong(args, i)
+            tg.user_answers_poll(user, poll.result["poll"]["id"], [_position(poll, text)])
+            given += 1
+    quiz_id = max(q.id for q in await bot.services.repo.quizzes_in_state(QuizState.OPEN))
+
+    async def stored() -> bool:
+        return await bot.services.repo.answer_count(quiz_id) >= given
+
+    await eventually(stored, what=f"{given} answers stored")
+    tg.user_sends(GROUP, ANNA, "/stop")
+    await tg.wait_for("sendMessage", predicate=lambda c: f"Feedback on {title}" in c.params["text"])
+
+    async def done() -> bool:
+        quiz = await bot.services.repo.quiz(quiz_id)
+        return quiz is not None and quiz.state == QuizState.DONE
+
+    # The review offer follows the feedback; the chat is free for the next quiz after it.
+    await eventually(done, what=f"quiz {title} done")
+
+
+async def test_group_stats_name_the_week_s_most_active_and_accurate_and_each_quiz(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    svc = bot.services
+    # From the real time forward, not T0: Telegram checks a poll's close_date against its
+    # own clock, and up to a month ahead is in range.
+    start = time.time()
+    now = [start]
+    svc.clock = lambda: now[0]
+    tg.set_member_count(GROUP.id, 10)
+    # Eight days before the /stats, outside its week: Cy was perfect then.
+    await _group_quiz(tg, oa, bot, "Old", {CY: [True]})
+    now[0] = start + 8 * 86400
+    await _group_quiz(
+        tg, oa, bot, "Cells", {ANNA: [True, True], BO: [False, False], CY: [True, None]}
+    )
+    now[0] += 60  # past the cooldown
+    await _group_quiz(tg, oa, bot, "Genes", {BO: [True], CY: [False]})
+
+    now[0] += 60
+    tg.user_sends(GROUP, BO, "/stats")
+    [photo] = await tg.wait_for("sendPhoto")
+    png = photo.params["photo"].data
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (800, 450)
+    assert photo.params["chat_id"] == GROUP.id
+    assert photo.result["caption"].splitlines() == [
+        "📊 This week in this chat",
+        "Most active: Bo (3 answers)",
+        "Most accurate: Anna (100%)",
+        "• Cells: 60%",
+        "• Genes: 50%",
+    ]
