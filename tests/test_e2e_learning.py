@@ -398,3 +398,57 @@ async def test_group_stats_name_the_week_s_most_active_and_accurate_and_each_qui
         "• Cells: 60%",
         "• Genes: 50%",
     ]
+
+
+async def test_review_feedback_gets_each_card_s_last_time_and_is_told_to_compare(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    svc = bot.services
+    now = [T0]
+    svc.clock = lambda: now[0]
+    # Two mistakes on two days: card A on 3 May, card B on 4 May.
+    first = quiz_args(1, title="Cells")
+    # Another fact: a question of its own, choices of its own.
+    second: dict[str, Any] = {"title": "Genes", "questions": [quiz_args(2)["questions"][1]]}
+    for day, args in enumerate((first, second)):
+        now[0] = T0 + day * 86400
+        oa.queue_function_call("generate_quiz", args)
+        oa.queue_message(f"Feedback {day}.")
+        tg.user_sends(PRIVATE, ANNA, f"/quiz 1 {args['title']}")
+        poll = (await tg.wait_for("sendPoll", count=day + 1))[day]
+        await _answer(tg, [poll], [_wrong(args, 0)])
+        said = f"Feedback {day}."
+        await tg.wait_for("sendMessage", predicate=lambda c: said in c.params["text"])  # noqa: B023
+
+    # The review: card A's variant repeats it word for word and is left out of the stream;
+    # its replacement goes out after card B's. Posted order B, A; the model's order A, B.
+    now[0] += 60
+    cards = {"title": "Review", "questions": [first["questions"][0], second["questions"][0]]}
+    fresh = _review_variant(cards)
+    streamed = json.loads(json.dumps(fresh))
+    streamed["questions"][0] = first["questions"][0]
+    oa.queue_function_call("generate_quiz", streamed)
+    oa.queue_function_call("generate_quiz", fresh)  # the correction: the left-out one anew
+    oa.queue_message("Compared with last time.")
+    tg.user_sends(PRIVATE, ANNA, "/review")
+    polls = (await tg.wait_for("sendPoll", count=4))[2:]
+    assert polls[0].params["question"].endswith(fresh["questions"][1]["question_text"])
+    assert polls[1].params["question"].endswith(fresh["questions"][0]["question_text"])
+    for poll, model in zip(polls, (1, 0), strict=True):
+        right = choice_text(fresh, model, right_choice(fresh, model))
+        tg.user_answers_poll(ANNA, poll.result["poll"]["id"], [_position(poll, right)])
+    await tg.wait_for("sendMessage", predicate=lambda c: "Compared" in c.params["text"])
+
+    feedback = oa.writer_requests[-1].json
+    [item] = feedback["input"]
+    submission = json.loads(item["output"])
+    assert submission["review"] is True
+    # Each question's last time is its own card's, in the model's numbering.
+    last = {q["question_index"]: q["last_time"] for q in submission["questions"]}
+    assert last == {
+        0: {"date": "2026-05-03", "correct": False},
+        1: {"date": "2026-05-04", "correct": False},
+    }
+    # And the model is told what last_time is for.
+    assert "last_time" in feedback["instructions"]
+    assert "compare" in feedback["instructions"]
