@@ -102,7 +102,7 @@ def create_args(
         "model": model,
         "conversation": omit if conversation_id is None else conversation_id,
         "store": False if conversation_id is None else omit,
-        "instructions": instructions_for(request.group),
+        "instructions": instructions_for(request.group, review=bool(request.review_of)),
         "tools": tools,
         # The items are the API's own shapes, kept as JSON (stored or just built).
         "input": context,  # type: ignore[typeddict-item]

@@ -44,8 +44,17 @@ The app already posted the scores: do not repeat the leaderboard.
 """
 
 
-def instructions_for(group: bool) -> str:
-    return INSTRUCTIONS + GROUP_NOTE if group else INSTRUCTIONS
+# Issue 14: the feedback compares with last time ("you missed this on 3 May, right now").
+REVIEW_FEEDBACK_NOTE = """
+This is a review quiz: the function's output has "review": true, and each question may
+carry last_time: {"date": "YYYY-MM-DD", "correct": true|false}, how the learner answered that
+card the last time. For each question with last_time, compare it with the answer now in one
+short phrase, with the date (e.g. "you missed this on 3 May, right now" or "right again").
+"""
+
+
+def instructions_for(group: bool, review: bool = False) -> str:
+    return INSTRUCTIONS + (GROUP_NOTE if group else "") + (REVIEW_FEEDBACK_NOTE if review else "")
 
 
 REVIEW_NOTE = """\

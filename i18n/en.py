@@ -251,7 +251,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "review_offer_group": "{n} of you missed something. Review your mistakes with me in private: the same facts, asked afresh.",
     "review_in_private": "Reviews are personal: tap the button to open your review in a private chat with me.",
     "review_no_cards": "Every question you answer becomes a study card: your mistakes come back as fresh questions, spaced in time. You have no cards yet: start with <code>/quiz 5 topic</code>.",
-    "review_nothing_due": "Nothing is due right now. Your next card is due {when}.",
+    "review_nothing_due": "Nothing is due right now. Your next card is due {when} ({zone}).",
+    "due_today": "today at {time}",
+    "due_tomorrow": "tomorrow at {time}",
+    "due_on": "on {date} at {time}",
     "review_weakest": "Meanwhile, a fresh quiz on your weakest topic: {topic}?",
     "weakest_button": "📝 Quiz my weakest topic",
     "reminder": {

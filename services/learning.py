@@ -8,7 +8,7 @@ so that it can be restructured without this module changing.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -227,7 +227,12 @@ async def _nothing_due(bot: Bot, svc: Services, chat_id: int, user_id: int, lang
     if upcoming is None:
         await bot.send_message(chat_id, tr(lang, "review_no_cards"), parse_mode=ParseMode.HTML)
         return
-    text = tr(lang, "review_nothing_due", when=_when(upcoming))
+    # The person's own clock: the /remind zone if they ever set one, else UTC (and said so).
+    row = await reminders.reminder(svc, user_id)
+    zone = row.zone if row is not None else "UTC"
+    tz = spacing.parse_zone(zone) or UTC
+    when = when_due(lang, upcoming, svc.clock(), tz)
+    text = tr(lang, "review_nothing_due", when=when, zone=zone)
     weakest = await store.weakest_topics(user_id, 1)
     markup = None
     if weakest:
@@ -238,8 +243,16 @@ async def _nothing_due(bot: Bot, svc: Services, chat_id: int, user_id: int, lang
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
-def _when(at: float) -> str:
-    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+def when_due(lang: str, at: float, now: float, tz: tzinfo) -> str:
+    """When a card is due, as the person says it: "today at 19:00", "tomorrow at 19:00", or
+    a date, on their local calendar."""
+    local, today = datetime.fromtimestamp(at, tz), datetime.fromtimestamp(now, tz).date()
+    clock = f"{local:%H:%M}"
+    if local.date() <= today:
+        return tr(lang, "due_today", time=clock)
+    if local.date() == today + timedelta(days=1):
+        return tr(lang, "due_tomorrow", time=clock)
+    return tr(lang, "due_on", date=f"{local:%Y-%m-%d}", time=clock)
 
 
 async def weakest_topic(svc: Services, user_id: int) -> str | None:

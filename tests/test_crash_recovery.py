@@ -3,6 +3,7 @@ database: no answer lost, none counted twice, no poll sent twice, feedback poste
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import sqlite3
@@ -287,3 +288,95 @@ async def test_killed_right_after_a_burst_across_two_quizzes_was_confirmed(
     assert all(len(sub["participants"]) == 4 for sub in submissions(oa))
     assert len(tg.calls_of("sendPoll")) == 6
     assert db_rows(proc.db, "SELECT COUNT(*) FROM inbox") == [(0,)]
+
+
+BO = User(42, "Bo", language_code="en")
+CY = User(43, "Cy", language_code="en")
+GROUP = Chat(-1004242, "supergroup", title="Friday quiz")
+LIVE_SECONDS = 15
+DOWNTIME = 3.0
+LIVE_FEEDBACK = "A game that outlived its process."
+
+
+def answer_as(tg: FakeTelegram, user: User, poll: Call, args: dict[str, Any], right: bool) -> int:
+    index = int(poll.params["question"].split("/")[0]) - 1
+    choice = right_choice(args, index) if right else (right_choice(args, index) + 1) % 4
+    texts = [o["text"] for o in poll.params["options"]]
+    return tg.user_answers_poll(
+        user, poll.result["poll"]["id"], [texts.index(choice_text(args, index, choice))]
+    )
+
+
+async def answers_recorded(db: Path, count: int) -> None:
+    async def check() -> bool:
+        return db_rows(db, "SELECT COUNT(*) FROM answers") == [(count,)]
+
+    await eventually(check, within=20, what=f"{count} answers recorded")
+
+
+async def test_a_live_game_killed_mid_question_continues_after_the_restart(
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path
+) -> None:
+    # The bot and three players: a question ends early once all three answered.
+    tg.set_member_count(GROUP.id, 4)
+    args = quiz_args(3)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message(LIVE_FEEDBACK)
+    proc = BotProcess(
+        tg, oa, tmp_path / "db.sqlite3", tmp_path / "bot.log", QUIZ_LIVE_SECONDS=str(LIVE_SECONDS)
+    )
+    try:
+        await proc.start()
+        tg.user_sends(GROUP, ANN, "/live 3 cells")
+        [q1] = await tg.wait_for("sendPoll", timeout=20)
+        for user in (ANN, BO, CY):
+            answer_as(tg, user, q1, args, right=True)
+        q2 = (await tg.wait_for("sendPoll", count=2, timeout=20))[1]
+        await polls_recorded(proc.db, 2)
+        # Question 2 of 3 is open: Ann's answer is stored and Telegram forgot it; then kill.
+        last = answer_as(tg, ANN, q2, args, right=True)
+        await tg.wait_confirmed(last, timeout=20)
+        await answers_recorded(proc.db, 4)
+        await proc.kill()
+        # While the bot is down the poll keeps counting: Bo's answer waits at Telegram.
+        answer_as(tg, BO, q2, args, right=False)
+        # Down for a while: a timer counted from the restart would be late by this much.
+        await asyncio.sleep(DOWNTIME)
+        await proc.start()
+        await answers_recorded(proc.db, 5)
+        # Cy never answers question 2: question 3 goes out at question 2's own deadline,
+        # neither at once after the restart nor a whole period later.
+        q3 = (await tg.wait_for("sendPoll", count=3, timeout=LIVE_SECONDS + 10))[2]
+        gap = q3.time - q2.time
+        assert LIVE_SECONDS <= gap < LIVE_SECONDS + 1.5, gap
+        for user in (ANN, BO, CY):
+            answer_as(tg, user, q3, args, right=True)
+        await tg.wait_for(
+            "sendMessage", predicate=lambda c: c.params["text"] == LIVE_FEEDBACK, timeout=20
+        )
+        await proc.terminate()
+    finally:
+        if proc.proc is not None:
+            await proc.kill()
+    log = proc.output()
+    assert "Traceback" not in log, log
+
+    # Nothing posted twice, every Bot API call accepted.
+    polls = tg.calls_of("sendPoll")
+    assert len(polls) == 3 and len({p.params["question"] for p in polls}) == 3
+    assert all(c.ok for c in tg.calls), [c for c in tg.calls if not c.ok]
+    sent = [c.params["text"] for c in tg.calls_of("sendMessage")]
+    assert sum("Standings" in t for t in sent) == 1
+    assert sum("Results" in t for t in sent) == 1
+    assert sum(t == LIVE_FEEDBACK for t in sent) == 1
+    # Every answer counted once, the one sent while the bot was down included.
+    [sub] = submissions(oa)
+    assert sub["status"] == "completed"
+    by_user = {p["user_id"]: p for p in sub["participants"]}
+    assert {u: [a["question_index"] for a in p["answers"]] for u, p in by_user.items()} == {
+        ANN.id: [0, 1, 2],
+        BO.id: [0, 1, 2],
+        CY.id: [0, 2],
+    }
+    assert [a["correct"] for a in by_user[BO.id]["answers"]] == [True, False, True]
+    assert db_rows(proc.db, "SELECT COUNT(*) FROM answers") == [(8,)]

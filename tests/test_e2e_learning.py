@@ -6,8 +6,10 @@ Through the real Application and the fakes; time moves via the services' clock.
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
@@ -234,3 +236,219 @@ async def test_reminder_fires_at_local_time_and_is_re_armed_after_a_restart(
         assert seoul is not None and job.next_t is not None
         expected = spacing.next_reminder(svc.clock(), 19 * 60, seoul)
         assert abs(job.next_t.timestamp() - expected) < 5
+
+
+async def test_nothing_due_says_when_in_the_person_s_zone_and_in_words(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    svc = bot.services
+    now = [T0]
+    svc.clock = lambda: now[0]
+    args = quiz_args(1)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Feedback.")
+    tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
+    [poll] = await tg.wait_for("sendPoll")
+    await _answer(tg, [poll], [choice_text(args, 0, right_choice(args, 0))])
+    await tg.wait_for("sendMessage", predicate=lambda c: "Feedback." in c.params["text"])
+    due = await svc.repo.cards.next_due(ANNA.id)
+    assert due is not None and due > now[0] + 86400
+
+    def nothing_due(count: int) -> Any:
+        return tg.wait_for(
+            "sendMessage",
+            count=count,
+            predicate=lambda c: "Nothing is due" in c.params.get("text", ""),
+        )
+
+    # No zone set yet: UTC, and said so.
+    tg.user_sends(PRIVATE, ANNA, "/review")
+    utc = datetime.fromtimestamp(due, UTC)
+    [first] = await nothing_due(1)
+    assert f"on {utc:%Y-%m-%d} at {utc:%H:%M} (UTC)" in first.params["text"], first.params
+
+    # With a /remind zone, and the day before: "tomorrow", at Seoul's time.
+    tg.user_sends(PRIVATE, ANNA, "/remind 19:00 Asia/Seoul")
+    await tg.wait_for("sendMessage", predicate=lambda c: "remind you at" in c.params["text"])
+    seoul = datetime.fromtimestamp(due, ZoneInfo("Asia/Seoul"))
+    now[0] = due - 86400  # Seoul has no DST: the same time, one local day earlier
+    tg.user_sends(PRIVATE, ANNA, "/review")
+    second = (await nothing_due(2))[1]
+    assert f"tomorrow at {seoul:%H:%M} (Asia/Seoul)" in second.params["text"], second.params
+    assert "UTC" not in second.params["text"]
+
+
+def test_due_is_said_as_today_tomorrow_or_a_date() -> None:
+    seoul = ZoneInfo("Asia/Seoul")
+    # T0 is 18:00 in Seoul on 3 May.
+    assert learning.when_due("en", T0 + 3600, T0, seoul) == "today at 19:00"
+    assert learning.when_due("en", T0 + 7 * 3600, T0, seoul) == "tomorrow at 01:00"
+    assert learning.when_due("en", T0 + 3 * 86400, T0, seoul) == "on 2026-05-06 at 18:00"
+    assert learning.when_due("ko", T0 + 7 * 3600, T0, seoul) == "내일 01:00"
+
+
+async def test_a_user_who_blocked_the_bot_gets_reminders_switched_off(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    svc = bot.services
+    now = [T0]
+    svc.clock = lambda: now[0]
+    args = quiz_args(1)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Feedback.")
+    tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
+    [poll] = await tg.wait_for("sendPoll")
+    await _answer(tg, [poll], [_wrong(args, 0)])
+    await tg.wait_for("sendMessage", predicate=lambda c: "Feedback." in c.params["text"])
+
+    # A second before 19:00 in Seoul; then Anna blocks the bot.
+    now[0] = T0 + 3600 - 1
+    tg.user_sends(PRIVATE, ANNA, "/remind 19:00 Asia/Seoul")
+    await tg.wait_for("sendMessage", predicate=lambda c: "remind you at" in c.params["text"])
+    tg.fail("sendMessage", status=403)
+    now[0] = T0 + 3600
+    [blocked] = await tg.wait_for("sendMessage", predicate=lambda c: c.status == 403)
+    assert blocked.params["text"].startswith("⏰")
+
+    async def switched_off() -> bool:
+        row = await svc.repo.reminders.reminder(ANNA.id)
+        return row is not None and not row.enabled
+
+    await eventually(switched_off, what="the reminder to be switched off")
+    # Not armed again: tomorrow's 19:00 writes to nobody.
+    assert svc.jobs is not None and svc.jobs.get_jobs_by_name(f"remind:{ANNA.id}") == ()
+    assert await svc.repo.reminders.reminders() == []
+
+
+GROUP = Chat(-1007001, "supergroup", title="Study group")
+BO = User(702, "Bo", language_code="en")
+CY = User(703, "Cy", language_code="en")
+
+
+async def _group_quiz(
+    tg: FakeTelegram,
+    oa: FakeOpenAI,
+    bot: RunningBot,
+    title: str,
+    picks: dict[User, list[bool | None]],
+) -> None:
+    """Ann starts a quiz in the group; each player answers right/wrong/not at all; Ann stops."""
+    n = len(next(iter(picks.values())))
+    args = quiz_args(n, title=title)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message(f"Feedback on {title}.")
+    before = len(tg.calls_of("sendPoll"))
+    tg.user_sends(GROUP, ANNA, f"/quiz {n} {title}")
+    polls = (await tg.wait_for("sendPoll", count=before + n))[before:]
+    given = 0
+    for user, choices in picks.items():
+        for i, (poll, right) in enumerate(zip(polls, choices, strict=True)):
+            if right is None:
+                continue
+            text = choice_text(args, i, right_choice(args, i)) if right else _wrong(args, i)
+            tg.user_answers_poll(user, poll.result["poll"]["id"], [_position(poll, text)])
+            given += 1
+    quiz_id = max(q.id for q in await bot.services.repo.quizzes_in_state(QuizState.OPEN))
+
+    async def stored() -> bool:
+        return await bot.services.repo.answer_count(quiz_id) >= given
+
+    await eventually(stored, what=f"{given} answers stored")
+    tg.user_sends(GROUP, ANNA, "/stop")
+    await tg.wait_for("sendMessage", predicate=lambda c: f"Feedback on {title}" in c.params["text"])
+
+    async def done() -> bool:
+        quiz = await bot.services.repo.quiz(quiz_id)
+        return quiz is not None and quiz.state == QuizState.DONE
+
+    # The review offer follows the feedback; the chat is free for the next quiz after it.
+    await eventually(done, what=f"quiz {title} done")
+
+
+async def test_group_stats_name_the_week_s_most_active_and_accurate_and_each_quiz(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    svc = bot.services
+    # From the real time forward, not T0: Telegram checks a poll's close_date against its
+    # own clock, and up to a month ahead is in range.
+    start = time.time()
+    now = [start]
+    svc.clock = lambda: now[0]
+    tg.set_member_count(GROUP.id, 10)
+    # Eight days before the /stats, outside its week: Cy was perfect then.
+    await _group_quiz(tg, oa, bot, "Old", {CY: [True]})
+    now[0] = start + 8 * 86400
+    await _group_quiz(
+        tg, oa, bot, "Cells", {ANNA: [True, True], BO: [False, False], CY: [True, None]}
+    )
+    now[0] += 60  # past the cooldown
+    await _group_quiz(tg, oa, bot, "Genes", {BO: [True], CY: [False]})
+
+    now[0] += 60
+    tg.user_sends(GROUP, BO, "/stats")
+    [photo] = await tg.wait_for("sendPhoto")
+    png = photo.params["photo"].data
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (800, 450)
+    assert photo.params["chat_id"] == GROUP.id
+    assert photo.result["caption"].splitlines() == [
+        "📊 This week in this chat",
+        "Most active: Bo (3 answers)",
+        "Most accurate: Anna (100%)",
+        "• Cells: 60%",
+        "• Genes: 50%",
+    ]
+
+
+async def test_review_feedback_gets_each_card_s_last_time_and_is_told_to_compare(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    svc = bot.services
+    now = [T0]
+    svc.clock = lambda: now[0]
+    # Two mistakes on two days: card A on 3 May, card B on 4 May.
+    first = quiz_args(1, title="Cells")
+    # Another fact: a question of its own, choices of its own.
+    second: dict[str, Any] = {"title": "Genes", "questions": [quiz_args(2)["questions"][1]]}
+    for day, args in enumerate((first, second)):
+        now[0] = T0 + day * 86400
+        oa.queue_function_call("generate_quiz", args)
+        oa.queue_message(f"Feedback {day}.")
+        tg.user_sends(PRIVATE, ANNA, f"/quiz 1 {args['title']}")
+        poll = (await tg.wait_for("sendPoll", count=day + 1))[day]
+        await _answer(tg, [poll], [_wrong(args, 0)])
+        said = f"Feedback {day}."
+        await tg.wait_for("sendMessage", predicate=lambda c: said in c.params["text"])  # noqa: B023
+
+    # The review: card A's variant repeats it word for word and is left out of the stream;
+    # its replacement goes out after card B's. Posted order B, A; the model's order A, B.
+    now[0] += 60
+    cards = {"title": "Review", "questions": [first["questions"][0], second["questions"][0]]}
+    fresh = _review_variant(cards)
+    streamed = json.loads(json.dumps(fresh))
+    streamed["questions"][0] = first["questions"][0]
+    oa.queue_function_call("generate_quiz", streamed)
+    oa.queue_function_call("generate_quiz", fresh)  # the correction: the left-out one anew
+    oa.queue_message("Compared with last time.")
+    tg.user_sends(PRIVATE, ANNA, "/review")
+    polls = (await tg.wait_for("sendPoll", count=4))[2:]
+    assert polls[0].params["question"].endswith(fresh["questions"][1]["question_text"])
+    assert polls[1].params["question"].endswith(fresh["questions"][0]["question_text"])
+    for poll, model in zip(polls, (1, 0), strict=True):
+        right = choice_text(fresh, model, right_choice(fresh, model))
+        tg.user_answers_poll(ANNA, poll.result["poll"]["id"], [_position(poll, right)])
+    await tg.wait_for("sendMessage", predicate=lambda c: "Compared" in c.params["text"])
+
+    feedback = oa.writer_requests[-1].json
+    [item] = feedback["input"]
+    submission = json.loads(item["output"])
+    assert submission["review"] is True
+    # Each question's last time is its own card's, in the model's numbering.
+    last = {q["question_index"]: q["last_time"] for q in submission["questions"]}
+    assert last == {
+        0: {"date": "2026-05-03", "correct": False},
+        1: {"date": "2026-05-04", "correct": False},
+    }
+    # And the model is told what last_time is for.
+    assert "last_time" in feedback["instructions"]
+    assert "compare" in feedback["instructions"]

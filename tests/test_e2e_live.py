@@ -4,6 +4,7 @@ a forum topic and a restart mid-game."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from fakes.openai_server import FakeOpenAI
@@ -212,3 +213,33 @@ async def test_a_private_live_run_is_timed_solo(
     await tg.wait_for("sendMessage", predicate=lambda c: "Solo done" in c.params["text"])
     [ann] = submission(oa)["participants"]
     assert ann["answers"][0]["points"] >= 500 and ann["answers"][1]["points"] == 0
+
+
+async def test_a_solo_answer_moves_on_at_once_and_only_the_player_s(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    # In a private chat "everyone" is the player: their answer ends the question, long
+    # before its 30 s; a vote on the poll forwarded to someone else does not.
+    me = Chat(ANN.id, "private")
+    args = quiz_args(2)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Solo at speed.")
+    tg.user_sends(me, ANN, "/live 2 cells")
+    first = await next_poll(tg, 1)
+    answer(tg, BO, first, args, right_choice(args, 0))
+    await asyncio.sleep(1.0)
+    assert len(tg.calls_of("sendPoll")) == 1 and not tg.calls_of("stopPoll")
+
+    answer(tg, ANN, first, args, right_choice(args, 0))
+    answered_at = time.monotonic()
+    second = await next_poll(tg, 2)
+    assert time.monotonic() - answered_at < 1.5
+    [stop] = tg.calls_of("stopPoll")
+    assert stop.params["message_id"] == first.result["message_id"] and stop.time <= second.time
+
+    answer(tg, ANN, second, args, right_choice(args, 1))
+    answered_at = time.monotonic()
+    await tg.wait_for("sendMessage", predicate=lambda c: "Solo at speed" in c.params["text"])
+    assert time.monotonic() - answered_at < 5
+    by_user = {p["user_id"]: p for p in submission(oa)["participants"]}
+    assert len(by_user[ANN.id]["answers"]) == 2
