@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from telegram import Bot
 from telegram.constants import ParseMode
 
@@ -37,6 +35,10 @@ class ChartData:
 
 def chart_png(data: ChartData, titles: tuple[str, str]) -> bytes:
     """Render the two panels with the Agg canvas (no pyplot: safe off the main thread)."""
+    # Imported on the first /stats, not at start: matplotlib adds ~28 MiB to every process.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
     FigureCanvasAgg(fig)  # attaches itself to the figure
     left, right = fig.subplots(1, 2)
