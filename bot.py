@@ -148,7 +148,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .post_shutdown(post_shutdown)
         .build()
     )
-    handlers.register(application)
+    handlers.register(application, settings)
     return application
 
 

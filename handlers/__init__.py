@@ -21,12 +21,15 @@ from handlers import (
     start,
 )
 from services import inbox
+from settings import Settings
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     # The allow-lists, before any feature sees an update (it settles what it stops itself).
-    for handler in access.HANDLERS:
-        application.add_handler(handler, group=-1)
+    # With none configured the bot is open, and every update skips the gate's group.
+    if access.is_restricted(settings):
+        for handler in access.HANDLERS:
+            application.add_handler(handler, group=-1)
     features = (
         start,
         language,
@@ -34,7 +37,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         live,
         learning,
         admin,
-        poll_answers,
         buttons,
         documents,
         membership,
@@ -48,7 +50,10 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     ]
     # First, yet they take only what no feature does (texts, unknown commands, their own
     # button prefix), so their place matters only to buttons.answer_button's catch-all.
-    for handler in [*newcomers.handlers(known), *(h for m in features for h in m.HANDLERS)]:
+    # Before them all: every update of a group's quiz burst is a poll answer, and no other
+    # handler takes one, so it matches at the first check instead of the 24th.
+    first = poll_answers.HANDLERS
+    for handler in [*first, *newcomers.handlers(known), *(h for m in features for h in m.HANDLERS)]:
         # Every update leaves the inbox when the handler that took it is done.
         handler.callback = inbox.settling(handler.callback)
         application.add_handler(handler)

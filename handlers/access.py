@@ -1,6 +1,7 @@
 """Who may use the bot at all: ALLOWED_CHAT_IDS / ALLOWED_USER_IDS, before any feature runs.
 
-Registered in handler group -1: an update from outside the lists stops here, so nothing it
+Registered in handler group -1 when an allow-list is set (with none the bot is open and
+the gate is left out): an update from outside the lists stops here, so nothing it
 carries reaches OpenAI or the database (beyond the note that its chat was told once).
 """
 

@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from telegram import Update
 
+from bot import build_application
 from engine.prompts import instructions_for
 from fakes import BOT_TOKEN, OPENAI_KEY
 from fakes.openai_server import FakeOpenAI
@@ -18,7 +20,7 @@ from quiz.schema import generate_quiz_tool
 from services.quotas import DAY, day_start
 from settings import ConfigError, Settings
 from tests.conftest import BotFactory
-from tests.harness import RunningBot, eventually
+from tests.harness import RunningBot, eventually, settings_for
 from tests.test_e2e_keyboard import button_for, keyboard_messages
 
 ANN = User(31, "Ann", language_code="en")
@@ -493,3 +495,29 @@ def test_id_lists_and_limits_from_the_environment() -> None:
         Settings.from_env({**BASE, "ALLOWED_USER_IDS": "@ann"})
     with pytest.raises(ConfigError, match="DAILY_TOKEN_BUDGET"):
         Settings.from_env({**BASE, "DAILY_TOKEN_BUDGET": "-1"})
+
+
+def test_an_open_bot_checks_a_poll_answer_once(
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path
+) -> None:
+    """A group's quiz burst is poll answers: with no allow-list there is no gate to pass,
+    and the first handler tried is the one that takes them (issue 18: per-update CPU)."""
+    poll_answer = Update.de_json(
+        {
+            "update_id": 1,
+            "poll_answer": {
+                "poll_id": "p",
+                "user": {"id": ANN.id, "is_bot": False, "first_name": ANN.first_name},
+                "option_ids": [0],
+                "option_persistent_ids": ["0"],
+            },
+        },
+        None,
+    )
+    open_app = build_application(settings_for(tg, oa, tmp_path / "open.db"))
+    assert list(open_app.handlers) == [0]
+    assert open_app.handlers[0][0].check_update(poll_answer)
+    restricted = build_application(
+        settings_for(tg, oa, tmp_path / "closed.db", ALLOWED_CHAT_IDS=str(ANN_CHAT.id))
+    )
+    assert list(restricted.handlers) == [-1, 0]
