@@ -59,6 +59,10 @@ def child_env(tg: FakeTelegram, oa: FakeOpenAI | None, db: Path, **extra: str) -
         "OPENAI_MAX_RETRIES": "0",
         "LOG_LEVEL": "WARNING",
     }
+    # The defaults a user gets, but answer-key checks may be switched off from outside
+    # (QUIZ_VERIFY=off python -m bench) to see what their language model costs in memory.
+    if "QUIZ_VERIFY" in os.environ:
+        env["QUIZ_VERIFY"] = os.environ["QUIZ_VERIFY"]
     env.update(extra)
     return env
 
