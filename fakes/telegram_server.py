@@ -1296,22 +1296,7 @@ class FakeTelegram:
             raise _bad("wrong file identifier/HTTP URL specified")
         message = self._new_message(chat, _bot_user(), params.get("message_thread_id"))
         message["document"] = self._document(self.files[file_id])
-        if "caption" in params:
-            caption, entities = self._format(
-                params["caption"],
-                params.get("parse_mode"),
-                params.get("caption_entities"),
-                "sendDocument.caption",
-            )
-            if len(caption) > MessageLimit.CAPTION_LENGTH:
-                raise _bad("message caption is too long")
-            message["caption"] = caption
-            if entities:
-                message["caption_entities"] = entities
-        if markup := self._check_keyboard(params.get("reply_markup")):
-            message["reply_markup"] = markup
-        self._store(message)
-        return copy.deepcopy(message)
+        return self._finish_media(message, params, "sendDocument")
 
     async def _send_photo(self, params: JSONDict) -> JSONDict:
         """Uploads only (what the bot sends); Telegram's rules for a photo: at most 10 MB,
@@ -1340,12 +1325,16 @@ class FakeTelegram:
                 "file_size": len(stored.data),
             }
         ]
+        return self._finish_media(message, params, "sendPhoto")
+
+    def _finish_media(self, message: JSONDict, params: JSONDict, method: str) -> JSONDict:
+        """A media message's caption (parsed, at most 1,024 characters) and keyboard, stored."""
         if "caption" in params:
             caption, entities = self._format(
                 params["caption"],
                 params.get("parse_mode"),
                 params.get("caption_entities"),
-                "sendPhoto.caption",
+                f"{method}.caption",
             )
             if len(caption) > MessageLimit.CAPTION_LENGTH:
                 raise _bad("message caption is too long")
