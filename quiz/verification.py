@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from rapidfuzz import fuzz
@@ -166,3 +167,37 @@ def key_problem(index: int, q: Question, check: KeyCheck, order: Sequence[int]) 
         f"{q.choices[q.answer_index]!r}. Make sure answer_index points at the one correct "
         "choice (fix the key, or the question, so exactly one choice is right)"
     )
+
+
+# services/quiz/verify.py logs every decision of the checks with one of these as `extra`, so
+# that a run's figures come from what the bot did, not from re-deriving it
+# (tools/local_model.py counts them).
+VERDICT, SOLVED = "verify_verdict", "verify_solve"
+
+
+class Verdict(StrEnum):
+    CONFIRMED = "confirmed"  # the solver picked the key
+    GUESS = "guess"  # it picked another choice, not confidently: the key stands
+    UNANSWERED = "unanswered"  # no usable answer (or the solve failed): the key stands
+    DISPUTED = "disputed"
+    LANGUAGE = "language"
+    REPEAT = "repeat"
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One question's verdict (the `VERDICT` attribute of its log record)."""
+
+    quiz_id: int
+    index: int  # the model's index: a replacement has the index of what it replaces
+    verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class SolveCall:
+    """One solve call (the `SOLVED` attribute of its log record)."""
+
+    quiz_id: int
+    questions: int
+    tokens: int
+    failed: bool = False

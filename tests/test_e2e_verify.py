@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from typing import Any
+
+import pytest
 
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
+from quiz.verification import Verdict
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
+from tools.local_model import VerifyFigures
 
 ANN = User(901, "Ann", username="ann", language_code="en")
 ANN_CHAT = Chat(901, "private")
@@ -225,3 +230,28 @@ async def test_help_tells_of_the_checks_only_while_they_run(
         [_, off] = await tg.wait_for("sendMessage", count=2)
         assert "How StudyQuiz works" in off.params["text"]
         assert "without seeing its answer key" not in off.params["text"]
+
+
+async def test_the_checks_decisions_are_logged_as_the_local_model_tool_counts_them(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    wrong = quiz_args(3)
+    oa.solver_picks("Question 2:", "Q2 choice 4")
+    oa.queue_function_call("generate_quiz", wrong)
+    oa.queue_function_call("generate_quiz", with_key(wrong, 1, 3))
+
+    tg.user_sends(ANN_CHAT, ANN, "/quiz 3 cell biology")
+    await tg.wait_for("sendPoll", count=3)
+
+    figures = VerifyFigures.of(caplog.records)
+    assert figures.verdicts == {
+        0: [Verdict.CONFIRMED],
+        1: [Verdict.DISPUTED, Verdict.CONFIRMED],
+        2: [Verdict.CONFIRMED],
+    }
+    assert figures.corrected(1)
+    assert [s.questions for s in figures.solves] == [1, 1, 1, 1]
+    solved = sum(int(r["usage"]["total_tokens"]) for r in oa.created if _solves(r))
+    assert figures.tokens == solved > 0
+    assert "question 2: disputed → confirmed: corrected" in figures.lines()

@@ -29,7 +29,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openai import AsyncOpenAI
@@ -38,6 +39,7 @@ from cli import _server_features
 from fakes import BOT_TOKEN
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.states import LIVE_STATES, QuizState
+from quiz.verification import SOLVED, VERDICT, Judged, SolveCall, Verdict
 from settings import Settings
 from tests.harness import eventually, running_bot
 
@@ -215,6 +217,64 @@ class BotLog(logging.Handler):
             self.records.append(record)
 
 
+# The verdicts under which a question goes out (its key stands).
+PASSED = (Verdict.CONFIRMED, Verdict.GUESS, Verdict.UNANSWERED)
+
+
+@dataclass
+class VerifyFigures:
+    """What the answer-key checks decided in one run, read from the bot's log records."""
+
+    solves: list[SolveCall] = field(default_factory=list)
+    # Every verdict per question (the model's index), in order: the first check, then the
+    # check of its replacement, if one was asked for.
+    verdicts: dict[int, list[Verdict]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, records: Sequence[logging.LogRecord]) -> VerifyFigures:
+        figures = cls()
+        for record in records:
+            solve = getattr(record, SOLVED, None)
+            if isinstance(solve, SolveCall):
+                figures.solves.append(solve)
+            judged = getattr(record, VERDICT, None)
+            if isinstance(judged, Judged):
+                figures.verdicts.setdefault(judged.index, []).append(judged.verdict)
+        return figures
+
+    def first(self, verdict: Verdict) -> list[int]:
+        """The questions whose first check gave `verdict`."""
+        return sorted(i for i, v in self.verdicts.items() if v[0] == verdict)
+
+    def corrected(self, index: int) -> bool:
+        """A rejected question's replacement passed its own check."""
+        return len(self.verdicts[index]) > 1 and self.verdicts[index][-1] in PASSED
+
+    @property
+    def tokens(self) -> int:
+        return sum(s.tokens for s in self.solves)
+
+    def lines(self) -> list[str]:
+        solved = sum(s.questions for s in self.solves)
+        failed = sum(s.failed for s in self.solves)
+        out = [
+            f"solve calls: {len(self.solves)} ({solved} question(s) in all, {failed} failed),"
+            f" {self.tokens} tokens",
+            f"first checks of {len(self.verdicts)} question(s): "
+            + ", ".join(f"{len(self.first(v))} {v}" for v in Verdict),
+        ]
+        for index in sorted(self.verdicts):
+            verdicts = self.verdicts[index]
+            if verdicts[0] in PASSED:
+                continue
+            fate = "corrected" if self.corrected(index) else "left out"
+            out.append(
+                f"question {index + 1}: {' → '.join(verdicts)}: {fate}"
+                + ("" if len(verdicts) > 1 else " (no replacement checked)")
+            )
+        return out
+
+
 def user_settings(port: int, db: Path, tg: FakeTelegram) -> Settings:
     """What a user with this server on a CPU would put in .env."""
     return Settings.from_env(
@@ -322,6 +382,12 @@ async def run_quiz(port: int, timings: dict[str, float]) -> bool:
             print("\n== requests to the model server")
             for at, line in requests.lines:
                 print(f"  +{at - t0:7.1f}s {line}")
+            print("\n== the answer-key checks (QUIZ_VERIFY), as the bot logged them")
+            for line in VerifyFigures.of(bot_log.records).lines():
+                print(f"  {line}")
+            for message in tg.messages(CHAT.id):
+                if "left out" in message.get("text", ""):
+                    print(f"  the chat was told: {message['text']}")
             print("\n== the bot's warnings (engine mode and fallbacks)")
             for record in bot_log.records:
                 if record.levelno >= logging.WARNING or record.name.startswith("engine"):

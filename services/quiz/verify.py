@@ -20,7 +20,12 @@ from quiz.model import Question, Quiz
 from quiz.render import shuffled_order
 from quiz.validation import InvalidQuizError, parse_quiz
 from quiz.verification import (
+    SOLVED,
+    VERDICT,
+    Judged,
     KeyCheck,
+    SolveCall,
+    Verdict,
     duplicate_problem,
     key_problem,
     language_name,
@@ -33,6 +38,16 @@ from services.quiz.presenter import Presenter
 from storage import QuizRow
 
 log = logging.getLogger(__name__)
+
+
+def _judged(quiz: QuizRow, index: int, verdict: Verdict) -> None:
+    log.info(
+        "Quiz %s: question %s %s",
+        quiz.id,
+        index,
+        verdict,
+        extra={VERDICT: Judged(quiz.id, index, verdict)},
+    )
 
 
 async def quiz_language(svc: Services, quiz: QuizRow) -> str | None:
@@ -87,13 +102,13 @@ class Verifier:
             order = list(orders[n] if orders else shuffled_order(len(q.choices), self.svc.rng))
             # Synchronous (about a millisecond each) so that concurrent checks see each
             # other's questions in order.
-            problems = [
-                p
-                for p in (language_problem(index, q, expected), duplicate_problem(index, q, seen))
-                if p is not None
-            ]
+            language = language_problem(index, q, expected)
+            repeat = duplicate_problem(index, q, seen)
+            problems = [p for p in (language, repeat) if p is not None]
             results.append(Checked(index, q, order, problems))
             seen.append((index, q))
+            if problems:
+                _judged(self.quiz, index, Verdict.LANGUAGE if language else Verdict.REPEAT)
         to_solve = [c for c in results if not c.problems]
         # Before the solve: a question written meanwhile must not repeat these either.
         self.accepted += [(c.index, c.question) for c in to_solve]
@@ -106,21 +121,40 @@ class Verifier:
             SolveQuestion(c.question.text, tuple(c.question.choices[i] for i in c.order))
             for c in checked
         ]
+        quiz = self.quiz
         try:
             solved = await self.svc.engine.solve(asked, self.request)
         except EngineError as exc:
             # A check that cannot run must not hold the quiz back: the keys stay unconfirmed.
-            log.warning("Quiz %s: the solve failed, keys unconfirmed: %s", self.quiz.id, exc)
+            log.warning(
+                "Quiz %s: the solve failed, keys unconfirmed: %s",
+                quiz.id,
+                exc,
+                extra={SOLVED: SolveCall(quiz.id, len(asked), 0, failed=True)},
+            )
+            for c in checked:
+                _judged(quiz, c.index, Verdict.UNANSWERED)
             return
+        log.info(
+            "Quiz %s: solved %s question(s), %s tokens",
+            quiz.id,
+            len(asked),
+            solved.tokens,
+            extra={SOLVED: SolveCall(quiz.id, len(asked), solved.tokens)},
+        )
         for c, answer in zip(checked, solved.answers, strict=True):
             if answer is None:
+                _judged(quiz, c.index, Verdict.UNANSWERED)
                 continue
             check = KeyCheck(
                 c.order.index(c.question.answer_index), answer.choice, answer.confidence
             )
             problem = key_problem(c.index, c.question, check, c.order)
-            if problem is not None:
-                log.info("Quiz %s: question %s's key disputed", self.quiz.id, c.index)
+            if problem is None:
+                agreed = check.picked == check.key
+                _judged(quiz, c.index, Verdict.CONFIRMED if agreed else Verdict.GUESS)
+            else:
+                _judged(quiz, c.index, Verdict.DISPUTED)
                 c.problems.append(problem)
                 c.disputed = True
                 # Its replacement must not count as a repeat of it.
