@@ -48,6 +48,19 @@ def _review_variant(args: dict[str, Any]) -> Any:
     return fresh
 
 
+async def _one_question_quiz(tg: FakeTelegram, oa: FakeOpenAI, *, right: bool) -> dict[str, Any]:
+    """Anna's one-question quiz on cells, answered right or wrong (feedback "Feedback.");
+    the quiz the model was scripted to write."""
+    args = quiz_args(1)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Feedback.")
+    tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
+    [poll] = await tg.wait_for("sendPoll")
+    answer = choice_text(args, 0, right_choice(args, 0)) if right else _wrong(args, 0)
+    await _answer(tg, [poll], [answer])
+    return args
+
+
 async def test_mistakes_come_back_first_and_a_review_moves_their_due_dates(
     tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
 ) -> None:
@@ -133,12 +146,7 @@ async def test_a_word_for_word_repeat_is_rejected_and_corrected_once(
         svc = bot.services
         now = [T0]
         svc.clock = lambda: now[0]
-        args = quiz_args(1)
-        oa.queue_function_call("generate_quiz", args)
-        oa.queue_message("Feedback.")
-        tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
-        [poll] = await tg.wait_for("sendPoll")
-        await _answer(tg, [poll], [_wrong(args, 0)])
+        args = await _one_question_quiz(tg, oa, right=False)
         await tg.wait_for("sendMessage", predicate=lambda c: "reply_markup" in c.params)
 
         now[0] += 60
@@ -206,12 +214,7 @@ async def test_reminder_fires_at_local_time_and_is_re_armed_after_a_restart(
         svc = bot.services
         now = [T0]
         svc.clock = lambda: now[0]
-        args = quiz_args(1)
-        oa.queue_function_call("generate_quiz", args)
-        oa.queue_message("Feedback.")
-        tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
-        [poll] = await tg.wait_for("sendPoll")
-        await _answer(tg, [poll], [_wrong(args, 0)])
+        await _one_question_quiz(tg, oa, right=False)
         await tg.wait_for("sendMessage", predicate=lambda c: "reply_markup" in c.params)
 
         tg.user_sends(PRIVATE, ANNA, "/remind 25:00")
@@ -244,12 +247,7 @@ async def test_nothing_due_says_when_in_the_person_s_zone_and_in_words(
     svc = bot.services
     now = [T0]
     svc.clock = lambda: now[0]
-    args = quiz_args(1)
-    oa.queue_function_call("generate_quiz", args)
-    oa.queue_message("Feedback.")
-    tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
-    [poll] = await tg.wait_for("sendPoll")
-    await _answer(tg, [poll], [choice_text(args, 0, right_choice(args, 0))])
+    await _one_question_quiz(tg, oa, right=True)
     await tg.wait_for("sendMessage", predicate=lambda c: "Feedback." in c.params["text"])
     due = await svc.repo.cards.next_due(ANNA.id)
     assert due is not None and due > now[0] + 86400
@@ -293,12 +291,7 @@ async def test_a_user_who_blocked_the_bot_gets_reminders_switched_off(
     svc = bot.services
     now = [T0]
     svc.clock = lambda: now[0]
-    args = quiz_args(1)
-    oa.queue_function_call("generate_quiz", args)
-    oa.queue_message("Feedback.")
-    tg.user_sends(PRIVATE, ANNA, "/quiz 1 cells")
-    [poll] = await tg.wait_for("sendPoll")
-    await _answer(tg, [poll], [_wrong(args, 0)])
+    await _one_question_quiz(tg, oa, right=False)
     await tg.wait_for("sendMessage", predicate=lambda c: "Feedback." in c.params["text"])
 
     # A second before 19:00 in Seoul; then Anna blocks the bot.
