@@ -27,9 +27,10 @@ from quiz.schema import TOOL_NAME, generate_quiz_tool
 log = logging.getLogger(__name__)
 
 Item = dict[str, Any]
-# What the turn asks for: the forced generate_quiz call, the quiz as structured output, or
-# the feedback text.
-Want = Literal["tool", "structured", "text"]
+# What the turn asks for: the generate_quiz call forced by name ("tool") or by "required"
+# (llama-server refuses the named object but takes the string), the quiz as structured
+# output, or the feedback text.
+Want = Literal["tool", "required", "structured", "text"]
 
 
 class CreateArgs(TypedDict):
@@ -85,6 +86,8 @@ def create_args(
     tool_choice: response_create_params.ToolChoice | Omit = omit
     if want == "tool":
         tool_choice = {"type": "function", "name": TOOL_NAME}
+    elif want == "required":
+        tool_choice = "required"
     elif not request.vector_store_ids:
         # Feedback is text; only file_search (for citations) may still be used.
         tool_choice = "none"

@@ -5,11 +5,15 @@ Such a quiz's call id starts with "text:" and its answers go back as the next us
 there is no function call to pair them with.
 
 A server may drop text.format too (llama-server does), and then nothing but the words of
-the ask guide the model: so the ask and the correction show the shape, and two habits of
-models writing JSON unguided are undone here, nothing else: a Markdown code fence around the
-object, and an answer_index given as the choice's letter ("B" = the second choice, as a
-letter has one meaning). A number in a string stays a problem for validation: "2" may count
-from 0 or from 1, and a guessed answer key is worse than one more request.
+the ask guide the model: so the ask and the correction show the shape, and the habits of
+models writing JSON unguided are undone here, nothing else: a Markdown code fence or a
+`<tool_call>` tag around the object; the quiz wrapped in a tool-call envelope of its own
+(`{"name", "arguments"}` with the arguments as an object or a JSON string, or
+`{"function": {...}}`), even twice, or with its braces doubled as in a template (`{{…}}`);
+the string "null" for an optional field, or the field left out; and an
+answer_index given as the choice's letter ("B" = the second choice, as a letter has one
+meaning). A number in a string stays a problem for validation: "2" may count from 0 or from
+1, and a guessed answer key is worse than one more request.
 """
 
 from __future__ import annotations
@@ -46,6 +50,13 @@ ASK_STRUCTURED = (
     "(answer_index is the 0-based position of the right choice in choices):\n" + json.dumps(EXAMPLE)
 )
 _FENCE = re.compile(r"```[A-Za-z]*[ \t]*\n(.*?)\n?```", re.DOTALL)
+# Qwen's and Hermes' chat templates write a call as text between these tags.
+_TAG = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL)
+# Deep enough for the envelopes seen (a fence around a tag around two envelopes).
+_MAX_UNWRAP: Final = 4
+# The nullable fields of a question (QuestionArgs): "null" there means null.
+_NULLABLE: Final = ("source_file", "source_quote")
+_NULL_WORDS: Final = frozenset({"null", "none"})
 _LETTERS: Final = "ABCDEFGHIJKL"  # as many as a poll has choices (PollLimit)
 ANSWERS_INTRO = "The quiz's results (the generate_quiz output), as JSON:\n"
 
@@ -70,18 +81,27 @@ def structured_call(
 
 
 def quiz_arguments(text: str) -> str:
-    """The model's text as the quiz's JSON: unfenced, letter keys as positions; text that is
-    not a JSON object is left for validation to name the problem."""
-    raw = _json_object(text)
-    if raw is None:
-        fences = _FENCE.findall(text)
-        raw = _json_object(fences[0]) if len(fences) == 1 else None
+    """The model's text as the quiz's JSON: unwrapped, letter keys as positions, "null" as
+    null; text that holds no JSON object is left for validation to name the problem."""
+    raw = _json_object_in(text, _MAX_UNWRAP)
     if raw is None:
         return text
+    raw = _unwrapped(raw)
     questions = raw.get("questions")
     if isinstance(questions, list):
-        raw["questions"] = [lettered_key(q) if isinstance(q, dict) else q for q in questions]
+        raw["questions"] = [unguided_question(q) if isinstance(q, dict) else q for q in questions]
     return json.dumps(raw, ensure_ascii=False)
+
+
+def unguided_question(question: dict[str, Any]) -> dict[str, Any]:
+    """A question as an unguided model wrote it, with its habits undone: a letter key made the
+    position it names, and "null" in an optional field, or the field left out, made null."""
+    fixed = lettered_key(question)
+    for field in _NULLABLE:
+        value = fixed.get(field)
+        if value is None or (isinstance(value, str) and value.strip().lower() in _NULL_WORDS):
+            fixed = {**fixed, field: None}
+    return fixed
 
 
 def lettered_key(question: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +110,40 @@ def lettered_key(question: dict[str, Any]) -> dict[str, Any]:
     if isinstance(key, str) and len(key.strip()) == 1 and key.strip().upper() in _LETTERS:
         return {**question, "answer_index": _LETTERS.index(key.strip().upper())}
     return question
+
+
+def _json_object_in(text: str, depth: int) -> dict[str, Any] | None:
+    """The JSON object that `text` is, or that its one fence or one tag holds."""
+    text = text.strip()
+    raw = _json_object(text)
+    if raw is None and text.startswith("{{") and text.endswith("}}"):
+        raw = _json_object(text[1:-1])
+    if raw is not None or depth == 0:
+        return raw
+    for pattern in (_FENCE, _TAG):
+        found = pattern.findall(text)
+        # Two fences or two calls: which one is the quiz is not guessed.
+        if len(found) == 1:
+            raw = _json_object_in(found[0], depth - 1)
+            if raw is not None:
+                return raw
+    return None
+
+
+def _unwrapped(raw: dict[str, Any]) -> dict[str, Any]:
+    """The quiz inside the tool-call envelopes a model wrapped it in, if any."""
+    for _ in range(_MAX_UNWRAP):
+        if "questions" in raw:
+            return raw
+        function = raw.get("function")
+        envelope: dict[str, Any] = function if isinstance(function, dict) else raw
+        arguments = envelope.get("arguments", envelope.get("parameters"))
+        if isinstance(arguments, str):
+            arguments = _json_object_in(arguments, _MAX_UNWRAP)
+        if not isinstance(arguments, dict):
+            return raw
+        raw = arguments
+    return raw
 
 
 def _json_object(text: str) -> dict[str, Any] | None:

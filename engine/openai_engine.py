@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Literal
 
 from openai import AsyncOpenAI
 from openai.types.responses import Response, ResponseOutputText
@@ -53,6 +54,11 @@ from quiz.schema import TOOL_NAME
 log = logging.getLogger(__name__)
 
 ASK_FEEDBACK = "Please write the feedback on the answers above now."
+# How a quiz is asked for, in the order they are tried.
+Ask = Literal["tool", "required", "structured"]
+_ASKS: tuple[Ask, ...] = ("tool", "required", "structured")
+# After a turn answered in text where the call was asked for.
+ASK_CALL = f"Call {TOOL_NAME} now, with the whole quiz as its arguments."
 
 
 class OpenAIEngine:
@@ -74,9 +80,10 @@ class OpenAIEngine:
         self._threads = Threads(client, state, items)
         self._streaming = Streaming(client)
         self._broken_logged = False
-        # Found out by the first quiz whose forced call was answered in text: later quizzes
-        # ask for structured output at once (on a CPU the ignored request costs minutes).
-        self._forced_call_ignored = False
+        # How a quiz is asked for, found out by the first quiz whose forced call was answered
+        # in text: later quizzes ask the way that worked at once (on a CPU an ignored request
+        # costs minutes).
+        self._ask: Ask = "tool"
 
     @property
     def state(self) -> State:
@@ -180,37 +187,39 @@ class OpenAIEngine:
         earlier: tuple[RetrievedChunk, ...] = (),
         tokens: int = 0,
     ) -> ToolCall:
-        """The quiz as a forced tool call, or (where the server ignored the force and the
-        model wrote text) asked for once more as structured output; once a server has been
-        seen ignoring the force, as structured output at once."""
-        ask: list[Item] = [{"role": "user", "content": ASK_STRUCTURED}]
-        if self._forced_call_ignored:
-            return await self._structured(
-                thread, request, [*items, *ask], on_question, earlier, tokens
-            )
-        reader = None if on_question is None else QuestionReader(thread.id, False, on_question)
-        response = await self._send(thread, request, items, "tool", reader)
-        try:
-            call = tool_call(thread.id, response, earlier)
-            return replace(call, tokens=call.tokens + tokens)
-        except NoToolCallError:
-            self._log_forced_call_ignored()
-        return await self._structured(
-            thread,
-            request,
-            ask,
-            on_question,
-            earlier + retrieved_chunks(response),
-            tokens + tokens_used(response),
-        )
+        """The quiz as a tool call forced by name, else (a server that refuses the named
+        choice, as llama-server does) by "required", else (the model wrote text both times)
+        asked for once more as structured output."""
+        ask = self._ask
+        while ask != "structured":
+            reader = None if on_question is None else QuestionReader(thread.id, False, on_question)
+            response = await self._send(thread, request, items, ask, reader)
+            try:
+                call = tool_call(thread.id, response, earlier)
+                return replace(call, tokens=call.tokens + tokens)
+            except NoToolCallError:
+                pass
+            earlier, tokens = earlier + retrieved_chunks(response), tokens + tokens_used(response)
+            ask = "required" if ask == "tool" else "structured"
+            self._learn(ask)
+            items = [{"role": "user", "content": ASK_CALL}] if ask == "required" else []
+        ask_json: list[Item] = [*items, {"role": "user", "content": ASK_STRUCTURED}]
+        return await self._structured(thread, request, ask_json, on_question, earlier, tokens)
 
-    def _log_forced_call_ignored(self) -> None:
-        if self._forced_call_ignored:
-            log.info(
-                "The model answered without calling %s: asking for structured output", TOOL_NAME
+    def _learn(self, ask: Ask) -> None:
+        """From now on quizzes are asked for as `ask`: said once at WARNING, then at INFO
+        (a quiz that was already on its way may find out again)."""
+        if _ASKS.index(ask) <= _ASKS.index(self._ask):
+            log.info("The model answered without calling %s: asking %s", TOOL_NAME, ask)
+            return
+        self._ask = ask
+        if ask == "required":
+            log.warning(
+                "The model answered without calling %s: the model server ignores a named "
+                "tool_choice, so quizzes force the call with tool_choice 'required' from now on",
+                TOOL_NAME,
             )
             return
-        self._forced_call_ignored = True
         log.warning(
             "The model answered without calling %s: the model server ignores a forced "
             "tool_choice, so quizzes are asked for as structured output from now on",

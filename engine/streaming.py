@@ -37,7 +37,7 @@ from openai.types.responses import (
 
 from engine.api import CreateArgs, api_errors
 from engine.base import EngineUnavailableError, QuestionSink, StreamedQuestion, TextSink
-from engine.fallback import STRUCTURED_PREFIX, lettered_key
+from engine.fallback import STRUCTURED_PREFIX, unguided_question
 from engine.results import PART_SEPARATOR, chunks
 from quiz.grounding import RetrievedChunk
 from quiz.incremental import IncrementalQuiz
@@ -87,7 +87,7 @@ class QuestionReader:
         first = parser.emitted
         for offset, raw in enumerate(parser.feed(delta)):
             if self._structured:
-                raw = lettered_key(raw)
+                raw = unguided_question(raw)
             await self._sink(
                 StreamedQuestion(
                     self._conversation_id,

@@ -220,6 +220,10 @@ class FakeOpenAI:
         # Off: an object tool_choice (a named function) is ignored, and the model answers a
         # turn scripted as a function call in plain Markdown text instead.
         self.named_tool_choice_enabled = True
+        # Off: tool_choice "required" is ignored the same way. llama-server refuses the named
+        # object ("Wrong type supplied for parameter 'tool_choice'") but forces a call for
+        # the string "required"; some servers ignore both.
+        self.required_tool_choice_enabled = True
         # Off: `text.format` is not passed on to the model (llama-server drops it), so a
         # turn scripted as a JSON message comes back as an unguided model writes JSON: in a
         # ```json fence, each answer_index as a choice letter ("A" = the first choice).
@@ -820,12 +824,12 @@ class FakeOpenAI:
         ]
 
     def _tool_choice_ignored(self, body: JSON, item: JSON) -> JSON:
-        """A server that ignores a named tool_choice: the model writes the call as text."""
-        if (
-            self.named_tool_choice_enabled
-            or not isinstance(body.get("tool_choice"), dict)
-            or item.get("type") != "function_call"
-        ):
+        """A server that ignores a forced tool_choice: the model writes the call as text."""
+        choice = body.get("tool_choice")
+        ignored = (isinstance(choice, dict) and not self.named_tool_choice_enabled) or (
+            choice == "required" and not self.required_tool_choice_enabled
+        )
+        if not ignored or item.get("type") != "function_call":
             return item
         try:
             args = json.loads(item["arguments"])

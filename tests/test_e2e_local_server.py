@@ -90,8 +90,9 @@ async def test_ignored_tool_choice_falls_back_to_structured_output(
     tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
 ) -> None:
     oa.conversations_enabled = False
-    oa.named_tool_choice_enabled = False
+    oa.named_tool_choice_enabled = oa.required_tool_choice_enabled = False
     oa.queue_function_call("generate_quiz", SUWON_QUIZ)  # written as Markdown instead
+    oa.queue_function_call("generate_quiz", SUWON_QUIZ)  # and again, asked with "required"
     oa.queue_message(json.dumps(SUWON_QUIZ, ensure_ascii=False))  # the structured answer
     oa.queue_message(FEEDBACK)
 
@@ -101,20 +102,15 @@ async def test_ignored_tool_choice_falls_back_to_structured_output(
     _answer_all(tg, polls, MINSU)
     await _feedback(tg)
 
-    _generate, structured, submit = _responses(oa)
+    _generate, _required, structured, submit = _responses(oa)
     fmt = structured["text"]["format"]
     assert fmt["type"] == "json_schema" and fmt["strict"] is True
     assert fmt["schema"]["required"] == ["title", "questions"]
     assert all(t["type"] != "function" for t in structured["tools"])
-    # The Markdown answer, the request for JSON, the JSON quiz, then the answers as a turn.
+    # The Markdown answer twice (asked by name, then with "required"), the request for
+    # JSON, the JSON quiz, then the answers as a turn.
     kinds = [(i.get("type", "message"), i.get("role")) for i in submit["input"]]
-    assert kinds == [
-        ("message", "user"),
-        ("message", "assistant"),
-        ("message", "user"),
-        ("message", "assistant"),
-        ("message", "user"),
-    ]
+    assert kinds == [("message", "user"), ("message", "assistant")] * 3 + [("message", "user")]
     answers = submit["input"][-1]["content"]
     assert json.loads(answers.split("\n", 1)[1])["status"] == "completed"
     assert "text" not in submit
@@ -124,15 +120,18 @@ async def test_no_quiz_even_as_structured_output_is_not_an_outage(
     tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
 ) -> None:
     oa.queue_message("I'd rather talk about something else.")
+    oa.queue_message("Still no.")  # asked again with tool_choice "required"
     oa.queue_handler(lambda _body, _items: [])  # asked for JSON, it writes nothing at all
 
     tg.user_sends(ANNA_CHAT, ANNA, "/quiz 3 Suwon")
     await eventually(lambda: _has_text(tg, "not with a quiz I can use"), what="the no-quiz message")
     texts = " ".join(str(c.params.get("text", "")) for c in tg.calls)
     assert "not answering" not in texts
-    # Conversations on: today's requests, then the structured ask in the same conversation.
-    generate, structured = _responses(oa)
-    assert generate["conversation"] == structured["conversation"]
+    # Conversations on: the asks by name and by "required", then the structured ask, all in
+    # the same conversation.
+    generate, required, structured = _responses(oa)
+    assert generate["conversation"] == required["conversation"] == structured["conversation"]
+    assert required["tool_choice"] == "required"
     assert structured["text"]["format"]["type"] == "json_schema"
 
 
@@ -166,10 +165,10 @@ async def _count_text(tg: FakeTelegram, needle: str, n: int) -> bool:
     return sum(needle in str(c.params.get("text", "")) for c in tg.calls) >= n
 
 
-def _like_llama_server(oa: FakeOpenAI) -> None:
-    """Neither the forced call nor the structured output is enforced (issue 17)."""
+def _enforcing_nothing(oa: FakeOpenAI) -> None:
+    """Neither a forced call (by name or "required") nor structured output is enforced."""
     oa.conversations_enabled = False
-    oa.named_tool_choice_enabled = False
+    oa.named_tool_choice_enabled = oa.required_tool_choice_enabled = False
     oa.text_format_enabled = False
 
 
@@ -186,8 +185,9 @@ async def test_fenced_json_with_letter_keys_makes_a_quiz_and_later_quizzes_ask_f
     caplog: pytest.LogCaptureFixture,
     stream: str,
 ) -> None:
-    _like_llama_server(oa)
+    _enforcing_nothing(oa)
     oa.queue_function_call("generate_quiz", SUWON_QUIZ)  # written as Markdown instead
+    oa.queue_function_call("generate_quiz", SUWON_QUIZ)  # and again, asked with "required"
     oa.queue_message(json.dumps(SUWON_QUIZ, ensure_ascii=False))  # fenced, keys "B", "D", "C"
     oa.queue_message(FEEDBACK)
     async with make_bot(OPENAI_STREAM=stream):
@@ -197,7 +197,7 @@ async def test_fenced_json_with_letter_keys_makes_a_quiz_and_later_quizzes_ask_f
         assert [_right_choice(p) for p in polls] == ["2040년", "수원 화성", "경기도"]
         _answer_all(tg, polls, MINSU)
         await _feedback(tg)
-        _generate, structured, _submit = _responses(oa)
+        _generate, _required, structured, _submit = _responses(oa)
         # The structured ask shows the shape: the model sees no tool with the fields then.
         ask = structured["input"][-1]["content"]
         assert '"answer_index": 0' in ask and '"question_text"' in ask
@@ -206,7 +206,7 @@ async def test_fenced_json_with_letter_keys_makes_a_quiz_and_later_quizzes_ask_f
         oa.queue_message(json.dumps(SUWON_QUIZ, ensure_ascii=False))
         tg.user_sends(ANNA_CHAT, ANNA, "/quiz 3 Suwon")
         await tg.wait_for("sendPoll", count=6)
-        second = _responses(oa)[3]
+        second = _responses(oa)[4]
         assert "tool_choice" not in second or second["tool_choice"] == "none"
         assert second["text"]["format"]["type"] == "json_schema"
         first, ask_again = second["input"]
@@ -218,7 +218,7 @@ async def test_fenced_json_with_letter_keys_makes_a_quiz_and_later_quizzes_ask_f
 async def test_structured_quiz_in_other_fields_is_corrected_with_the_schema(
     tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
 ) -> None:
-    _like_llama_server(oa)
+    _enforcing_nothing(oa)
     own_fields = {
         "title": "Suwon",
         "questions": [
@@ -227,13 +227,14 @@ async def test_structured_quiz_in_other_fields_is_corrected_with_the_schema(
         ],
     }
     oa.queue_message("Here is your quiz: ...")
+    oa.queue_message("Here it is again: ...")
     oa.queue_message(json.dumps(own_fields, ensure_ascii=False))
     oa.queue_message(json.dumps(SUWON_QUIZ, ensure_ascii=False))
     # Unstreamed: the whole answer is checked and sent back once (streamed, each question).
     async with make_bot(OPENAI_STREAM="false"):
         tg.user_sends(ANNA_CHAT, ANNA, "/quiz 3 Suwon")
         await tg.wait_for("sendPoll", count=3)
-    correction = _responses(oa)[2]
+    correction = _responses(oa)[3]
     complaint = json.loads(correction["input"][-1]["content"])
     assert any("answer_index" in p for p in complaint["problems"])
     assert complaint["schema"]["required"] == ["title", "questions"]
@@ -244,17 +245,18 @@ async def test_an_answer_index_as_a_number_string_is_sent_back(
     tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
 ) -> None:
     """ "2" may be 0-based or 1-based: which choice is right is not guessed."""
-    _like_llama_server(oa)
+    _enforcing_nothing(oa)
     oa.text_format_enabled = True
     as_strings = json.loads(json.dumps(SUWON_QUIZ))
     for q in as_strings["questions"]:
         q["answer_index"] = str(q["answer_index"])
     oa.queue_message("Here is your quiz: ...")
+    oa.queue_message("Here it is again: ...")
     oa.queue_message(json.dumps(as_strings, ensure_ascii=False))
     oa.queue_message(json.dumps(SUWON_QUIZ, ensure_ascii=False))
     async with make_bot(OPENAI_STREAM="false"):
         tg.user_sends(ANNA_CHAT, ANNA, "/quiz 3 Suwon")
         polls = await tg.wait_for("sendPoll", count=3)
         assert [_right_choice(p) for p in polls] == ["2040년", "수원 화성", "경기도"]
-    complaint = json.loads(_responses(oa)[2]["input"][-1]["content"])
+    complaint = json.loads(_responses(oa)[3]["input"][-1]["content"])
     assert "questions.0.answer_index: Input should be a valid integer" in complaint["problems"]

@@ -586,6 +586,25 @@ async def test_ignored_tool_choice_answers_in_text(oa: FakeOpenAI, client: Async
     assert isinstance(resp.output[0], ResponseFunctionToolCall)
 
 
+async def test_required_tool_choice_is_forced_unless_switched_off(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    """llama-server: the named object is ignored, the string "required" forces the call."""
+    oa.named_tool_choice_enabled = False
+    quiz = {"title": "Sums", "questions": [{"question_text": "2+2?", "choices": ["3", "4"]}]}
+    oa.queue_function_call("generate_quiz", quiz)
+    resp = await client.responses.create(
+        model=MODEL, input="Quiz me", tools=[QUIZ_TOOL], tool_choice="required"
+    )
+    assert isinstance(resp.output[0], ResponseFunctionToolCall)
+    oa.required_tool_choice_enabled = False
+    oa.queue_function_call("generate_quiz", quiz)
+    resp = await client.responses.create(
+        model=MODEL, input="Quiz me", tools=[QUIZ_TOOL], tool_choice="required"
+    )
+    assert isinstance(resp.output[0], ResponseOutputMessage) and "2+2?" in resp.output_text
+
+
 async def test_ignored_text_format_answers_fenced_json_with_letter_keys(
     oa: FakeOpenAI, client: AsyncOpenAI
 ) -> None:
