@@ -9,7 +9,6 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from dotenv import load_dotenv
 from openai import AsyncOpenAI
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
@@ -66,12 +65,14 @@ async def _recover(context: BotContext) -> None:
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     # Before anything can log: PTB logs its API URLs (token included) at DEBUG.
-    redact_in_logs(settings.telegram_token, settings.openai_api_key)
+    redact_in_logs(
+        settings.telegram_token.get_secret_value(), settings.openai_api_key.get_secret_value()
+    )
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         repo = await Repository.open(settings.database_path)
         client = AsyncOpenAI(
-            api_key=settings.openai_api_key,
+            api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url,
             timeout=settings.openai_timeout,
             max_retries=settings.openai_max_retries,
@@ -130,7 +131,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     # the inbox in one transaction before the batch is confirmed.
     bot = InboxBot(
         queue,
-        settings.telegram_token,
+        settings.telegram_token.get_secret_value(),
         base_url=f"{settings.telegram_api_base_url}/bot",
         base_file_url=f"{settings.telegram_api_base_url}/file/bot",
         # ApplicationBuilder's pool size (InboxBot makes getUpdates' own connection).
@@ -155,9 +156,6 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     """`env` replaces the environment and .env (tests)."""
     args = cli.parse_args(argv)
-    if env is None:
-        load_dotenv()
-        env = os.environ
     # Opt in to PTB's timedelta durations now rather than get a warning on every RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:

@@ -71,7 +71,11 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
         # Serve the URL's own path, so a reverse proxy can pass requests through unchanged.
         "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
         "webhook_url": settings.webhook_url,
-        "secret_token": settings.webhook_secret_token,
+        "secret_token": (
+            None
+            if settings.webhook_secret_token is None
+            else settings.webhook_secret_token.get_secret_value()
+        ),
         "allowed_updates": ALLOWED_UPDATES,
     }
 
@@ -86,7 +90,7 @@ def _writable_parent(path: Path) -> Path | None:
 
 async def _check_telegram(settings: Settings) -> str | None:
     bot = Bot(
-        settings.telegram_token,
+        settings.telegram_token.get_secret_value(),
         base_url=f"{settings.telegram_api_base_url}/bot",
         base_file_url=f"{settings.telegram_api_base_url}/file/bot",
     )
@@ -98,7 +102,7 @@ async def _check_telegram(settings: Settings) -> str | None:
         return "TELEGRAM_BOT_TOKEN was refused by Telegram"
     except TelegramError as exc:
         # Error texts can quote the request URL, which holds the token.
-        reason = exc.message.replace(settings.telegram_token, "***")
+        reason = exc.message.replace(settings.telegram_token.get_secret_value(), "***")
         return f"Telegram could not be reached at {settings.telegram_api_base_url}: {reason}"
     print(f"ok  Telegram: the token belongs to @{me.username}")
     return None
@@ -106,7 +110,7 @@ async def _check_telegram(settings: Settings) -> str | None:
 
 async def _check_openai(settings: Settings) -> str | None:
     client = AsyncOpenAI(
-        api_key=settings.openai_api_key,
+        api_key=settings.openai_api_key.get_secret_value(),
         base_url=settings.openai_base_url,
         timeout=settings.openai_timeout,
         max_retries=settings.openai_max_retries,

@@ -1,18 +1,32 @@
-"""Typed, frozen configuration read once from the environment (and `.env`)."""
+"""Typed, frozen configuration read once from the environment (and `.env`), with
+pydantic-settings: each field's alias is its variable, and a bad value stops the bot with one
+line naming the variable."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 from telegram.constants import FileSizeLimit, PollLimit
-
-from quiz.render import POLL, STYLES
 
 DEFAULT_TELEGRAM_API = "https://api.telegram.org"
 DEFAULT_MODEL = "gpt-5.4-mini"
@@ -29,117 +43,137 @@ MAX_LIVE_SECONDS = min(300, int(PollLimit.MAX_OPEN_PERIOD))
 CLOUD_DOWNLOAD_LIMIT = int(FileSizeLimit.FILESIZE_DOWNLOAD)
 # OPENAI_STATE: where a quiz's context is kept (see engine/state.py).
 OpenAIState = Literal["auto", "conversation", "stateless"]
-OPENAI_STATES: tuple[OpenAIState, ...] = ("auto", "conversation", "stateless")
 # The Responses API's reasoning.effort and text.verbosity values (specs/openai-openapi.json).
-REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
-VERBOSITIES = ("low", "medium", "high")
+ReasoningSetting = Literal["off", "none", "minimal", "low", "medium", "high", "xhigh", "max"]
+Verbosity = Literal["low", "medium", "high"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 # OpenAI's limit for one uploaded file.
 OPENAI_FILE_LIMIT = 512 * 1024 * 1024
-
-
-# What setWebhook accepts as secret_token.
-_SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_DAY = 24 * 3600
 
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it and never contains secrets."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number") from None
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low} and {high}")
-    return value
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be true or false")
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive")
-    return value
-
-
-def _ids(env: Mapping[str, str], name: str) -> frozenset[int]:
+def _ids(value: Any) -> Any:
     """A comma-separated list of Telegram ids (groups are negative); empty means none."""
-    parts = [p.strip() for p in env.get(name, "").split(",") if p.strip()]
-    try:
-        return frozenset(int(p) for p in parts)
-    except ValueError:
-        raise ConfigError(f"{name} must be comma-separated numeric Telegram ids") from None
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    telegram_token: str
-    openai_api_key: str
-    openai_base_url: str | None = None
-    telegram_api_base_url: str = DEFAULT_TELEGRAM_API
-    database_path: Path = DEFAULT_DATABASE
-    openai_model: str = DEFAULT_MODEL
-    vector_store_id: str | None = None
-    quiz_style: str = POLL
-    default_questions: int = 5
-    max_questions: int = 10
-    quiz_time_limit: int = 300
+Lower = BeforeValidator(_lower)
+Ids = Annotated[frozenset[int], NoDecode, BeforeValidator(_ids)]
+Seconds = Annotated[float, Field(gt=0)]
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _secret_token(token: SecretStr) -> SecretStr:
+    if not _SECRET_TOKEN.fullmatch(token.get_secret_value()):
+        raise ValueError("must be 1-256 of A-Z, a-z, 0-9, _ and -")
+    return token
+
+
+# What setWebhook accepts as secret_token.
+SecretToken = Annotated[SecretStr, AfterValidator(_secret_token)]
+
+
+def _https(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValueError("must be an https:// URL (Telegram requires TLS)")
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        frozen=True,
+        case_sensitive=True,
+        # An empty variable is the same as an unset one, as in .env.example.
+        env_ignore_empty=True,
+        str_strip_whitespace=True,
+        extra="ignore",
+        # The real environment wins over the file.
+        env_file=".env",
+    )
+
+    telegram_token: SecretStr = Field(alias="TELEGRAM_BOT_TOKEN", min_length=1)
+    openai_api_key: SecretStr = Field(alias="OPENAI_API_KEY", min_length=1)
+    openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
+    telegram_api_base_url: str = Field(DEFAULT_TELEGRAM_API, alias="TELEGRAM_API_BASE_URL")
+    database_path: Path = Field(DEFAULT_DATABASE, alias="DATABASE_PATH")
+    openai_model: str = Field(DEFAULT_MODEL, alias="OPENAI_MODEL")
+    vector_store_id: str | None = Field(None, alias="VECTOR_STORE_ID")
+    quiz_style: Annotated[Literal["poll", "keyboard"], Lower] = Field("poll", alias="QUIZ_STYLE")
+    max_questions: int = Field(10, alias="QUIZ_MAX_QUESTIONS", ge=1, le=50)
+    default_questions: int = Field(5, alias="QUIZ_DEFAULT_QUESTIONS", ge=1, le=50)
+    quiz_time_limit: int = Field(300, alias="QUIZ_TIME_LIMIT", ge=MIN_TIME_LIMIT, le=MAX_TIME_LIMIT)
     # Seconds each question of a live game is open (/seconds overrides it per chat).
-    quiz_live_seconds: int = 30
-    openai_timeout: float = 60.0
-    openai_max_retries: int = 2
+    quiz_live_seconds: int = Field(
+        30, alias="QUIZ_LIVE_SECONDS", ge=MIN_LIVE_SECONDS, le=MAX_LIVE_SECONDS
+    )
+    openai_timeout: Seconds = Field(60.0, alias="OPENAI_TIMEOUT")
+    openai_max_retries: int = Field(2, alias="OPENAI_MAX_RETRIES", ge=0, le=10)
     # Stream the quiz so the first question goes out while the rest is being written.
-    openai_stream: bool = True
+    openai_stream: bool = Field(True, alias="OPENAI_STREAM")
     # Where a quiz's context lives: "conversation" (the server's Conversations API),
     # "stateless" (the bot's database, for servers with only /v1/responses) or "auto".
-    openai_state: OpenAIState = "auto"
+    openai_state: Annotated[OpenAIState, Lower] = Field("auto", alias="OPENAI_STATE")
     # reasoning.effort: None sends "low" to reasoning models only, "off" never sends it.
-    openai_reasoning_effort: str | None = None
+    openai_reasoning_effort: Annotated[ReasoningSetting | None, Lower] = Field(
+        None, alias="OPENAI_REASONING_EFFORT"
+    )
     # text.verbosity of the answers; None leaves the model's default.
-    openai_verbosity: str | None = None
+    openai_verbosity: Annotated[Verbosity | None, Lower] = Field(None, alias="OPENAI_VERBOSITY")
     # Check every answer key with an independent solve, and the quiz's language and
-    # repeats, before a question is posted (issue 19).
-    quiz_verify: bool = True
-    log_level: str = "INFO"
+    # repeats, before a question is posted.
+    quiz_verify: bool = Field(True, alias="QUIZ_VERIFY")
+    log_level: Annotated[LogLevel, BeforeValidator(lambda v: v.upper())] = Field(
+        "INFO", alias="LOG_LEVEL"
+    )
     # Webhook mode when set (an https URL Telegram posts updates to); long polling otherwise.
-    webhook_url: str | None = None
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8080
-    webhook_secret_token: str | None = None
-    document_max_bytes: int = CLOUD_DOWNLOAD_LIMIT
-    vector_store_expiry_days: int = 30
-    document_index_timeout: float = 300.0
+    webhook_url: Annotated[str, AfterValidator(_https)] | None = Field(None, alias="WEBHOOK_URL")
+    webhook_listen: str = Field("127.0.0.1", alias="WEBHOOK_LISTEN")
+    webhook_port: int = Field(8080, alias="WEBHOOK_PORT", ge=1, le=65535)
+    webhook_secret_token: SecretToken | None = Field(None, alias="WEBHOOK_SECRET_TOKEN")
+    document_max_bytes: int = Field(
+        CLOUD_DOWNLOAD_LIMIT, alias="DOCUMENT_MAX_BYTES", ge=1, le=OPENAI_FILE_LIMIT
+    )
+    vector_store_expiry_days: int = Field(30, alias="VECTOR_STORE_EXPIRY_DAYS", ge=1, le=365)
+    document_index_timeout: Seconds = Field(300.0, alias="DOCUMENT_INDEX_TIMEOUT")
     # Access: empty lists leave the bot open to everyone; operators may run /usage.
-    allowed_chat_ids: frozenset[int] = frozenset()
-    allowed_user_ids: frozenset[int] = frozenset()
-    admin_user_ids: frozenset[int] = frozenset()
+    allowed_chat_ids: Ids = Field(frozenset(), alias="ALLOWED_CHAT_IDS")
+    allowed_user_ids: Ids = Field(frozenset(), alias="ALLOWED_USER_IDS")
+    admin_user_ids: Ids = Field(frozenset(), alias="ADMIN_USER_IDS")
     # Cost control, per UTC day; 0 turns a limit off.
-    quiz_cooldown: int = 30
-    user_quizzes_per_day: int = 20
-    chat_quizzes_per_day: int = 50
-    user_tokens_per_day: int = 200_000
-    chat_tokens_per_day: int = 500_000
-    daily_token_budget: int = 5_000_000
+    quiz_cooldown: int = Field(30, alias="QUIZ_COOLDOWN_SECONDS", ge=0, le=_DAY)
+    user_quizzes_per_day: int = Field(20, alias="USER_QUIZZES_PER_DAY", ge=0, le=10**6)
+    chat_quizzes_per_day: int = Field(50, alias="CHAT_QUIZZES_PER_DAY", ge=0, le=10**6)
+    user_tokens_per_day: int = Field(200_000, alias="USER_TOKENS_PER_DAY", ge=0, le=10**12)
+    chat_tokens_per_day: int = Field(500_000, alias="CHAT_TOKENS_PER_DAY", ge=0, le=10**12)
+    daily_token_budget: int = Field(5_000_000, alias="DAILY_TOKEN_BUDGET", ge=0, le=10**12)
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, url: str) -> str:
+        return url.rstrip("/")
+
+    @field_validator("default_questions")
+    @classmethod
+    def _within_max(cls, default: int, info: ValidationInfo) -> int:
+        # The default follows the cap rather than refuse a smaller QUIZ_MAX_QUESTIONS.
+        return min(default, int(info.data.get("max_questions", default)))
+
+    @model_validator(mode="after")
+    def _webhook_has_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret_token is None:
+            raise ConfigError("WEBHOOK_SECRET_TOKEN is not set (required with WEBHOOK_URL)")
+        return self
 
     @property
     def document_limit(self) -> int:
@@ -148,91 +182,42 @@ class Settings:
             return min(self.document_max_bytes, CLOUD_DOWNLOAD_LIMIT)
         return self.document_max_bytes
 
-    def __repr__(self) -> str:
-        # Keep secrets out of tracebacks and debug logs that print the settings.
-        return (
-            f"Settings(telegram_api_base_url={self.telegram_api_base_url!r}, "
-            f"openai_base_url={self.openai_base_url!r}, database_path={self.database_path!r}, "
-            f"openai_model={self.openai_model!r}, quiz_style={self.quiz_style!r}, "
-            f"webhook_url={self.webhook_url!r})"
-        )
-
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        for required in ("TELEGRAM_BOT_TOKEN", "OPENAI_API_KEY"):
-            if not env.get(required, "").strip():
-                raise ConfigError(f"{required} is not set (see .env.example)")
-        style = env.get("QUIZ_STYLE", "").strip().lower() or POLL
-        if style not in STYLES:
-            raise ConfigError(f"QUIZ_STYLE must be one of: {', '.join(STYLES)}")
-        max_questions = _int(env, "QUIZ_MAX_QUESTIONS", 10, 1, 50)
-        raw_state = env.get("OPENAI_STATE", "").strip().lower() or "auto"
-        state = next((s for s in OPENAI_STATES if s == raw_state), None)
-        if state is None:
-            raise ConfigError(f"OPENAI_STATE must be one of: {', '.join(OPENAI_STATES)}")
-        effort = env.get("OPENAI_REASONING_EFFORT", "").strip().lower() or None
-        if effort not in (None, "off", *REASONING_EFFORTS):
-            raise ConfigError(
-                f"OPENAI_REASONING_EFFORT must be off or one of: {', '.join(REASONING_EFFORTS)}"
-            )
-        verbosity = env.get("OPENAI_VERBOSITY", "").strip().lower() or None
-        if verbosity not in (None, *VERBOSITIES):
-            raise ConfigError(f"OPENAI_VERBOSITY must be one of: {', '.join(VERBOSITIES)}")
-        level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
-        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-            raise ConfigError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
-        webhook_url = env.get("WEBHOOK_URL", "").strip() or None
-        secret = env.get("WEBHOOK_SECRET_TOKEN", "").strip() or None
-        if webhook_url is not None:
-            parts = urlsplit(webhook_url)
-            if parts.scheme != "https" or not parts.hostname:
-                raise ConfigError("WEBHOOK_URL must be an https:// URL (Telegram requires TLS)")
-            if secret is None:
-                raise ConfigError("WEBHOOK_SECRET_TOKEN is not set (required with WEBHOOK_URL)")
-        if secret is not None and not _SECRET_TOKEN_RE.fullmatch(secret):
-            raise ConfigError("WEBHOOK_SECRET_TOKEN must be 1-256 of A-Z, a-z, 0-9, _ and -")
-        return cls(
-            telegram_token=env["TELEGRAM_BOT_TOKEN"].strip(),
-            openai_api_key=env["OPENAI_API_KEY"].strip(),
-            openai_base_url=env.get("OPENAI_BASE_URL", "").strip() or None,
-            telegram_api_base_url=(
-                env.get("TELEGRAM_API_BASE_URL", "").strip().rstrip("/") or DEFAULT_TELEGRAM_API
-            ),
-            database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE),
-            openai_model=env.get("OPENAI_MODEL", "").strip() or DEFAULT_MODEL,
-            vector_store_id=env.get("VECTOR_STORE_ID", "").strip() or None,
-            quiz_style=style,
-            default_questions=min(_int(env, "QUIZ_DEFAULT_QUESTIONS", 5, 1, 50), max_questions),
-            max_questions=max_questions,
-            quiz_time_limit=_int(env, "QUIZ_TIME_LIMIT", 300, MIN_TIME_LIMIT, MAX_TIME_LIMIT),
-            quiz_live_seconds=_int(
-                env, "QUIZ_LIVE_SECONDS", 30, MIN_LIVE_SECONDS, MAX_LIVE_SECONDS
-            ),
-            openai_timeout=_float(env, "OPENAI_TIMEOUT", 60.0),
-            openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
-            openai_stream=_bool(env, "OPENAI_STREAM", True),
-            openai_state=state,
-            openai_reasoning_effort=effort,
-            openai_verbosity=verbosity,
-            quiz_verify=_bool(env, "QUIZ_VERIFY", True),
-            log_level=level,
-            webhook_url=webhook_url,
-            webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
-            webhook_port=_int(env, "WEBHOOK_PORT", 8080, 1, 65535),
-            webhook_secret_token=secret,
-            document_max_bytes=_int(
-                env, "DOCUMENT_MAX_BYTES", CLOUD_DOWNLOAD_LIMIT, 1, OPENAI_FILE_LIMIT
-            ),
-            vector_store_expiry_days=_int(env, "VECTOR_STORE_EXPIRY_DAYS", 30, 1, 365),
-            document_index_timeout=_float(env, "DOCUMENT_INDEX_TIMEOUT", 300.0),
-            allowed_chat_ids=_ids(env, "ALLOWED_CHAT_IDS"),
-            allowed_user_ids=_ids(env, "ALLOWED_USER_IDS"),
-            admin_user_ids=_ids(env, "ADMIN_USER_IDS"),
-            quiz_cooldown=_int(env, "QUIZ_COOLDOWN_SECONDS", 30, 0, 24 * 3600),
-            user_quizzes_per_day=_int(env, "USER_QUIZZES_PER_DAY", 20, 0, 10**6),
-            chat_quizzes_per_day=_int(env, "CHAT_QUIZZES_PER_DAY", 50, 0, 10**6),
-            user_tokens_per_day=_int(env, "USER_TOKENS_PER_DAY", 200_000, 0, 10**12),
-            chat_tokens_per_day=_int(env, "CHAT_TOKENS_PER_DAY", 500_000, 0, 10**12),
-            daily_token_budget=_int(env, "DAILY_TOKEN_BUDGET", 5_000_000, 0, 10**12),
-        )
+        """The settings from the process environment, or from `env` alone (tests)."""
+        try:
+            if env is None:
+                return cls()
+            return _Given.model_validate({k: v for k, v in env.items() if v.strip()})
+        except ValidationError as exc:
+            raise ConfigError(_one_line(exc)) from None
+
+
+class _Given(Settings):
+    """Settings from a given mapping alone: nothing of the process environment or .env."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+    def __repr_name__(self) -> str:
+        return "Settings"
+
+
+def _one_line(exc: ValidationError) -> str:
+    """The first problem, naming its variable; never the value (it may be a secret)."""
+    error = exc.errors(include_input=False, include_url=False)[0]
+    name = str(error["loc"][0]) if error["loc"] else ""
+    if error["type"] == "missing":
+        return f"{name} is not set (see .env.example)"
+    if isinstance(error.get("ctx", {}).get("error"), ConfigError):
+        return str(error["ctx"]["error"])
+    reason = error["msg"].removeprefix("Value error, ")
+    return f"{name}: {reason[:1].lower()}{reason[1:]}" if name else reason

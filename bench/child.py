@@ -105,7 +105,7 @@ def studyquiz_app() -> Application:  # type: ignore[type-arg]
     from bot import build_application, setup_logging
     from settings import Settings
 
-    # As bot.main, minus load_dotenv: a developer's .env must not leak into the benchmark.
+    # From the environment the bench set alone: a developer's .env must not leak in.
     settings = Settings.from_env(os.environ)
     setup_logging(settings.log_level)
     _note_commits()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 
@@ -40,6 +41,33 @@ def test_bad_values_are_refused() -> None:
 def test_repr_hides_secrets() -> None:
     text = repr(Settings.from_env(BASE))
     assert "sk-secret" not in text and "123:abc" not in text
+
+
+def test_the_environment_wins_over_dot_env_and_a_given_mapping_reads_neither(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text(
+        "TELEGRAM_BOT_TOKEN=1:from-file\nOPENAI_API_KEY=sk-file\nQUIZ_COOLDOWN_SECONDS=7\n"
+        "ALLOWED_CHAT_IDS=-100, 5\nQUIZ_VERIFY=\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("QUIZ_COOLDOWN_SECONDS", "9")
+    s = Settings.from_env()
+    assert s.telegram_token.get_secret_value() == "1:from-file"
+    assert s.quiz_cooldown == 9  # the real environment wins
+    assert s.allowed_chat_ids == {-100, 5}
+    assert s.quiz_verify is True  # empty is unset: the default
+    # Given a mapping (tests, tools), neither the environment nor .env is read.
+    assert Settings.from_env(BASE).quiz_cooldown == 30
+
+
+def test_an_error_names_the_variable_and_never_the_value() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(
+            {**BASE, "WEBHOOK_URL": "https://x.example/h", "WEBHOOK_SECRET_TOKEN": "a b"}
+        )
+    assert str(caught.value).startswith("WEBHOOK_SECRET_TOKEN") and "a b" not in str(caught.value)
+    assert "\n" not in str(caught.value)
 
 
 def test_every_catalogue_has_every_key_and_plural_form() -> None:
