@@ -270,6 +270,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "stats_person": "📊 Quizzes: {quizzes} · answers: {answers} · right: {accuracy}%. Study-day streak: {streak}. Due today: {today}, this week: {week}.",
     "stats_weakest": "Weakest topics: {topics}",
     "stats_group_header": "📊 This week in this chat",
+    "list_more": {"one": "…and {n} more", "other": "…and {n} more"},
+    "stats_nothing": "📊 Nothing to show yet: answer a /quiz and your accuracy and the cards coming due appear here.",
     "stats_group_empty": "No answers this week yet.",
     "stats_most_active": "Most active: {name} ({n} answers)",
     "stats_most_accurate": "Most accurate: {name} ({pct}%)",

@@ -237,6 +237,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "stats_person": "📊 퀴즈 {quizzes}개, 답 {answers}개, 정답률 {accuracy}%. 연속 학습 {streak}일. 오늘 복습 {today}장, 이번 주 {week}장.",
     "stats_weakest": "약한 주제: {topics}",
     "stats_group_header": "📊 이번 주 이 채팅",
+    "list_more": {"other": "…외 {n}개 더"},
+    "stats_nothing": "📊 아직 보여 줄 기록이 없습니다. /quiz 에 답하면 정답률과 복습할 카드가 여기에 나타납니다.",
     "stats_group_empty": "이번 주에는 아직 답이 없습니다.",
     "stats_most_active": "가장 활발한 멤버: {name} (답 {n}개)",
     "stats_most_accurate": "가장 정확한 멤버: {name} ({pct}%)",
