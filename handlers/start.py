@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from handlers.admin import ask_to_forget
 from handlers.common import acknowledge, lang_of, start_quiz_here, tapped_message, thread_of
 from handlers.language import send_picker
 from i18n import tr
@@ -65,6 +66,9 @@ async def start(update: Update, context: BotContext) -> None:
             lang=lang,
             request_key=f"{chat.id}:review:{message.message_id}",
         )
+        return
+    if context.args == [callbacks.DEEP_LINK_FORGET] and chat is not None and user is not None:
+        await ask_to_forget(message, chat, user, lang)
         return
     await message.reply_html(tr(lang, "start"), reply_markup=menu(lang))
 

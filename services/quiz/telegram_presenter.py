@@ -34,9 +34,9 @@ def _thread(quiz: QuizRow) -> int | None:
     return quiz.thread_id or None
 
 
-def deep_link(bot: Bot) -> str:
-    """Opens the private chat with the bot and sends /start review."""
-    return f"https://t.me/{bot.username}?start={callbacks.DEEP_LINK_REVIEW}"
+def deep_link(bot: Bot, payload: str = callbacks.DEEP_LINK_REVIEW) -> str:
+    """Opens the private chat with the bot and sends /start `payload` (review by default)."""
+    return f"https://t.me/{bot.username}?start={payload}"
 
 
 def _finish_markup(quiz: QuizRow) -> InlineKeyboardMarkup:
