@@ -204,6 +204,35 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+# What Telegram turns into a clickable `url` entity by itself, in any message text (a subset:
+# URLs with a scheme, and host names under common top-level domains).
+_AUTOLINK_RE = re.compile(
+    r"\b(?:(?:https?|ftp|tg)://[^\s<>\"]+"
+    r"|(?:[a-z0-9-]+\.)+(?:com|org|net|io|me|info|xyz|dev|app|co|ly|ru|de|uk|kr|jp|ai|gg|to|tv|"
+    r"link|site|online)\b(?:/[^\s<>\"]*)?)",
+    re.IGNORECASE,
+)
+# "pre and code entities can't contain other entities": no link is found inside them.
+_NO_AUTOLINK = frozenset({"pre", "code", "url", "text_link", "email"})
+
+
+def with_autolinks(text: str, entities: list[JSONDict]) -> list[JSONDict]:
+    """`entities` plus the `url` entities Telegram adds for links written as plain text."""
+    taken = [
+        (e["offset"], e["offset"] + e["length"]) for e in entities if e["type"] in _NO_AUTOLINK
+    ]
+    found: list[JSONDict] = []
+    for match in _AUTOLINK_RE.finditer(text):
+        link = match.group().rstrip(".,;:!?)]}'")
+        start = utf16_len(text[: match.start()])
+        end = start + utf16_len(link)
+        if not any(start < stop and begin < end for begin, stop in taken):
+            found.append({"type": "url", "offset": start, "length": end - start})
+    if not found:
+        return entities
+    return sorted([*entities, *found], key=lambda e: (e["offset"], -e["length"]))
+
+
 @dataclass
 class _OpenTag:
     name: str
@@ -1128,6 +1157,7 @@ class FakeTelegram:
             params["text"], params.get("parse_mode"), params.get("entities"), "sendMessage"
         )
         _check_text(text, MessageLimit.MAX_TEXT_LENGTH)
+        entities = with_autolinks(text, entities)
         markup = self._check_keyboard(params.get("reply_markup"))
         reply = self._reply(chat, params)
         message = self._new_message(chat, _bot_user(), params.get("message_thread_id"))
@@ -1364,6 +1394,7 @@ class FakeTelegram:
             params["text"], params.get("parse_mode"), params.get("entities"), "editMessageText"
         )
         _check_text(text, MessageLimit.MAX_TEXT_LENGTH)
+        entities = with_autolinks(text, entities)
         # Omitting reply_markup removes the keyboard, exactly like Telegram.
         markup = self._check_keyboard(params.get("reply_markup"))
         if (text, entities, markup) == (

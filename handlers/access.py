@@ -16,6 +16,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from handlers.common import lang_of
 from i18n import tr
+from quiz import callbacks
 from services import inbox, security
 from services.context import BotContext
 from services.quiz import lookup
@@ -44,9 +45,16 @@ def is_allowed(settings: Settings, chat_id: int | None, user_id: int | None) -> 
 
 
 def _always_allowed(update: Update) -> bool:
+    if update.callback_query is not None:
+        # /forgetme's confirmation (the handler checks whose it is).
+        return (update.callback_query.data or "").startswith(callbacks.FORGET)
     message = update.effective_message
     text = (message.text or "") if message is not None else ""
-    command = text.split(maxsplit=1)[0].split("@")[0] if text.startswith("/") else ""
+    words = text.split(maxsplit=2)
+    command = words[0].split("@")[0] if text.startswith("/") else ""
+    # A group's /forgetme answers with a link that sends /start forgetme in private.
+    if command == "/start" and words[1:2] == [callbacks.DEEP_LINK_FORGET]:
+        return True
     return command in ALWAYS_ALLOWED_COMMANDS
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from telegram import Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.common import lang_of
+from handlers.common import acknowledge, lang_of, tapped_message
 from i18n import tr
+from quiz import callbacks
 from services import chat_settings, learning, security
 from services.context import BotContext
 from services.permissions import may_set_starters
+from services.quiz.telegram_presenter import deep_link
 from storage.chats import STARTERS
 
 log = logging.getLogger(__name__)
@@ -89,20 +91,77 @@ async def starters_command(update: Update, context: BotContext) -> None:
     )
 
 
+def _forget_buttons(lang: str, user_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    tr(lang, "forgetme_button"),
+                    callback_data=callbacks.forget_data(user_id, confirmed=True),
+                ),
+                InlineKeyboardButton(
+                    tr(lang, "forgetme_keep_button"),
+                    callback_data=callbacks.forget_data(user_id, confirmed=False),
+                ),
+            ]
+        ]
+    )
+
+
+async def ask_to_forget(message: Message, chat: Chat, user: User, lang: str) -> None:
+    """/forgetme's question, with the button only this person can confirm it with. In a
+    group, what they keep is nobody else's business: a link to the private chat instead."""
+    if chat.type != ChatType.PRIVATE:
+        link = deep_link(message.get_bot(), callbacks.DEEP_LINK_FORGET)
+        await message.reply_text(
+            tr(lang, "forgetme_in_private"),
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton(tr(lang, "forgetme_private_button"), url=link)]]
+            ),
+        )
+        return
+    await message.reply_text(
+        tr(lang, "forgetme_confirm"),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_forget_buttons(lang, user.id),
+    )
+
+
 async def forgetme_command(update: Update, context: BotContext) -> None:
-    """Delete the sender's stored answers and display name."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    """Ask before deleting everything the bot keeps about the sender."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    await ask_to_forget(message, chat, user, await lang_of(update, context))
+
+
+async def forget_button(update: Update, context: BotContext) -> None:
+    """ "Delete everything" (only the person asked can) or "Keep my data"."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
         return
     lang = await lang_of(update, context)
+    message = tapped_message(query)
+    tap = callbacks.parse_forget(query.data or "")
+    if message is None or tap is None:
+        await acknowledge(query, tr(lang, "invalid_button"))
+        return
+    if tap.user_id != user.id:
+        await acknowledge(query, tr(lang, "forgetme_not_yours"))
+        return
+    await acknowledge(query)
+    if not tap.confirmed:
+        await message.edit_text(tr(lang, "forgetme_kept"), reply_markup=None)
+        return
     removed = await security.forget_user(context.services, user.id)
     await learning.forget(context.services, user.id)  # cards, log, reminders (issue 14)
     log.info("Forgot user %s (%d answers)", user.id, removed)
-    await message.reply_text(tr(lang, "forgetme_done", n=removed))
+    await message.edit_text(tr(lang, "forgetme_done", n=removed), reply_markup=None)
 
 
 HANDLERS = [
     CommandHandler("usage", usage_command),
     CommandHandler("starters", starters_command),
     CommandHandler("forgetme", forgetme_command),
+    CallbackQueryHandler(forget_button, pattern=callbacks.pattern(callbacks.FORGET)),
 ]

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from handlers.common import acknowledge, display_name, lang_of
+from handlers.common import acknowledge, display_name, lang_of, tapped_message
 from i18n import tr
 from quiz import callbacks
 from quiz.states import QuizState, SubmissionStatus
@@ -63,16 +63,19 @@ async def retry_button(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
-    await acknowledge(query)
+    # Only the error message itself goes: forged data must not delete a quiz or feedback.
+    message = tapped_message(query)
     svc = context.services
     quiz_id = callbacks.parse_quiz_id(callbacks.RETRY, query.data or "")
-    if quiz_id is None:
+    if message is None or quiz_id is None:
+        log.warning("Refused callback data (update %s)", update.update_id)
+        await acknowledge(query, tr(await lang_of(update, context), "invalid_button"))
         return
+    await acknowledge(query)
     quiz = await lookup.quiz(svc, quiz_id)
     if quiz is None or quiz.chat_id != chat.id or quiz.state != QuizState.SUBMITTING:
         return
-    if query.message is not None:
-        await context.bot.delete_message(chat.id, query.message.message_id)
+    await context.bot.delete_message(chat.id, message.message_id)
     await closing.deliver_feedback(context.presenter, svc, quiz_id)
 
 

@@ -27,6 +27,21 @@ async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
         log.info("Callback query %s expired before we answered it", query.id)
 
 
+def tapped_message(query: CallbackQuery) -> Message | None:
+    """The message the tap was on, if one of its buttons carries exactly this data.
+
+    A modified client can send any data from any of the bot's messages; a handler that edits
+    or deletes the message it got would otherwise rewrite a quiz or its feedback."""
+    message = query.message if isinstance(query.message, Message) else None
+    if message is None or message.reply_markup is None:
+        return None
+    for row in message.reply_markup.inline_keyboard:
+        if any(button.callback_data == query.data for button in row):
+            return message
+    log.warning("Refused callback data %r on message %s", query.data, message.message_id)
+    return None
+
+
 def display_name(user: User) -> str:
     return user.full_name or (f"@{user.username}" if user.username else str(user.id))
 

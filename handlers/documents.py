@@ -5,11 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from handlers.common import lang_of, thread_of
 from i18n import tr
+from quiz.fitting import fit_lines
 from quiz.states import DocumentState
 from services import document_types, documents, waiting
 from services.context import BotContext
@@ -78,7 +79,7 @@ async def docs_command(update: Update, context: BotContext) -> None:
             tr(lang, key, types=document_types.supported_list()), parse_mode=ParseMode.HTML
         )
         return
-    lines = [tr(lang, "docs_header"), ""]
+    lines = []
     for number, doc in enumerate(docs, start=1):
         state = tr(lang, f"doc_state_{doc.state}")
         if doc.state == DocumentState.FAILED and doc.error:
@@ -87,8 +88,14 @@ async def docs_command(update: Update, context: BotContext) -> None:
             f"{number}. <b>{escape(doc.file_name)}</b> — {document_types.human_size(doc.size)}"
             f" — {_STATE_ICONS.get(doc.state, '')} {state}"
         )
-    lines += ["", tr(lang, "docs_footer")]
-    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
+    text = fit_lines(
+        [tr(lang, "docs_header"), ""],
+        lines,
+        ["", tr(lang, "docs_footer")],
+        MessageLimit.MAX_TEXT_LENGTH,
+        lambda n: tr(lang, "list_more", n=n),
+    )
+    await message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
 async def forget_command(update: Update, context: BotContext) -> None:
@@ -102,7 +109,7 @@ async def forget_command(update: Update, context: BotContext) -> None:
     arg = (context.args or [""])[0].lower()
     if arg == "all":
         targets = docs
-    elif arg.isdigit() and 1 <= int(arg) <= len(docs):
+    elif arg.isdecimal() and 1 <= int(arg) <= len(docs):
         targets = [docs[int(arg) - 1]]
     else:
         await message.reply_text(tr(lang, "forget_usage"), parse_mode=ParseMode.HTML)

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.common import acknowledge, lang_of
+from handlers.common import acknowledge, lang_of, tapped_message
 from i18n import catalogues, language_for, tr
 from quiz import callbacks
 from services import chat_settings
@@ -75,7 +75,7 @@ async def lang_button(update: Update, context: BotContext) -> None:
     if query is None or chat is None or user is None:
         return
     wanted = callbacks.parse_lang(query.data or "")
-    if wanted != AUTO and wanted not in catalogues():
+    if tapped_message(query) is None or (wanted != AUTO and wanted not in catalogues()):
         await acknowledge(query, tr(await lang_of(update, context), "invalid_button"))
         return
     if not await _may_change(update, context, user):

@@ -51,9 +51,9 @@ async def stop_command(update: Update, context: BotContext) -> None:
 
 
 async def style_command(update: Update, context: BotContext) -> None:
-    """Show or set how this chat's quizzes are shown: `/style poll|keyboard`."""
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
+    """Show or set (admins, in groups) how this chat's quizzes are shown: `/style poll|keyboard`."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
         return
     svc = context.services
     lang = await lang_of(update, context)
@@ -61,6 +61,9 @@ async def style_command(update: Update, context: BotContext) -> None:
     if wanted not in STYLES:
         current = (await chat_settings.effective(svc, chat.id)).style
         await message.reply_text(tr(lang, "style_usage", style=current), parse_mode=ParseMode.HTML)
+        return
+    if not await may_change_settings(context.bot, chat.id, chat.type, user.id):
+        await message.reply_text(tr(lang, "admins_only"))
         return
     await chat_settings.set_style(svc, chat.id, wanted)
     await message.reply_text(tr(lang, "style_set", style=wanted), parse_mode=ParseMode.HTML)

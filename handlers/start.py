@@ -6,13 +6,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.common import acknowledge, lang_of, start_quiz_here, thread_of
+from handlers.admin import ask_to_forget
+from handlers.common import acknowledge, lang_of, start_quiz_here, tapped_message, thread_of
 from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
 from services import chat_settings, learning
 from services.context import BotContext
+from services.permissions import may_change_settings
 from services.quiz import starting
 
 SAMPLE, HELP, STYLE, LANG = "sample", "help", "style", "lang"
@@ -65,6 +67,9 @@ async def start(update: Update, context: BotContext) -> None:
             request_key=f"{chat.id}:review:{message.message_id}",
         )
         return
+    if context.args == [callbacks.DEEP_LINK_FORGET] and chat is not None and user is not None:
+        await ask_to_forget(message, chat, user, lang)
+        return
     await message.reply_html(tr(lang, "start"), reply_markup=menu(lang))
 
 
@@ -96,16 +101,19 @@ async def menu_button(update: Update, context: BotContext) -> None:
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
         return
-    message = query.message if isinstance(query.message, Message) else None
+    # None too when Telegram no longer shows us the message (too old) or the data is forged.
+    message = tapped_message(query)
     action = callbacks.parse_menu(query.data or "")
     lang = await lang_of(update, context)
     svc = context.services
     if message is None:
-        # Too old for Telegram to show us the message the button was on.
         await acknowledge(query, tr(lang, "invalid_button"))
         return
     if action.startswith(f"{STYLE}:") and action.removeprefix(f"{STYLE}:") in STYLES:
         style = action.removeprefix(f"{STYLE}:")
+        if not await may_change_settings(context.bot, chat.id, chat.type, user.id):
+            await acknowledge(query, tr(lang, "admins_only"))
+            return
         await acknowledge(query)
         await chat_settings.set_style(svc, chat.id, style)
         await message.edit_text(

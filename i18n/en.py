@@ -56,7 +56,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "/stats — a chart of your accuracy and of the cards coming due.\n"
         "<code>/remind 19:00 [zone]</code>, <code>/remind off</code> — a daily reminder when "
         "cards are due.\n\n"
-        "/forgetme deletes your stored answers, name, study cards and reminders."
+        "/forgetme deletes everything I keep about you, once you confirm."
     ),
     "help_verify": (
         "Before a question is posted, a second, independent model call answers it without "
@@ -233,9 +233,16 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "usage_top_chats": "<b>Top chats</b> (tokens)",
     "usage_top_users": "<b>Top users</b> (tokens)",
     "forgetme_done": {
-        "one": "Done: I deleted your name, your {n} stored answer, your study cards and reminders. Results already posted in chats stay there; documents you added stay until removed with /forget.",
-        "other": "Done: I deleted your name, your {n} stored answers, your study cards and reminders. Results already posted in chats stay there; documents you added stay until removed with /forget.",
+        "one": "Done: I deleted your name, your {n} stored answer, your study cards and reminders, your waiting quizzes and offered topics, your private quizzes' topics and questions, the feedback that named you, and your name on documents you added. Results already posted in chats stay there; documents stay until removed with /forget.",
+        "other": "Done: I deleted your name, your {n} stored answers, your study cards and reminders, your waiting quizzes and offered topics, your private quizzes' topics and questions, the feedback that named you, and your name on documents you added. Results already posted in chats stay there; documents stay until removed with /forget.",
     },
+    "forgetme_confirm": "🗑 <b>Delete everything I keep about you?</b>\nYour name, answers, study cards, reminders, waiting quizzes and offered topics, your private quizzes' topics and questions, the feedback that named you, and your name on documents you added. Results already posted in chats stay there. This cannot be undone.",
+    "forgetme_button": "🗑 Delete everything",
+    "forgetme_keep_button": "Keep my data",
+    "forgetme_kept": "Nothing was deleted.",
+    "forgetme_not_yours": "Only the person who asked can answer this.",
+    "forgetme_in_private": "What I keep about you is between us: tap below to open our private chat and confirm there.",
+    "forgetme_private_button": "🔒 Open the private chat",
     "cmd_forgetme": "Delete your answers, name and study cards",
     "cmd_starters": "Who may start quizzes here (admins)",
     "cmd_review": "Review my due cards, written afresh",
@@ -270,6 +277,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "stats_person": "📊 Quizzes: {quizzes} · answers: {answers} · right: {accuracy}%. Study-day streak: {streak}. Due today: {today}, this week: {week}.",
     "stats_weakest": "Weakest topics: {topics}",
     "stats_group_header": "📊 This week in this chat",
+    "list_more": {"one": "…and {n} more", "other": "…and {n} more"},
+    "stats_nothing": "📊 Nothing to show yet: answer a /quiz and your accuracy and the cards coming due appear here.",
     "stats_group_empty": "No answers this week yet.",
     "stats_most_active": "Most active: {name} ({n} answers)",
     "stats_most_accurate": "Most accurate: {name} ({pct}%)",

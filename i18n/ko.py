@@ -52,7 +52,7 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "/stats — 정답률과 다가오는 복습 카드를 보여 주는 차트.\n"
         "<code>/remind 19:00 [시간대]</code>, <code>/remind off</code> — 복습할 카드가 있는 날 "
         "매일 알림.\n\n"
-        "/forgetme 로 저장된 내 답안, 이름, 학습 카드와 알림을 지울 수 있습니다."
+        "/forgetme 로 확인을 거쳐 저장된 내 정보를 모두 지울 수 있습니다."
     ),
     "help_verify": (
         "문제를 올리기 전에 모델이 정답을 보지 않고 한 번 더 따로 풀어 확인합니다. 정답을 "
@@ -205,8 +205,15 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "usage_top_chats": "<b>상위 채팅</b> (토큰)",
     "usage_top_users": "<b>상위 사용자</b> (토큰)",
     "forgetme_done": {
-        "other": "완료: 저장된 이름과 답변 {n}개, 학습 카드와 알림을 지웠습니다. 채팅에 이미 올라간 결과는 남아 있고, 올린 문서는 /forget으로 지울 때까지 남습니다."
+        "other": "완료: 이름, 저장된 답변 {n}개, 학습 카드와 알림, 대기 중인 퀴즈와 제안된 주제, 개인 퀴즈의 주제와 문제, 나를 언급한 피드백, 내가 올린 문서의 올린 사람 표시를 지웠습니다. 채팅에 이미 올라간 결과는 남아 있고, 문서는 /forget으로 지울 때까지 남습니다."
     },
+    "forgetme_confirm": "🗑 <b>저장된 내 정보를 모두 지울까요?</b>\n이름, 답변, 학습 카드, 알림, 대기 중인 퀴즈와 제안된 주제, 개인 퀴즈의 주제와 문제, 나를 언급한 피드백, 내가 올린 문서의 올린 사람 표시가 지워집니다. 채팅에 이미 올라간 결과는 남습니다. 되돌릴 수 없습니다.",
+    "forgetme_button": "🗑 모두 지우기",
+    "forgetme_keep_button": "지우지 않기",
+    "forgetme_kept": "아무것도 지우지 않았습니다.",
+    "forgetme_not_yours": "요청한 사람만 답할 수 있습니다.",
+    "forgetme_in_private": "내 정보는 개인 채팅에서 다룹니다. 아래 버튼으로 개인 채팅을 열어 확인해 주세요.",
+    "forgetme_private_button": "🔒 개인 채팅 열기",
     "cmd_forgetme": "내 답변, 이름, 학습 카드 지우기",
     "cmd_starters": "이 채팅에서 퀴즈를 시작할 수 있는 사람 (관리자)",
     "cmd_review": "복습할 카드를 새 문제로 풀기",
@@ -237,6 +244,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "stats_person": "📊 퀴즈 {quizzes}개, 답 {answers}개, 정답률 {accuracy}%. 연속 학습 {streak}일. 오늘 복습 {today}장, 이번 주 {week}장.",
     "stats_weakest": "약한 주제: {topics}",
     "stats_group_header": "📊 이번 주 이 채팅",
+    "list_more": {"other": "…외 {n}개 더"},
+    "stats_nothing": "📊 아직 보여 줄 기록이 없습니다. /quiz 에 답하면 정답률과 복습할 카드가 여기에 나타납니다.",
     "stats_group_empty": "이번 주에는 아직 답이 없습니다.",
     "stats_most_active": "가장 활발한 멤버: {name} (답 {n}개)",
     "stats_most_accurate": "가장 정확한 멤버: {name} ({pct}%)",

@@ -20,13 +20,16 @@ MENU = "menu:"
 LANG = "lang:"
 LEARN = "learn:"
 OFFER = "topic:"
-PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN, OFFER)
+FORGET = "forget:"
+PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN, OFFER, FORGET)
 
 # The learning buttons (issue 14): "Review my mistakes" and "Quiz my weakest topic".
 REVIEW_DATA = f"{LEARN}review"
 WEAKEST_DATA = f"{LEARN}weak"
 # The /start payload of a group's review link (t.me/<bot>?start=review).
 DEEP_LINK_REVIEW = "review"
+# The /start payload of the link a group's /forgetme answers with (t.me/<bot>?start=forgetme).
+DEEP_LINK_FORGET = "forgetme"
 
 
 def pattern(prefix: str) -> str:
@@ -111,3 +114,24 @@ def lang_data(code: str) -> str:
 def parse_lang(data: str) -> str:
     """The language chosen on the picker (checked against the catalogues by the picker)."""
     return data.removeprefix(LANG)
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetTap:
+    confirmed: bool
+    user_id: int  # the only person the button is for
+
+
+def forget_data(user_id: int, *, confirmed: bool) -> str:
+    return _checked(f"{FORGET}{'yes' if confirmed else 'no'}:{user_id}")
+
+
+def parse_forget(data: str) -> ForgetTap | None:
+    """/forgetme's "Delete everything" or "Keep my data"."""
+    answer, _, user = data.removeprefix(FORGET).partition(":")
+    if not data.startswith(FORGET) or answer not in ("yes", "no"):
+        return None
+    try:
+        return ForgetTap(answer == "yes", int(user))
+    except ValueError:
+        return None

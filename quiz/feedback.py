@@ -14,6 +14,14 @@ from telegram.constants import MessageLimit
 _RAW_MARKER = re.compile(r"【[^】]*】")
 _FOOTNOTE = re.compile(r"\[\d+\]")
 _TAG = re.compile(r"<[^>]+>")
+_ANCHOR = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
+_TAG_SPLIT = re.compile(r"(<[^>]+>)")
+# What Telegram would make clickable in plain text: a URL with a scheme, or a host name.
+_LINKISH = re.compile(
+    r"\b[a-z][a-z0-9+.-]*://[^\s<]+|\bwww\.[^\s<]+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b(?:/[^\s<]*)?",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?)]}'\""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +48,37 @@ def with_footnotes(text: str, citations: Sequence[Citation], sources_label: str)
     return out
 
 
+def _as_code(match: re.Match[str]) -> str:
+    link = match.group().rstrip(_TRAILING)
+    return f"<code>{link}</code>{match.group()[len(link) :]}"
+
+
+def plain_links(html_text: str) -> str:
+    """The model's links as words that are no links: a name, topic or document can carry a
+    link into its text. `[label](url)` becomes `label (url)`, and every URL or host name is
+    set in <code>, where Telegram finds no link (code holds no other entity)."""
+
+    def anchor(match: re.Match[str]) -> str:
+        url, label = match.group(1), match.group(2)
+        return url if _TAG.sub("", label) == url else f"{label} ({url})"
+
+    out: list[str] = []
+    in_code = 0
+    for part in _TAG_SPLIT.split(_ANCHOR.sub(anchor, html_text)):
+        if part.startswith("<"):
+            name = part.strip("</>").split(maxsplit=1)[0].lower() if part.strip("</>") else ""
+            if name in ("code", "pre"):
+                in_code += -1 if part.startswith("</") else 1
+            out.append(part)
+        else:
+            out.append(part if in_code else _LINKISH.sub(_as_code, part))
+    return "".join(out)
+
+
 def to_html_chunks(markdown: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Telegram-safe HTML, split on paragraph boundaries to fit one message each."""
-    converted = telegram_format(markdown)
+    """Telegram-safe HTML without links, split on paragraph boundaries to fit one message
+    each."""
+    converted = plain_links(telegram_format(markdown))
     return [c for c in split_html_for_telegram(converted, True, limit) if c.strip()]
 
 

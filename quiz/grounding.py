@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from html import escape
 
+from quiz.feedback import plain_links
 from quiz.model import Question, Quiz
 
 # Models often wrap a quote in quotation marks or mark a cut with an ellipsis; neither is
@@ -125,7 +126,8 @@ def quotes_html(questions: Sequence[Question], header: str) -> str:
         lines.append(f"{number}. “{escape(trim(quote, MAX_FEEDBACK_QUOTE))}”{where}")
     if not lines:
         return ""
-    return f"<b>{escape(header)}</b>\n" + "\n".join(lines)
+    # A document's words are not ours either: no link in them becomes clickable.
+    return plain_links(f"<b>{escape(header)}</b>\n" + "\n".join(lines))
 
 
 def append_block(chunks: Sequence[str], block: str, limit: int) -> list[str]:

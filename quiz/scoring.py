@@ -23,6 +23,35 @@ class Standing:
     seconds: float
 
 
+def participant_label(number: int) -> str:
+    """The submission's name for the `number`-th person (1-based, by user id) of a quiz."""
+    return f"P{number}"
+
+
+def _answer_rows(
+    quiz: Quiz,
+    user_id: int,
+    answers: Sequence[Answer],
+    live: Mapping[tuple[int, int], Scored] | None,
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for a in answers:
+        q = quiz.questions[a.question_index]
+        rows.append(
+            {
+                "question_index": a.question_index,
+                "choice_index": a.choice_index,
+                "choice_text": q.choices[a.choice_index],
+                "correct": a.choice_index == q.answer_index,
+            }
+        )
+        if live is not None:
+            scored = live.get((user_id, a.question_index))
+            rows[-1]["seconds"] = None if scored is None else scored.seconds
+            rows[-1]["points"] = 0 if scored is None else scored.points
+    return rows
+
+
 def build_submission(
     quiz: Quiz,
     status: SubmissionStatus,
@@ -39,33 +68,21 @@ def build_submission(
     for a in sorted(answers, key=lambda a: (a.user_id, a.question_index)):
         by_user.setdefault(a.user_id, []).append(a)
 
-    participants: list[dict[str, Any]] = []
-    for user_id, user_answers in by_user.items():
-        rows: list[dict[str, Any]] = []
-        for a in user_answers:
-            q = quiz.questions[a.question_index]
-            rows.append(
-                {
-                    "question_index": a.question_index,
-                    "choice_index": a.choice_index,
-                    "choice_text": q.choices[a.choice_index],
-                    "correct": a.choice_index == q.answer_index,
-                }
-            )
-            if live is not None:
-                scored = live.get((user_id, a.question_index))
-                rows[-1]["seconds"] = None if scored is None else scored.seconds
-                rows[-1]["points"] = 0 if scored is None else scored.points
+    # The model gets a label per person, never a Telegram user id: "P1", "P2"… in the order
+    # of their ids, so the same quiz gets the same labels every time it is submitted.
+    ranked: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
+    for number, (user_id, user_answers) in enumerate(by_user.items(), start=1):
+        rows = _answer_rows(quiz, user_id, user_answers, live)
         participant: dict[str, Any] = {
-            "user_id": user_id,
+            "participant": participant_label(number),
             "name": names.get(user_id, "?"),
             "score": sum(1 for r in rows if r["correct"]),
             "answers": rows,
         }
         if live is not None:
             participant["points"] = sum(r["points"] for r in rows)
-        participants.append(participant)
-    participants.sort(key=lambda p: (-p.get("points", 0), -p["score"], p["user_id"]))
+        ranked.append(((-participant.get("points", 0), -participant["score"], number), participant))
+    participants = [p for _, p in sorted(ranked, key=lambda r: r[0])]
 
     questions = []
     for i, q in enumerate(quiz.questions):

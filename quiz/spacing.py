@@ -107,8 +107,9 @@ def parse_zone(text: str) -> tzinfo | None:
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
     try:
         return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        # ValueError: not a valid key at all (e.g. "../etc").
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # ValueError: not a valid key at all (e.g. "../etc"); OSError: a folder of zones
+        # ("America") or a name too long for a file name.
         return None
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from engine import QuizEngine
 from engine.library import DocumentLibrary
+from services.keyed_locks import KeyedLocks
 from services.quiz.answer_batch import AnswerWriter
 from services.quiz.telegram_presenter import TelegramPresenter
 from settings import Settings
@@ -31,13 +32,14 @@ class Services:
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.SystemRandom)
     # Serialises feedback delivery per quiz (retry taps, /stop and completion racing).
-    locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    # Each of these keeps a key's lock only while it is held or awaited (services/keyed_locks).
+    locks: KeyedLocks = field(default_factory=KeyedLocks)
     # Serialises a live game's steps (an answer, its timer, /stop): one question open at most.
-    live_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    live_locks: KeyedLocks = field(default_factory=KeyedLocks)
     # Users' documents on OpenAI (files + one vector store per chat); None disables uploads.
     library: DocumentLibrary | None = None
     # Serialises creating a chat's vector store when documents arrive together.
-    library_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    library_locks: KeyedLocks = field(default_factory=KeyedLocks)
     # Documents this process is adding now, per chat: a /quiz meanwhile waits for them.
     adding_documents: dict[int, int] = field(default_factory=dict)
     # Answers are written in batches through this (see services/quiz/answer_batch.py).
@@ -46,14 +48,14 @@ class Services:
     def __post_init__(self) -> None:
         self.answer_writer = AnswerWriter(self.repo)
 
-    def lock(self, quiz_id: int) -> asyncio.Lock:
-        return self.locks.setdefault(quiz_id, asyncio.Lock())
+    def lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
+        return self.locks.hold(quiz_id)
 
-    def live_lock(self, quiz_id: int) -> asyncio.Lock:
-        return self.live_locks.setdefault(quiz_id, asyncio.Lock())
+    def live_lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
+        return self.live_locks.hold(quiz_id)
 
-    def library_lock(self, chat_id: int) -> asyncio.Lock:
-        return self.library_locks.setdefault(chat_id, asyncio.Lock())
+    def library_lock(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        return self.library_locks.hold(chat_id)
 
 
 def install(bot_data: dict[Any, Any], services: Services) -> None:

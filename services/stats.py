@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 
 from telegram import Bot
-from telegram.constants import ParseMode
+from telegram.constants import MessageLimit, ParseMode
 
 from i18n import tr
+from quiz.fitting import fit_lines, shown_length
 from services.context import Services
 
 DAY = 86400.0
@@ -97,7 +98,16 @@ def _pct(right: int, total: int) -> int:
     return round(100 * right / total) if total else 0
 
 
-async def person_stats(svc: Services, user_id: int, lang: str) -> tuple[bytes, str]:
+def _empty(data: ChartData) -> bool:
+    return all(a is None for a in data.accuracy) and not any(data.due)
+
+
+def _more(lang: str) -> Callable[[int], str]:
+    return lambda n: tr(lang, "list_more", n=n)
+
+
+async def person_stats(svc: Services, user_id: int, lang: str) -> tuple[bytes | None, str]:
+    """The chart (None when it would be empty) and its caption."""
     store, cards, now = svc.repo.stats, svc.repo.cards, svc.clock()
     totals = await store.totals(user_id)
     answers = await store.answers_since(user_id, now - HISTORY_DAYS * DAY)
@@ -105,8 +115,14 @@ async def person_stats(svc: Services, user_id: int, lang: str) -> tuple[bytes, s
     times = await store.answer_times(user_id)
     weakest = await cards.weakest_topics(user_id)
     data = chart_data(answers, due_times, now)
-    png = await asyncio.to_thread(
-        chart_png, data, (tr(lang, "stats_chart_accuracy"), tr(lang, "stats_chart_due"))
+    if totals.answers == 0 and not due_times:
+        return None, tr(lang, "stats_nothing")
+    png = (
+        None
+        if _empty(data)
+        else await asyncio.to_thread(
+            chart_png, data, (tr(lang, "stats_chart_accuracy"), tr(lang, "stats_chart_due"))
+        )
     )
     end_of_today = datetime.combine(_day(now) + timedelta(days=1), datetime.min.time(), UTC)
     today_cut = end_of_today.timestamp()
@@ -120,16 +136,17 @@ async def person_stats(svc: Services, user_id: int, lang: str) -> tuple[bytes, s
         today=sum(1 for t in due_times if t < today_cut),
         week=sum(1 for t in due_times if t < today_cut + 6 * DAY),
     )
-    if weakest:
-        text += "\n" + tr(
-            lang,
-            "stats_weakest",
-            topics=", ".join(f"{escape(t)} ({_pct(r, n)}%)" for t, r, n in weakest),
-        )
+    # Topics are people's words (up to 200 characters each): as many as the caption holds.
+    topics = [f"{escape(t)} ({_pct(r, n)}%)" for t, r, n in weakest]
+    while topics:
+        fuller = text + "\n" + tr(lang, "stats_weakest", topics=", ".join(topics))
+        if shown_length(fuller) <= MessageLimit.CAPTION_LENGTH:
+            return png, fuller
+        topics.pop()
     return png, text
 
 
-async def group_stats(svc: Services, chat_id: int, lang: str) -> tuple[bytes, str]:
+async def group_stats(svc: Services, chat_id: int, lang: str) -> tuple[bytes | None, str]:
     store, now = svc.repo.stats, svc.clock()
     since = now - WEEK
     members = await store.chat_members_since(chat_id, since)
@@ -149,16 +166,20 @@ async def group_stats(svc: Services, chat_id: int, lang: str) -> tuple[bytes, st
                 pct=_pct(accurate.correct, accurate.answers),
             )
         )
-        # The caption has room for a few: the latest quizzes of the week.
-        for q in quizzes[-MAX_QUIZ_LINES:]:
-            lines.append(f"• {escape(q.title)}: {_pct(q.correct, q.answers)}%")
+    # The caption has room for a few: the latest quizzes of the week, as many as fit.
+    recent = [
+        f"• {escape(q.title)}: {_pct(q.correct, q.answers)}%" for q in quizzes[-MAX_QUIZ_LINES:]
+    ]
+    text = fit_lines(lines, recent, [], MessageLimit.CAPTION_LENGTH, _more(lang))
     # The group chart: the chat's accuracy per day (due cards are personal: none here).
     answers = await store.chat_answers_since(chat_id, now - HISTORY_DAYS * DAY)
     data = chart_data(answers, (), now)
+    if _empty(data):
+        return None, text
     png = await asyncio.to_thread(
         chart_png, data, (tr(lang, "stats_chart_accuracy"), tr(lang, "stats_chart_due"))
     )
-    return png, "\n".join(lines)
+    return png, text
 
 
 async def send_stats(
@@ -175,6 +196,12 @@ async def send_stats(
         png, text = await group_stats(svc, chat_id, lang)
     else:
         png, text = await person_stats(svc, user_id, lang)
+    if png is None:
+        # Nothing to draw: the words alone, not an empty chart.
+        await bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=thread_id
+        )
+        return
     # The text goes along as the caption: notifications and screen readers get it.
     await bot.send_photo(
         chat_id,

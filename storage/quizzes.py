@@ -315,6 +315,17 @@ class QuizStore(Store):
             )
             return changed == 1
 
+    async def redact_topics_of(self, user_id: int) -> None:
+        """/forgetme: the topics a person asked for are their words, and the titles of their
+        private quizzes are about them; both go from the quizzes that are over."""
+        with self._changing(None):
+            await self._write(
+                "UPDATE quizzes SET topic = '',"
+                " title = CASE WHEN chat_id = ? THEN NULL ELSE title END"
+                " WHERE starter_id = ? AND state IN ('done', 'failed', 'cancelled')",
+                (user_id, user_id),
+            )
+
     async def cancel_live_quizzes(self, chat_id: int, reason: str) -> int:
         """The chat is gone for us (bot removed or blocked): nothing there can finish."""
         with self._changing(None):

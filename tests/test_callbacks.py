@@ -7,7 +7,7 @@ import re
 from telegram.constants import InlineKeyboardButtonLimit
 from telegram.ext import CallbackQueryHandler
 
-from handlers import buttons, language, learning, newcomers, start
+from handlers import admin, buttons, language, learning, newcomers, start
 from quiz import callbacks
 from quiz.callbacks import AnswerTap
 
@@ -30,8 +30,19 @@ def test_quiz_ids_parse_only_under_their_own_prefix() -> None:
     assert callbacks.parse_quiz_id(callbacks.RETRY, "retry:x") is None
 
 
+def test_forget_buttons_name_their_person_and_nothing_else_parses() -> None:
+    assert callbacks.parse_forget(callbacks.forget_data(42, confirmed=True)) == (
+        callbacks.ForgetTap(True, 42)
+    )
+    assert callbacks.parse_forget(callbacks.forget_data(42, confirmed=False)) == (
+        callbacks.ForgetTap(False, 42)
+    )
+    for forged in ("forget:yes", "forget:maybe:42", "forget:yes:x", "retry:42", "forget:"):
+        assert callbacks.parse_forget(forged) is None
+
+
 def test_each_button_reaches_exactly_one_handler() -> None:
-    every = [h for m in (buttons, language, learning, start) for h in m.HANDLERS]
+    every = [h for m in (admin, buttons, language, learning, start) for h in m.HANDLERS]
     every += newcomers.handlers([])
     patterns = [h.pattern for h in every if isinstance(h, CallbackQueryHandler)]
     assert all(isinstance(p, re.Pattern) for p in patterns)
@@ -44,6 +55,7 @@ def test_each_button_reaches_exactly_one_handler() -> None:
         callbacks.REVIEW_DATA,
         callbacks.WEAKEST_DATA,
         callbacks.offer_data(3),
+        callbacks.forget_data(4, confirmed=True),
         "forged",
         "",
     ]

@@ -106,7 +106,7 @@ async def test_seed_case_end_to_end(tg: FakeTelegram, oa: FakeOpenAI, bot: Runni
         "status": "completed",
         "participants": [
             {
-                "user_id": MINSU.id,
+                "participant": "P1",
                 "name": "민수",
                 "score": 2,
                 "answers": [

@@ -19,6 +19,7 @@ from quiz.states import QuizState
 from services import learning
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
+from tests.test_e2e_forgetme import forget
 
 ANNA = User(701, "Anna", language_code="en")
 PRIVATE = Chat(701, "private")
@@ -184,8 +185,8 @@ async def test_stats_sends_a_png_and_forgetme_removes_the_cards(
     assert "answers: 2 · right: 0%" in photo.result["caption"]
     assert "Due today: 2" in photo.result["caption"]
 
-    tg.user_sends(PRIVATE, ANNA, "/forgetme")
-    await tg.wait_for("sendMessage", predicate=lambda c: "study cards" in c.params["text"])
+    done = await forget(tg, PRIVATE, ANNA)
+    assert "study cards" in done.params["text"]
     assert await svc.repo.cards.next_due(ANNA.id) is None
     assert (await svc.repo.stats.totals(ANNA.id)).answers == 0
 

@@ -78,8 +78,8 @@ async def test_one_question_at_a_time_early_when_all_answered_speed_and_streaks(
 
     sub = submission(oa)
     assert sub["status"] == "completed"
-    by_user = {p["user_id"]: p for p in sub["participants"]}
-    ann, bo = by_user[ANN.id], by_user[BO.id]
+    by_user = {p["participant"]: p for p in sub["participants"]}
+    ann, bo = by_user["P1"], by_user["P2"]
     # Every answer carries its seconds and points; the old fields stay.
     for streak, a in enumerate(ann["answers"], start=1):
         assert a["correct"] and a["seconds"] < 30
@@ -118,7 +118,7 @@ async def test_the_countdown_expires_with_some_unanswered(
     # Telegram closed the poll at the end of its open_period: no stopPoll (it would be a 400).
     assert not tg.calls_of("stopPoll")
     sub = submission(oa)
-    assert [p["user_id"] for p in sub["participants"]] == [ANN.id]
+    assert [(p["participant"], p["name"]) for p in sub["participants"]] == [("P1", "Ann")]
     assert sub["questions"][0]["answered"] == 1
 
 
@@ -191,9 +191,9 @@ async def test_a_restart_mid_game_continues_where_it_was(
         await tg.wait_for("sendMessage", predicate=lambda c: "Survived" in c.params["text"])
         assert len(tg.calls_of("sendPoll")) == 2
         sub = submission(oa)
-        assert {p["user_id"]: len(p["answers"]) for p in sub["participants"]} == {
-            ANN.id: 2,
-            BO.id: 2,
+        assert {p["participant"]: len(p["answers"]) for p in sub["participants"]} == {
+            "P1": 2,
+            "P2": 2,
         }
 
 
@@ -241,5 +241,5 @@ async def test_a_solo_answer_moves_on_at_once_and_only_the_player_s(
     answered_at = time.monotonic()
     await tg.wait_for("sendMessage", predicate=lambda c: "Solo at speed" in c.params["text"])
     assert time.monotonic() - answered_at < 5
-    by_user = {p["user_id"]: p for p in submission(oa)["participants"]}
-    assert len(by_user[ANN.id]["answers"]) == 2
+    by_user = {p["participant"]: p for p in submission(oa)["participants"]}
+    assert len(by_user["P1"]["answers"]) == 2

@@ -312,6 +312,29 @@ async def test_text_length_counted_after_parsing(tg: FakeTelegram, bot: Bot) -> 
     assert len(tg.rejections) == 2
 
 
+async def test_links_written_as_plain_text_become_clickable_except_in_code(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    sent = await bot.send_message(
+        PRIVATE.id,
+        "Go to https://evil.example/x?a=1, or evil.com/steal. <code>https://safe.example/y</code>"
+        ' <a href="https://x.io">here</a>',
+        parse_mode="HTML",
+    )
+    links = [(e.type, sent.parse_entity(e)) for e in sent.entities]
+    assert links == [
+        ("url", "https://evil.example/x?a=1"),
+        ("url", "evil.com/steal"),
+        ("code", "https://safe.example/y"),
+        ("text_link", "here"),
+    ]
+    edited = await bot.edit_message_text("see a.io", PRIVATE.id, sent.message_id)
+    assert isinstance(edited, Message)
+    assert [(e.type, edited.parse_entity(e)) for e in edited.entities] == [("url", "a.io")]
+    plain = await bot.send_message(PRIVATE.id, "Node.js and e.g. version 3.11: no link")
+    assert plain.entities == ()
+
+
 async def test_validator_flags_unknown_and_mistyped_params(tg: FakeTelegram) -> None:
     # Raw HTTP: PTB's own methods can't produce these mistakes (and do_api_request warns).
     async with httpx.AsyncClient(base_url=f"{tg.root}/bot{TOKEN}/") as http:

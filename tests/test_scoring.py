@@ -22,7 +22,7 @@ def test_submission_matches_the_contract() -> None:
         "status": "stopped",
         "participants": [
             {
-                "user_id": 7,
+                "participant": "P1",
                 "name": "Ann",
                 "score": 1,
                 "answers": [
@@ -31,7 +31,7 @@ def test_submission_matches_the_contract() -> None:
                 ],
             },
             {
-                "user_id": 8,
+                "participant": "P2",
                 "name": "Bo",
                 "score": 0,
                 "answers": [

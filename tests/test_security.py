@@ -21,6 +21,7 @@ from services.quotas import DAY, day_start
 from settings import ConfigError, Settings
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually, settings_for
+from tests.test_e2e_forgetme import forget
 from tests.test_e2e_keyboard import button_for, keyboard_messages
 
 ANN = User(31, "Ann", language_code="en")
@@ -114,10 +115,8 @@ async def test_user_allow_list_and_operators(
         assert "How StudyQuiz works" in texts_to(tg, ANN_CHAT.id)[0]
         assert "How StudyQuiz works" in texts_to(tg, OPERATOR_CHAT.id)[0]
         # Data deletion stays open to someone the bot no longer serves.
-        tg.user_sends(EVE_CHAT, EVE, "/forgetme")
-        await tg.wait_for(
-            "sendMessage", predicate=lambda c: "deleted your name" in c.params["text"]
-        )
+        # (its question and its button too)
+        await forget(tg, EVE_CHAT, EVE)
         await inbox_empty(bot)
         assert oa.requests == []
 
@@ -459,10 +458,7 @@ async def test_usage_for_operators_only_and_forgetme(
         assert f"Ann (<code>{ANN.id}</code>) — {tokens:,}" in report.params["text"]
 
         assert await repo.answer_count(1, user_id=ANN.id) == 2
-        tg.user_sends(ANN_CHAT, ANN, "/forgetme")
-        [done] = await tg.wait_for(
-            "sendMessage", predicate=lambda c: "deleted your name" in c.params["text"]
-        )
+        done = await forget(tg, ANN_CHAT, ANN)
         assert "your 2 stored answers" in done.params["text"]
         assert await repo.answer_count(1, user_id=ANN.id) == 0
         assert await repo.participant_names(1) == {}

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 MIN_QUESTIONS = 1
 MAX_TOPIC_LENGTH = 200
+# Any N above the maximum is clamped to it; this bound only keeps a huge N within a SQLite
+# INTEGER (pending_quizzes keeps what was asked for) and int() within its digit limit.
+MAX_REQUESTED = 10**6
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +39,12 @@ class QuizCommand:
 def parse_quiz_args(args: Sequence[str]) -> QuizCommand:
     words = list(args)
     requested: int | None = None
-    if words and words[0].lstrip("+-").isdigit():
-        requested = int(words.pop(0))
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if words and words[0].lstrip("+-").isdecimal():
+        word = words.pop(0)
+        digits = word.lstrip("+-")
+        size = min(int(digits), MAX_REQUESTED) if len(digits) < 10 else MAX_REQUESTED
+        requested = -size if word.startswith("-") else size
     return QuizCommand(requested, " ".join(words).strip()[:MAX_TOPIC_LENGTH])
 
 

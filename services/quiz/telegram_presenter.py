@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Poll,
+)
 from telegram.constants import ChatType, ParseMode, PollLimit
 from telegram.error import BadRequest, TelegramError
 
@@ -27,9 +34,9 @@ def _thread(quiz: QuizRow) -> int | None:
     return quiz.thread_id or None
 
 
-def deep_link(bot: Bot) -> str:
-    """Opens the private chat with the bot and sends /start review."""
-    return f"https://t.me/{bot.username}?start={callbacks.DEEP_LINK_REVIEW}"
+def deep_link(bot: Bot, payload: str = callbacks.DEEP_LINK_REVIEW) -> str:
+    """Opens the private chat with the bot and sends /start `payload` (review by default)."""
+    return f"https://t.me/{bot.username}?start={payload}"
 
 
 def _finish_markup(quiz: QuizRow) -> InlineKeyboardMarkup:
@@ -240,17 +247,26 @@ class TelegramPresenter:
         )
 
     async def feedback(self, quiz: QuizRow, chunks: Sequence[str]) -> None:
+        # The model's text is no channel: no preview card of a link it (or a name) wrote.
+        no_preview = LinkPreviewOptions(is_disabled=True)
         for chunk in chunks:
             try:
                 await self.bot.send_message(
-                    quiz.chat_id, chunk, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
+                    quiz.chat_id,
+                    chunk,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=_thread(quiz),
+                    link_preview_options=no_preview,
                 )
             except BadRequest as exc:
                 if "entit" not in exc.message.lower():
                     raise
                 log.warning("Telegram refused our HTML (%s); sending plain text", exc.message)
                 await self.bot.send_message(
-                    quiz.chat_id, html_to_plain(chunk), message_thread_id=_thread(quiz)
+                    quiz.chat_id,
+                    html_to_plain(chunk),
+                    message_thread_id=_thread(quiz),
+                    link_preview_options=no_preview,
                 )
 
     async def draft(self, quiz: QuizRow, draft_id: int, text: str) -> bool:
