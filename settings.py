@@ -30,6 +30,9 @@ CLOUD_DOWNLOAD_LIMIT = int(FileSizeLimit.FILESIZE_DOWNLOAD)
 # OPENAI_STATE: where a quiz's context is kept (see engine/state.py).
 OpenAIState = Literal["auto", "conversation", "stateless"]
 OPENAI_STATES: tuple[OpenAIState, ...] = ("auto", "conversation", "stateless")
+# DOCUMENT_SEARCH: OpenAI's vector stores, or the bot's own index (services/local_library.py).
+DocumentSearch = Literal["auto", "openai", "local"]
+DOCUMENT_SEARCHES: tuple[DocumentSearch, ...] = ("auto", "openai", "local")
 # The Responses API's reasoning.effort and text.verbosity values (specs/openai-openapi.json).
 REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
 VERBOSITIES = ("low", "medium", "high")
@@ -129,6 +132,9 @@ class Settings:
     document_max_bytes: int = CLOUD_DOWNLOAD_LIMIT
     vector_store_expiry_days: int = 30
     document_index_timeout: float = 300.0
+    # Where documents are searched: "openai" (Files and vector stores), "local" (text taken
+    # out and indexed here, in SQLite) or "auto" (OpenAI's where the server has them).
+    document_search: DocumentSearch = "auto"
     # Access: empty lists leave the bot open to everyone; operators may run /usage.
     allowed_chat_ids: frozenset[int] = frozenset()
     allowed_user_ids: frozenset[int] = frozenset()
@@ -171,6 +177,10 @@ class Settings:
         state = next((s for s in OPENAI_STATES if s == raw_state), None)
         if state is None:
             raise ConfigError(f"OPENAI_STATE must be one of: {', '.join(OPENAI_STATES)}")
+        raw_search = env.get("DOCUMENT_SEARCH", "").strip().lower() or "auto"
+        search = next((s for s in DOCUMENT_SEARCHES if s == raw_search), None)
+        if search is None:
+            raise ConfigError(f"DOCUMENT_SEARCH must be one of: {', '.join(DOCUMENT_SEARCHES)}")
         effort = env.get("OPENAI_REASONING_EFFORT", "").strip().lower() or None
         if effort not in (None, "off", *REASONING_EFFORTS):
             raise ConfigError(
@@ -226,6 +236,7 @@ class Settings:
             ),
             vector_store_expiry_days=_int(env, "VECTOR_STORE_EXPIRY_DAYS", 30, 1, 365),
             document_index_timeout=_float(env, "DOCUMENT_INDEX_TIMEOUT", 300.0),
+            document_search=search,
             allowed_chat_ids=_ids(env, "ALLOWED_CHAT_IDS"),
             allowed_user_ids=_ids(env, "ALLOWED_USER_IDS"),
             admin_user_ids=_ids(env, "ADMIN_USER_IDS"),

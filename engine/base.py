@@ -37,6 +37,9 @@ class QuizRequest:
     review_of: tuple[ReviewCard, ...] = ()
     # The language the quiz must be in, as an ISO 639-1 code, when known (issue 19).
     language: str | None = None
+    # Local document search: the chunks of the chat's documents the quiz is written from
+    # (sent in the request itself, and what its source quotes are checked against).
+    passages: tuple[RetrievedChunk, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,7 +188,9 @@ class OpenAIEngine:
             return await self._structured(
                 thread, request, [*items, *ask], on_question, earlier, tokens
             )
-        reader = None if on_question is None else QuestionReader(thread.id, False, on_question)
+        reader = (
+            None if on_question is None else QuestionReader(thread.id, False, on_question, earlier)
+        )
         response = await self._send(thread, request, items, "tool", reader)
         try:
             call = tool_call(thread.id, response, earlier)
@@ -226,7 +228,9 @@ class OpenAIEngine:
         earlier: tuple[RetrievedChunk, ...],
         tokens: int,
     ) -> ToolCall:
-        reader = None if on_question is None else QuestionReader(thread.id, True, on_question)
+        reader = (
+            None if on_question is None else QuestionReader(thread.id, True, on_question, earlier)
+        )
         response = await self._send(thread, request, items, "structured", reader)
         call = structured_call(thread.id, response, earlier)
         return replace(call, tokens=call.tokens + tokens)
@@ -241,8 +245,10 @@ class OpenAIEngine:
             bool(request.vector_store_ids),
             request.review_of,
             request.language,
+            request.passages,
         )
-        return await self._quiz(thread, request, [{"role": "user", "content": text}], on_question)
+        items: list[Item] = [{"role": "user", "content": text}]
+        return await self._quiz(thread, request, items, on_question, request.passages)
 
     async def correct(
         self, call: ToolCall, problems: Sequence[str], request: QuizRequest
