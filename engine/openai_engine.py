@@ -47,6 +47,7 @@ from engine.results import feedback_from, feedback_of, retrieved_chunks, tokens_
 from engine.state import ItemStore, State, Thread, Threads
 from engine.streaming import QuestionReader, Reader, StreamBrokenError, Streaming, TextReader
 from engine.verify import Solve, SolveQuestion, solve
+from engine.vision import Transcript, transcribe
 from quiz.grounding import RetrievedChunk
 from quiz.schema import TOOL_NAME
 
@@ -99,6 +100,13 @@ class OpenAIEngine:
                 raise
             self._drop("reasoning")
             return await solve(self._client, self._model, questions, request, None)
+
+    async def transcribe(
+        self, image: bytes, media_type: str, chat_id: int, user_id: int
+    ) -> Transcript:
+        return await transcribe(
+            self._client, self._model, image, media_type, self._options.reasoning_effort
+        )
 
     async def _send(
         self,

@@ -180,7 +180,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "doc_unreadable": "❌ I could not read <b>{name}</b>: the file looks damaged or protected. Please send another copy.",
     "doc_extract_timeout": "❌ Reading <b>{name}</b> took too long, so I stopped. A smaller file (or only the chapters you need) will work.",
     "doc_unsupported_here": "I can't read <b>{name}</b> here. Send it as PDF, DOCX, PPTX, text, Markdown or HTML.",
-    "photo_reading": "👀 Reading the text in <b>{name}</b>…",
     "photo_no_vision": "❌ This model server cannot read pictures, so I can't use <b>{name}</b>. Send the text as a file instead.",
     "photo_no_text": "❌ I could not find any text in <b>{name}</b>. A sharper photo, straight on and in good light, usually works.",
     "photo_failed": "❌ I could not read <b>{name}</b> just now. Please send it again in a minute.",

@@ -158,7 +158,6 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "doc_unreadable": "❌ <b>{name}</b>을(를) 읽을 수 없습니다. 파일이 손상되었거나 보호되어 있습니다. 다른 사본을 보내 주세요.",
     "doc_extract_timeout": "❌ <b>{name}</b>을(를) 읽는 데 너무 오래 걸려 멈췄습니다. 더 작은 파일(필요한 장만)을 보내 주세요.",
     "doc_unsupported_here": "여기서는 <b>{name}</b>을(를) 읽을 수 없습니다. PDF, DOCX, PPTX, 텍스트, 마크다운, HTML로 보내 주세요.",
-    "photo_reading": "👀 <b>{name}</b>의 글을 읽는 중…",
     "photo_no_vision": "❌ 이 모델 서버는 그림을 읽을 수 없어서 <b>{name}</b>을(를) 쓸 수 없습니다. 대신 글을 파일로 보내 주세요.",
     "photo_no_text": "❌ <b>{name}</b>에서 글을 찾지 못했습니다. 밝은 곳에서 정면으로 찍은 선명한 사진이면 대개 됩니다.",
     "photo_failed": "❌ 지금은 <b>{name}</b>을(를) 읽지 못했습니다. 잠시 후 다시 보내 주세요.",

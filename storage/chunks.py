@@ -93,10 +93,10 @@ class ChunkStore(Store):
         )
         if not ids or limit <= 0:
             return []
-        n = len(ids)
-        # The middle of each of `limit` equal stretches: the first page and the last count
-        # no more than any other.
-        picked = sorted({ids[(2 * i + 1) * n // (2 * limit)][0] for i in range(min(limit, n))})
+        n, k = len(ids), min(limit, len(ids))
+        # The middle of each of k equal stretches: the first page and the last count no
+        # more than any other.
+        picked = [ids[(2 * i + 1) * n // (2 * k)][0] for i in range(k)]
         marks = ", ".join("?" * len(picked))
         rows = await self._all(
             f"{_FOUND} WHERE c.id IN ({marks}) ORDER BY c.document_id, c.seq", picked
