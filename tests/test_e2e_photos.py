@@ -7,9 +7,10 @@ import base64
 import json
 from typing import Any
 
+from fakes import BOT_TOKEN
 from fakes.openai_server import FakeOpenAI, message_item
 from fakes.telegram_server import BOT_USERNAME, Call, Chat, FakeTelegram, User
-from tests.harness import BOT_TOKEN, RunningBot, eventually
+from tests.harness import RunningBot, eventually
 from tests.test_e2e_local_documents import no_files_api
 
 ANNA = User(621, "Anna", language_code="en")
