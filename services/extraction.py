@@ -29,8 +29,8 @@ MAX_CHARS = 4_000_000
 # is whole in the next one.
 CHUNK_CHARS = 1200
 CHUNK_OVERLAP = 200
-# A PDF whose pages give less text than this (per page, on average) has no text layer.
-MIN_CHARS_PER_PAGE = 16
+# A PDF of which most pages give less text than this (a page number at most) is a scan.
+MIN_PAGE_CHARS = 3
 
 _OFFICE = (".pdf", ".docx", ".pptx")
 # The rest of what the bot accepts is text (.doc is the old binary Word format: not read).
@@ -145,9 +145,8 @@ def extract_pages(ext: str, data: bytes) -> list[Page]:
     except Exception as exc:  # noqa: BLE001 - any parser failure means an unreadable file
         raise ExtractionError("doc_unreadable", f"{type(exc).__name__}: {exc}") from None
     words = sum(len(p.text.split()) for p in pages)
-    if ext == ".pdf" and sum(len(p.text.strip()) for p in pages) < MIN_CHARS_PER_PAGE * max(
-        1, len(pages)
-    ):
+    with_text = sum(len(p.text.strip()) >= MIN_PAGE_CHARS for p in pages)
+    if ext == ".pdf" and with_text * 2 < len(pages):
         raise ExtractionError("doc_scanned")
     if not words:
         raise ExtractionError("doc_no_text")
