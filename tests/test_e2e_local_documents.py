@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 from fakes.openai_server import FakeOpenAI
+from fakes.study_files import docx_file, pptx_file, scanned_pdf, text_pdf
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from tests.conftest import BotFactory
-from tests.documents import docx_file, pptx_file, scanned_pdf, text_pdf
 from tests.harness import RunningBot, eventually
 
 ANNA = User(611, "Anna", language_code="en")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fakes.study_files import docx_file, pptx_file, scanned_pdf, text_pdf
 from quiz.states import DocumentState
 from services.extraction import (
     CHUNK_CHARS,
@@ -19,7 +20,6 @@ from services.extraction import (
 )
 from storage import Repository
 from storage.chunks import Chunk, match_query
-from tests.documents import docx_file, pptx_file, scanned_pdf, text_pdf
 
 
 @pytest.fixture
