@@ -19,8 +19,14 @@ async def photo_received(update: Update, context: BotContext) -> None:
     if message is None or chat is None or user is None or not message.photo:
         return
     bot = context.bot
-    if chat.type != ChatType.PRIVATE and not _addressed_to_bot(message, bot.id, bot.username):
-        return
+    album = message.media_group_id
+    if chat.type != ChatType.PRIVATE:
+        # Before any await: the album's next photos (no caption) may be on their way.
+        if _addressed_to_bot(message, bot.id, bot.username):
+            if album is not None:
+                photos.note_album(chat.id, album)
+        elif not photos.album_noted(chat.id, album):
+            return
     lang = await lang_of(update, context)
     largest = message.photo[-1]
     photo = photos.IncomingPhoto(
@@ -33,7 +39,7 @@ async def photo_received(update: Update, context: BotContext) -> None:
         file_id=largest.file_id,
         file_size=largest.file_size,
         caption=message.caption,
-        media_group_id=message.media_group_id,
+        media_group_id=album,
         date=message.date,
     )
     # Raises (and the error handler tells the person) when the photo cannot be used.

@@ -90,16 +90,26 @@ def base_name(photo: IncomingPhoto, bot_username: str | None) -> str:
     return tr(photo.lang, "photo_name", date=photo.date.strftime("%Y-%m-%d"))
 
 
+def note_album(chat_id: int, media_group_id: str) -> None:
+    """An album addressed to the bot (its first photo's caption mentions it): the rest of
+    its photos, which have no caption, are for the bot too."""
+    if (chat_id, media_group_id) not in _albums:
+        _albums[(chat_id, media_group_id)] = _Album(None)
+        while len(_albums) > MAX_ALBUMS:
+            _albums.popitem(last=False)
+
+
+def album_noted(chat_id: int, media_group_id: str | None) -> bool:
+    return media_group_id is not None and (chat_id, media_group_id) in _albums
+
+
 def _album(photo: IncomingPhoto, name: str) -> tuple[_Album | None, str]:
     """The photo's album (None for a single photo) and the photo's name in it."""
     if photo.media_group_id is None:
         return None, name
     key = (photo.chat_id, photo.media_group_id)
-    album = _albums.get(key)
-    if album is None:
-        album = _albums[key] = _Album(name if photo.caption else None)
-        while len(_albums) > MAX_ALBUMS:
-            _albums.popitem(last=False)
+    note_album(*key)
+    album = _albums[key]
     album.pages += 1
     if album.name is None and photo.caption:
         album.name = name

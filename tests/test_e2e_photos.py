@@ -189,3 +189,20 @@ async def test_an_album_is_named_from_the_first_photos_caption(
     await ready(tg, count=2)
     names = [d.file_name for d in await bot.services.repo.documents(PRIVATE.id)]
     assert names == ["Lecture 3, page 1.txt", "Lecture 3, page 2.txt"]
+
+
+async def test_a_group_album_addressed_in_its_caption_is_read_whole(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    no_files_api(oa)
+    reads_photos(oa, {PAGE: PAGE_TEXT, BOARD: BOARD_TEXT}, times=2)
+    caption = f"@{BOT_USERNAME} Lecture 4"
+    tg.user_sends_photo(GROUP, ANNA, PAGE, caption=caption, media_group_id="g1")
+    tg.user_sends_photo(GROUP, ANNA, BOARD, media_group_id="g1")
+    # Another member's album, not addressed: left alone.
+    tg.user_sends_photo(GROUP, BEN, BOARD, caption="holiday", media_group_id="g2")
+    tg.user_sends_photo(GROUP, BEN, PAGE, media_group_id="g2")
+    await ready(tg, count=2)
+    names = [d.file_name for d in await bot.services.repo.documents(GROUP.id)]
+    assert names == ["Lecture 4, page 1.txt", "Lecture 4, page 2.txt"]
+    assert len(oa.images) == 2
