@@ -98,6 +98,9 @@ async def passages(
 ) -> tuple[RetrievedChunk, ...]:
     """The chunks a quiz is written from: the best for its topic, or (no topic, or nothing
     matches) chunks spread over all the chat's documents, so a quiz covers more than page 1."""
+    if not await svc.repo.has_ready_documents(chat_id):
+        # Most quizzes have no documents: one indexed lookup, no full-text search.
+        return ()
     limit = max(MIN_PASSAGES, min(MAX_PASSAGES, questions + 2))
     found = await svc.repo.chunks.search_chunks(chat_id, topic, limit) if topic else []
     if not found:
