@@ -43,6 +43,8 @@ MAX_LIVE_SECONDS = min(300, int(PollLimit.MAX_OPEN_PERIOD))
 CLOUD_DOWNLOAD_LIMIT = int(FileSizeLimit.FILESIZE_DOWNLOAD)
 # OPENAI_STATE: where a quiz's context is kept (see engine/state.py).
 OpenAIState = Literal["auto", "conversation", "stateless"]
+# DOCUMENT_SEARCH: OpenAI's vector stores, or the bot's own index (services/local_library.py).
+DocumentSearch = Literal["auto", "openai", "local"]
 # The Responses API's reasoning.effort and text.verbosity values (specs/openai-openapi.json).
 ReasoningSetting = Literal["off", "none", "minimal", "low", "medium", "high", "xhigh", "max"]
 Verbosity = Literal["low", "medium", "high"]
@@ -146,6 +148,9 @@ class Settings(BaseSettings):
     )
     vector_store_expiry_days: int = Field(30, alias="VECTOR_STORE_EXPIRY_DAYS", ge=1, le=365)
     document_index_timeout: Seconds = Field(300.0, alias="DOCUMENT_INDEX_TIMEOUT")
+    # Where documents are searched: "openai" (Files and vector stores), "local" (text taken
+    # out and indexed here, in SQLite) or "auto" (OpenAI's where the server has them).
+    document_search: Annotated[DocumentSearch, Lower] = Field("auto", alias="DOCUMENT_SEARCH")
     # Access: empty lists leave the bot open to everyone; operators may run /usage.
     allowed_chat_ids: Ids = Field(frozenset(), alias="ALLOWED_CHAT_IDS")
     allowed_user_ids: Ids = Field(frozenset(), alias="ALLOWED_USER_IDS")

@@ -21,6 +21,7 @@ import telegram
 
 from bench.drafts_scenario import drafts_part
 from bench.learning_scenario import stats_part
+from bench.library_scenario import library_part
 from bench.live_scenario import live_part
 from bench.report import Row
 from bench.scenarios import (
@@ -38,7 +39,12 @@ from bench.scenarios import (
 from bench.verify_scenario import QUESTIONS, VerifyResult, verification
 
 # Parts in modules of their own (issues 14-16): each runs itself and returns its rows.
-OWN_PARTS = {"stats": stats_part, "live": live_part, "drafts": drafts_part}
+OWN_PARTS = {
+    "stats": stats_part,
+    "live": live_part,
+    "drafts": drafts_part,
+    "library": library_part,  # local document search (issue 26)
+}
 PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS)
 RSS_TARGET_MIB = 150.0
 FRACTION_TARGET = 0.7

@@ -11,6 +11,7 @@ from quiz.grounding import RetrievedChunk
 
 if TYPE_CHECKING:
     from engine.verify import Solve, SolveQuestion
+    from engine.vision import Transcript
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,9 @@ class QuizRequest:
     review_of: tuple[ReviewCard, ...] = ()
     # The language the quiz must be in, as an ISO 639-1 code, when known (issue 19).
     language: str | None = None
+    # Local document search: the chunks of the chat's documents the quiz is written from
+    # (sent in the request itself, and what its source quotes are checked against).
+    passages: tuple[RetrievedChunk, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,13 @@ class QuizEngine(Protocol):
 
     async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
         """Answer `questions` (choices as shown, no keys) in a separate one-shot call."""
+        ...
+
+    async def transcribe(
+        self, image: bytes, media_type: str, chat_id: int, user_id: int
+    ) -> Transcript:
+        """The text a photo of study material shows (ImageInputUnsupportedError without
+        image input); `chat_id` and `user_id` only say whose tokens these are."""
         ...
 
     async def aclose(self) -> None: ...

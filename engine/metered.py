@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from engine.base import Feedback, QuestionSink, QuizEngine, QuizRequest, TextSink, ToolCall
 from engine.verify import Solve, SolveQuestion
+from engine.vision import Transcript
 from storage.usage import UsageStore
 
 
@@ -56,6 +57,14 @@ class MeteredEngine:
         solved = await self._inner.solve(questions, request)
         await self._record(request, solved.tokens)
         return solved
+
+    async def transcribe(
+        self, image: bytes, media_type: str, chat_id: int, user_id: int
+    ) -> Transcript:
+        read = await self._inner.transcribe(image, media_type, chat_id, user_id)
+        if read.tokens > 0:
+            await self._store.record_usage(chat_id, user_id, read.tokens, self._clock())
+        return read
 
     async def aclose(self) -> None:
         await self._inner.aclose()

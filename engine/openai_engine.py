@@ -48,6 +48,7 @@ from engine.results import feedback_from, feedback_of, retrieved_chunks, tokens_
 from engine.state import ItemStore, State, Thread, Threads
 from engine.streaming import QuestionReader, Reader, StreamBrokenError, Streaming, TextReader
 from engine.verify import Solve, SolveQuestion, solve
+from engine.vision import Transcript, transcribe
 from quiz.grounding import RetrievedChunk
 from quiz.schema import TOOL_NAME
 
@@ -106,6 +107,13 @@ class OpenAIEngine:
                 raise
             self._drop("reasoning")
             return await solve(self._client, self._model, questions, request, None)
+
+    async def transcribe(
+        self, image: bytes, media_type: str, chat_id: int, user_id: int
+    ) -> Transcript:
+        return await transcribe(
+            self._client, self._model, image, media_type, self._options.reasoning_effort
+        )
 
     async def _send(
         self,
@@ -192,7 +200,11 @@ class OpenAIEngine:
         asked for once more as structured output."""
         ask = self._ask
         while ask != "structured":
-            reader = None if on_question is None else QuestionReader(thread.id, False, on_question)
+            reader = (
+                None
+                if on_question is None
+                else QuestionReader(thread.id, False, on_question, earlier)
+            )
             response = await self._send(thread, request, items, ask, reader)
             try:
                 call = tool_call(thread.id, response, earlier)
@@ -235,7 +247,9 @@ class OpenAIEngine:
         earlier: tuple[RetrievedChunk, ...],
         tokens: int,
     ) -> ToolCall:
-        reader = None if on_question is None else QuestionReader(thread.id, True, on_question)
+        reader = (
+            None if on_question is None else QuestionReader(thread.id, True, on_question, earlier)
+        )
         response = await self._send(thread, request, items, "structured", reader)
         call = structured_call(thread.id, response, earlier)
         return replace(call, tokens=call.tokens + tokens)
@@ -250,8 +264,10 @@ class OpenAIEngine:
             bool(request.vector_store_ids),
             request.review_of,
             request.language,
+            request.passages,
         )
-        return await self._quiz(thread, request, [{"role": "user", "content": text}], on_question)
+        items: list[Item] = [{"role": "user", "content": text}]
+        return await self._quiz(thread, request, items, on_question, request.passages)
 
     async def correct(
         self, call: ToolCall, problems: Sequence[str], request: QuizRequest

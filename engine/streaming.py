@@ -56,12 +56,19 @@ class Reader(Protocol):
 
 
 class QuestionReader:
-    def __init__(self, conversation_id: str, structured: bool, sink: QuestionSink) -> None:
+    def __init__(
+        self,
+        conversation_id: str,
+        structured: bool,
+        sink: QuestionSink,
+        earlier: tuple[RetrievedChunk, ...] = (),
+    ) -> None:
         self._conversation_id = conversation_id
         self._structured = structured
         self._sink = sink
         self._parser = IncrementalQuiz()
-        self._retrieved: tuple[RetrievedChunk, ...] = ()
+        # What the quote checks may use besides this response's searches (local passages).
+        self._retrieved = earlier
         self._call_id = ""
 
     async def event(self, event: ResponseStreamEvent) -> None:

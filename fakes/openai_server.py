@@ -17,9 +17,12 @@ of letting the bot pass against something OpenAI would never send.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import inspect
 import json
+import re
 import secrets
 import socket
 import string
@@ -243,6 +246,11 @@ class FakeOpenAI:
         # (or a model) without reasoning options does; the same for `text.verbosity`.
         self.reasoning_enabled = True
         self.verbosity_enabled = True
+        # Off: a request with an input_image is refused as llama-server refuses it without a
+        # vision projector (mmproj): 500, "image input is not supported".
+        self.image_input_enabled = True
+        # Every input_image the model was shown, as (media type, bytes) from its data URL.
+        self.images: list[tuple[str, bytes]] = []
 
         # The independent solve (the bot's issue 19): requests that offer the solve tool are
         # answered here, not from the queued turns, since they run alongside a quiz's stream.
@@ -739,6 +747,7 @@ class FakeOpenAI:
         raw_input = body.get("input")
         if isinstance(raw_input, str):
             raw_input = [{"role": "user", "content": raw_input}]
+        self._check_images(raw_input)
         input_items = [_to_conversation_item(i) for i in raw_input or [] if isinstance(i, dict)]
 
         stored = _or_default(body.get("store"), True)
@@ -809,6 +818,44 @@ class FakeOpenAI:
         if body.get("stream") and not self.stream_ignored:
             return await self._stream(request, response, request_id)
         return response
+
+    def _check_images(self, raw_input: Any) -> None:
+        """input_image parts: a base64 data URL of an image (or an uploaded file's id), and
+        never a Telegram file URL, which carries the bot's token."""
+        parts = [
+            part
+            for item in raw_input or []
+            if isinstance(item, dict) and isinstance(item.get("content"), list)
+            for part in item["content"]
+            if isinstance(part, dict) and part.get("type") == "input_image"
+        ]
+        for part in parts:
+            url = part.get("image_url")
+            if part.get("file_id") is not None and url is None:
+                continue
+            if not isinstance(url, str):
+                self._violation("input_image: neither image_url nor file_id")
+                continue
+            if "/file/bot" in url or "api.telegram.org" in url:
+                self._violation("input_image: a Telegram file URL (it holds the bot token)")
+                continue
+            found = _DATA_URL.fullmatch(url)
+            if found is None:
+                self._violation(f"input_image: not a base64 image data URL: {url[:60]!r}")
+                continue
+            try:
+                data = base64.b64decode(found["data"], validate=True)
+            except binascii.Error:
+                self._violation("input_image: the data URL's base64 does not decode")
+                continue
+            self.images.append((found["type"], data))
+        if parts and not self.image_input_enabled:
+            raise ApiError(
+                500,
+                "image input is not supported - hint: if this is unexpected, you may need to "
+                "provide the mmproj",
+                type_="server_error",
+            )
 
     def _reasoning_output(self, body: JSON) -> list[JSON]:
         if not self.reasoning_items:
@@ -1403,6 +1450,10 @@ def _to_conversation_item(item: Mapping[str, Any]) -> JSON:
 
 
 SOLVE_TOOL = "solve_quiz"
+# What the API takes as an inline image.
+_DATA_URL = re.compile(
+    r"data:(?P<type>image/(?:png|jpeg|gif|webp));base64,(?P<data>[A-Za-z0-9+/=]+)"
+)
 
 
 def _is_solve(body: Any) -> bool:

@@ -693,6 +693,44 @@ class FakeTelegram:
             message["caption"] = caption
         return self._store_and_push(message)
 
+    def user_sends_photo(
+        self,
+        chat: Chat,
+        user: User,
+        data: bytes,
+        caption: str | None = None,
+        *,
+        media_group_id: str | None = None,
+        reply_to: int | None = None,
+        size: tuple[int, int] = (1280, 960),
+    ) -> int:
+        """A photo as Telegram delivers it: PhotoSize objects of the same picture, smallest
+        first (a thumbnail, then the photo as sent), each downloadable with getFile from
+        photos/. An album's photos share a media_group_id; only the first has the caption."""
+        width, height = size
+        thumb = data[: max(1, len(data) // 8)]
+        sizes = []
+        for blob, (w, h) in ((thumb, (width // 16, height // 16)), (data, size)):
+            path = f"photos/file_{len(self.files)}.jpg"
+            file_id = self.add_file(blob, mime_type="image/jpeg", file_path=path)
+            stored = self.files[file_id]
+            sizes.append(
+                {
+                    "file_id": file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": max(1, w),
+                    "height": max(1, h),
+                    "file_size": len(blob),
+                }
+            )
+        message = self._user_message(chat, user, None, reply_to)
+        message["photo"] = sizes
+        if caption is not None:
+            message["caption"] = caption
+        if media_group_id is not None:
+            message["media_group_id"] = media_group_id
+        return self._store_and_push(message)
+
     def user_answers_poll(self, user: User, poll_id: str, option_ids: list[int]) -> int:
         """The user votes (``[]`` retracts). Returns the poll_answer's update_id.
 

@@ -16,6 +16,7 @@ from handlers import (
     live,
     membership,
     newcomers,
+    photos,
     poll_answers,
     quiz,
     start,
@@ -39,6 +40,7 @@ def register(application: Application, settings: Settings) -> None:  # type: ign
         admin,
         buttons,
         documents,
+        photos,
         membership,
     )
     known = [

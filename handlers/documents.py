@@ -14,6 +14,7 @@ from quiz.fitting import fit_lines
 from quiz.states import DocumentState
 from services import document_types, documents, waiting
 from services.context import BotContext
+from services.local_library import is_local
 from services.permissions import removable_documents
 
 _STATE_ICONS = {
@@ -74,7 +75,8 @@ async def docs_command(update: Update, context: BotContext) -> None:
     lang = await lang_of(update, context)
     docs = await documents.refresh(svc, await documents.chat_documents(svc, chat.id))
     if not docs:
-        key = "doc_no_search" if svc.library is not None and svc.library.missing else "docs_empty"
+        missing = svc.library is not None and svc.library.missing and not is_local(svc)
+        key = "doc_no_search" if missing else "docs_empty"
         await message.reply_text(
             tr(lang, key, types=document_types.supported_list()), parse_mode=ParseMode.HTML
         )

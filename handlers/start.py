@@ -14,6 +14,7 @@ from quiz import callbacks
 from quiz.render import STYLES
 from services import chat_settings, learning
 from services.context import BotContext
+from services.local_library import is_local
 from services.permissions import may_change_settings
 from services.quiz import starting
 
@@ -84,6 +85,8 @@ async def _send_help(message: Message, update: Update, context: BotContext) -> N
             max=settings.max_questions,
             # Said only while it is true (QUIZ_VERIFY, issue 19).
             checks=tr(lang, "help_verify") if settings.quiz_verify else "",
+            # What leaves the machine depends on where documents are searched.
+            where=tr(lang, "help_docs_local" if is_local(context.services) else "help_docs_openai"),
         ),
         parse_mode=ParseMode.HTML,
     )

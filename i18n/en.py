@@ -18,6 +18,9 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "PowerPoint, text or Markdown file and /quiz asks about it, with quotes as sources "
         "(in groups: mention me in the caption). A /quiz sent while the file is still being "
         "indexed starts by itself when it is ready.\n"
+        "Send a photo (or an album) of a textbook page, a whiteboard or your notes: the model "
+        "writes down its text, which joins this chat's documents. A caption "
+        "<code>/quiz 3</code> (or just <code>3</code>) starts a quiz on it at once.\n{where}"
         "In a private chat you can also just write me a topic and tap <i>Quiz me on this</i>."
         "\n\n"
         "<b>Answering</b>\n"
@@ -169,6 +172,19 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "lang_set": "I'll speak English in this chat.",
     "lang_auto_set": "I'll follow each person's Telegram language in this chat.",
     # documents
+    "help_docs_local": "Files are read and searched on this bot's server; only the passages a quiz is written from go to the model. Photos go to the model to be read.\n",
+    "help_docs_openai": "Files are stored and searched at the model's provider (OpenAI's vector stores) until you /forget them. Photos go to the model to be read.\n",
+    "doc_indexing_here": "🔎 Reading <b>{name}</b> and indexing it here; long files take a minute…",
+    "doc_scanned": "❌ <b>{name}</b> is a scan: its pages are pictures with no text in them, so I can't search it. Send photos of the pages you want quizzes on instead (up to 10 at a time, as an album).",
+    "doc_no_text": "❌ I found no text in <b>{name}</b>, so there is nothing to make quizzes from.",
+    "doc_unreadable": "❌ I could not read <b>{name}</b>: the file looks damaged or protected. Please send another copy.",
+    "doc_extract_timeout": "❌ Reading <b>{name}</b> took too long, so I stopped. A smaller file (or only the chapters you need) will work.",
+    "doc_unsupported_here": "I can't read <b>{name}</b> here. Send it as PDF, DOCX, PPTX, text, Markdown or HTML.",
+    "photo_no_vision": "❌ This model server cannot read pictures, so I can't use <b>{name}</b>. Send the text as a file instead.",
+    "photo_no_text": "❌ I could not find any text in <b>{name}</b>. A sharper photo, straight on and in good light, usually works.",
+    "photo_failed": "❌ I could not read <b>{name}</b> just now. Please send it again in a minute.",
+    "photo_name": "Photo, {date}",
+    "photo_page": "{name}, page {page}",
     "doc_no_search": "This model server cannot search documents (it has no files or vector stores API), so I can't make quizzes from them here. <code>/quiz 5 topic</code> still works.",
     "doc_unsupported": "I can't make quizzes from <b>{name}</b>: its type is not searchable. Send one of: {types}.",
     "doc_too_big": "<b>{name}</b> is too big ({size}); the most I can take is {limit}.",

@@ -25,6 +25,15 @@ MIN_QUOTE_CHARS = 8
 class RetrievedChunk:
     filename: str
     text: str
+    # Where the bot indexed the document itself (local search), the page the chunk is on.
+    page: int | None = None
+
+    @property
+    def cited_name(self) -> str:
+        """The name a citation shows: the file, and the page when known."""
+        if self.page is None or not self.filename:
+            return self.filename
+        return f"{self.filename}, p. {self.page}"
 
 
 def normalise(text: str) -> str:
@@ -65,7 +74,7 @@ def verify_quotes(quiz: Quiz, chunks: Sequence[RetrievedChunk]) -> Quiz:
         else:
             # The model sometimes names the wrong file for a right quote; the search knows.
             questions.append(
-                replace(q, quote_verified=True, source_file=chunk.filename or q.source_file)
+                replace(q, quote_verified=True, source_file=chunk.cited_name or q.source_file)
             )
     return replace(quiz, questions=tuple(questions))
 

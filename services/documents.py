@@ -8,7 +8,7 @@ document stands, and a failure leaves no file on OpenAI that the bot no longer k
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -20,6 +20,7 @@ from telegram.error import BadRequest, TelegramError
 from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
 from i18n import tr
 from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
+from services import local_library
 from services.context import Services
 from services.document_types import human_size, supported_extension, supported_list, upload_name
 from services.errors import UserFacingError
@@ -44,6 +45,13 @@ class IncomingDocument:
     file_name: str | None
     mime_type: str | None
     file_size: int | None
+    # A photo: what is downloaded is a picture, and this turns it into the text it shows
+    # (services/photos.py); it raises what `fail` makes when it cannot.
+    transcribe: Transcribe | None = None
+
+
+# (the downloaded bytes, add_document's fail) -> the document's text, as bytes.
+Transcribe = Callable[[bytes, Callable[..., Awaitable[UserFacingError]]], Awaitable[bytes]]
 
 
 async def _edit(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
@@ -80,7 +88,8 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         )
 
     # These checks come before any download or upload.
-    if library.missing:
+    local = local_library.is_local(svc)
+    if library.missing and not local:
         raise refuse("doc_no_search")
     if ext is None:
         raise refuse("doc_unsupported", types=supported_list())
@@ -137,6 +146,13 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
             "doc_too_big", "too big", size=human_size(len(data)), limit=human_size(limit)
         )
 
+    if doc.transcribe is not None:
+        data = await doc.transcribe(data, fail)
+    here = local_library.Added(doc.chat_id, doc.thread_id, doc.lang, row.id, status_id, shown)
+    if local:
+        return await local_library.add_locally(bot, svc, here, ext, data, fail)
+    if ext == ".pdf":
+        await local_library.check_pdf(data, fail)
     size = human_size(len(data))
     await svc.repo.update_document(row.id, DocumentState.UPLOADING, size=len(data))
     await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_uploading", name=shown, size=size))
@@ -153,6 +169,9 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         )
         indexed = await library.index(store, file_id, settings.document_index_timeout)
     except LibraryMissingError as exc:
+        if local_library.is_local(svc):
+            # DOCUMENT_SEARCH=auto, and this server turned out to have no such API.
+            return await local_library.add_locally(bot, svc, here, ext, data, fail)
         raise await fail("doc_no_search", "no files or vector stores API") from exc
     except LibraryError as exc:
         log.warning("Document %s: OpenAI failed: %s", row.id, exc)

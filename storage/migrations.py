@@ -271,4 +271,29 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE chat_settings ADD COLUMN exam INTEGER;
     ALTER TABLE quizzes ADD COLUMN exam INTEGER NOT NULL DEFAULT 0;
     """,
+    # Local document search (DOCUMENT_SEARCH=local): a document's text in chunks, each with
+    # its page, and an FTS5 index over them (BM25 ranking). The chunks go with their document.
+    """
+    CREATE TABLE document_chunks (
+        id          INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        chat_id     INTEGER NOT NULL,
+        seq         INTEGER NOT NULL,
+        page        INTEGER,
+        text        TEXT NOT NULL
+    );
+    CREATE INDEX document_chunks_by_document ON document_chunks (document_id, seq);
+    CREATE INDEX document_chunks_by_chat ON document_chunks (chat_id, document_id, seq);
+    CREATE VIRTUAL TABLE document_chunks_fts USING fts5 (
+        text, content = 'document_chunks', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER document_chunks_ai AFTER INSERT ON document_chunks BEGIN
+        INSERT INTO document_chunks_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER document_chunks_ad AFTER DELETE ON document_chunks BEGIN
+        INSERT INTO document_chunks_fts (document_chunks_fts, rowid, text)
+            VALUES ('delete', old.id, old.text);
+    END;
+    """,
 )

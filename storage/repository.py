@@ -17,6 +17,7 @@ import aiosqlite
 from storage.answers import AnswerStore
 from storage.cards import CardStore
 from storage.chats import ChatStore
+from storage.chunks import ChunkStore
 from storage.conversation import ConversationStore
 from storage.database import Database
 from storage.documents import DocumentStore
@@ -64,6 +65,8 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         self.reminders = ReminderStore(self._db)
         self.stats = StatsStore(self._db)
         self.conversation = ConversationStore(self._db)
+        # Local document search (DOCUMENT_SEARCH=local).
+        self.chunks = ChunkStore(self._db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 

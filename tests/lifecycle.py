@@ -15,6 +15,7 @@ from typing import Any
 from engine import QuizRequest, ToolCall
 from engine.base import Feedback, QuestionSink, StreamedQuestion, TextSink
 from engine.verify import Solve, Solved, SolveQuestion
+from engine.vision import Transcript
 from services.quiz.presenter import Posted
 from storage import QuizRow, StoredQuestion
 
@@ -169,6 +170,11 @@ class ScriptedEngine:
             choice = next((i for i, c in enumerate(asked.choices) if key and key.endswith(c)), None)
             answers.append(None if choice is None else Solved(choice, 0.95))
         return Solve(tuple(answers))
+
+    async def transcribe(
+        self, image: bytes, media_type: str, chat_id: int, user_id: int
+    ) -> Transcript:
+        raise AssertionError("no photos in these tests")
 
     async def aclose(self) -> None:
         return None

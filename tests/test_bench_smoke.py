@@ -90,3 +90,11 @@ async def test_feedback_drafts_grow_in_private_and_not_in_a_group(tmp_path: Path
     assert result.private.draft_lengths == sorted(result.private.draft_lengths)
     assert result.private.first_draft < result.private.final
     assert "first draft" in table(drafts_rows(result))
+
+
+async def test_library_indexes_a_pdf_and_retrieves(tmp_path: Path) -> None:
+    from bench.library_scenario import library_part
+
+    rows = await library_part(tmp_path, smoke=True)
+    assert rows[0][0].startswith("Library: index a 20-page PDF")
+    assert "chunks" in rows[0][1] and "MiB" in rows[1][1] and "ms" in rows[3][1]

@@ -144,19 +144,24 @@ async def _done(bot: RunningBot) -> bool:
 
 
 async def test_documents_on_a_server_without_files_are_refused_clearly(
-    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
 ) -> None:
     oa.files_enabled = False
     oa.vector_stores_enabled = False
-    tg.user_sends_document(ANNA_CHAT, ANNA, "notes.txt", "text/plain", b"Chlorophyll is green.")
-    await eventually(lambda: _has_text(tg, "cannot search documents"), what="the no-search answer")
-    [doc] = await bot.services.repo.documents(ANNA_CHAT.id)
-    assert doc.state == "failed"
-    # Known now: the next document is answered before anything is downloaded.
-    tg.user_sends_document(ANNA_CHAT, ANNA, "more.txt", "text/plain", b"More.")
-    await eventually(
-        lambda: _count_text(tg, "cannot search documents", 2), what="the second answer"
-    )
+    # Only where OpenAI's search is required: the default (auto) searches here instead
+    # (tests/test_e2e_local_documents.py).
+    async with make_bot(DOCUMENT_SEARCH="openai") as bot:
+        tg.user_sends_document(ANNA_CHAT, ANNA, "notes.txt", "text/plain", b"Chlorophyll.")
+        await eventually(
+            lambda: _has_text(tg, "cannot search documents"), what="the no-search answer"
+        )
+        [doc] = await bot.services.repo.documents(ANNA_CHAT.id)
+        assert doc.state == "failed"
+        # Known now: the next document is answered before anything is downloaded.
+        tg.user_sends_document(ANNA_CHAT, ANNA, "more.txt", "text/plain", b"More.")
+        await eventually(
+            lambda: _count_text(tg, "cannot search documents", 2), what="the second answer"
+        )
     assert len(tg.calls_of("getFile")) == 1
     assert not oa.requests_to("/responses")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -702,3 +703,59 @@ async def test_the_solver_agrees_with_the_key_it_wrote_unless_scripted(
     disputed = await solve(client, "gpt-5", shown, QuizRequest("cells", 2))
     assert [a.choice for a in disputed.answers if a] == [3, 0]
     assert oa.pending_turns == 0 and len(oa.solve_requests) == 2
+
+
+# --------------------------------------------------------------------------- image input
+
+PIXELS = b"\xff\xd8\xff\xe0 a jpeg's first bytes"
+
+
+def _image_turn(url: str) -> Any:
+    return [
+        {
+            "role": "user",
+            "content": [
+                {"type": "input_text", "text": "Write down the text."},
+                {"type": "input_image", "image_url": url, "detail": "high"},
+            ],
+        }
+    ]
+
+
+async def test_input_image_data_url_is_decoded_and_kept(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    oa.queue_message("Page text.")
+    url = "data:image/jpeg;base64," + base64.b64encode(PIXELS).decode()
+    response = await client.responses.create(model=MODEL, input=_image_turn(url), store=False)
+    assert response.output_text == "Page text."
+    assert oa.images == [("image/jpeg", PIXELS)]
+
+
+async def test_a_telegram_file_url_or_a_broken_data_url_is_a_violation(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    oa.queue_message("x")
+    oa.queue_message("y")
+    telegram = "https://api.telegram.org/file/bot123:SECRET/photos/file_1.jpg"
+    await client.responses.create(model=MODEL, input=_image_turn(telegram), store=False)
+    await client.responses.create(
+        model=MODEL, input=_image_turn("data:image/jpeg;base64,%%%"), store=False
+    )
+    assert oa.violations[0] == "input_image: a Telegram file URL (it holds the bot token)"
+    assert oa.violations[1].startswith("input_image: not a base64 image data URL")
+    oa.violations.clear()
+
+
+async def test_a_server_without_image_input_refuses_like_llama_server(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    oa.image_input_enabled = False
+    url = "data:image/png;base64," + base64.b64encode(PIXELS).decode()
+    with pytest.raises(openai.InternalServerError) as caught:
+        await client.responses.create(model=MODEL, input=_image_turn(url), store=False)
+    assert "image input is not supported" in caught.value.message
+    # Text alone still works.
+    oa.queue_message("fine")
+    response = await client.responses.create(model=MODEL, input="hi", store=False)
+    assert response.output_text == "fine"

@@ -610,3 +610,19 @@ async def test_poll_description_and_hidden_results(tg: FakeTelegram, bot: Bot) -
     assert tg.violations == [
         "sendPoll: answered 400 Bad Request: description must be at most 1024 characters"
     ]
+
+
+async def test_a_photo_arrives_as_photo_sizes_each_downloadable(tg: FakeTelegram, bot: Bot) -> None:
+    picture = b"\xff\xd8\xff\xe0" + b"p" * 400
+    tg.user_sends_photo(PRIVATE, ALICE, picture, caption="/quiz 2", media_group_id="album-1")
+    [update] = await bot.get_updates(timeout=0)
+    message = update.message
+    assert message is not None and message.caption == "/quiz 2"
+    assert message.media_group_id == "album-1"
+    thumb, full = message.photo
+    assert thumb.width < full.width and full.file_size == len(picture)
+    tg_file = await bot.get_file(full.file_id)
+    assert tg_file.file_path is not None and "/photos/" in tg_file.file_path
+    assert bytes(await tg_file.download_as_bytearray()) == picture
+    small = await (await bot.get_file(thumb.file_id)).download_as_bytearray()
+    assert len(small) < len(picture)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.constants import ChatType
 
 from engine import QuizRequest
-from services import documents, learning
+from services import documents, learning, local_library
 from services.context import Services
 from services.quiz import verify
 from storage import QuizRow
@@ -48,4 +48,6 @@ async def model_request(svc: Services, quiz: QuizRow) -> QuizRequest:
         user_id=quiz.starter_id,
         review_of=await learning.review_request(svc, quiz),  # learning hook (issue 14)
         language=await verify.quiz_language(svc, quiz),  # verify (issue 19)
+        # Documents indexed here travel in the request (the same chunks every time).
+        passages=await local_library.passages(svc, quiz.chat_id, quiz.topic, quiz.num_questions),
     )
