@@ -57,6 +57,11 @@ _DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "messa
 _FLOOD_EXEMPT = frozenset({"sendChatAction"})
 # Fields of InlineKeyboardButton that do not choose the button's action.
 _BUTTON_DECOR_FIELDS = frozenset({"text", "icon_custom_emoji_id", "style"})
+# A bot's deep link, and the parameter Telegram passes on: 1-64 of A-Z, a-z, 0-9, _ and -
+# (https://core.telegram.org/api/links#bot-links); with any other, the app opens the chat
+# and sends a plain /start, so the payload is lost.
+_DEEP_LINK_RE = re.compile(r"https://t\.me/(?P<bot>\w+)\?(?P<kind>start|startgroup)=(?P<arg>.*)")
+_START_PARAMETER_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _COMMAND_RE = re.compile(rf"[a-z0-9_]{{1,{BotCommandLimit.MAX_COMMAND}}}")
 _BUTTON_URL_RE = re.compile(r"(https?|tg)://\S+", re.IGNORECASE)
 # Telegram expects a callback query to be answered soon after it was sent (clients show a
@@ -647,6 +652,24 @@ class FakeTelegram:
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
             ]
         return self._store_and_push(message)
+
+    def user_opens_link(self, user: User, url: str, group: Chat | None = None) -> int:
+        """The user opens the bot's deep link `url`: `?start=` sends `/start PARAMETER` in
+        the user's private chat with the bot; `?startgroup=` adds the bot to `group` (if it
+        is not there yet) and sends `/start@bot PARAMETER` there. A link Telegram would not
+        pass the parameter of is a ValueError (the bot made a link that does not work)."""
+        found = _DEEP_LINK_RE.fullmatch(url)
+        if found is None or found["bot"] != BOT_USERNAME:
+            raise ValueError(f"{url!r} is not a deep link to @{BOT_USERNAME}")
+        if not _START_PARAMETER_RE.fullmatch(found["arg"]):
+            raise ValueError(f"{found['arg']!r} is not a start parameter Telegram passes on")
+        if found["kind"] == "start":
+            return self.user_sends(Chat(user.id, "private"), user, f"/start {found['arg']}")
+        if group is None or group.type not in ("group", "supergroup"):
+            raise ValueError("a ?startgroup link is opened into a group")
+        if self._bot_status.get(group.id) not in ("member", "administrator"):
+            self.bot_membership(group, user, "member")
+        return self.user_sends(group, user, f"/start@{BOT_USERNAME} {found['arg']}")
 
     def user_sends_document(
         self,
@@ -1286,6 +1309,8 @@ class FakeTelegram:
     async def _send_document(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params["chat_id"])
         document = params["document"]
+        if isinstance(document, UploadedFile) and not document.data:
+            raise _bad("file must be non-empty")
         if isinstance(document, UploadedFile):
             file_id = self.add_file(
                 document.data, file_name=document.filename, mime_type=document.content_type

@@ -13,11 +13,13 @@ from handlers import (
     errors,
     language,
     learning,
+    library,
     live,
     membership,
     newcomers,
     poll_answers,
     quiz,
+    quiz_files,
     start,
 )
 from services import inbox
@@ -36,6 +38,8 @@ def register(application: Application, settings: Settings) -> None:  # type: ign
         quiz,
         live,
         learning,
+        library,
+        quiz_files,
         admin,
         buttons,
         documents,

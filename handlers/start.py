@@ -6,12 +6,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from handlers import library as library_handlers
 from handlers.common import acknowledge, lang_of, start_quiz_here, thread_of
 from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
-from services import chat_settings, learning
+from services import chat_settings, learning, library
 from services.context import BotContext
 from services.quiz import starting
 
@@ -65,6 +66,11 @@ async def start(update: Update, context: BotContext) -> None:
             request_key=f"{chat.id}:review:{message.message_id}",
         )
         return
+    token = library.token_of(context.args[0]) if context.args else None
+    if token is not None:
+        # A share link (t.me/<bot>?start=… or ?startgroup=…): the shared quiz, here.
+        await library_handlers.start_shared(update, context, token)
+        return
     await message.reply_html(tr(lang, "start"), reply_markup=menu(lang))
 
 
@@ -79,7 +85,8 @@ async def _send_help(message: Message, update: Update, context: BotContext) -> N
             max=settings.max_questions,
             # Said only while it is true (QUIZ_VERIFY, issue 19).
             checks=tr(lang, "help_verify") if settings.quiz_verify else "",
-        ),
+        )
+        + tr(lang, "help_library", bot=context.bot.username),
         parse_mode=ParseMode.HTML,
     )
 

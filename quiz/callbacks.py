@@ -20,7 +20,8 @@ MENU = "menu:"
 LANG = "lang:"
 LEARN = "learn:"
 OFFER = "topic:"
-PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN, OFFER)
+LIBRARY = "lib:"
+PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN, OFFER, LIBRARY)
 
 # The learning buttons (issue 14): "Review my mistakes" and "Quiz my weakest topic".
 REVIEW_DATA = f"{LEARN}review"
@@ -111,3 +112,27 @@ def lang_data(code: str) -> str:
 def parse_lang(data: str) -> str:
     """The language chosen on the picker (checked against the catalogues by the picker)."""
     return data.removeprefix(LANG)
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryTap:
+    """A library button: `action` on the owner's quiz `number` (a page number for pages)."""
+
+    action: str
+    owner_id: int
+    number: int
+
+
+def library_data(action: str, owner_id: int, number: int) -> str:
+    return _checked(f"{LIBRARY}{action}:{owner_id}:{number}")
+
+
+def parse_library(data: str) -> LibraryTap | None:
+    parts = data.removeprefix(LIBRARY).split(":") if data.startswith(LIBRARY) else []
+    if len(parts) != 3 or not parts[0].isalpha():
+        return None
+    try:
+        owner_id, number = int(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    return LibraryTap(parts[0], owner_id, number) if number >= 0 else None

@@ -587,3 +587,40 @@ async def test_poll_description_and_hidden_results(tg: FakeTelegram, bot: Bot) -
     assert tg.violations == [
         "sendPoll: answered 400 Bad Request: description must be at most 1024 characters"
     ]
+
+
+async def test_a_deep_link_sends_start_with_its_parameter(tg: FakeTelegram, bot: Bot) -> None:
+    update_id = tg.user_opens_link(ALICE, "https://t.me/StudyQuizBot?start=qAb-_9")
+    [update] = [u for u in tg.pending_updates if u["update_id"] == update_id]
+    assert update["message"]["text"] == "/start qAb-_9"
+    assert update["message"]["chat"]["id"] == ALICE.id
+    tg.user_opens_link(ALICE, "https://t.me/StudyQuizBot?startgroup=qAb", GROUP)
+    message = tg.pending_updates[-1]["message"]
+    assert message["text"] == "/start@StudyQuizBot qAb" and message["chat"]["id"] == GROUP.id
+    # What Telegram does not pass on: too long, other characters, another bot, no group.
+    for url in (
+        "https://t.me/StudyQuizBot?start=" + "a" * 65,
+        "https://t.me/StudyQuizBot?start=a+b",
+        "https://t.me/StudyQuizBot?start=",
+        "https://t.me/OtherBot?start=abc",
+    ):
+        with pytest.raises(ValueError):
+            tg.user_opens_link(ALICE, url)
+    with pytest.raises(ValueError):
+        tg.user_opens_link(ALICE, "https://t.me/StudyQuizBot?startgroup=abc")
+
+
+async def test_send_document_takes_a_csv_upload_and_refuses_an_empty_one(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    sent = await bot.send_document(
+        PRIVATE.id,
+        b"question,choice1\n",
+        filename="quiz.csv",
+        caption="<b>q</b>",
+        parse_mode="HTML",
+    )
+    assert sent.document is not None and sent.document.file_name == "quiz.csv"
+    assert tg.files[sent.document.file_id].data == b"question,choice1\n"
+    with pytest.raises(BadRequest, match=r"(?i)file must be non-empty"):
+        await bot.send_document(PRIVATE.id, b"", filename="empty.csv")

@@ -239,18 +239,29 @@ class TelegramPresenter:
             quiz.chat_id, html, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
         )
 
-    async def feedback(self, quiz: QuizRow, chunks: Sequence[str]) -> None:
-        for chunk in chunks:
+    async def feedback(
+        self, quiz: QuizRow, chunks: Sequence[str], buttons: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        row = [InlineKeyboardButton(label, callback_data=data) for label, data in buttons]
+        for n, chunk in enumerate(chunks, start=1):
+            markup = InlineKeyboardMarkup([row]) if row and n == len(chunks) else None
             try:
                 await self.bot.send_message(
-                    quiz.chat_id, chunk, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
+                    quiz.chat_id,
+                    chunk,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=_thread(quiz),
+                    reply_markup=markup,
                 )
             except BadRequest as exc:
                 if "entit" not in exc.message.lower():
                     raise
                 log.warning("Telegram refused our HTML (%s); sending plain text", exc.message)
                 await self.bot.send_message(
-                    quiz.chat_id, html_to_plain(chunk), message_thread_id=_thread(quiz)
+                    quiz.chat_id,
+                    html_to_plain(chunk),
+                    message_thread_id=_thread(quiz),
+                    reply_markup=markup,
                 )
 
     async def draft(self, quiz: QuizRow, draft_id: int, text: str) -> bool:
