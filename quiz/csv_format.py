@@ -107,7 +107,9 @@ def parse_quiz_file(text: str, delimiter: str, title: str, max_questions: int) -
         if not any(c.strip() for c in cells):
             continue
         value = {n: cells[i].strip() if i < len(cells) else "" for n, i in at.items()}
-        choices = [cells[i].strip() for i in columns if i < len(cells) and cells[i].strip()]
+        choices = [cells[i].strip() if i < len(cells) else "" for i in columns]
+        while choices and not choices[-1]:
+            choices.pop()  # a quiz's widest row sets the columns: the rest end empty
         try:
             questions.append(_row_question(value, choices, number))
         except InvalidQuizError as exc:
