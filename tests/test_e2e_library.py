@@ -8,8 +8,12 @@ from typing import Any
 
 from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
+from i18n import tr
 from quiz import callbacks
+from quiz.states import QuizMode
+from services import chat_settings
 from services.library import BOARD, OPEN, REVOKE, SHARE, TOGGLE
+from storage.chats import ADMINS
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
 from tests.test_e2e_core import SUWON_QUIZ
@@ -215,3 +219,55 @@ async def test_the_board_shows_best_tries_to_takers_when_the_owner_allows(
         return any("Anna — 3/3" in t for t in texts_in(tg, MINSU.id))
 
     await eventually(owner_sees, what="the owner's board")
+
+
+async def test_a_startgroup_link_plays_the_quiz_in_a_group(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    saved = await owner_makes_quiz(tg, oa)
+    link = await share_link(tg, saved)
+    group_link = link.replace("?start=", "?startgroup=")
+    tg.set_member_count(GROUP.id, 3)  # the bot and two players
+    oa.queue_message("The group's feedback.")
+    tg.user_opens_link(BORIS, group_link, GROUP)
+    polls = await tg.wait_for(
+        "sendPoll", count=3, predicate=lambda c: c.params["chat_id"] == GROUP.id
+    )
+    for poll in polls:
+        key = right_position(poll, SUWON_QUIZ)
+        tg.user_answers_poll(BORIS, poll.result["poll"]["id"], [key])
+        tg.user_answers_poll(ANNA, poll.result["poll"]["id"], [(key + 1) % 4])
+    await tg.wait_for("sendMessage", predicate=lambda c: "group's feedback" in c.params["text"])
+    output = json.loads(oa.writer_requests[-1].json["input"][0]["output"])
+    scores = {p["user_id"]: p["score"] for p in output["participants"]}
+    assert scores == {BORIS.id: 3, ANNA.id: 0}
+    # The group's leaderboard, and no new quiz written.
+    assert any("Boris" in t for t in texts_in(tg, GROUP.id))
+    assert len(oa.written_quizzes) == 1
+
+
+async def test_play_in_a_group_follows_its_mode_and_who_may_start(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    await owner_makes_quiz(tg, oa)
+    svc = bot.services
+    await chat_settings.set_mode(svc, GROUP.id, QuizMode.LIVE)
+    await chat_settings.set_starters(svc, GROUP.id, ADMINS)
+    tg.set_admins(GROUP.id, {BORIS.id})
+    # 민수 is no admin there: refused like a /quiz.
+    tg.user_sends(GROUP, MINSU, "/play 1")
+    refusal = tr("ko", "starters_admins_only")
+    await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == refusal)
+    assert not [c for c in tg.calls_of("sendPoll") if c.params["chat_id"] == GROUP.id]
+
+    tg.set_admins(GROUP.id, {BORIS.id, MINSU.id})
+    tg.user_sends(GROUP, MINSU, "/play 1")
+    [first] = await tg.wait_for("sendPoll", predicate=lambda c: c.params["chat_id"] == GROUP.id)
+    # A live game: one question at a time, with Telegram's countdown.
+    assert first.params.get("open_period") == svc.settings.quiz_live_seconds
+    # Someone else's number is their own library's, not 민수's.
+    tg.user_sends(Chat(BORIS.id), BORIS, "/play 1")
+    await tg.wait_for(
+        "sendMessage",
+        predicate=lambda c: c.params["chat_id"] == BORIS.id and "no quiz 1" in c.params["text"],
+    )
