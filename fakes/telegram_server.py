@@ -37,6 +37,8 @@ from telegram.constants import (
     FileSizeLimit,
     InlineKeyboardButtonLimit,
     InlineKeyboardMarkupLimit,
+    InlineQueryLimit,
+    InlineQueryResultLimit,
     MessageLimit,
     ParseMode,
     PollLimit,
@@ -408,6 +410,10 @@ class FakeTelegram:
         self._next_update_id = 800_000_001
         # query id -> when Telegram sent it (monotonic), until it is answered.
         self._open_callbacks: dict[str, float] = {}
+        # Inline mode, switched on with BotFather's /setinline: without it no inline query
+        # reaches the bot. Inline query id -> when it was sent, until answered.
+        self.inline_mode = False
+        self._open_inline: dict[str, float] = {}
         self._bot_status: dict[int, str] = {}
         self._files_by_path: dict[str, StoredFile] = {}
         self._admins: dict[int, set[int]] = {}
@@ -435,6 +441,7 @@ class FakeTelegram:
             "deleteMessage": self._delete_message,
             "stopPoll": self._stop_poll,
             "answerCallbackQuery": self._answer_callback_query,
+            "answerInlineQuery": self._answer_inline_query,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
@@ -670,6 +677,26 @@ class FakeTelegram:
         if self._bot_status.get(group.id) not in ("member", "administrator"):
             self.bot_membership(group, user, "member")
         return self.user_sends(group, user, f"/start@{BOT_USERNAME} {found['arg']}")
+
+    def user_inline_query(self, user: User, query: str, chat_type: str = "sender") -> str:
+        """The user types `@bot query` in a chat (`chat_type` as Telegram names where);
+        returns the inline query's id. Only with inline mode on, as on Telegram."""
+        if not self.inline_mode:
+            raise ValueError("inline mode is off for this bot: Telegram sends no inline query")
+        if len(query) > InlineQueryLimit.MAX_QUERY_LENGTH:
+            raise ValueError("Telegram cuts an inline query at 256 characters")
+        self.add_user(user)
+        query_id = str(5_000_000_000_000_000 + next(self._ids))
+        self._open_inline[query_id] = time.monotonic()
+        inline = {
+            "id": query_id,
+            "from": user.to_api(),
+            "query": query,
+            "offset": "",
+            "chat_type": chat_type,
+        }
+        self.push_update({"inline_query": inline})
+        return query_id
 
     def user_sends_document(
         self,
@@ -1090,7 +1117,7 @@ class FakeTelegram:
             **_bot_user(),
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": self.inline_mode,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -1437,6 +1464,42 @@ class FakeTelegram:
             _set_optional(message, "reply_markup", self._check_keyboard(params["reply_markup"]))
         self.push_update({"poll": copy.deepcopy(self.polls[poll_id])}, expect_delivery=False)
         return copy.deepcopy(self.polls[poll_id])
+
+    async def _answer_inline_query(self, params: JSONDict) -> bool:
+        """Telegram's rules for the answer: once, in time, at most 50 results with unique
+        ids of 1-64 bytes, each article's message text valid once parsed."""
+        sent = self._open_inline.pop(params["inline_query_id"], None)
+        if sent is None or time.monotonic() - sent > CALLBACK_ANSWER_WINDOW:
+            raise _ApiError(400, _QUERY_TOO_OLD, violation=False)
+        results = params["results"]
+        if isinstance(results, str):
+            results = json.loads(results)
+        if len(results) > InlineQueryLimit.RESULTS:
+            raise _bad("RESULTS_TOO_MUCH")
+        ids = [str(r.get("id", "")) for r in results]
+        low, high = InlineQueryResultLimit.MIN_ID_LENGTH, InlineQueryResultLimit.MAX_ID_LENGTH
+        if any(not low <= len(i.encode()) <= high for i in ids):
+            raise _bad("RESULT_ID_INVALID")
+        if len(set(ids)) != len(ids):
+            raise _bad("RESULT_ID_DUPLICATE")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            if "message_text" in content:
+                text, _ = self._format(
+                    content["message_text"],
+                    content.get("parse_mode"),
+                    content.get("entities"),
+                    "answerInlineQuery.message_text",
+                )
+                _check_text(text, MessageLimit.MAX_TEXT_LENGTH)
+            self._check_keyboard(result.get("reply_markup"))
+        button = params.get("button")
+        if isinstance(button, str):
+            button = json.loads(button)
+        parameter = (button or {}).get("start_parameter")
+        if parameter is not None and not _START_PARAMETER_RE.fullmatch(parameter):
+            raise _bad("START_PARAM_INVALID")
+        return True
 
     async def _answer_callback_query(self, params: JSONDict) -> bool:
         query_id = params["callback_query_id"]

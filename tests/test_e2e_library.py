@@ -271,3 +271,26 @@ async def test_play_in_a_group_follows_its_mode_and_who_may_start(
         "sendMessage",
         predicate=lambda c: c.params["chat_id"] == BORIS.id and "no quiz 1" in c.params["text"],
     )
+
+
+async def test_inline_search_lists_only_ones_own_quizzes_as_cards_with_the_link(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    tg.inline_mode = True
+    await owner_makes_quiz(tg, oa)
+    tg.user_inline_query(MINSU, "수원 기본")
+    [answer] = await tg.wait_for("answerInlineQuery")
+    [result] = answer.params["results"]
+    assert result["type"] == "article" and result["title"] == "수원도시기본계획"
+    assert "3문제" in result["input_message_content"]["message_text"]
+    [[button]] = result["reply_markup"]["inline_keyboard"]
+    assert answer.params["is_personal"] is True
+
+    # The card's button is the share link: it plays the same questions.
+    tg.user_opens_link(ANNA, button["url"])
+    await tg.wait_for("sendPoll", count=3, predicate=lambda c: c.params["chat_id"] == ANNA.id)
+
+    tg.user_inline_query(MINSU, "photosynthesis")
+    tg.user_inline_query(ANNA, "수원")
+    [_, none, others] = await tg.wait_for("answerInlineQuery", count=3)
+    assert none.params["results"] == [] and others.params["results"] == []

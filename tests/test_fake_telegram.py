@@ -11,7 +11,15 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
 from telegram.constants import PollLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
@@ -624,3 +632,39 @@ async def test_send_document_takes_a_csv_upload_and_refuses_an_empty_one(
     assert tg.files[sent.document.file_id].data == b"question,choice1\n"
     with pytest.raises(BadRequest, match=r"(?i)file must be non-empty"):
         await bot.send_document(PRIVATE.id, b"", filename="empty.csv")
+
+
+async def test_inline_queries_need_inline_mode_and_a_strict_answer(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    with pytest.raises(ValueError, match="inline mode is off"):
+        tg.user_inline_query(ALICE, "bio")
+    tg.inline_mode = True
+    assert (await bot.get_me()).supports_inline_queries
+
+    def article(result_id: str, text: str = "<b>card</b>") -> InlineQueryResultArticle:
+        return InlineQueryResultArticle(
+            result_id, "Title", InputTextMessageContent(text, parse_mode="HTML")
+        )
+
+    async def answer(results: list[InlineQueryResultArticle]) -> None:
+        await bot.answer_inline_query(tg.user_inline_query(ALICE, "bio"), results)
+
+    await answer([article("1"), article("2")])
+    [call] = tg.calls_of("answerInlineQuery")
+    assert [r["id"] for r in call.params["results"]] == ["1", "2"]
+    with pytest.raises(BadRequest, match=r"(?i)results_too_much"):
+        await answer([article(str(i)) for i in range(51)])
+    with pytest.raises(BadRequest, match=r"(?i)result_id_invalid"):
+        await answer([article("x" * 65)])
+    with pytest.raises(BadRequest, match=r"(?i)result_id_duplicate"):
+        await answer([article("1"), article("1")])
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+        await answer([article("1", "<b>open")])
+    # Once only, like a callback query.
+    query_id = tg.user_inline_query(ALICE, "bio")
+    await bot.answer_inline_query(query_id, [article("1")])
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_inline_query(query_id, [article("1")])
+    assert len(tg.rejections) == 4
+    tg.violations.clear()
