@@ -294,3 +294,12 @@ async def test_inline_search_lists_only_ones_own_quizzes_as_cards_with_the_link(
     tg.user_inline_query(ANNA, "수원")
     [_, none, others] = await tg.wait_for("answerInlineQuery", count=3)
     assert none.params["results"] == [] and others.params["results"] == []
+
+
+async def test_help_describes_the_library_and_inline_mode(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    tg.user_sends(Chat(ANNA.id), ANNA, "/help")
+    [help_text] = await tg.wait_for("sendMessage")
+    text = help_text.params["text"]
+    assert "/myquizzes" in text and "@StudyQuizBot" in text and "choice1" in text
