@@ -97,6 +97,7 @@ async def forgetme_command(update: Update, context: BotContext) -> None:
     lang = await lang_of(update, context)
     removed = await security.forget_user(context.services, user.id)
     await learning.forget(context.services, user.id)  # cards, log, reminders (issue 14)
+    await context.services.repo.library.forget_owner(user.id)  # and their share links
     log.info("Forgot user %s (%d answers)", user.id, removed)
     await message.reply_text(tr(lang, "forgetme_done", n=removed))
 

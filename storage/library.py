@@ -138,6 +138,16 @@ class LibraryStore(Store):
             "UPDATE library SET deleted = 1, share_token = NULL WHERE quiz_id = ?", (quiz_id,)
         )
 
+    async def forget_owner(self, owner_id: int) -> int:
+        """/forgetme: every entry of the owner's deleted and its link revoked (the quizzes
+        stay in their chats' history, like every quiz they started)."""
+        await self.sync(owner_id)
+        return await self._write(
+            "UPDATE library SET deleted = 1, share_token = NULL, title = NULL"
+            " WHERE owner_id = ? AND deleted = 0",
+            (owner_id,),
+        )
+
     async def add_copy(self, quiz_id: int, source_id: int, *, shared: bool) -> None:
         await self._write(
             "INSERT INTO quiz_copies (quiz_id, source_id, shared) VALUES (?, ?, ?)"

@@ -94,6 +94,8 @@ async def test_a_shared_link_plays_the_same_questions_without_writing_them(
     assert len(payload) <= 64 and re.fullmatch(r"[A-Za-z0-9_-]+", payload)
     written = len(oa.written_quizzes)
     requests = len(oa.writer_requests)
+    usage = bot.services.repo.usage
+    owners = await usage.tokens_since(0, user_id=MINSU.id)
 
     oa.queue_message("Anna: one right, two wrong.")
     tg.user_opens_link(ANNA, link)
@@ -118,9 +120,9 @@ async def test_a_shared_link_plays_the_same_questions_without_writing_them(
     assert taker["user_id"] == ANNA.id and taker["score"] == 1
     # 민수's answers are not Anna's business, nor the model's in her feedback.
     assert MINSU.id not in [p["user_id"] for p in answers["participants"]]
-    # The tokens of Anna's feedback count against Anna.
-    usage = bot.services.repo.usage
+    # The tokens of Anna's feedback count against Anna, none against 민수.
     assert await usage.tokens_since(0, user_id=ANNA.id) > 0
+    assert await usage.tokens_since(0, user_id=MINSU.id) == owners
 
 
 async def test_a_stateless_server_gets_the_stored_call_with_the_answers(
@@ -303,3 +305,18 @@ async def test_help_describes_the_library_and_inline_mode(
     [help_text] = await tg.wait_for("sendMessage")
     text = help_text.params["text"]
     assert "/myquizzes" in text and "@StudyQuizBot" in text and "choice1" in text
+
+
+async def test_forgetme_deletes_the_library_and_revokes_its_links(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    saved = await owner_makes_quiz(tg, oa)
+    link = await share_link(tg, saved)
+    tg.user_sends(Chat(MINSU.id), MINSU, "/forgetme")
+    done = tr("ko", "forgetme_done", n=3)
+    await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == done)
+    tg.user_sends(Chat(MINSU.id), MINSU, "/myquizzes")
+    await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == tr("ko", "lib_empty"))
+    tg.user_opens_link(ANNA, link)
+    await tg.wait_for("sendMessage", predicate=lambda c: c.params["chat_id"] == ANNA.id)
+    assert texts_in(tg, ANNA.id) == [tr("en", "lib_link_dead")]
