@@ -10,6 +10,7 @@ from telegram import (
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    LinkPreviewOptions,
     Message,
     Update,
     User,
@@ -134,7 +135,9 @@ async def share_reply(
         link=link,
         group_link=group_link,
     )
-    await message.reply_html(text, reply_markup=markup, disable_web_page_preview=True)
+    await message.reply_html(
+        text, reply_markup=markup, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
 
 
 async def _play_here(
