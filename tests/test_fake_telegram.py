@@ -667,4 +667,10 @@ async def test_inline_queries_need_inline_mode_and_a_strict_answer(
     with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_inline_query(query_id, [article("1")])
     assert len(tg.rejections) == 4
+    # Only the Bot API's result types (the spec's InlineQueryResult subtypes).
+    bogus = {"type": "bogus", "id": "1", "title": "t"}
+    async with httpx.AsyncClient(base_url=f"{tg.root}/bot{TOKEN}/") as http:
+        query = {"inline_query_id": tg.user_inline_query(ALICE, "bio"), "results": [bogus]}
+        refused = await http.post("answerInlineQuery", json=query)
+    assert refused.status_code == 400 and "InlineQueryResult" in refused.json()["description"]
     tg.violations.clear()
