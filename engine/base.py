@@ -131,6 +131,11 @@ class QuizEngine(Protocol):
         model (asking for it if the model never wrote it), None if they never arrived."""
         ...
 
+    async def seed(self, items: Sequence[dict[str, Any]]) -> str:
+        """A new thread whose context is `items` (a stored quiz's request and its call, for a
+        quiz played again without writing it anew); its conversation id."""
+        ...
+
     async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
         """Answer `questions` (choices as shown, no keys) in a separate one-shot call."""
         ...

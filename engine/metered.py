@@ -7,6 +7,7 @@ model (a new quiz, a correction, feedback, recovery after a restart) is counted.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from engine.base import Feedback, QuestionSink, QuizEngine, QuizRequest, TextSink, ToolCall
 from engine.verify import Solve, SolveQuestion
@@ -52,6 +53,9 @@ class MeteredEngine:
         if feedback is not None:
             await self._record(request, feedback.tokens)
         return feedback
+
+    async def seed(self, items: Sequence[dict[str, Any]]) -> str:
+        return await self._inner.seed(items)
 
     async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
         solved = await self._inner.solve(questions, request)

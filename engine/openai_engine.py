@@ -94,6 +94,9 @@ class OpenAIEngine:
     async def aclose(self) -> None:
         await self._client.close()
 
+    async def seed(self, items: Sequence[Item]) -> str:
+        return (await self._threads.create(items)).id
+
     async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
         """Issue 19: one-shot and unstored, the same whether quizzes keep state or not. With
         the same reasoning effort as the writer (a solve is a short call), and dropped like

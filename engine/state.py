@@ -128,28 +128,43 @@ class Threads:
             return LocalThread(self._store, conversation_id)
         return ConversationThread(self._client, conversation_id)
 
-    async def create(self) -> Thread:
-        """A new conversation, or a local key where the server keeps no state."""
+    async def create(self, items: Sequence[Item] = ()) -> Thread:
+        """A new conversation, or a local key where the server keeps no state; `items` are
+        its context from the start (a stored quiz played again)."""
         if self._state == "auto":
             # Only the first quizzes wait here, while the server is being found out.
             async with self._deciding:
                 if self._state == "auto":
-                    return self.open(await self._probe())
+                    return await self._local(await self._probe(items), items)
         if self._state == "conversation":
-            return self.open(await self._new_conversation())
-        return self.open(f"{LOCAL_PREFIX}{uuid.uuid4().hex}")
+            return self.open(await self._new_conversation(items))
+        return await self._local(f"{LOCAL_PREFIX}{uuid.uuid4().hex}", items)
 
-    async def _new_conversation(self) -> str:
+    async def _local(self, conversation_id: str, items: Sequence[Item]) -> Thread:
+        """The thread; where the bot keeps the items, with `items` stored first."""
+        if is_local(conversation_id) and items:
+            assert self._store is not None
+            await self._store.append(conversation_id, items)
+        return self.open(conversation_id)
+
+    def _seeded(self, items: Sequence[Item]) -> dict[str, list[Item]]:
+        return {"items": list(items)} if items else {}
+
+    async def _new_conversation(self, items: Sequence[Item] = ()) -> str:
         with api_errors():
-            conversation = await self._client.conversations.create(metadata={"app": "studyquiz"})
+            conversation = await self._client.conversations.create(
+                metadata={"app": "studyquiz"},
+                **self._seeded(items),  # type: ignore[arg-type]
+            )
         return conversation.id
 
-    async def _probe(self) -> str:
+    async def _probe(self, items: Sequence[Item] = ()) -> str:
         """The first conversation, deciding the state for the rest of the process."""
         with api_errors():
             try:
                 conversation = await self._client.conversations.create(
-                    metadata={"app": "studyquiz"}
+                    metadata={"app": "studyquiz"},
+                    **self._seeded(items),  # type: ignore[arg-type]
                 )
             except openai.APIStatusError as exc:
                 if exc.status_code not in NO_CONVERSATIONS:

@@ -37,6 +37,8 @@ from telegram.constants import (
     FileSizeLimit,
     InlineKeyboardButtonLimit,
     InlineKeyboardMarkupLimit,
+    InlineQueryLimit,
+    InlineQueryResultLimit,
     MessageLimit,
     ParseMode,
     PollLimit,
@@ -57,6 +59,11 @@ _DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "messa
 _FLOOD_EXEMPT = frozenset({"sendChatAction"})
 # Fields of InlineKeyboardButton that do not choose the button's action.
 _BUTTON_DECOR_FIELDS = frozenset({"text", "icon_custom_emoji_id", "style"})
+# A bot's deep link, and the parameter Telegram passes on: 1-64 of A-Z, a-z, 0-9, _ and -
+# (https://core.telegram.org/api/links#bot-links); with any other, the app opens the chat
+# and sends a plain /start, so the payload is lost.
+_DEEP_LINK_RE = re.compile(r"https://t\.me/(?P<bot>\w+)\?(?P<kind>start|startgroup)=(?P<arg>.*)")
+_START_PARAMETER_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _COMMAND_RE = re.compile(rf"[a-z0-9_]{{1,{BotCommandLimit.MAX_COMMAND}}}")
 _BUTTON_URL_RE = re.compile(r"(https?|tg)://\S+", re.IGNORECASE)
 # Telegram expects a callback query to be answered soon after it was sent (clients show a
@@ -432,6 +439,10 @@ class FakeTelegram:
         self._next_update_id = 800_000_001
         # query id -> when Telegram sent it (monotonic), until it is answered.
         self._open_callbacks: dict[str, float] = {}
+        # Inline mode, switched on with BotFather's /setinline: without it no inline query
+        # reaches the bot. Inline query id -> when it was sent, until answered.
+        self.inline_mode = False
+        self._open_inline: dict[str, float] = {}
         self._bot_status: dict[int, str] = {}
         self._files_by_path: dict[str, StoredFile] = {}
         self._admins: dict[int, set[int]] = {}
@@ -459,6 +470,7 @@ class FakeTelegram:
             "deleteMessage": self._delete_message,
             "stopPoll": self._stop_poll,
             "answerCallbackQuery": self._answer_callback_query,
+            "answerInlineQuery": self._answer_inline_query,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
@@ -676,6 +688,44 @@ class FakeTelegram:
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
             ]
         return self._store_and_push(message)
+
+    def user_opens_link(self, user: User, url: str, group: Chat | None = None) -> int:
+        """The user opens the bot's deep link `url`: `?start=` sends `/start PARAMETER` in
+        the user's private chat with the bot; `?startgroup=` adds the bot to `group` (if it
+        is not there yet) and sends `/start@bot PARAMETER` there. A link Telegram would not
+        pass the parameter of is a ValueError (the bot made a link that does not work)."""
+        found = _DEEP_LINK_RE.fullmatch(url)
+        if found is None or found["bot"] != BOT_USERNAME:
+            raise ValueError(f"{url!r} is not a deep link to @{BOT_USERNAME}")
+        if not _START_PARAMETER_RE.fullmatch(found["arg"]):
+            raise ValueError(f"{found['arg']!r} is not a start parameter Telegram passes on")
+        if found["kind"] == "start":
+            return self.user_sends(Chat(user.id, "private"), user, f"/start {found['arg']}")
+        if group is None or group.type not in ("group", "supergroup"):
+            raise ValueError("a ?startgroup link is opened into a group")
+        if self._bot_status.get(group.id) not in ("member", "administrator"):
+            self.bot_membership(group, user, "member")
+        return self.user_sends(group, user, f"/start@{BOT_USERNAME} {found['arg']}")
+
+    def user_inline_query(self, user: User, query: str, chat_type: str = "sender") -> str:
+        """The user types `@bot query` in a chat (`chat_type` as Telegram names where);
+        returns the inline query's id. Only with inline mode on, as on Telegram."""
+        if not self.inline_mode:
+            raise ValueError("inline mode is off for this bot: Telegram sends no inline query")
+        if len(query) > InlineQueryLimit.MAX_QUERY_LENGTH:
+            raise ValueError("Telegram cuts an inline query at 256 characters")
+        self.add_user(user)
+        query_id = str(5_000_000_000_000_000 + next(self._ids))
+        self._open_inline[query_id] = time.monotonic()
+        inline = {
+            "id": query_id,
+            "from": user.to_api(),
+            "query": query,
+            "offset": "",
+            "chat_type": chat_type,
+        }
+        self.push_update({"inline_query": inline})
+        return query_id
 
     def user_sends_document(
         self,
@@ -1134,7 +1184,7 @@ class FakeTelegram:
             **_bot_user(),
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": self.inline_mode,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -1354,6 +1404,8 @@ class FakeTelegram:
     async def _send_document(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params["chat_id"])
         document = params["document"]
+        if isinstance(document, UploadedFile) and not document.data:
+            raise _bad("file must be non-empty")
         if isinstance(document, UploadedFile):
             file_id = self.add_file(
                 document.data, file_name=document.filename, mime_type=document.content_type
@@ -1481,6 +1533,42 @@ class FakeTelegram:
             _set_optional(message, "reply_markup", self._check_keyboard(params["reply_markup"]))
         self.push_update({"poll": copy.deepcopy(self.polls[poll_id])}, expect_delivery=False)
         return copy.deepcopy(self.polls[poll_id])
+
+    async def _answer_inline_query(self, params: JSONDict) -> bool:
+        """Telegram's rules for the answer: once, in time, at most 50 results with unique
+        ids of 1-64 bytes, each article's message text valid once parsed."""
+        sent = self._open_inline.pop(params["inline_query_id"], None)
+        if sent is None or time.monotonic() - sent > CALLBACK_ANSWER_WINDOW:
+            raise _ApiError(400, _QUERY_TOO_OLD, violation=False)
+        results = params["results"]
+        if isinstance(results, str):
+            results = json.loads(results)
+        if len(results) > InlineQueryLimit.RESULTS:
+            raise _bad("RESULTS_TOO_MUCH")
+        ids = [str(r.get("id", "")) for r in results]
+        low, high = InlineQueryResultLimit.MIN_ID_LENGTH, InlineQueryResultLimit.MAX_ID_LENGTH
+        if any(not low <= len(i.encode()) <= high for i in ids):
+            raise _bad("RESULT_ID_INVALID")
+        if len(set(ids)) != len(ids):
+            raise _bad("RESULT_ID_DUPLICATE")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            if "message_text" in content:
+                text, _ = self._format(
+                    content["message_text"],
+                    content.get("parse_mode"),
+                    content.get("entities"),
+                    "answerInlineQuery.message_text",
+                )
+                _check_text(text, MessageLimit.MAX_TEXT_LENGTH)
+            self._check_keyboard(result.get("reply_markup"))
+        button = params.get("button")
+        if isinstance(button, str):
+            button = json.loads(button)
+        parameter = (button or {}).get("start_parameter")
+        if parameter is not None and not _START_PARAMETER_RE.fullmatch(parameter):
+            raise _bad("START_PARAM_INVALID")
+        return True
 
     async def _answer_callback_query(self, params: JSONDict) -> bool:
         query_id = params["callback_query_id"]

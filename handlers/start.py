@@ -6,13 +6,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from handlers import library as library_handlers
 from handlers.admin import ask_to_forget
 from handlers.common import acknowledge, lang_of, start_quiz_here, tapped_message, thread_of
 from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
-from services import chat_settings, learning
+from services import chat_settings, learning, library
 from services.context import BotContext
 from services.local_library import is_local
 from services.permissions import may_change_settings
@@ -71,6 +72,11 @@ async def start(update: Update, context: BotContext) -> None:
     if context.args == [callbacks.DEEP_LINK_FORGET] and chat is not None and user is not None:
         await ask_to_forget(message, chat, user, lang)
         return
+    token = library.token_of(context.args[0]) if context.args else None
+    if token is not None:
+        # A share link (t.me/<bot>?start=… or ?startgroup=…): the shared quiz, here.
+        await library_handlers.start_shared(update, context, token)
+        return
     await message.reply_html(tr(lang, "start"), reply_markup=menu(lang))
 
 
@@ -87,7 +93,8 @@ async def _send_help(message: Message, update: Update, context: BotContext) -> N
             checks=tr(lang, "help_verify") if settings.quiz_verify else "",
             # What leaves the machine depends on where documents are searched.
             where=tr(lang, "help_docs_local" if is_local(context.services) else "help_docs_openai"),
-        ),
+        )
+        + tr(lang, "help_library", bot=context.bot.username),
         parse_mode=ParseMode.HTML,
     )
 

@@ -21,7 +21,8 @@ LANG = "lang:"
 LEARN = "learn:"
 OFFER = "topic:"
 FORGET = "forget:"
-PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN, OFFER, FORGET)
+LIBRARY = "lib:"
+PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN, OFFER, FORGET, LIBRARY)
 
 # The learning buttons (issue 14): "Review my mistakes" and "Quiz my weakest topic".
 REVIEW_DATA = f"{LEARN}review"
@@ -135,3 +136,27 @@ def parse_forget(data: str) -> ForgetTap | None:
         return ForgetTap(answer == "yes", int(user))
     except ValueError:
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryTap:
+    """A library button: `action` on the owner's quiz `number` (a page number for pages)."""
+
+    action: str
+    owner_id: int
+    number: int
+
+
+def library_data(action: str, owner_id: int, number: int) -> str:
+    return _checked(f"{LIBRARY}{action}:{owner_id}:{number}")
+
+
+def parse_library(data: str) -> LibraryTap | None:
+    parts = data.removeprefix(LIBRARY).split(":") if data.startswith(LIBRARY) else []
+    if len(parts) != 3 or not parts[0].isalpha():
+        return None
+    try:
+        owner_id, number = int(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    return LibraryTap(parts[0], owner_id, number) if number >= 0 else None

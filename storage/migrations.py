@@ -296,4 +296,28 @@ MIGRATIONS: tuple[str, ...] = (
             VALUES ('delete', old.id, old.text);
     END;
     """,
+    # The library: every posted quiz belongs to whoever started it, numbered per owner in
+    # the order they were made (numbers never move); the owner's title, whether it is hidden,
+    # its share link (NULL: none, or revoked) and whether takers see its board. A quiz played
+    # again from the library or a link is a copy of its source, never a library entry itself.
+    """
+    CREATE TABLE library (
+        quiz_id     INTEGER PRIMARY KEY REFERENCES quizzes (id) ON DELETE CASCADE,
+        owner_id    INTEGER NOT NULL,
+        number      INTEGER NOT NULL,
+        title       TEXT,
+        deleted     INTEGER NOT NULL DEFAULT 0,
+        share_token TEXT UNIQUE,
+        board       INTEGER NOT NULL DEFAULT 0,
+        imported    INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (owner_id, number)
+    );
+    CREATE TABLE quiz_copies (
+        quiz_id   INTEGER PRIMARY KEY REFERENCES quizzes (id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL,
+        shared    INTEGER NOT NULL DEFAULT 0  -- taken through a share link
+    );
+    CREATE INDEX quiz_copies_by_source ON quiz_copies (source_id);
+    CREATE INDEX quizzes_by_starter ON quizzes (starter_id, id);
+    """,
 )

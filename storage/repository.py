@@ -23,6 +23,7 @@ from storage.database import Database
 from storage.documents import DocumentStore
 from storage.inbox import Inbox
 from storage.items import ItemStore
+from storage.library import LibraryStore
 from storage.migrations import MIGRATIONS
 from storage.questions import QUESTION_COLUMNS, QuestionStore, StoredQuestion, question_row
 from storage.quizzes import QuizRow, QuizStore
@@ -67,6 +68,7 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         self.conversation = ConversationStore(self._db)
         # Local document search (DOCUMENT_SEARCH=local).
         self.chunks = ChunkStore(self._db)
+        self.library = LibraryStore(self._db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 

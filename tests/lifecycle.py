@@ -92,7 +92,9 @@ class RecordingPresenter:
     async def results(self, quiz: QuizRow, html: str) -> None:
         self.calls.append(("results", html))
 
-    async def feedback(self, quiz: QuizRow, chunks: Sequence[str]) -> None:
+    async def feedback(
+        self, quiz: QuizRow, chunks: Sequence[str], buttons: Sequence[tuple[str, str]] = ()
+    ) -> None:
         self.calls.append(("feedback", list(chunks)))
 
     async def draft(self, quiz: QuizRow, draft_id: int, text: str) -> bool:
@@ -156,6 +158,9 @@ class ScriptedEngine:
         self, call: ToolCall, request: QuizRequest, on_text: TextSink | None = None
     ) -> Feedback | None:
         return None
+
+    async def seed(self, items: Sequence[dict[str, Any]]) -> str:
+        return "conv-seeded"
 
     async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
         """Agrees with every key it wrote: issue 19's checks pass."""

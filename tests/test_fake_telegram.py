@@ -11,7 +11,15 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
 from telegram.constants import PollLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
@@ -626,3 +634,80 @@ async def test_a_photo_arrives_as_photo_sizes_each_downloadable(tg: FakeTelegram
     assert bytes(await tg_file.download_as_bytearray()) == picture
     small = await (await bot.get_file(thumb.file_id)).download_as_bytearray()
     assert len(small) < len(picture)
+async def test_a_deep_link_sends_start_with_its_parameter(tg: FakeTelegram, bot: Bot) -> None:
+    update_id = tg.user_opens_link(ALICE, "https://t.me/StudyQuizBot?start=qAb-_9")
+    [update] = [u for u in tg.pending_updates if u["update_id"] == update_id]
+    assert update["message"]["text"] == "/start qAb-_9"
+    assert update["message"]["chat"]["id"] == ALICE.id
+    tg.user_opens_link(ALICE, "https://t.me/StudyQuizBot?startgroup=qAb", GROUP)
+    message = tg.pending_updates[-1]["message"]
+    assert message["text"] == "/start@StudyQuizBot qAb" and message["chat"]["id"] == GROUP.id
+    # What Telegram does not pass on: too long, other characters, another bot, no group.
+    for url in (
+        "https://t.me/StudyQuizBot?start=" + "a" * 65,
+        "https://t.me/StudyQuizBot?start=a+b",
+        "https://t.me/StudyQuizBot?start=",
+        "https://t.me/OtherBot?start=abc",
+    ):
+        with pytest.raises(ValueError):
+            tg.user_opens_link(ALICE, url)
+    with pytest.raises(ValueError):
+        tg.user_opens_link(ALICE, "https://t.me/StudyQuizBot?startgroup=abc")
+
+
+async def test_send_document_takes_a_csv_upload_and_refuses_an_empty_one(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    sent = await bot.send_document(
+        PRIVATE.id,
+        b"question,choice1\n",
+        filename="quiz.csv",
+        caption="<b>q</b>",
+        parse_mode="HTML",
+    )
+    assert sent.document is not None and sent.document.file_name == "quiz.csv"
+    assert tg.files[sent.document.file_id].data == b"question,choice1\n"
+    with pytest.raises(BadRequest, match=r"(?i)file must be non-empty"):
+        await bot.send_document(PRIVATE.id, b"", filename="empty.csv")
+
+
+async def test_inline_queries_need_inline_mode_and_a_strict_answer(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    with pytest.raises(ValueError, match="inline mode is off"):
+        tg.user_inline_query(ALICE, "bio")
+    tg.inline_mode = True
+    assert (await bot.get_me()).supports_inline_queries
+
+    def article(result_id: str, text: str = "<b>card</b>") -> InlineQueryResultArticle:
+        return InlineQueryResultArticle(
+            result_id, "Title", InputTextMessageContent(text, parse_mode="HTML")
+        )
+
+    async def answer(results: list[InlineQueryResultArticle]) -> None:
+        await bot.answer_inline_query(tg.user_inline_query(ALICE, "bio"), results)
+
+    await answer([article("1"), article("2")])
+    [call] = tg.calls_of("answerInlineQuery")
+    assert [r["id"] for r in call.params["results"]] == ["1", "2"]
+    with pytest.raises(BadRequest, match=r"(?i)results_too_much"):
+        await answer([article(str(i)) for i in range(51)])
+    with pytest.raises(BadRequest, match=r"(?i)result_id_invalid"):
+        await answer([article("x" * 65)])
+    with pytest.raises(BadRequest, match=r"(?i)result_id_duplicate"):
+        await answer([article("1"), article("1")])
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+        await answer([article("1", "<b>open")])
+    # Once only, like a callback query.
+    query_id = tg.user_inline_query(ALICE, "bio")
+    await bot.answer_inline_query(query_id, [article("1")])
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_inline_query(query_id, [article("1")])
+    assert len(tg.rejections) == 4
+    # Only the Bot API's result types (the spec's InlineQueryResult subtypes).
+    bogus = {"type": "bogus", "id": "1", "title": "t"}
+    async with httpx.AsyncClient(base_url=f"{tg.root}/bot{TOKEN}/") as http:
+        query = {"inline_query_id": tg.user_inline_query(ALICE, "bio"), "results": [bogus]}
+        refused = await http.post("answerInlineQuery", json=query)
+    assert refused.status_code == 400 and "InlineQueryResult" in refused.json()["description"]
+    tg.violations.clear()

@@ -19,7 +19,7 @@ from quiz.render import POLL
 from quiz.results import leaderboard_html
 from quiz.scoring import build_submission, in_model_order, standings, submission_json
 from quiz.states import QuizState, SubmissionStatus
-from services import learning
+from services import learning, library
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import live_board
@@ -151,7 +151,8 @@ async def deliver_feedback(
                 tr(quiz.lang, "quotes_header"),
             )
             chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
-            await ui.feedback(quiz, chunks)
+            board, buttons = await library.feedback_extras(svc, quiz)
+            await ui.feedback(quiz, [*chunks, *board], buttons)
             await svc.repo.mark_feedback_posted(quiz_id)
             await learning.offer_review(ui, svc, quiz)  # learning hook (issue 14)
         await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))

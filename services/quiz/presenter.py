@@ -85,8 +85,11 @@ class Presenter(Protocol):
         """Post the leaderboard."""
         ...
 
-    async def feedback(self, quiz: QuizRow, chunks: Sequence[str]) -> None:
-        """Post the model's feedback, each chunk one message (plain text if HTML is refused)."""
+    async def feedback(
+        self, quiz: QuizRow, chunks: Sequence[str], buttons: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Post the model's feedback, each chunk one message (plain text if HTML is refused);
+        `buttons` ((label, callback data), one row) go on the last."""
         ...
 
     async def draft(self, quiz: QuizRow, draft_id: int, text: str) -> bool:

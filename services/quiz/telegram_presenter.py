@@ -246,16 +246,21 @@ class TelegramPresenter:
             quiz.chat_id, html, parse_mode=ParseMode.HTML, message_thread_id=_thread(quiz)
         )
 
-    async def feedback(self, quiz: QuizRow, chunks: Sequence[str]) -> None:
+    async def feedback(
+        self, quiz: QuizRow, chunks: Sequence[str], buttons: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        row = [InlineKeyboardButton(label, callback_data=data) for label, data in buttons]
         # The model's text is no channel: no preview card of a link it (or a name) wrote.
         no_preview = LinkPreviewOptions(is_disabled=True)
-        for chunk in chunks:
+        for n, chunk in enumerate(chunks, start=1):
+            markup = InlineKeyboardMarkup([row]) if row and n == len(chunks) else None
             try:
                 await self.bot.send_message(
                     quiz.chat_id,
                     chunk,
                     parse_mode=ParseMode.HTML,
                     message_thread_id=_thread(quiz),
+                    reply_markup=markup,
                     link_preview_options=no_preview,
                 )
             except BadRequest as exc:
@@ -266,6 +271,7 @@ class TelegramPresenter:
                     quiz.chat_id,
                     html_to_plain(chunk),
                     message_thread_id=_thread(quiz),
+                    reply_markup=markup,
                     link_preview_options=no_preview,
                 )
 

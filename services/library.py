@@ -1,0 +1,207 @@
+"""The library: a saved quiz played again, shared by link, and the board of who took it.
+
+A quiz played again is a copy: a new quiz row with the same questions (no new quiz is
+written), its choices shuffled anew, in a thread whose context is the quiz as the model
+would have written it (its request and its `generate_quiz` call), so the taker's answers
+go back as that call's output and the feedback is on this taker's answers alone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import uuid
+from html import escape
+
+from telegram.constants import ChatType
+
+from engine import EngineError
+from engine.prompts import quiz_request_text
+from i18n import tr
+from quiz import callbacks
+from quiz.model import Quiz
+from quiz.results import clock
+from quiz.schema import TOOL_NAME
+from quiz.states import QuizMode, QuizState
+from services import chat_settings, quotas
+from services.context import Services
+from services.errors import UserFacingError
+from services.quiz import generation
+from services.quiz.presenter import Presenter
+from storage import QuizAlreadyOpenError, QuizRow
+from storage.library import LibraryEntry
+
+log = logging.getLogger(__name__)
+
+# A share link's /start payload: this prefix and secrets.token_urlsafe(TOKEN_BYTES), which
+# stays within Telegram's 64 characters of A-Z, a-z, 0-9, _ and -.
+SHARE_PREFIX = "q"
+TOKEN_BYTES = 16
+PAGE_SIZE = 8
+BOARD_SIZE = 10
+# The library buttons' actions (callbacks.library_data).
+PAGE, OPEN, PLAY, SHARE, REVOKE, EXPORT, DELETE, CONFIRM, BOARD, TOGGLE = (
+    "p",
+    "o",
+    "y",
+    "s",
+    "v",
+    "e",
+    "d",
+    "x",
+    "b",
+    "t",
+)
+
+
+def share_payload(token: str) -> str:
+    return f"{SHARE_PREFIX}{token}"
+
+
+def token_of(payload: str) -> str | None:
+    """The share token a /start payload carries, if it is one."""
+    token = payload.removeprefix(SHARE_PREFIX)
+    if payload.startswith(SHARE_PREFIX) and len(token) >= TOKEN_BYTES:
+        return token
+    return None
+
+
+async def share(svc: Services, entry: LibraryEntry) -> str:
+    """The entry's share token, made on first use; unguessable."""
+    if entry.share_token is not None:
+        return entry.share_token
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    await svc.repo.library.set_token(entry.quiz_id, token)
+    return token
+
+
+def as_call(quiz: Quiz) -> str:
+    """The questions as `generate_quiz` arguments (the keys as stored: the checked ones)."""
+    return json.dumps(
+        {
+            "title": quiz.title,
+            "questions": [
+                {
+                    "question_text": q.text,
+                    "choices": list(q.choices),
+                    "answer_index": q.answer_index,
+                    "explanation": q.explanation,
+                    "source_file": q.source_file,
+                    "source_quote": q.source_quote,
+                }
+                for q in quiz.questions
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+async def play(
+    ui: Presenter,
+    svc: Services,
+    entry: LibraryEntry,
+    *,
+    chat_id: int,
+    chat_type: str,
+    thread_id: int | None,
+    user_id: int,
+    lang: str,
+    request_key: str,
+    shared: bool,
+) -> None:
+    """Post a copy of the saved quiz in this chat, with the chat's style and mode."""
+    await quotas.check_start(
+        ui,
+        svc,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        thread_id=thread_id,
+        user_id=user_id,
+        lang=lang,
+        request_key=request_key,
+    )
+    parsed, _ = await svc.repo.load_quiz(entry.quiz_id, entry.title)
+    chosen = await chat_settings.effective(svc, chat_id)
+    try:
+        quiz = await svc.repo.create_quiz(
+            chat_id=chat_id,
+            thread_id=thread_id or 0,
+            chat_type=chat_type,
+            starter_id=user_id,
+            request_key=request_key,
+            topic=entry.topic,
+            num_questions=len(parsed.questions),
+            style=chosen.style,
+            lang=lang,
+            now=svc.clock(),
+            mode=chosen.mode,
+            live_seconds=chosen.live_seconds if chosen.mode == QuizMode.LIVE else None,
+            exam=chosen.exam and chat_type in (ChatType.GROUP, ChatType.SUPERGROUP),
+        )
+    except QuizAlreadyOpenError:
+        raise UserFacingError(
+            "already_open", chat_id=chat_id, lang=lang, thread_id=thread_id
+        ) from None
+    if quiz is None:
+        log.info("Ignoring a re-delivered play of quiz %s in chat %s", entry.quiz_id, chat_id)
+        return
+    await svc.repo.library.add_copy(quiz.id, entry.quiz_id, shared=shared)
+    await _seed(svc, quiz, parsed)
+    await generation.open_and_post(ui, svc, quiz, parsed, None)
+
+
+async def _seed(svc: Services, quiz: QuizRow, parsed: Quiz) -> None:
+    """The copy's thread: the quiz's request and its call, as the model would have made them."""
+    call_id = f"call_{uuid.uuid4().hex}"
+    items = [
+        {"role": "user", "content": quiz_request_text(quiz.topic, len(parsed.questions), False)},
+        {
+            "type": "function_call",
+            "call_id": call_id,
+            "name": TOOL_NAME,
+            "arguments": as_call(parsed),
+        },
+    ]
+    try:
+        conversation_id = await svc.engine.seed(items)
+    except EngineError as exc:
+        log.warning("Quiz %s: no thread for the copy: %s", quiz.id, exc)
+        await svc.repo.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
+        raise UserFacingError(
+            "openai_unavailable",
+            chat_id=quiz.chat_id,
+            lang=quiz.lang,
+            thread_id=quiz.thread_id or None,
+        ) from exc
+    await svc.repo.set_conversation(quiz.id, conversation_id)
+    await svc.repo.set_call(quiz.id, call_id)
+
+
+async def board_html(svc: Services, entry: LibraryEntry, lang: str) -> str:
+    rows = await svc.repo.library.board(entry.quiz_id, BOARD_SIZE)
+    lines = [tr(lang, "lib_board_header", title=escape(entry.title))]
+    if not rows:
+        lines.append(tr(lang, "lib_board_empty"))
+    for place, row in enumerate(rows, start=1):
+        name = escape(row.name or str(row.user_id))
+        when = clock(max(0, int(row.seconds)))
+        lines.append(f"{place}. {name} — {row.score}/{row.total} · {when}")
+    return "\n".join(lines)
+
+
+async def feedback_extras(svc: Services, quiz: QuizRow) -> tuple[list[str], list[tuple[str, str]]]:
+    """What goes with the feedback: for a taker, the board when its owner shows it (one more
+    message); for a quiz of one's own, its Share button (on the feedback's last message)."""
+    source_id = await svc.repo.library.source_of(quiz.id)
+    if source_id is not None:
+        source = await svc.repo.library.entry_of_quiz(source_id)
+        if source is not None and source.board and source.share_token is not None:
+            return [await board_html(svc, source, quiz.lang)], []
+        return [], []
+    await svc.repo.library.sync(quiz.starter_id)
+    entry = await svc.repo.library.entry_of_quiz(quiz.id)
+    if entry is None:
+        return [], []
+    data = callbacks.library_data(SHARE, entry.owner_id, entry.number)
+    return [], [(tr(quiz.lang, "lib_share_button", number=entry.number), data)]

@@ -1,0 +1,138 @@
+"""Quizzes in and out as CSV: an import checked row by row (and its keys by the solve), a
+library quiz or one's study cards exported."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from telegram.constants import ChatType
+
+from engine import EngineError, QuizRequest
+from engine.verify import SolveQuestion
+from quiz import csv_format
+from quiz.csv_format import RowProblem
+from quiz.model import Quiz
+from quiz.render import choose_style, shuffled_order
+from quiz.verification import KeyCheck, key_problem
+from services import chat_settings, quotas
+from services.context import Services
+from services.quiz.presenter import Presenter
+from storage.library import LibraryEntry
+
+log = logging.getLogger(__name__)
+
+# A quiz of the most questions with long choices fits in far less.
+MAX_IMPORT_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What came of an import: its library number, or the rows to fix (`disputed`: by the
+    solve's verdict rather than by the format)."""
+
+    number: int | None
+    quiz: Quiz | None
+    problems: tuple[RowProblem, ...] = ()
+    disputed: bool = False
+
+
+def is_quiz_file(file_name: str | None, first_line: str) -> bool:
+    name = (file_name or "").lower()
+    if not name.endswith((".csv", ".tsv")):
+        return False
+    return csv_format.is_quiz_header(first_line, csv_format.delimiter_for(name))
+
+
+async def _disputed(svc: Services, quiz: Quiz, user_id: int, chat_id: int) -> list[RowProblem]:
+    """The rows whose key an independent solve confidently disagrees with (rows from 2)."""
+    orders = [list(shuffled_order(len(q.choices), svc.rng)) for q in quiz.questions]
+    asked = [
+        SolveQuestion(q.text, tuple(q.choices[i] for i in order))
+        for q, order in zip(quiz.questions, orders, strict=True)
+    ]
+    request = QuizRequest(
+        topic=quiz.title, num_questions=len(asked), chat_id=chat_id, user_id=user_id
+    )
+    try:
+        solved = await svc.engine.solve(asked, request)
+    except EngineError as exc:
+        # As for a written quiz: a check that cannot run leaves the keys unconfirmed.
+        log.warning("Import: the solve failed, keys unconfirmed: %s", exc)
+        return []
+    problems = []
+    for i, (q, order, answer) in enumerate(
+        zip(quiz.questions, orders, solved.answers, strict=True)
+    ):
+        if answer is None:
+            continue
+        check = KeyCheck(order.index(q.answer_index), answer.choice, answer.confidence)
+        if key_problem(i, q, check, order) is not None:
+            picked = q.choices[order[answer.choice]]
+            problems.append(RowProblem(i + 2, f"{picked!r}, not {q.choices[q.answer_index]!r}"))
+    return problems
+
+
+async def import_quiz(
+    ui: Presenter,
+    svc: Services,
+    *,
+    text: str,
+    file_name: str,
+    chat_id: int,
+    chat_type: str,
+    thread_id: int | None,
+    user_id: int,
+    lang: str,
+    request_key: str,
+) -> Imported:
+    """Check every row, then the keys; store the quiz in the owner's library only if all
+    pass. Counts as a quiz towards the start checks (cooldown, daily limits)."""
+    await quotas.check_start(
+        ui,
+        svc,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        thread_id=thread_id,
+        user_id=user_id,
+        lang=lang,
+        request_key=request_key,
+    )
+    title = PurePath(file_name).stem.replace("_", " ")
+    parsed = csv_format.parse_quiz_file(
+        text, csv_format.delimiter_for(file_name), title, svc.settings.max_questions
+    )
+    if parsed.quiz is None:
+        return Imported(None, None, parsed.problems)
+    quiz = parsed.quiz
+    if svc.settings.quiz_verify:
+        disputed = await _disputed(svc, quiz, user_id, chat_id)
+        if disputed:
+            return Imported(None, quiz, tuple(disputed), disputed=True)
+    style = (await chat_settings.effective(svc, chat_id)).style
+    number = await svc.repo.library.import_quiz(
+        owner_id=user_id,
+        chat_id=chat_id,
+        chat_type=chat_type or ChatType.PRIVATE,
+        request_key=request_key,
+        quiz=quiz,
+        styles=[choose_style(q, style) for q in quiz.questions],
+        lang=lang,
+        now=svc.clock(),
+    )
+    return Imported(number, quiz)
+
+
+async def export_quiz(svc: Services, entry: LibraryEntry) -> tuple[str, bytes]:
+    """The file name and the CSV of a library quiz."""
+    parsed, _ = await svc.repo.load_quiz(entry.quiz_id, entry.title)
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in entry.title)[:40] or "quiz"
+    return f"{safe}.csv", csv_format.quiz_csv(parsed).encode()
+
+
+async def export_cards(svc: Services, user_id: int) -> bytes | None:
+    cards = await svc.repo.library.cards(user_id)
+    if not cards:
+        return None
+    return csv_format.cards_csv(cards).encode()
