@@ -109,11 +109,17 @@ async def test_forgetme_asks_first_and_then_forgets_every_table_that_holds_the_p
     # Nothing names her or carries her id but what quotas need (usage, and the quizzes she
     # started by id only) and her private chat's documents, kept until she removes them with
     # /forget, as she is told. (The inbox holds updates still being handled, such as her
-    # document's, and deletes each as it settles.)
-    kept = ("usage:", "quizzes:", "documents:", "chat_libraries:", "inbox:")
+    # document's, and deletes each as it settles.) Her library entries stay as deleted
+    # tombstones with no title or link, the starter's id as on the quizzes they stand for,
+    # so that the quizzes are not filed again.
+    kept = ("usage:", "quizzes:", "documents:", "chat_libraries:", "inbox:", "library:")
     left = rows_naming(bot, EVE.id, "Evelyn")
     assert all(r.startswith(kept) for r in left), "\n".join(left)
     assert not [r for r in left if "Evelyn" in r and not r.startswith("inbox:")], left
+    tombstones = [r for r in left if r.startswith("library:")]
+    assert all(
+        json.loads(r.removeprefix("library: ").split("]")[0] + "]")[4] == "1" for r in tombstones
+    )
     started = await svc.repo.quiz(1)
     assert started is not None and started.topic == ""
     [doc] = await svc.repo.documents(EVE_CHAT.id)

@@ -117,9 +117,9 @@ async def test_a_shared_link_plays_the_same_questions_without_writing_them(
     assert json.loads(call["arguments"])["questions"][1]["answer_index"] == 3
     answers = json.loads(output["output"])
     [taker] = answers["participants"]
-    assert taker["user_id"] == ANNA.id and taker["score"] == 1
+    assert taker["name"] == ANNA.first_name and taker["score"] == 1
     # 민수's answers are not Anna's business, nor the model's in her feedback.
-    assert MINSU.id not in [p["user_id"] for p in answers["participants"]]
+    assert MINSU.first_name not in [p["name"] for p in answers["participants"]]
     # The tokens of Anna's feedback count against Anna, none against 민수.
     assert await usage.tokens_since(0, user_id=ANNA.id) > 0
     assert await usage.tokens_since(0, user_id=MINSU.id) == owners
@@ -241,8 +241,8 @@ async def test_a_startgroup_link_plays_the_quiz_in_a_group(
         tg.user_answers_poll(ANNA, poll.result["poll"]["id"], [(key + 1) % 4])
     await tg.wait_for("sendMessage", predicate=lambda c: "group's feedback" in c.params["text"])
     output = json.loads(oa.writer_requests[-1].json["input"][0]["output"])
-    scores = {p["user_id"]: p["score"] for p in output["participants"]}
-    assert scores == {BORIS.id: 3, ANNA.id: 0}
+    scores = {p["name"]: p["score"] for p in output["participants"]}
+    assert scores == {BORIS.first_name: 3, ANNA.first_name: 0}
     # The group's leaderboard, and no new quiz written.
     assert any("Boris" in t for t in texts_in(tg, GROUP.id))
     assert len(oa.written_quizzes) == 1
@@ -313,8 +313,11 @@ async def test_forgetme_deletes_the_library_and_revokes_its_links(
     saved = await owner_makes_quiz(tg, oa)
     link = await share_link(tg, saved)
     tg.user_sends(Chat(MINSU.id), MINSU, "/forgetme")
-    done = tr("ko", "forgetme_done", n=3)
-    await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == done)
+    [ask] = await tg.wait_for(
+        "sendMessage", predicate=lambda c: c.params["text"] == tr("ko", "forgetme_confirm")
+    )
+    tg.user_presses(MINSU, MINSU.id, ask.result["message_id"], f"forget:yes:{MINSU.id}")
+    await tg.wait_for("editMessageText", predicate=lambda c: c.params["chat_id"] == MINSU.id)
     tg.user_sends(Chat(MINSU.id), MINSU, "/myquizzes")
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == tr("ko", "lib_empty"))
     tg.user_opens_link(ANNA, link)

@@ -634,6 +634,8 @@ async def test_a_photo_arrives_as_photo_sizes_each_downloadable(tg: FakeTelegram
     assert bytes(await tg_file.download_as_bytearray()) == picture
     small = await (await bot.get_file(thumb.file_id)).download_as_bytearray()
     assert len(small) < len(picture)
+
+
 async def test_a_deep_link_sends_start_with_its_parameter(tg: FakeTelegram, bot: Bot) -> None:
     update_id = tg.user_opens_link(ALICE, "https://t.me/StudyQuizBot?start=qAb-_9")
     [update] = [u for u in tg.pending_updates if u["update_id"] == update_id]
