@@ -140,6 +140,8 @@ class Settings:
     user_tokens_per_day: int = 200_000
     chat_tokens_per_day: int = 500_000
     daily_token_budget: int = 5_000_000
+    # Quizzes one person may have being written or open at once (across all chats).
+    user_running_quizzes: int = 3
 
     @property
     def document_limit(self) -> int:
@@ -235,4 +237,5 @@ class Settings:
             user_tokens_per_day=_int(env, "USER_TOKENS_PER_DAY", 200_000, 0, 10**12),
             chat_tokens_per_day=_int(env, "CHAT_TOKENS_PER_DAY", 500_000, 0, 10**12),
             daily_token_budget=_int(env, "DAILY_TOKEN_BUDGET", 5_000_000, 0, 10**12),
+            user_running_quizzes=_int(env, "USER_RUNNING_QUIZZES", 3, 0, 1000),
         )

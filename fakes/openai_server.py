@@ -37,6 +37,8 @@ JSON = dict[str, Any]
 Handler = Callable[[JSON, list[JSON]], "list[JSON] | Awaitable[list[JSON]]"]
 
 _ALNUM = string.ascii_letters + string.digits
+# The smallest max_output_tokens the Responses API takes (CreateResponse in the spec).
+MIN_OUTPUT_TOKENS = 16
 
 
 def _hex_id(prefix: str) -> str:
@@ -697,6 +699,16 @@ class FakeOpenAI:
                 "one of: 'previous_response_id' or 'conversation'.",
                 param="conversation",
                 code="mutually_exclusive_parameters",
+            )
+        budget = body.get("max_output_tokens")
+        if isinstance(budget, int) and budget < MIN_OUTPUT_TOKENS:
+            # What the real API answers (the spec's CreateResponse says "minimum": 16).
+            raise ApiError(
+                400,
+                f"Invalid 'max_output_tokens': integer below minimum value. Expected a value"
+                f" >= {MIN_OUTPUT_TOKENS}, but got {budget} instead.",
+                param="max_output_tokens",
+                code="integer_below_min_value",
             )
         if prev_id is not None and not self.previous_response_id_enabled:
             raise ApiError(

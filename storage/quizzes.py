@@ -12,6 +12,7 @@ from quiz.model import Quiz
 from quiz.states import LIVE_STATES, QuizMode, QuizState, SubmissionStatus
 from storage.database import Database
 from storage.store import Store
+from storage.usage import COUNTS, LimitReachedError, StartLimits
 
 # Quiz rows remembered by id: every answer reads its quiz.
 QUIZ_CACHE_SIZE = 4096
@@ -120,31 +121,39 @@ class QuizStore(Store):
         mode: QuizMode = QuizMode.ALL,
         live_seconds: int | None = None,
         exam: bool = False,
+        limits: StartLimits | None = None,
     ) -> QuizRow | None:
-        """A new quiz in state `generating`; None when this request was seen before."""
+        """A new quiz in state `generating`; None when this request was seen before.
+
+        With `limits`, the quiz counts against them in the same transaction that creates it
+        (raises LimitReachedError), so requests racing each other cannot all pass the check."""
         try:
-            quiz_id = await self._db.insert(
-                "INSERT INTO quizzes (chat_id, thread_id, chat_type, starter_id, request_key,"
-                " topic, num_questions, style, lang, state, created_at, mode, live_seconds, exam)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?, ?, ?, ?)",
-                (
-                    chat_id,
-                    thread_id,
-                    chat_type,
-                    starter_id,
-                    request_key,
-                    topic,
-                    num_questions,
-                    style,
-                    lang,
-                    now,
-                    mode,
-                    live_seconds,
-                    int(exam),
-                ),
-            )
+            async with self.transaction():
+                if limits is not None:
+                    await self._check_start(limits, chat_id, thread_id, starter_id, request_key)
+                quiz_id = await self._db.insert(
+                    "INSERT INTO quizzes (chat_id, thread_id, chat_type, starter_id,"
+                    " request_key, topic, num_questions, style, lang, state, created_at, mode,"
+                    " live_seconds, exam)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?, ?, ?, ?)",
+                    (
+                        chat_id,
+                        thread_id,
+                        chat_type,
+                        starter_id,
+                        request_key,
+                        topic,
+                        num_questions,
+                        style,
+                        lang,
+                        now,
+                        mode,
+                        live_seconds,
+                        int(exam),
+                    ),
+                )
         except sqlite3.IntegrityError:
-            # A single statement in autocommit mode: the failed INSERT undid itself.
+            # The failed INSERT undid itself, and the transaction (nothing else) rolled back.
             if await self._one("SELECT 1 FROM quizzes WHERE request_key = ?", (request_key,)):
                 return None
             live = await self.live_quiz(chat_id, thread_id)
@@ -153,6 +162,43 @@ class QuizStore(Store):
             raise QuizAlreadyOpenError(live) from None
         assert quiz_id is not None
         return await self.quiz(quiz_id)
+
+    async def _check_start(
+        self, limits: StartLimits, chat_id: int, thread_id: int, starter_id: int, key: str
+    ) -> None:
+        """Inside create_quiz's transaction. A re-delivered request and a topic with a live
+        quiz are left to the INSERT, which refuses them for what they are."""
+        if await self._one("SELECT 1 FROM quizzes WHERE request_key = ?", (key,)):
+            return
+        if await self.live_quiz(chat_id, thread_id) is not None:
+            return
+        placeholders = ", ".join("?" for _ in LIVE_STATES)
+        # The daily limits first: their message says when they reset.
+        checks = (
+            (
+                "limit_user_quizzes",
+                limits.user_per_day,
+                "SELECT COUNT(*) FROM quizzes WHERE starter_id = ? AND created_at >= ?"
+                f" AND {COUNTS}",
+                (starter_id, limits.since),
+            ),
+            (
+                "limit_chat_quizzes",
+                limits.chat_per_day,
+                f"SELECT COUNT(*) FROM quizzes WHERE chat_id = ? AND created_at >= ? AND {COUNTS}",
+                (chat_id, limits.since),
+            ),
+            (
+                "limit_user_running",
+                limits.user_running,
+                f"SELECT COUNT(*) FROM quizzes WHERE starter_id = ? AND state IN ({placeholders})",
+                (starter_id, *LIVE_STATES),
+            ),
+        )
+        for name, limit, sql, params in checks:
+            row = await self._one(sql, params) if limit else None
+            if row is not None and int(row[0]) >= limit:
+                raise LimitReachedError(name, limit)
 
     async def quiz(self, quiz_id: int) -> QuizRow | None:
         """The quiz as committed; from memory unless written since it was last read (all

@@ -683,3 +683,16 @@ async def test_the_solver_agrees_with_the_key_it_wrote_unless_scripted(
     disputed = await solve(client, "gpt-5", shown, QuizRequest("cells", 2))
     assert [a.choice for a in disputed.answers if a] == [3, 0]
     assert oa.pending_turns == 0 and len(oa.solve_requests) == 2
+
+
+async def test_max_output_tokens_is_recorded_and_below_the_minimum_refused(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    oa.queue_message("short")
+    resp = await client.responses.create(model=MODEL, input="hi", max_output_tokens=64)
+    assert resp.max_output_tokens == 64
+    assert oa.requests_to("/responses", "POST")[-1].json["max_output_tokens"] == 64
+    # The spec's CreateResponse says "minimum": 16, as the real API enforces.
+    with pytest.raises(openai.BadRequestError):
+        await client.responses.create(model=MODEL, input="hi", max_output_tokens=8)
+    oa.violations.clear()
