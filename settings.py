@@ -142,6 +142,15 @@ class Settings:
     daily_token_budget: int = 5_000_000
     # Quizzes one person may have being written or open at once (across all chats).
     user_running_quizzes: int = 3
+    # Documents per UTC day (0 turns a limit off), and the most one chat's library holds.
+    user_documents_per_day: int = 20
+    chat_documents_per_day: int = 50
+    user_document_bytes_per_day: int = 200_000_000
+    chat_document_bytes_per_day: int = 500_000_000
+    chat_max_documents: int = 100
+    # Documents downloaded and uploaded at once: in the whole process, and for one person.
+    document_transfers: int = 4
+    user_document_transfers: int = 1
 
     @property
     def document_limit(self) -> int:
@@ -238,4 +247,15 @@ class Settings:
             chat_tokens_per_day=_int(env, "CHAT_TOKENS_PER_DAY", 500_000, 0, 10**12),
             daily_token_budget=_int(env, "DAILY_TOKEN_BUDGET", 5_000_000, 0, 10**12),
             user_running_quizzes=_int(env, "USER_RUNNING_QUIZZES", 3, 0, 1000),
+            user_documents_per_day=_int(env, "USER_DOCUMENTS_PER_DAY", 20, 0, 10**6),
+            chat_documents_per_day=_int(env, "CHAT_DOCUMENTS_PER_DAY", 50, 0, 10**6),
+            user_document_bytes_per_day=_int(
+                env, "USER_DOCUMENT_BYTES_PER_DAY", 200_000_000, 0, 10**13
+            ),
+            chat_document_bytes_per_day=_int(
+                env, "CHAT_DOCUMENT_BYTES_PER_DAY", 500_000_000, 0, 10**13
+            ),
+            chat_max_documents=_int(env, "CHAT_MAX_DOCUMENTS", 100, 0, 10_000),
+            document_transfers=_int(env, "DOCUMENT_TRANSFERS", 4, 1, 100),
+            user_document_transfers=_int(env, "USER_DOCUMENT_TRANSFERS", 1, 1, 100),
         )

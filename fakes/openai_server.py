@@ -197,6 +197,9 @@ class FakeOpenAI:
         self.files: dict[str, _StoredFile] = {}
         self.vector_stores: dict[str, JSON] = {}
         self.vector_store_files: dict[tuple[str, str], _VsFile] = {}
+        # Requests being handled now, and the most at once, per path (e.g. "/v1/files").
+        self._in_flight: dict[str, int] = {}
+        self.peak_in_flight: dict[str, int] = {}
         # Streaming knobs.
         self.stream_delay: float = 0.0
         self.stream_chunk_size: int = 8
@@ -428,6 +431,16 @@ class FakeOpenAI:
         self.violations.append(msg)
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        """Handle one request, counting how many to its path are handled at once."""
+        path = request.path
+        self._in_flight[path] = self._in_flight.get(path, 0) + 1
+        self.peak_in_flight[path] = max(self.peak_in_flight.get(path, 0), self._in_flight[path])
+        try:
+            return await self._handle(request)
+        finally:
+            self._in_flight[path] -= 1
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         request_id = _hex_id("req_")[:36]
         req = await self._record(request)
         label = f"{request.method} {request.path}"

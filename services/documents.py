@@ -7,10 +7,13 @@ document stands, and a failure leaves no file on OpenAI that the bot no longer k
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from telegram import Bot
@@ -20,10 +23,13 @@ from telegram.error import BadRequest, TelegramError
 from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
 from i18n import tr
 from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
+from services import quotas
 from services.context import Services
 from services.document_types import human_size, supported_extension, supported_list, upload_name
 from services.errors import UserFacingError
+from settings import Settings
 from storage import DocumentRow
+from storage.usage import DocumentLimits, LimitReachedError
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +65,25 @@ def _library(library: DocumentLibrary | None) -> DocumentLibrary:
     return library
 
 
+def document_limits(settings: Settings, now: float) -> DocumentLimits:
+    """The limits a new document is reserved against, in the transaction that creates it."""
+    return DocumentLimits(
+        since=quotas.day_start(now),
+        user_per_day=settings.user_documents_per_day,
+        chat_per_day=settings.chat_documents_per_day,
+        user_bytes_per_day=settings.user_document_bytes_per_day,
+        chat_bytes_per_day=settings.chat_document_bytes_per_day,
+        library=settings.chat_max_documents,
+    )
+
+
+def _limit_values(error: LimitReachedError, now: float) -> dict[str, Any]:
+    values = quotas.limit_values(error, now)
+    if error.key.endswith("_bytes"):
+        values["limit"] = human_size(error.limit)
+    return values
+
+
 async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
     """Check, download, upload and index one document, keeping the user posted. False for a
     re-delivered document (nothing done), True when it ended (or raises why it failed)."""
@@ -89,14 +114,22 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
 
     name = upload_name(doc.file_name, ext)
     shown = escape(name)
-    row = await svc.repo.create_document(
-        chat_id=doc.chat_id,
-        uploader_id=doc.user_id,
-        request_key=f"{doc.chat_id}:{doc.message_id}",
-        file_name=name,
-        size=doc.file_size or 0,
-        now=svc.clock(),
-    )
+    key = f"{doc.chat_id}:{doc.message_id}"
+    now = svc.clock()
+    limits = document_limits(settings, now)
+    try:
+        row = await svc.repo.create_document(
+            chat_id=doc.chat_id,
+            uploader_id=doc.user_id,
+            request_key=key,
+            file_name=name,
+            size=doc.file_size or 0,
+            now=now,
+            limits=limits,
+        )
+    except LimitReachedError as exc:
+        log.info("Document refused in chat %s for user %s: %s", doc.chat_id, doc.user_id, exc)
+        raise refuse(exc.key, **_limit_values(exc, now)) from None
     if row is None:
         log.info("Ignoring a re-delivered document in chat %s", doc.chat_id)
         return False
@@ -113,51 +146,27 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
     )
 
-    async def fail(key: str, error: str, **values: Any) -> UserFacingError:
+    async def fail(text: str, error: str, **values: Any) -> UserFacingError:
+        # Nothing of it stays on OpenAI: it costs none of the day's documents.
         await svc.repo.update_document(row.id, DocumentState.FAILED, error=error)
-        return refuse(key, status_id, **values)
+        await svc.repo.release_document(key)
+        return refuse(text, status_id, **values)
 
+    transfer = _Transfer(bot, svc, doc, row, key, name, status_id, limits, fail)
+    async with svc.transfers.slot(doc.user_id):
+        # One copy at a time: Telegram's bytes go to disk, and OpenAI gets them from there.
+        with tempfile.TemporaryDirectory(prefix="studyquiz-") as folder:
+            stored = await transfer.move(Path(folder) / "document")
+    store, file_id, size = stored
     try:
-        tg_file = await bot.get_file(doc.file_id)
-        if tg_file.file_size is not None and tg_file.file_size > limit:
-            raise await fail(
-                "doc_too_big",
-                "too big",
-                size=human_size(tg_file.file_size),
-                limit=human_size(limit),
-            )
-        data = bytes(await tg_file.download_as_bytearray())
-    except TelegramError as exc:
-        log.warning("Document %s: download failed: %s", row.id, exc)
-        if isinstance(exc, BadRequest) and "too big" in exc.message.lower():
-            raise await fail("doc_too_big", "too big", size=size, limit=human_size(limit)) from exc
-        raise await fail("doc_download_failed", "download failed") from exc
-    if len(data) > limit:
-        raise await fail(
-            "doc_too_big", "too big", size=human_size(len(data)), limit=human_size(limit)
-        )
-
-    size = human_size(len(data))
-    await svc.repo.update_document(row.id, DocumentState.UPLOADING, size=len(data))
-    await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_uploading", name=shown, size=size))
-    file_id: str | None = None
-    try:
-        store = await chat_store(svc, doc.chat_id, doc.chat_title)
-        file_id = await library.upload(name, data)
-        await svc.repo.update_document(
-            row.id, DocumentState.PROCESSING, openai_file_id=file_id, vector_store_id=store
-        )
         await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
         await bot.send_chat_action(
             doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
         )
         indexed = await library.index(store, file_id, settings.document_index_timeout)
-    except LibraryMissingError as exc:
-        raise await fail("doc_no_search", "no files or vector stores API") from exc
     except LibraryError as exc:
         log.warning("Document %s: OpenAI failed: %s", row.id, exc)
-        if file_id is not None:
-            await _discard(library, store, file_id)
+        await _discard(library, store, file_id)
         raise await fail("doc_openai_failed", type(exc).__name__) from exc
 
     if indexed.completed:
@@ -173,6 +182,76 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         text = tr(doc.lang, "doc_failed", name=shown, reason=escape(reason))
     await _edit(bot, doc.chat_id, status_id, text)
     return True
+
+
+Fail = Callable[..., Awaitable[UserFacingError]]
+
+
+@dataclass(slots=True)
+class _Transfer:
+    """Moving one document from Telegram to OpenAI through a file on disk."""
+
+    bot: Bot
+    svc: Services
+    doc: IncomingDocument
+    row: DocumentRow
+    key: str  # the request's, which its reservation has
+    name: str
+    status_id: int
+    limits: DocumentLimits
+    fail: Fail
+
+    async def move(self, path: Path) -> tuple[str, str, str]:
+        """Download to `path`, then upload; the chat's store, the file id and the size."""
+        doc, svc, limit = self.doc, self.svc, self.svc.settings.document_limit
+        received = await self._download(path)
+        if received > limit:
+            raise await self.fail(
+                "doc_too_big", "too big", size=human_size(received), limit=human_size(limit)
+            )
+        try:
+            await svc.repo.settle_document_size(self.key, received, self.limits)
+        except LimitReachedError as exc:
+            raise await self.fail(exc.key, exc.key, **_limit_values(exc, svc.clock())) from None
+        size = human_size(received)
+        await svc.repo.update_document(self.row.id, DocumentState.UPLOADING, size=received)
+        text = tr(doc.lang, "doc_uploading", name=escape(self.name), size=size)
+        await _edit(self.bot, doc.chat_id, self.status_id, text)
+        try:
+            store = await chat_store(svc, doc.chat_id, doc.chat_title)
+            file_id = await _library(svc.library).upload(self.name, path)
+            await svc.repo.update_document(
+                self.row.id, DocumentState.PROCESSING, openai_file_id=file_id, vector_store_id=store
+            )
+        except LibraryMissingError as exc:
+            raise await self.fail("doc_no_search", "no files or vector stores API") from exc
+        except LibraryError as exc:
+            log.warning("Document %s: OpenAI failed: %s", self.row.id, exc)
+            raise await self.fail("doc_openai_failed", type(exc).__name__) from exc
+        return store, file_id, size
+
+    async def _download(self, path: Path) -> int:
+        """The document from Telegram into `path`; its size in bytes."""
+        limit = self.svc.settings.document_limit
+        shown_size = human_size(self.doc.file_size) if self.doc.file_size else "?"
+        try:
+            tg_file = await self.bot.get_file(self.doc.file_id)
+            if tg_file.file_size is not None and tg_file.file_size > limit:
+                raise await self.fail(
+                    "doc_too_big",
+                    "too big",
+                    size=human_size(tg_file.file_size),
+                    limit=human_size(limit),
+                )
+            await tg_file.download_to_drive(custom_path=path)
+        except TelegramError as exc:
+            log.warning("Document %s: download failed: %s", self.row.id, exc)
+            if isinstance(exc, BadRequest) and "too big" in exc.message.lower():
+                raise await self.fail(
+                    "doc_too_big", "too big", size=shown_size, limit=human_size(limit)
+                ) from exc
+            raise await self.fail("doc_download_failed", "download failed") from exc
+        return (await asyncio.to_thread(path.stat)).st_size
 
 
 async def _discard(library: DocumentLibrary, store: str | None, file_id: str) -> None:

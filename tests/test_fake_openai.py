@@ -696,3 +696,18 @@ async def test_max_output_tokens_is_recorded_and_below_the_minimum_refused(
     with pytest.raises(openai.BadRequestError):
         await client.responses.create(model=MODEL, input="hi", max_output_tokens=8)
     oa.violations.clear()
+
+
+async def test_peak_in_flight_counts_requests_handled_at_once(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    for _ in range(3):
+        oa.delay_next(0.2, path="/files")
+
+    async def upload(i: int) -> str:
+        created = await client.files.create(file=(f"{i}.txt", b"notes"), purpose="assistants")
+        return created.id
+
+    await asyncio.gather(*(upload(i) for i in range(3)))
+    await upload(3)
+    assert oa.peak_in_flight["/v1/files"] == 3
