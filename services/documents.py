@@ -7,10 +7,9 @@ document stands, and a failure leaves no file on OpenAI that the bot no longer k
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import tempfile
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -18,18 +17,17 @@ from typing import Any
 
 from telegram import Bot
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 
-from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
+from engine.library import DocumentLibrary, LibraryError
 from i18n import tr
 from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
-from services import quotas
 from services.context import Services
+from services.document_transfer import Transfer, document_limits, limit_values
 from services.document_types import human_size, supported_extension, supported_list, upload_name
 from services.errors import UserFacingError
-from settings import Settings
 from storage import DocumentRow
-from storage.usage import DocumentLimits, LimitReachedError
+from storage.usage import LimitReachedError
 
 log = logging.getLogger(__name__)
 
@@ -63,25 +61,6 @@ async def _edit(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
 def _library(library: DocumentLibrary | None) -> DocumentLibrary:
     assert library is not None, "documents need Services.library"
     return library
-
-
-def document_limits(settings: Settings, now: float) -> DocumentLimits:
-    """The limits a new document is reserved against, in the transaction that creates it."""
-    return DocumentLimits(
-        since=quotas.day_start(now),
-        user_per_day=settings.user_documents_per_day,
-        chat_per_day=settings.chat_documents_per_day,
-        user_bytes_per_day=settings.user_document_bytes_per_day,
-        chat_bytes_per_day=settings.chat_document_bytes_per_day,
-        library=settings.chat_max_documents,
-    )
-
-
-def _limit_values(error: LimitReachedError, now: float) -> dict[str, Any]:
-    values = quotas.limit_values(error, now)
-    if error.key.endswith("_bytes"):
-        values["limit"] = human_size(error.limit)
-    return values
 
 
 async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
@@ -129,7 +108,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         )
     except LimitReachedError as exc:
         log.info("Document refused in chat %s for user %s: %s", doc.chat_id, doc.user_id, exc)
-        raise refuse(exc.key, **_limit_values(exc, now)) from None
+        raise refuse(exc.key, **limit_values(exc, now)) from None
     if row is None:
         log.info("Ignoring a re-delivered document in chat %s", doc.chat_id)
         return False
@@ -152,12 +131,18 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         await svc.repo.release_document(key)
         return refuse(text, status_id, **values)
 
-    transfer = _Transfer(bot, svc, doc, row, key, name, status_id, limits, fail)
+    transfer = Transfer(bot, svc.repo, library, doc.file_id, row.id, key, limits, limit, fail)
     async with svc.transfers.slot(doc.user_id):
-        # One copy at a time: Telegram's bytes go to disk, and OpenAI gets them from there.
         with tempfile.TemporaryDirectory(prefix="studyquiz-") as folder:
-            stored = await transfer.move(Path(folder) / "document")
-    store, file_id, size = stored
+            path = Path(folder) / "document"
+            received = await transfer.download(path, doc.file_size, now)
+            size = human_size(received)
+            await svc.repo.update_document(row.id, DocumentState.UPLOADING, size=received)
+            text = tr(doc.lang, "doc_uploading", name=shown, size=size)
+            await _edit(bot, doc.chat_id, status_id, text)
+            store, file_id = await transfer.upload(
+                path, name, lambda: chat_store(svc, doc.chat_id, doc.chat_title)
+            )
     try:
         await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
         await bot.send_chat_action(
@@ -182,76 +167,6 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         text = tr(doc.lang, "doc_failed", name=shown, reason=escape(reason))
     await _edit(bot, doc.chat_id, status_id, text)
     return True
-
-
-Fail = Callable[..., Awaitable[UserFacingError]]
-
-
-@dataclass(slots=True)
-class _Transfer:
-    """Moving one document from Telegram to OpenAI through a file on disk."""
-
-    bot: Bot
-    svc: Services
-    doc: IncomingDocument
-    row: DocumentRow
-    key: str  # the request's, which its reservation has
-    name: str
-    status_id: int
-    limits: DocumentLimits
-    fail: Fail
-
-    async def move(self, path: Path) -> tuple[str, str, str]:
-        """Download to `path`, then upload; the chat's store, the file id and the size."""
-        doc, svc, limit = self.doc, self.svc, self.svc.settings.document_limit
-        received = await self._download(path)
-        if received > limit:
-            raise await self.fail(
-                "doc_too_big", "too big", size=human_size(received), limit=human_size(limit)
-            )
-        try:
-            await svc.repo.settle_document_size(self.key, received, self.limits)
-        except LimitReachedError as exc:
-            raise await self.fail(exc.key, exc.key, **_limit_values(exc, svc.clock())) from None
-        size = human_size(received)
-        await svc.repo.update_document(self.row.id, DocumentState.UPLOADING, size=received)
-        text = tr(doc.lang, "doc_uploading", name=escape(self.name), size=size)
-        await _edit(self.bot, doc.chat_id, self.status_id, text)
-        try:
-            store = await chat_store(svc, doc.chat_id, doc.chat_title)
-            file_id = await _library(svc.library).upload(self.name, path)
-            await svc.repo.update_document(
-                self.row.id, DocumentState.PROCESSING, openai_file_id=file_id, vector_store_id=store
-            )
-        except LibraryMissingError as exc:
-            raise await self.fail("doc_no_search", "no files or vector stores API") from exc
-        except LibraryError as exc:
-            log.warning("Document %s: OpenAI failed: %s", self.row.id, exc)
-            raise await self.fail("doc_openai_failed", type(exc).__name__) from exc
-        return store, file_id, size
-
-    async def _download(self, path: Path) -> int:
-        """The document from Telegram into `path`; its size in bytes."""
-        limit = self.svc.settings.document_limit
-        shown_size = human_size(self.doc.file_size) if self.doc.file_size else "?"
-        try:
-            tg_file = await self.bot.get_file(self.doc.file_id)
-            if tg_file.file_size is not None and tg_file.file_size > limit:
-                raise await self.fail(
-                    "doc_too_big",
-                    "too big",
-                    size=human_size(tg_file.file_size),
-                    limit=human_size(limit),
-                )
-            await tg_file.download_to_drive(custom_path=path)
-        except TelegramError as exc:
-            log.warning("Document %s: download failed: %s", self.row.id, exc)
-            if isinstance(exc, BadRequest) and "too big" in exc.message.lower():
-                raise await self.fail(
-                    "doc_too_big", "too big", size=shown_size, limit=human_size(limit)
-                ) from exc
-            raise await self.fail("doc_download_failed", "download failed") from exc
-        return (await asyncio.to_thread(path.stat)).st_size
 
 
 async def _discard(library: DocumentLibrary, store: str | None, file_id: str) -> None:

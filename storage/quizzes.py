@@ -12,7 +12,7 @@ from quiz.model import Quiz
 from quiz.states import LIVE_STATES, QuizMode, QuizState, SubmissionStatus
 from storage.database import Database
 from storage.store import Store
-from storage.usage import COUNTS, LimitReachedError, StartLimits
+from storage.usage import StartLimits, check_start
 
 # Quiz rows remembered by id: every answer reads its quiz.
 QUIZ_CACHE_SIZE = 4096
@@ -130,7 +130,7 @@ class QuizStore(Store):
         try:
             async with self.transaction():
                 if limits is not None:
-                    await self._check_start(limits, chat_id, thread_id, starter_id, request_key)
+                    await check_start(self._db, limits, chat_id, thread_id, starter_id, request_key)
                 quiz_id = await self._db.insert(
                     "INSERT INTO quizzes (chat_id, thread_id, chat_type, starter_id,"
                     " request_key, topic, num_questions, style, lang, state, created_at, mode,"
@@ -162,43 +162,6 @@ class QuizStore(Store):
             raise QuizAlreadyOpenError(live) from None
         assert quiz_id is not None
         return await self.quiz(quiz_id)
-
-    async def _check_start(
-        self, limits: StartLimits, chat_id: int, thread_id: int, starter_id: int, key: str
-    ) -> None:
-        """Inside create_quiz's transaction. A re-delivered request and a topic with a live
-        quiz are left to the INSERT, which refuses them for what they are."""
-        if await self._one("SELECT 1 FROM quizzes WHERE request_key = ?", (key,)):
-            return
-        if await self.live_quiz(chat_id, thread_id) is not None:
-            return
-        placeholders = ", ".join("?" for _ in LIVE_STATES)
-        # The daily limits first: their message says when they reset.
-        checks = (
-            (
-                "limit_user_quizzes",
-                limits.user_per_day,
-                "SELECT COUNT(*) FROM quizzes WHERE starter_id = ? AND created_at >= ?"
-                f" AND {COUNTS}",
-                (starter_id, limits.since),
-            ),
-            (
-                "limit_chat_quizzes",
-                limits.chat_per_day,
-                f"SELECT COUNT(*) FROM quizzes WHERE chat_id = ? AND created_at >= ? AND {COUNTS}",
-                (chat_id, limits.since),
-            ),
-            (
-                "limit_user_running",
-                limits.user_running,
-                f"SELECT COUNT(*) FROM quizzes WHERE starter_id = ? AND state IN ({placeholders})",
-                (starter_id, *LIVE_STATES),
-            ),
-        )
-        for name, limit, sql, params in checks:
-            row = await self._one(sql, params) if limit else None
-            if row is not None and int(row[0]) >= limit:
-                raise LimitReachedError(name, limit)
 
     async def quiz(self, quiz_id: int) -> QuizRow | None:
         """The quiz as committed; from memory unless written since it was last read (all

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quiz.states import LIVE_STATES
 from storage.database import Database
 
 # Token usage older than this is deleted: quotas only look at the current UTC day and the
@@ -46,6 +47,46 @@ class DocumentLimits:
     chat_bytes_per_day: int
     # Documents one chat's library may hold at once.
     library: int
+
+
+async def check_start(
+    db: Database, limits: StartLimits, chat_id: int, thread_id: int, starter_id: int, key: str
+) -> None:
+    """Inside the transaction that creates a quiz: LimitReachedError when it would break one
+    of `limits`. A re-delivered request and a topic with a live quiz are left to the INSERT,
+    which refuses them for what they are."""
+    live = ", ".join("?" for _ in LIVE_STATES)
+    if await db.one(
+        f"SELECT 1 FROM quizzes WHERE request_key = ? OR (chat_id = ? AND thread_id = ?"
+        f" AND state IN ({live}))",
+        (key, chat_id, thread_id, *LIVE_STATES),
+    ):
+        return
+    # The daily limits first: their message says when they reset.
+    checks = (
+        (
+            "limit_user_quizzes",
+            limits.user_per_day,
+            f"SELECT COUNT(*) FROM quizzes WHERE starter_id = ? AND created_at >= ? AND {COUNTS}",
+            (starter_id, limits.since),
+        ),
+        (
+            "limit_chat_quizzes",
+            limits.chat_per_day,
+            f"SELECT COUNT(*) FROM quizzes WHERE chat_id = ? AND created_at >= ? AND {COUNTS}",
+            (chat_id, limits.since),
+        ),
+        (
+            "limit_user_running",
+            limits.user_running,
+            f"SELECT COUNT(*) FROM quizzes WHERE starter_id = ? AND state IN ({live})",
+            (starter_id, *LIVE_STATES),
+        ),
+    )
+    for name, limit, sql, params in checks:
+        row = await db.one(sql, params) if limit else None
+        if row is not None and int(row[0]) >= limit:
+            raise LimitReachedError(name, limit)
 
 
 @dataclass(frozen=True, slots=True)
