@@ -815,7 +815,15 @@ class FakeOpenAI:
                 with contextlib.suppress(ValueError):
                     self.written_quizzes.append(json.loads(item["arguments"]))
 
+        output, cut = _within_budget(output, body.get("max_output_tokens"))
         response = self._response_object(body, output, conv_id, input_items)
+        if cut:
+            # What the API does when the model reaches max_output_tokens.
+            response.update(
+                status="incomplete",
+                completed_at=None,
+                incomplete_details={"reason": "max_output_tokens"},
+            )
         self.created.append(response)
         if stored:
             # Only stored responses can be retrieved or continued from.
@@ -1092,7 +1100,10 @@ class FakeOpenAI:
             else:
                 emit(type="response.output_item.added", output_index=idx, item=item)
             emit(type="response.output_item.done", output_index=idx, item=item)
-        emit(type="response.completed", response=response)
+        final = (
+            "response.incomplete" if response["status"] == "incomplete" else "response.completed"
+        )
+        emit(type=final, response=response)
         for seq, event in enumerate(events):
             event["sequence_number"] = seq
         return events
@@ -1424,6 +1435,36 @@ def _to_conversation_item(item: Mapping[str, Any]) -> JSON:
 
 
 SOLVE_TOOL = "solve_quiz"
+
+
+def _tokens(data: Any) -> int:
+    """The fake's token count (as in `usage`): a token per four characters of JSON."""
+    return len(json.dumps(data)) // 4
+
+
+def _within_budget(output: list[JSON], budget: Any) -> tuple[list[JSON], bool]:
+    """The output as a model stopped at `budget` output tokens writes it: the item that
+    reaches the limit cut short (status `incomplete`), none after it; and whether it was."""
+    if not isinstance(budget, int) or _tokens(output) <= budget:
+        return output, False
+    kept: list[JSON] = []
+    for item in output:
+        if _tokens([*kept, item]) <= budget:
+            kept.append(item)
+            continue
+        # Characters over the budget (negative), taken off the end of the item's text.
+        room = budget * 4 - len(json.dumps([*kept, item]))
+        if item.get("type") == "function_call":
+            args = item["arguments"]
+            kept.append(
+                {**item, "arguments": args[: max(0, len(args) + room)], "status": "incomplete"}
+            )
+        elif item.get("type") == "message":
+            part = item["content"][0]
+            text = part["text"][: max(0, len(part["text"]) + room)]
+            kept.append({**item, "status": "incomplete", "content": [{**part, "text": text}]})
+        break
+    return kept, True
 
 
 def _is_solve(body: Any) -> bool:

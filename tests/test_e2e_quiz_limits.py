@@ -13,6 +13,7 @@ from tests.test_e2e_group import answer
 
 FORUM = Chat(-1007777, "supergroup", title="Forum", is_forum=True)
 ANN = User(11, "Ann", language_code="en")
+ANN_CHAT = Chat(11, "private")
 TOPICS = 12
 
 
@@ -99,3 +100,22 @@ async def test_every_model_call_caps_its_output(
     # Sized from the question count: a longer quiz may write more.
     write, feedback = (r.json["max_output_tokens"] for r in oa.writer_requests)
     assert write > feedback
+
+
+async def test_feedback_cut_at_its_output_cap_is_still_delivered(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    args = quiz_args(1)
+    oa.queue_function_call("generate_quiz", args)
+    # Far longer than a one-question quiz's feedback may be: the model stops at the cap.
+    oa.queue_message("Well done. " + "And one more thing. " * 2000)
+    tg.user_sends(ANN_CHAT, ANN, "/quiz 1 cells")
+    [poll] = await tg.wait_for("sendPoll")
+    right = args["questions"][0]["choices"][right_choice(args, 0)]
+    texts = [o["text"] for o in poll.params["options"]]
+    tg.user_answers_poll(ANN, poll.result["poll"]["id"], [texts.index(right)])
+    await tg.wait_for(
+        "sendMessage", predicate=lambda c: c.params.get("text", "").startswith("Well done.")
+    )
+    [feedback] = [r for r in oa.created if r["status"] == "incomplete"]
+    assert feedback["incomplete_details"] == {"reason": "max_output_tokens"}

@@ -711,3 +711,22 @@ async def test_peak_in_flight_counts_requests_handled_at_once(
     await asyncio.gather(*(upload(i) for i in range(3)))
     await upload(3)
     assert oa.peak_in_flight["/v1/files"] == 3
+
+
+async def test_output_stops_at_max_output_tokens(oa: FakeOpenAI, client: AsyncOpenAI) -> None:
+    long = "word " * 400  # about 500 tokens by the fake's count
+    oa.queue_message(long)
+    resp = await client.responses.create(model=MODEL, input="hi", max_output_tokens=100)
+    assert resp.status == "incomplete"
+    assert resp.incomplete_details is not None
+    assert resp.incomplete_details.reason == "max_output_tokens"
+    assert 0 < len(resp.output_text) < len(long) and long.startswith(resp.output_text)
+    oa.queue_message(long)
+    stream = await client.responses.create(
+        model=MODEL, input="hi", max_output_tokens=100, stream=True
+    )
+    events = [e async for e in stream]
+    assert events[-1].type == "response.incomplete"
+    oa.queue_message("short")
+    whole = await client.responses.create(model=MODEL, input="hi", max_output_tokens=100)
+    assert whole.status == "completed" and whole.output_text == "short"
