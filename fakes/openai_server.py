@@ -1437,34 +1437,36 @@ def _to_conversation_item(item: Mapping[str, Any]) -> JSON:
 SOLVE_TOOL = "solve_quiz"
 
 
-def _tokens(data: Any) -> int:
-    """The fake's token count (as in `usage`): a token per four characters of JSON."""
-    return len(json.dumps(data)) // 4
+def _written(item: JSON) -> str:
+    """What the model wrote in an output item (what its output tokens are spent on)."""
+    if item.get("type") == "function_call":
+        return str(item.get("arguments", ""))
+    if item.get("type") == "message":
+        return "".join(str(p.get("text", "")) for p in item.get("content") or [])
+    return ""
 
 
 def _within_budget(output: list[JSON], budget: Any) -> tuple[list[JSON], bool]:
-    """The output as a model stopped at `budget` output tokens writes it: the item that
-    reaches the limit cut short (status `incomplete`), none after it; and whether it was."""
-    if not isinstance(budget, int) or _tokens(output) <= budget:
+    """The output as a model stopped at `budget` output tokens (a token per four characters
+    written) has it: the item that reaches the limit cut short (status `incomplete`), none
+    after it; and whether it was cut."""
+    if not isinstance(budget, int):
         return output, False
+    room = budget * 4
     kept: list[JSON] = []
     for item in output:
-        if _tokens([*kept, item]) <= budget:
+        written = _written(item)
+        if len(written) <= room:
             kept.append(item)
+            room -= len(written)
             continue
-        # Characters over the budget (negative), taken off the end of the item's text.
-        room = budget * 4 - len(json.dumps([*kept, item]))
         if item.get("type") == "function_call":
-            args = item["arguments"]
-            kept.append(
-                {**item, "arguments": args[: max(0, len(args) + room)], "status": "incomplete"}
-            )
+            kept.append({**item, "arguments": written[:room], "status": "incomplete"})
         elif item.get("type") == "message":
-            part = item["content"][0]
-            text = part["text"][: max(0, len(part["text"]) + room)]
-            kept.append({**item, "status": "incomplete", "content": [{**part, "text": text}]})
-        break
-    return kept, True
+            part = {**item["content"][0], "text": written[:room]}
+            kept.append({**item, "status": "incomplete", "content": [part]})
+        return kept, True
+    return kept, False
 
 
 def _is_solve(body: Any) -> bool:
