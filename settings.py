@@ -162,6 +162,21 @@ class Settings(BaseSettings):
     user_tokens_per_day: int = Field(200_000, alias="USER_TOKENS_PER_DAY", ge=0, le=10**12)
     chat_tokens_per_day: int = Field(500_000, alias="CHAT_TOKENS_PER_DAY", ge=0, le=10**12)
     daily_token_budget: int = Field(5_000_000, alias="DAILY_TOKEN_BUDGET", ge=0, le=10**12)
+    # Quizzes one person may have being written or open at once (across all chats).
+    user_running_quizzes: int = Field(3, alias="USER_RUNNING_QUIZZES", ge=0, le=1000)
+    # Documents per UTC day (0 turns a limit off), and the most one chat's library holds.
+    user_documents_per_day: int = Field(20, alias="USER_DOCUMENTS_PER_DAY", ge=0, le=10**6)
+    chat_documents_per_day: int = Field(50, alias="CHAT_DOCUMENTS_PER_DAY", ge=0, le=10**6)
+    user_document_bytes_per_day: int = Field(
+        200_000_000, alias="USER_DOCUMENT_BYTES_PER_DAY", ge=0, le=10**13
+    )
+    chat_document_bytes_per_day: int = Field(
+        500_000_000, alias="CHAT_DOCUMENT_BYTES_PER_DAY", ge=0, le=10**13
+    )
+    chat_max_documents: int = Field(100, alias="CHAT_MAX_DOCUMENTS", ge=0, le=10_000)
+    # Documents downloaded and uploaded at once: in the whole process, and for one person.
+    document_transfers: int = Field(4, alias="DOCUMENT_TRANSFERS", ge=1, le=100)
+    user_document_transfers: int = Field(1, alias="USER_DOCUMENT_TRANSFERS", ge=1, le=100)
 
     @field_validator("telegram_api_base_url")
     @classmethod

@@ -47,6 +47,7 @@ class CreateArgs(TypedDict):
     include: list[ResponseIncludable] | Omit
     text: ResponseTextConfigParam | Omit
     reasoning: Reasoning | Omit
+    max_output_tokens: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,25 @@ class Options:
 
     reasoning_effort: ReasoningEffort | None = None
     verbosity: Literal["low", "medium", "high"] | None = None
+
+
+# max_output_tokens counts reasoning tokens too: room for a low-effort turn's reasoning,
+# then per question its text, four choices, explanation and source quote (or, for feedback,
+# a few lines on it). A normal quiz never reaches it; a runaway answer stops there instead
+# of billing without end.
+REASONING_ALLOWANCE = 4_000
+_TOKENS_PER_QUESTION: dict[Want, int] = {"tool": 800, "structured": 800, "text": 300}
+# The answer-key solve only picks a choice and a confidence per question.
+SOLVE_TOKENS_PER_QUESTION = 100
+
+
+def output_budget(want: Want, questions: int) -> int:
+    """The max_output_tokens of one turn about `questions` questions."""
+    return REASONING_ALLOWANCE + _TOKENS_PER_QUESTION[want] * max(1, questions)
+
+
+def solve_budget(questions: int) -> int:
+    return REASONING_ALLOWANCE + SOLVE_TOKENS_PER_QUESTION * max(1, questions)
 
 
 def quiz_format() -> ResponseTextConfigParam:
@@ -116,6 +136,7 @@ def create_args(
         "reasoning": (
             omit if options.reasoning_effort is None else {"effort": options.reasoning_effort}
         ),
+        "max_output_tokens": output_budget(want, len(request.review_of) or request.num_questions),
     }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, Literal, Protocol
 
 import openai
@@ -57,8 +59,8 @@ class DocumentLibrary(Protocol):
         """False when the store has expired or is gone."""
         ...
 
-    async def upload(self, file_name: str, data: bytes) -> str:
-        """Upload one file; returns its file id."""
+    async def upload(self, file_name: str, path: Path) -> str:
+        """Upload the file at `path` as `file_name`, streamed from disk; returns its file id."""
         ...
 
     async def index(self, store_id: str, file_id: str, max_wait: float) -> Indexed:
@@ -130,13 +132,18 @@ class OpenAILibrary:
             raise self._unavailable(exc) from exc
         return store.status != "expired"
 
-    async def upload(self, file_name: str, data: bytes) -> str:
+    async def upload(self, file_name: str, path: Path) -> str:
+        # An open file, not the path: the SDK reads a path whole into memory, while the HTTP
+        # client sends an open file in chunks.
+        file = await asyncio.to_thread(path.open, "rb")
         try:
-            created = await self._client.files.create(file=(file_name, data), purpose=FILE_PURPOSE)
+            created = await self._client.files.create(file=(file_name, file), purpose=FILE_PURPOSE)
         except openai.NotFoundError as exc:
             raise self._absent(exc) from exc
         except openai.APIError as exc:
             raise self._unavailable(exc) from exc
+        finally:
+            file.close()
         return created.id
 
     async def index(self, store_id: str, file_id: str, max_wait: float) -> Indexed:

@@ -147,6 +147,13 @@ class OpenAIEngine:
                 raise
             self._drop(option)
             response = await self._request(thread, args(), reader)
+        if response.status == "incomplete":
+            details = response.incomplete_details
+            log.warning(
+                "The model stopped early (%s, max_output_tokens %s)",
+                details.reason if details is not None else "no reason given",
+                response.max_output_tokens,
+            )
         await thread.keep(items, response)
         return response
 

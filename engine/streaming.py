@@ -29,6 +29,7 @@ from openai.types.responses import (
     ResponseFileSearchToolCall,
     ResponseFunctionCallArgumentsDeltaEvent,
     ResponseFunctionToolCall,
+    ResponseIncompleteEvent,
     ResponseOutputItemAddedEvent,
     ResponseOutputItemDoneEvent,
     ResponseStreamEvent,
@@ -149,7 +150,9 @@ class Streaming:
                 try:
                     async for event in stream:
                         seen = True
-                        if isinstance(event, ResponseCompletedEvent):
+                        # Incomplete: the model reached max_output_tokens. What it wrote
+                        # is kept; the quiz's checks and the feedback take it from there.
+                        if isinstance(event, ResponseCompletedEvent | ResponseIncompleteEvent):
                             return event.response
                         if isinstance(event, ResponseFailedEvent | ResponseErrorEvent):
                             raise EngineUnavailableError(f"stream failed: {event.type}")

@@ -23,7 +23,7 @@ from openai.types.responses import (
 from openai.types.shared_params import ReasoningEffort
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.api import api_errors
+from engine.api import api_errors, solve_budget
 from engine.base import QuizRequest
 from engine.prompts import passages_text
 from engine.results import tokens_used
@@ -135,6 +135,7 @@ async def solve(
             parallel_tool_calls=False,
             include=omit,
             reasoning=omit if effort is None else {"effort": effort},
+            max_output_tokens=solve_budget(len(questions)),
         )
     for item in response.output:
         if isinstance(item, ResponseFunctionToolCall) and item.name == SOLVE_TOOL:

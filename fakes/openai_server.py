@@ -40,6 +40,8 @@ JSON = dict[str, Any]
 Handler = Callable[[JSON, list[JSON]], "list[JSON] | Awaitable[list[JSON]]"]
 
 _ALNUM = string.ascii_letters + string.digits
+# The smallest max_output_tokens the Responses API takes (CreateResponse in the spec).
+MIN_OUTPUT_TOKENS = 16
 
 
 def _hex_id(prefix: str) -> str:
@@ -198,6 +200,9 @@ class FakeOpenAI:
         self.files: dict[str, _StoredFile] = {}
         self.vector_stores: dict[str, JSON] = {}
         self.vector_store_files: dict[tuple[str, str], _VsFile] = {}
+        # Requests being handled now, and the most at once, per path (e.g. "/v1/files").
+        self._in_flight: dict[str, int] = {}
+        self.peak_in_flight: dict[str, int] = {}
         # Streaming knobs.
         self.stream_delay: float = 0.0
         self.stream_chunk_size: int = 8
@@ -438,6 +443,16 @@ class FakeOpenAI:
         self.violations.append(msg)
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        """Handle one request, counting how many to its path are handled at once."""
+        path = request.path
+        self._in_flight[path] = self._in_flight.get(path, 0) + 1
+        self.peak_in_flight[path] = max(self.peak_in_flight.get(path, 0), self._in_flight[path])
+        try:
+            return await self._handle(request)
+        finally:
+            self._in_flight[path] -= 1
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         request_id = _hex_id("req_")[:36]
         req = await self._record(request)
         label = f"{request.method} {request.path}"
@@ -710,6 +725,16 @@ class FakeOpenAI:
                 param="conversation",
                 code="mutually_exclusive_parameters",
             )
+        budget = body.get("max_output_tokens")
+        if isinstance(budget, int) and budget < MIN_OUTPUT_TOKENS:
+            # What the real API answers (the spec's CreateResponse says "minimum": 16).
+            raise ApiError(
+                400,
+                f"Invalid 'max_output_tokens': integer below minimum value. Expected a value"
+                f" >= {MIN_OUTPUT_TOKENS}, but got {budget} instead.",
+                param="max_output_tokens",
+                code="integer_below_min_value",
+            )
         if prev_id is not None and not self.previous_response_id_enabled:
             raise ApiError(
                 400,
@@ -803,7 +828,15 @@ class FakeOpenAI:
                 with contextlib.suppress(ValueError):
                     self.written_quizzes.append(json.loads(item["arguments"]))
 
+        output, cut = _within_budget(output, body.get("max_output_tokens"))
         response = self._response_object(body, output, conv_id, input_items)
+        if cut:
+            # What the API does when the model reaches max_output_tokens.
+            response.update(
+                status="incomplete",
+                completed_at=None,
+                incomplete_details={"reason": "max_output_tokens"},
+            )
         self.created.append(response)
         if stored:
             # Only stored responses can be retrieved or continued from.
@@ -1118,7 +1151,10 @@ class FakeOpenAI:
             else:
                 emit(type="response.output_item.added", output_index=idx, item=item)
             emit(type="response.output_item.done", output_index=idx, item=item)
-        emit(type="response.completed", response=response)
+        final = (
+            "response.incomplete" if response["status"] == "incomplete" else "response.completed"
+        )
+        emit(type=final, response=response)
         for seq, event in enumerate(events):
             event["sequence_number"] = seq
         return events
@@ -1454,6 +1490,38 @@ SOLVE_TOOL = "solve_quiz"
 _DATA_URL = re.compile(
     r"data:(?P<type>image/(?:png|jpeg|gif|webp));base64,(?P<data>[A-Za-z0-9+/=]+)"
 )
+
+
+def _written(item: JSON) -> str:
+    """What the model wrote in an output item (what its output tokens are spent on)."""
+    if item.get("type") == "function_call":
+        return str(item.get("arguments", ""))
+    if item.get("type") == "message":
+        return "".join(str(p.get("text", "")) for p in item.get("content") or [])
+    return ""
+
+
+def _within_budget(output: list[JSON], budget: Any) -> tuple[list[JSON], bool]:
+    """The output as a model stopped at `budget` output tokens (a token per four characters
+    written) has it: the item that reaches the limit cut short (status `incomplete`), none
+    after it; and whether it was cut."""
+    if not isinstance(budget, int):
+        return output, False
+    room = budget * 4
+    kept: list[JSON] = []
+    for item in output:
+        written = _written(item)
+        if len(written) <= room:
+            kept.append(item)
+            room -= len(written)
+            continue
+        if item.get("type") == "function_call":
+            kept.append({**item, "arguments": written[:room], "status": "incomplete"})
+        elif item.get("type") == "message":
+            part = {**item["content"][0], "text": written[:room]}
+            kept.append({**item, "status": "incomplete", "content": [part]})
+        return kept, True
+    return kept, False
 
 
 def _is_solve(body: Any) -> bool:

@@ -188,6 +188,20 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "doc_no_search": "This model server cannot search documents (it has no files or vector stores API), so I can't make quizzes from them here. <code>/quiz 5 topic</code> still works.",
     "doc_unsupported": "I can't make quizzes from <b>{name}</b>: its type is not searchable. Send one of: {types}.",
     "doc_too_big": "<b>{name}</b> is too big ({size}); the most I can take is {limit}.",
+    "doc_limit_user_documents": {
+        "one": "<b>{name}</b> not added: you have reached today's limit of {limit} document. It resets at midnight UTC (in {h} h {m} min).",
+        "other": "<b>{name}</b> not added: you have reached today's limit of {limit} documents. It resets at midnight UTC (in {h} h {m} min).",
+    },
+    "doc_limit_chat_documents": {
+        "one": "<b>{name}</b> not added: this chat has reached today's limit of {limit} document. It resets at midnight UTC (in {h} h {m} min).",
+        "other": "<b>{name}</b> not added: this chat has reached today's limit of {limit} documents. It resets at midnight UTC (in {h} h {m} min).",
+    },
+    "doc_limit_user_bytes": "<b>{name}</b> not added: it would take you past today's limit of {limit} of documents. It resets at midnight UTC (in {h} h {m} min).",
+    "doc_limit_chat_bytes": "<b>{name}</b> not added: it would take this chat past today's limit of {limit} of documents. It resets at midnight UTC (in {h} h {m} min).",
+    "doc_limit_library": {
+        "one": "<b>{name}</b> not added: this chat's library is full ({limit} document). <code>/forget N</code> makes room.",
+        "other": "<b>{name}</b> not added: this chat's library is full ({limit} documents). <code>/forget N</code> makes room.",
+    },
     "doc_downloading": "📥 Getting <b>{name}</b> ({size}) from Telegram…",
     "doc_uploading": "📤 Storing <b>{name}</b> ({size}) for search…",
     "doc_indexing": "🔎 Indexing <b>{name}</b>; large files take a minute…",
@@ -232,6 +246,10 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "limit_chat_tokens": {
         "one": "This chat has used today's model allowance of {limit} token. It resets at midnight UTC (in {h} h {m} min).",
         "other": "This chat has used today's model allowance of {limit} tokens. It resets at midnight UTC (in {h} h {m} min).",
+    },
+    "limit_user_running": {
+        "one": "You already have {limit} quiz being written or open. Finish it, or end it with /stop, before you start another.",
+        "other": "You already have {limit} quizzes being written or open. Finish one, or end it with /stop, before you start another.",
     },
     "limit_budget": {
         "one": "The bot has used its whole model budget for today ({limit} token). It resets at midnight UTC (in {h} h {m} min).",

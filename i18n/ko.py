@@ -166,6 +166,17 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "doc_no_search": "이 모델 서버는 문서를 검색할 수 없어서(파일·벡터 스토어 API가 없음) 여기서는 문서로 퀴즈를 만들 수 없습니다. <code>/quiz 5 주제</code>는 그대로 쓸 수 있습니다.",
     "doc_unsupported": "<b>{name}</b> 파일로는 퀴즈를 만들 수 없습니다 (검색할 수 없는 형식). 다음 형식 중 하나를 보내 주세요: {types}.",
     "doc_too_big": "<b>{name}</b> 파일이 너무 큽니다 ({size}). 최대 {limit}까지 받을 수 있습니다.",
+    "doc_limit_user_documents": {
+        "other": "<b>{name}</b>을(를) 추가하지 않았습니다: 오늘의 문서 한도({limit}개)에 도달했습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후)."
+    },
+    "doc_limit_chat_documents": {
+        "other": "<b>{name}</b>을(를) 추가하지 않았습니다: 이 채팅은 오늘의 문서 한도({limit}개)에 도달했습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후)."
+    },
+    "doc_limit_user_bytes": "<b>{name}</b>을(를) 추가하지 않았습니다: 오늘의 문서 용량 한도({limit})를 넘게 됩니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후).",
+    "doc_limit_chat_bytes": "<b>{name}</b>을(를) 추가하지 않았습니다: 이 채팅의 오늘 문서 용량 한도({limit})를 넘게 됩니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후).",
+    "doc_limit_library": {
+        "other": "<b>{name}</b>을(를) 추가하지 않았습니다: 이 채팅의 문서함이 가득 찼습니다({limit}개). <code>/forget N</code>으로 자리를 만드세요."
+    },
     "doc_downloading": "📥 텔레그램에서 <b>{name}</b> ({size}) 받는 중…",
     "doc_uploading": "📤 <b>{name}</b> ({size}) 검색용으로 저장하는 중…",
     "doc_indexing": "🔎 <b>{name}</b> 색인 중… 큰 파일은 1분쯤 걸립니다.",
@@ -205,6 +216,9 @@ TEXTS: dict[str, str | dict[str, str]] = {
     },
     "limit_chat_tokens": {
         "other": "이 채팅은 오늘의 모델 사용 한도({limit} 토큰)를 모두 썼습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후)."
+    },
+    "limit_user_running": {
+        "other": "이미 만드는 중이거나 진행 중인 퀴즈가 {limit}개 있습니다. 하나를 끝내거나 /stop으로 멈춘 뒤 새 퀴즈를 시작하세요."
     },
     "limit_budget": {
         "other": "봇이 오늘의 모델 예산({limit} 토큰)을 모두 썼습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후)."

@@ -16,6 +16,7 @@ from engine.library import DocumentLibrary
 from services.keyed_locks import KeyedLocks
 from services.quiz.answer_batch import AnswerWriter
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.transfers import FairLimiter
 from settings import Settings
 from storage import Repository
 
@@ -44,9 +45,14 @@ class Services:
     adding_documents: dict[int, int] = field(default_factory=dict)
     # Answers are written in batches through this (see services/quiz/answer_batch.py).
     answer_writer: AnswerWriter = field(init=False)
+    # Documents being downloaded and uploaded: a fair bound for the whole process.
+    transfers: FairLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.answer_writer = AnswerWriter(self.repo)
+        self.transfers = FairLimiter(
+            self.settings.document_transfers, self.settings.user_document_transfers
+        )
 
     def lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(quiz_id)

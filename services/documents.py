@@ -7,24 +7,29 @@ document stands, and a failure leaves no file on OpenAI that the bot no longer k
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from telegram import Bot
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 
 from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
 from i18n import tr
 from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
 from services import local_library
 from services.context import Services
+from services.document_transfer import Fail, Transfer, document_limits, limit_values
 from services.document_types import human_size, supported_extension, supported_list, upload_name
 from services.errors import UserFacingError
 from storage import DocumentRow
+from storage.usage import LimitReachedError
 
 log = logging.getLogger(__name__)
 
@@ -98,14 +103,22 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
 
     name = upload_name(doc.file_name, ext)
     shown = escape(name)
-    row = await svc.repo.create_document(
-        chat_id=doc.chat_id,
-        uploader_id=doc.user_id,
-        request_key=f"{doc.chat_id}:{doc.message_id}",
-        file_name=name,
-        size=doc.file_size or 0,
-        now=svc.clock(),
-    )
+    key = f"{doc.chat_id}:{doc.message_id}"
+    now = svc.clock()
+    limits = document_limits(settings, now)
+    try:
+        row = await svc.repo.create_document(
+            chat_id=doc.chat_id,
+            uploader_id=doc.user_id,
+            request_key=key,
+            file_name=name,
+            size=doc.file_size or 0,
+            now=now,
+            limits=limits,
+        )
+    except LimitReachedError as exc:
+        log.info("Document refused in chat %s for user %s: %s", doc.chat_id, doc.user_id, exc)
+        raise refuse(exc.key, **limit_values(exc, now)) from None
     if row is None:
         log.info("Ignoring a re-delivered document in chat %s", doc.chat_id)
         return False
@@ -122,61 +135,52 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
     )
 
-    async def fail(key: str, error: str, **values: Any) -> UserFacingError:
+    async def fail(text: str, error: str, **values: Any) -> UserFacingError:
+        # Nothing of it stays on OpenAI: it costs none of the day's documents.
         await svc.repo.update_document(row.id, DocumentState.FAILED, error=error)
-        return refuse(key, status_id, **values)
+        await svc.repo.release_document(key)
+        return refuse(text, status_id, **values)
 
-    try:
-        tg_file = await bot.get_file(doc.file_id)
-        if tg_file.file_size is not None and tg_file.file_size > limit:
-            raise await fail(
-                "doc_too_big",
-                "too big",
-                size=human_size(tg_file.file_size),
-                limit=human_size(limit),
+    transfer = Transfer(bot, svc.repo, library, doc.file_id, row.id, key, limits, limit, fail)
+    async with svc.transfers.slot(doc.user_id):
+        with tempfile.TemporaryDirectory(prefix="studyquiz-") as folder:
+            path = Path(folder) / "document"
+            received = await transfer.download(path, doc.file_size, now)
+            here = local_library.Added(
+                doc.chat_id, doc.thread_id, doc.lang, row.id, status_id, shown
             )
-        data = bytes(await tg_file.download_as_bytearray())
-    except TelegramError as exc:
-        log.warning("Document %s: download failed: %s", row.id, exc)
-        if isinstance(exc, BadRequest) and "too big" in exc.message.lower():
-            raise await fail("doc_too_big", "too big", size=size, limit=human_size(limit)) from exc
-        raise await fail("doc_download_failed", "download failed") from exc
-    if len(data) > limit:
-        raise await fail(
-            "doc_too_big", "too big", size=human_size(len(data)), limit=human_size(limit)
-        )
-
-    if doc.transcribe is not None:
-        data = await doc.transcribe(data, fail)
-    here = local_library.Added(doc.chat_id, doc.thread_id, doc.lang, row.id, status_id, shown)
-    if local:
-        return await local_library.add_locally(bot, svc, here, ext, data, fail)
-    if ext == ".pdf":
-        await local_library.check_pdf(data, fail)
-    size = human_size(len(data))
-    await svc.repo.update_document(row.id, DocumentState.UPLOADING, size=len(data))
-    await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_uploading", name=shown, size=size))
-    file_id: str | None = None
+            if doc.transcribe is not None or local or ext == ".pdf":
+                # Read here (a photo, local search, a PDF's text layer): one copy at a time.
+                data = await _read_here(path, doc, fail)
+                if local:
+                    return await local_library.add_locally(bot, svc, here, ext, data, fail)
+                if ext == ".pdf":
+                    await local_library.check_pdf(data, fail)
+                del data
+            uploading = (await asyncio.to_thread(path.stat)).st_size
+            size = human_size(uploading)
+            await svc.repo.update_document(row.id, DocumentState.UPLOADING, size=uploading)
+            text = tr(doc.lang, "doc_uploading", name=shown, size=size)
+            await _edit(bot, doc.chat_id, status_id, text)
+            try:
+                store, file_id = await transfer.upload(
+                    path, name, lambda: chat_store(svc, doc.chat_id, doc.chat_title)
+                )
+            except LibraryMissingError as exc:
+                if not local_library.is_local(svc):
+                    raise await fail("doc_no_search", "no files or vector stores API") from exc
+                # DOCUMENT_SEARCH=auto, and this server turned out to have no such API.
+                data = await asyncio.to_thread(path.read_bytes)
+                return await local_library.add_locally(bot, svc, here, ext, data, fail)
     try:
-        store = await chat_store(svc, doc.chat_id, doc.chat_title)
-        file_id = await library.upload(name, data)
-        await svc.repo.update_document(
-            row.id, DocumentState.PROCESSING, openai_file_id=file_id, vector_store_id=store
-        )
         await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
         await bot.send_chat_action(
             doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
         )
         indexed = await library.index(store, file_id, settings.document_index_timeout)
-    except LibraryMissingError as exc:
-        if local_library.is_local(svc):
-            # DOCUMENT_SEARCH=auto, and this server turned out to have no such API.
-            return await local_library.add_locally(bot, svc, here, ext, data, fail)
-        raise await fail("doc_no_search", "no files or vector stores API") from exc
     except LibraryError as exc:
         log.warning("Document %s: OpenAI failed: %s", row.id, exc)
-        if file_id is not None:
-            await _discard(library, store, file_id)
+        await _discard(library, store, file_id)
         raise await fail("doc_openai_failed", type(exc).__name__) from exc
 
     if indexed.completed:
@@ -192,6 +196,17 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         text = tr(doc.lang, "doc_failed", name=shown, reason=escape(reason))
     await _edit(bot, doc.chat_id, status_id, text)
     return True
+
+
+async def _read_here(path: Path, doc: IncomingDocument, fail: Fail) -> bytes:
+    """The downloaded file's bytes; a photo's are its transcription, written back to `path`
+    so that what is uploaded is the text."""
+    data = await asyncio.to_thread(path.read_bytes)
+    if doc.transcribe is None:
+        return data
+    data = await doc.transcribe(data, fail)
+    await asyncio.to_thread(path.write_bytes, data)
+    return data
 
 
 async def _discard(library: DocumentLibrary, store: str | None, file_id: str) -> None:

@@ -17,7 +17,9 @@ from services import chat_settings
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz.presenter import Presenter
+from settings import Settings
 from storage.chats import ADMINS
+from storage.usage import LimitReachedError, StartLimits
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,27 @@ DAY = 24 * 3600
 
 def day_start(now: float) -> float:
     return now - now % DAY
+
+
+def reset_in(now: float) -> dict[str, int]:
+    """Hours and minutes until the daily limits reset (midnight UTC), as the texts take them."""
+    hours, minutes = divmod(math.ceil((day_start(now) + DAY - now) / 60), 60)
+    return {"h": hours, "m": minutes}
+
+
+def start_limits(settings: Settings, now: float) -> StartLimits:
+    """The limits a new quiz is reserved against, in the transaction that creates it."""
+    return StartLimits(
+        since=day_start(now),
+        user_per_day=settings.user_quizzes_per_day,
+        chat_per_day=settings.chat_quizzes_per_day,
+        user_running=settings.user_running_quizzes,
+    )
+
+
+def limit_values(error: LimitReachedError, now: float) -> dict[str, Any]:
+    """The values a limit's text shows: the limit itself and when it resets."""
+    return {"n": error.limit, "limit": f"{error.limit:,}", **reset_in(now)}
 
 
 async def check_start(
@@ -67,7 +90,6 @@ async def check_start(
         raise refuse("cooldown", seconds=math.ceil(last + settings.quiz_cooldown - now))
 
     since = day_start(now)
-    hours, minutes = divmod(math.ceil((since + DAY - now) / 60), 60)
     checks: tuple[tuple[str, int, Callable[[], Awaitable[int]]], ...] = (
         (
             "limit_user_quizzes",
@@ -93,4 +115,4 @@ async def check_start(
     )
     for key, limit, used in checks:
         if limit and await used() >= limit:
-            raise refuse(key, n=limit, limit=f"{limit:,}", h=hours, m=minutes)
+            raise refuse(key, n=limit, limit=f"{limit:,}", **reset_in(now))

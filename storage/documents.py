@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 
 from quiz.states import DocumentState
 from storage.store import Store
+from storage.usage import DocumentLimits, LimitReachedError
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +62,80 @@ class DocumentStore(Store):
         file_name: str,
         size: int,
         now: float,
+        limits: DocumentLimits | None = None,
     ) -> DocumentRow | None:
-        """A new document in state `downloading`; None when this message was seen before."""
-        doc_id = await self._db.insert(
-            "INSERT INTO documents (chat_id, uploader_id, request_key, file_name, size, state,"
-            " created_at) VALUES (?, ?, ?, ?, ?, 'downloading', ?)"
-            " ON CONFLICT (request_key) DO NOTHING",
-            (chat_id, uploader_id, request_key, file_name, size, now),
-        )
+        """A new document in state `downloading`; None when this message was seen before.
+
+        With `limits`, it is reserved against them (`size` bytes, as announced) in the same
+        transaction, or LimitReachedError says which one it would break."""
+        async with self.transaction():
+            if await self._one("SELECT 1 FROM documents WHERE request_key = ?", (request_key,)):
+                return None
+            if limits is not None:
+                await self._reserve(limits, chat_id, uploader_id, request_key, size, now)
+            doc_id = await self._db.insert(
+                "INSERT INTO documents (chat_id, uploader_id, request_key, file_name, size,"
+                " state, created_at) VALUES (?, ?, ?, ?, ?, 'downloading', ?)",
+                (chat_id, uploader_id, request_key, file_name, size, now),
+            )
         return None if doc_id is None else await self.document(doc_id)
+
+    async def _reserve(
+        self, limits: DocumentLimits, chat_id: int, user_id: int, key: str, size: int, now: float
+    ) -> None:
+        if limits.library:
+            row = await self._one("SELECT COUNT(*) FROM documents WHERE chat_id = ?", (chat_id,))
+            if row is not None and int(row[0]) >= limits.library:
+                raise LimitReachedError("doc_limit_library", limits.library)
+        # Only today's reservations count: older ones are of no use any more.
+        await self._write("DELETE FROM document_quota WHERE at < ?", (limits.since,))
+        await self._write(
+            "INSERT INTO document_quota (request_key, chat_id, user_id, bytes, at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_key) DO NOTHING",
+            (key, chat_id, user_id, size, now),
+        )
+        await self._check_quota(limits, chat_id, user_id, counts=True)
+
+    async def _check_quota(
+        self, limits: DocumentLimits, chat_id: int, user_id: int, *, counts: bool
+    ) -> None:
+        """Inside a transaction, with the new reservation already in: over a limit raises
+        (and the transaction's rollback takes the reservation back)."""
+        for who, column, value in (("user", "user_id", user_id), ("chat", "chat_id", chat_id)):
+            row = await self._one(
+                "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM document_quota"
+                f" WHERE {column} = ? AND at >= ?",
+                (value, limits.since),
+            )
+            used, used_bytes = (int(row[0]), int(row[1])) if row is not None else (0, 0)
+            per_day = limits.user_per_day if who == "user" else limits.chat_per_day
+            bytes_per_day = (
+                limits.user_bytes_per_day if who == "user" else limits.chat_bytes_per_day
+            )
+            if counts and per_day and used > per_day:
+                raise LimitReachedError(f"doc_limit_{who}_documents", per_day)
+            if bytes_per_day and used_bytes > bytes_per_day:
+                raise LimitReachedError(f"doc_limit_{who}_bytes", bytes_per_day)
+
+    async def settle_document_size(
+        self, request_key: str, size: int, limits: DocumentLimits
+    ) -> None:
+        """The downloaded size replaces the announced one in the document's reservation;
+        LimitReachedError (and the reservation unchanged) when that breaks a daily limit."""
+        async with self.transaction():
+            row = await self._one(
+                "SELECT chat_id, user_id FROM document_quota WHERE request_key = ?", (request_key,)
+            )
+            if row is None:
+                return
+            await self._write(
+                "UPDATE document_quota SET bytes = ? WHERE request_key = ?", (size, request_key)
+            )
+            await self._check_quota(limits, int(row[0]), int(row[1]), counts=False)
+
+    async def release_document(self, request_key: str) -> None:
+        """Nothing of the document reached OpenAI: it does not count towards the day's limits."""
+        await self._write("DELETE FROM document_quota WHERE request_key = ?", (request_key,))
 
     async def document(self, doc_id: int) -> DocumentRow | None:
         row = await self._one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))

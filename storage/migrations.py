@@ -320,4 +320,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX quiz_copies_by_source ON quiz_copies (source_id);
     CREATE INDEX quizzes_by_starter ON quizzes (starter_id, id);
     """,
+    # Documents each person and chat added per day, in count and bytes: reserved in the
+    # transaction that creates the document (so a burst cannot slip past the daily limits),
+    # kept when the document is removed, released when nothing reached OpenAI. And the
+    # quizzes one person has running or started today, counted at every /quiz.
+    """
+    CREATE TABLE document_quota (
+        request_key TEXT PRIMARY KEY,  -- the document's (chat:message)
+        chat_id     INTEGER NOT NULL,
+        user_id     INTEGER NOT NULL,
+        bytes       INTEGER NOT NULL,
+        at          REAL NOT NULL
+    );
+    CREATE INDEX document_quota_by_user ON document_quota (user_id, at);
+    CREATE INDEX document_quota_by_chat ON document_quota (chat_id, at);
+    CREATE INDEX quizzes_by_starter_time ON quizzes (starter_id, created_at);
+    """,
 )

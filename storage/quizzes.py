@@ -12,6 +12,7 @@ from quiz.model import Quiz
 from quiz.states import LIVE_STATES, QuizMode, QuizState, SubmissionStatus
 from storage.database import Database
 from storage.store import Store
+from storage.usage import StartLimits, check_start
 
 # Quiz rows remembered by id: every answer reads its quiz.
 QUIZ_CACHE_SIZE = 4096
@@ -120,31 +121,39 @@ class QuizStore(Store):
         mode: QuizMode = QuizMode.ALL,
         live_seconds: int | None = None,
         exam: bool = False,
+        limits: StartLimits | None = None,
     ) -> QuizRow | None:
-        """A new quiz in state `generating`; None when this request was seen before."""
+        """A new quiz in state `generating`; None when this request was seen before.
+
+        With `limits`, the quiz counts against them in the same transaction that creates it
+        (raises LimitReachedError), so requests racing each other cannot all pass the check."""
         try:
-            quiz_id = await self._db.insert(
-                "INSERT INTO quizzes (chat_id, thread_id, chat_type, starter_id, request_key,"
-                " topic, num_questions, style, lang, state, created_at, mode, live_seconds, exam)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?, ?, ?, ?)",
-                (
-                    chat_id,
-                    thread_id,
-                    chat_type,
-                    starter_id,
-                    request_key,
-                    topic,
-                    num_questions,
-                    style,
-                    lang,
-                    now,
-                    mode,
-                    live_seconds,
-                    int(exam),
-                ),
-            )
+            async with self.transaction():
+                if limits is not None:
+                    await check_start(self._db, limits, chat_id, thread_id, starter_id, request_key)
+                quiz_id = await self._db.insert(
+                    "INSERT INTO quizzes (chat_id, thread_id, chat_type, starter_id,"
+                    " request_key, topic, num_questions, style, lang, state, created_at, mode,"
+                    " live_seconds, exam)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'generating', ?, ?, ?, ?)",
+                    (
+                        chat_id,
+                        thread_id,
+                        chat_type,
+                        starter_id,
+                        request_key,
+                        topic,
+                        num_questions,
+                        style,
+                        lang,
+                        now,
+                        mode,
+                        live_seconds,
+                        int(exam),
+                    ),
+                )
         except sqlite3.IntegrityError:
-            # A single statement in autocommit mode: the failed INSERT undid itself.
+            # The failed INSERT undid itself, and the transaction (nothing else) rolled back.
             if await self._one("SELECT 1 FROM quizzes WHERE request_key = ?", (request_key,)):
                 return None
             live = await self.live_quiz(chat_id, thread_id)

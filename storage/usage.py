@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quiz.states import LIVE_STATES
 from storage.database import Database
 
 # Token usage older than this is deleted: quotas only look at the current UTC day and the
@@ -12,7 +13,80 @@ USAGE_RETENTION = 31 * 24 * 3600
 
 # A quiz that failed before it opened (the model or the bot failed) costs the user neither a
 # cooldown nor one of the day's quizzes; its tokens are metered in `usage` all the same.
-_COUNTS = "NOT (state = 'failed' AND opened_at IS NULL)"
+COUNTS = "NOT (state = 'failed' AND opened_at IS NULL)"
+
+
+class LimitReachedError(Exception):
+    """A reservation was refused: `key` names the limit (an i18n key), `limit` its value."""
+
+    def __init__(self, key: str, limit: int) -> None:
+        super().__init__(f"{key} ({limit})")
+        self.key = key
+        self.limit = limit
+
+
+@dataclass(frozen=True, slots=True)
+class StartLimits:
+    """What a new quiz is checked against in the transaction that creates it; 0: no limit."""
+
+    since: float  # the start of the current UTC day
+    user_per_day: int
+    chat_per_day: int
+    # Quizzes one person may have generating, open or being submitted at once.
+    user_running: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLimits:
+    """What a new document is checked against in the transaction that reserves it; 0: none."""
+
+    since: float  # the start of the current UTC day
+    user_per_day: int
+    chat_per_day: int
+    user_bytes_per_day: int
+    chat_bytes_per_day: int
+    # Documents one chat's library may hold at once.
+    library: int
+
+
+async def check_start(
+    db: Database, limits: StartLimits, chat_id: int, thread_id: int, starter_id: int, key: str
+) -> None:
+    """Inside the transaction that creates a quiz: LimitReachedError when it would break one
+    of `limits`. A re-delivered request and a topic with a live quiz are left to the INSERT,
+    which refuses them for what they are."""
+    live = ", ".join("?" for _ in LIVE_STATES)
+    if await db.one(
+        f"SELECT 1 FROM quizzes WHERE request_key = ? OR (chat_id = ? AND thread_id = ?"
+        f" AND state IN ({live}))",
+        (key, chat_id, thread_id, *LIVE_STATES),
+    ):
+        return
+    # The daily limits first: their message says when they reset.
+    checks = (
+        (
+            "limit_user_quizzes",
+            limits.user_per_day,
+            f"SELECT COUNT(*) FROM quizzes WHERE starter_id = ? AND created_at >= ? AND {COUNTS}",
+            (starter_id, limits.since),
+        ),
+        (
+            "limit_chat_quizzes",
+            limits.chat_per_day,
+            f"SELECT COUNT(*) FROM quizzes WHERE chat_id = ? AND created_at >= ? AND {COUNTS}",
+            (chat_id, limits.since),
+        ),
+        (
+            "limit_user_running",
+            limits.user_running,
+            f"SELECT COUNT(*) FROM quizzes WHERE starter_id = ? AND state IN ({live})",
+            (starter_id, *LIVE_STATES),
+        ),
+    )
+    for name, limit, sql, params in checks:
+        row = await db.one(sql, params) if limit else None
+        if row is not None and int(row[0]) >= limit:
+            raise LimitReachedError(name, limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +133,7 @@ class UsageStore:
         """Quizzes created since `since` that count towards the daily limits: not those that
         never opened because the model or the bot failed (their tokens still count)."""
         return await self._scalar(
-            f"SELECT COUNT(*) FROM quizzes WHERE created_at >= ? AND {_COUNTS}"
+            f"SELECT COUNT(*) FROM quizzes WHERE created_at >= ? AND {COUNTS}"
             " AND (? IS NULL OR chat_id = ?) AND (? IS NULL OR starter_id = ?)",
             (since, chat_id, chat_id, user_id, user_id),
         )
@@ -74,8 +148,7 @@ class UsageStore:
         """When the last counted quiz of this chat topic (0: no topic) was started: the
         cooldown belongs to the topic, as the one-live-quiz rule does."""
         row = await self._db.one(
-            "SELECT MAX(created_at) FROM quizzes"
-            f" WHERE chat_id = ? AND thread_id = ? AND {_COUNTS}",
+            f"SELECT MAX(created_at) FROM quizzes WHERE chat_id = ? AND thread_id = ? AND {COUNTS}",
             (chat_id, thread_id),
         )
         return None if row is None or row[0] is None else float(row[0])

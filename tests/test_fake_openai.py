@@ -759,3 +759,48 @@ async def test_a_server_without_image_input_refuses_like_llama_server(
     oa.queue_message("fine")
     response = await client.responses.create(model=MODEL, input="hi", store=False)
     assert response.output_text == "fine"
+async def test_max_output_tokens_is_recorded_and_below_the_minimum_refused(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    oa.queue_message("short")
+    resp = await client.responses.create(model=MODEL, input="hi", max_output_tokens=64)
+    assert resp.max_output_tokens == 64
+    assert oa.requests_to("/responses", "POST")[-1].json["max_output_tokens"] == 64
+    # The spec's CreateResponse says "minimum": 16, as the real API enforces.
+    with pytest.raises(openai.BadRequestError):
+        await client.responses.create(model=MODEL, input="hi", max_output_tokens=8)
+    oa.violations.clear()
+
+
+async def test_peak_in_flight_counts_requests_handled_at_once(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    for _ in range(3):
+        oa.delay_next(0.2, path="/files")
+
+    async def upload(i: int) -> str:
+        created = await client.files.create(file=(f"{i}.txt", b"notes"), purpose="assistants")
+        return created.id
+
+    await asyncio.gather(*(upload(i) for i in range(3)))
+    await upload(3)
+    assert oa.peak_in_flight["/v1/files"] == 3
+
+
+async def test_output_stops_at_max_output_tokens(oa: FakeOpenAI, client: AsyncOpenAI) -> None:
+    long = "word " * 400  # about 500 tokens by the fake's count
+    oa.queue_message(long)
+    resp = await client.responses.create(model=MODEL, input="hi", max_output_tokens=100)
+    assert resp.status == "incomplete"
+    assert resp.incomplete_details is not None
+    assert resp.incomplete_details.reason == "max_output_tokens"
+    assert 0 < len(resp.output_text) < len(long) and long.startswith(resp.output_text)
+    oa.queue_message(long)
+    stream = await client.responses.create(
+        model=MODEL, input="hi", max_output_tokens=100, stream=True
+    )
+    events = [e async for e in stream]
+    assert events[-1].type == "response.incomplete"
+    oa.queue_message("short")
+    whole = await client.responses.create(model=MODEL, input="hi", max_output_tokens=100)
+    assert whole.status == "completed" and whole.output_text == "short"

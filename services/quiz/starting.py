@@ -18,6 +18,7 @@ from services.quiz import generation
 from services.quiz.presenter import Presenter
 from storage import QuizAlreadyOpenError
 from storage.conversation import PendingQuiz
+from storage.usage import LimitReachedError
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ async def start_quiz(
     )
     chosen = await chat_settings.effective(svc, chat_id)
     mode = mode or chosen.mode
+    now = svc.clock()
     try:
         quiz = await svc.repo.create_quiz(
             chat_id=chat_id,
@@ -170,12 +172,21 @@ async def start_quiz(
             num_questions=n,
             style=chosen.style,
             lang=lang,
-            now=svc.clock(),
+            now=now,
             mode=mode,
             live_seconds=chosen.live_seconds if mode == QuizMode.LIVE else None,
             # Exam mode is for groups: in a private chat nobody else votes.
             exam=chosen.exam and chat_type in (ChatType.GROUP, ChatType.SUPERGROUP),
+            # The daily limits again, now atomically with the insert: the check above lets
+            # requests that race each other through together.
+            limits=quotas.start_limits(settings, now),
         )
+    except LimitReachedError as exc:
+        log.info("Quiz refused in chat %s for user %s: %s", chat_id, user_id, exc.key)
+        values = quotas.limit_values(exc, now)
+        raise UserFacingError(
+            exc.key, chat_id=chat_id, lang=lang, thread_id=thread_id, **values
+        ) from None
     except QuizAlreadyOpenError:
         raise UserFacingError(
             "already_open", chat_id=chat_id, lang=lang, thread_id=thread_id
