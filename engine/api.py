@@ -63,7 +63,12 @@ class Options:
 # a few lines on it). A normal quiz never reaches it; a runaway answer stops there instead
 # of billing without end.
 REASONING_ALLOWANCE = 4_000
-_TOKENS_PER_QUESTION: dict[Want, int] = {"tool": 800, "structured": 800, "text": 300}
+_TOKENS_PER_QUESTION: dict[Want, int] = {
+    "tool": 800,
+    "required": 800,
+    "structured": 800,
+    "text": 300,
+}
 # The answer-key solve only picks a choice and a confidence per question.
 SOLVE_TOKENS_PER_QUESTION = 100
 

@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
-from engine.library import DocumentLibrary, LibraryError
+from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
 from quiz.states import DocumentState
 from services import quotas
 from services.document_types import human_size
@@ -98,6 +98,8 @@ class Transfer:
         try:
             store = await store_of()
             file_id = await self.library.upload(name, path)
+        except LibraryMissingError:
+            raise  # the caller may index it here instead
         except LibraryError as exc:
             log.warning("Document %s: OpenAI failed: %s", self.doc_id, exc)
             raise await self.fail("doc_openai_failed", type(exc).__name__) from exc

@@ -145,7 +145,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
     async with svc.transfers.slot(doc.user_id):
         with tempfile.TemporaryDirectory(prefix="studyquiz-") as folder:
             path = Path(folder) / "document"
-            received = await transfer.download(path, doc.file_size, now)
+            await transfer.download(path, doc.file_size, now)
             here = local_library.Added(
                 doc.chat_id, doc.thread_id, doc.lang, row.id, status_id, shown
             )

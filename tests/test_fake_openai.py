@@ -759,6 +759,8 @@ async def test_a_server_without_image_input_refuses_like_llama_server(
     oa.queue_message("fine")
     response = await client.responses.create(model=MODEL, input="hi", store=False)
     assert response.output_text == "fine"
+
+
 async def test_max_output_tokens_is_recorded_and_below_the_minimum_refused(
     oa: FakeOpenAI, client: AsyncOpenAI
 ) -> None:
