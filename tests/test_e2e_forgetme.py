@@ -113,8 +113,8 @@ async def test_forgetme_asks_first_and_then_forgets_every_table_that_holds_the_p
     # tombstones with no title or link, the starter's id as on the quizzes they stand for,
     # so that the quizzes are not filed again. Today's document reservations stay like the
     # token usage (forgetting resets no quota); older ones are swept at the next document.
-    kept = ("usage:", "quizzes:", "documents:", "chat_libraries:", "inbox:", "library:")
-    kept += ("document_quota:",)
+    kept: tuple[str, ...] = ("usage:", "quizzes:", "documents:", "chat_libraries:", "inbox:")
+    kept += ("library:", "document_quota:")
     left = rows_naming(bot, EVE.id, "Evelyn")
     assert all(r.startswith(kept) for r in left), "\n".join(left)
     assert not [r for r in left if "Evelyn" in r and not r.startswith("inbox:")], left
