@@ -408,6 +408,8 @@ class FakeTelegram:
         self._admins: dict[int, set[int]] = {}
         self._creators: dict[int, int] = {}
         self._member_counts: dict[int, int] = {}
+        # (chat, user) -> "left" or "kicked": people who are not (or no longer) in a group.
+        self._outsiders: dict[tuple[int, int], str] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._rate_limits: _RateLimits | None = None
         self._sent_at: dict[int, deque[float]] = {}
@@ -482,6 +484,14 @@ class FakeTelegram:
         self._admins[chat_id] = set(user_ids)
         if creator is not None:
             self._creators[chat_id] = creator
+
+    def set_outsider(
+        self, chat_id: int, user: User, status: Literal["left", "kicked"] = "left"
+    ) -> None:
+        """`user` is not a member of the group: getChatMember says `status`, and they can
+        vote on its polls only through a forwarded copy (see user_answers_poll)."""
+        self.add_user(user)
+        self._outsiders[(chat_id, user.id)] = status
 
     def set_member_count(self, chat_id: int, count: int) -> None:
         self._member_counts[chat_id] = count
@@ -664,13 +674,25 @@ class FakeTelegram:
             message["caption"] = caption
         return self._store_and_push(message)
 
-    def user_answers_poll(self, user: User, poll_id: str, option_ids: list[int]) -> int:
+    def user_answers_poll(
+        self, user: User, poll_id: str, option_ids: list[int], *, forwarded: bool = False
+    ) -> int:
         """The user votes (``[]`` retracts). Returns the poll_answer's update_id.
 
         Like Telegram, a ``poll`` update with the new totals follows; it is not required to be
         delivered since bots commonly don't subscribe to it.
+
+        ``forwarded``: the vote is cast on a forwarded copy of the poll, which anyone it
+        reaches can vote on; the bot still gets the vote, with no hint of where it was cast.
+        Only then can someone outside the poll's chat vote (another user on a private chat's
+        poll, an outsider on a group's).
         """
         poll = self.polls[poll_id]
+        chat_id = self._poll_location[poll_id][0]
+        if not forwarded and not self._in_chat(chat_id, user.id):
+            raise ValueError(
+                f"user {user.id} is not in chat {chat_id}: only a forwarded copy reaches them"
+            )
         self._expire_poll(poll_id)
         if poll["is_closed"]:
             raise ValueError(f"poll {poll_id} is closed; Telegram would not accept the vote")
@@ -895,6 +917,11 @@ class FakeTelegram:
                 kind = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
             self._chats[chat_id] = Chat(chat_id, kind).to_api(self._users.get(chat_id))
         return self._chats[chat_id]
+
+    def _in_chat(self, chat_id: int, user_id: int) -> bool:
+        if self._chat(chat_id)["type"] == "private":
+            return user_id == chat_id
+        return (chat_id, user_id) not in self._outsiders
 
     def _user_api(self, user_id: int) -> JSONDict:
         if user_id == BOT_ID:
@@ -1492,6 +1519,11 @@ class FakeTelegram:
         chat = self._chat(params["chat_id"])
         user_id = params["user_id"]
         user = self._user_api(user_id)
+        outside = self._outsiders.get((chat["id"], user_id))
+        if outside == "kicked":
+            return {"status": "kicked", "user": user, "until_date": 0}
+        if outside is not None:
+            return {"status": outside, "user": user}
         if self._creators.get(chat["id"]) == user_id:
             return {"status": "creator", "user": user, "is_anonymous": False}
         if user_id in self._admins.get(chat["id"], set()):

@@ -587,3 +587,46 @@ async def test_poll_description_and_hidden_results(tg: FakeTelegram, bot: Bot) -
     assert tg.violations == [
         "sendPoll: answered 400 Bad Request: description must be at most 1024 characters"
     ]
+
+
+async def test_outsiders_are_no_members_and_vote_only_on_forwarded_polls(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    stranger, banned = User(77, "Stranger"), User(78, "Banned")
+    tg.set_outsider(GROUP.id, stranger)
+    tg.set_outsider(GROUP.id, banned, "kicked")
+    left = await bot.get_chat_member(GROUP.id, stranger.id)
+    kicked = await bot.get_chat_member(GROUP.id, banned.id)
+    assert (left.status, kicked.status) == ("left", "kicked")
+    assert (await bot.get_chat_member(GROUP.id, ALICE.id)).status == "member"
+
+    group_poll, private_poll = [
+        (
+            await bot.send_poll(
+                chat,
+                "1 + 1 = ?",
+                ["2", "3"],
+                type="quiz",
+                correct_option_ids=[0],
+                is_anonymous=False,
+            )
+        ).poll
+        for chat in (GROUP.id, PRIVATE.id)
+    ]
+    assert group_poll is not None and private_poll is not None
+    # Only a forwarded copy reaches someone outside the poll's chat.
+    with pytest.raises(ValueError, match="forwarded"):
+        tg.user_answers_poll(stranger, group_poll.id, [1])
+    with pytest.raises(ValueError, match="forwarded"):
+        tg.user_answers_poll(stranger, private_poll.id, [0])
+    tg.user_answers_poll(stranger, group_poll.id, [1], forwarded=True)
+    tg.user_answers_poll(stranger, private_poll.id, [0], forwarded=True)
+    tg.user_answers_poll(ALICE, group_poll.id, [0])
+    # The votes arrive like any other: nothing in them says where they were cast.
+    votes = [u["poll_answer"] for u in tg.pending_updates if "poll_answer" in u]
+    assert [(v["poll_id"], v["user"]["id"]) for v in votes] == [
+        (group_poll.id, stranger.id),
+        (private_poll.id, stranger.id),
+        (group_poll.id, ALICE.id),
+    ]
+    assert tg.violations == []
