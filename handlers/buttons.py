@@ -39,6 +39,10 @@ async def answer_button(update: Update, context: BotContext) -> None:
         await acknowledge(query, tr(lang, "invalid_button"))
         return
     quiz, question = found
+    if quiz.is_open and not await svc.participants.counts(context.bot, quiz, user.id):
+        # A visitor of a public group, or someone who left it: their tap never counts.
+        await acknowledge(query, tr(lang, "not_a_participant"))
+        return
     result, complete = await answers.record_answer(
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
     )

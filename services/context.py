@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 from engine import QuizEngine
 from engine.library import DocumentLibrary
 from services.quiz.answer_batch import AnswerWriter
+from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
 from settings import Settings
 from storage import Repository
@@ -42,6 +43,8 @@ class Services:
     adding_documents: dict[int, int] = field(default_factory=dict)
     # Answers are written in batches through this (see services/quiz/answer_batch.py).
     answer_writer: AnswerWriter = field(init=False)
+    # Who counts in a quiz (forwarded polls bring votes from anyone): asked once, remembered.
+    participants: Participants = field(default_factory=Participants)
 
     def __post_init__(self) -> None:
         self.answer_writer = AnswerWriter(self.repo)
