@@ -106,6 +106,9 @@ class Settings:
     quiz_time_limit: int = 300
     # Seconds each question of a live game is open (/seconds overrides it per chat).
     quiz_live_seconds: int = 30
+    # Failed submissions of a quiz's answers before it is closed without feedback (the chat
+    # or topic is then free for a new quiz).
+    quiz_submit_attempts: int = 3
     openai_timeout: float = 60.0
     openai_max_retries: int = 2
     # Stream the quiz so the first question goes out while the rest is being written.
@@ -209,6 +212,7 @@ class Settings:
             quiz_live_seconds=_int(
                 env, "QUIZ_LIVE_SECONDS", 30, MIN_LIVE_SECONDS, MAX_LIVE_SECONDS
             ),
+            quiz_submit_attempts=_int(env, "QUIZ_SUBMIT_ATTEMPTS", 3, 1, 20),
             openai_timeout=_float(env, "OPENAI_TIMEOUT", 60.0),
             openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 2, 0, 10),
             openai_stream=_bool(env, "OPENAI_STREAM", True),

@@ -271,4 +271,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE chat_settings ADD COLUMN exam INTEGER;
     ALTER TABLE quizzes ADD COLUMN exam INTEGER NOT NULL DEFAULT 0;
     """,
+    # Closing survives a crash: each question's close is marked (questions.live_closed, for
+    # every quiz now) and so is the results message; failed submissions are counted, so that
+    # a quiz is closed rather than left stuck in `submitting`.
+    """
+    ALTER TABLE quizzes ADD COLUMN results_posted INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE quizzes ADD COLUMN submit_failures INTEGER NOT NULL DEFAULT 0;
+    """,
 )

@@ -41,12 +41,33 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
         assert quiz is not None
         disarm_deadline(svc, quiz_id)
         await close_questions(ui, svc, quiz)
+    await _results_once(ui, svc, quiz)
+    await deliver_feedback(ui, svc, quiz_id)
+    return True
+
+
+async def resume(ui: Presenter, svc: Services, quiz_id: int) -> None:
+    """After a restart: redo the steps of the close a crash left undone (each question's
+    close and the results are marked once done), then get the feedback."""
+    quiz = await svc.repo.quiz(quiz_id)
+    if quiz is None or quiz.state != QuizState.SUBMITTING:
+        return
+    if any(
+        sq.message_id is not None and not sq.live_closed for sq in await svc.repo.questions(quiz_id)
+    ):
+        await close_questions(ui, svc, quiz)
+    await _results_once(ui, svc, quiz)
+    await deliver_feedback(ui, svc, quiz_id, resumed=True)
+
+
+async def _results_once(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
+    if await svc.repo.results_posted(quiz.id):
+        return
     if quiz.is_live:
         await live_board.post_podium(ui, svc, quiz)
     elif is_group(quiz):
         await post_results(ui, svc, quiz)
-    await deliver_feedback(ui, svc, quiz_id)
-    return True
+    await svc.repo.mark_results_posted(quiz.id)
 
 
 async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
@@ -68,6 +89,8 @@ async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
         else:
             answered = await svc.repo.answer_count(quiz.id, index=sq.index)
             await ui.reveal(quiz, sq, len(stored), answered)
+        # Marked once done: a restart after a crash mid-close redoes only what is left.
+        await svc.repo.close_live_question(quiz.id, sq.index)
 
 
 async def post_results(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
@@ -130,7 +153,12 @@ async def deliver_feedback(
                     call, submission_json(submission), request, draft
                 )
             except EngineError as exc:
-                log.warning("Quiz %s: submission failed: %s", quiz_id, exc)
+                failures = await svc.repo.count_submit_failure(quiz_id)
+                log.warning("Quiz %s: submission %s failed: %s", quiz_id, failures, exc)
+                if failures >= svc.settings.quiz_submit_attempts:
+                    # Not left stuck: the chat (or topic) is free for a new quiz.
+                    await _give_up(ui, svc, quiz, "feedback_gave_up", n=failures)
+                    return
                 raise UserFacingError(
                     "feedback_failed",
                     chat_id=quiz.chat_id,
@@ -166,6 +194,24 @@ async def stop_quiz(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
             await ui.notice(quiz, "cancelled")
         return
     if quiz.state == QuizState.SUBMITTING:
-        await deliver_feedback(ui, svc, quiz.id)
+        # The answers may have reached the model before the last attempt failed.
+        await deliver_feedback(ui, svc, quiz.id, resumed=True)
         return
     await finish_quiz(ui, svc, quiz.id, SubmissionStatus.STOPPED)
+
+
+async def cancel_stuck(ui: Presenter, svc: Services, quiz: QuizRow) -> bool:
+    """Close a quiz whose feedback keeps failing, without it (its starter or an admin
+    asked); False if it was no longer waiting for its feedback."""
+    # After an attempt under way: its feedback, if it comes, is posted rather than lost.
+    async with svc.lock(quiz.id):
+        return await _give_up(ui, svc, quiz, "stuck_quiz_cancelled")
+
+
+async def _give_up(ui: Presenter, svc: Services, quiz: QuizRow, key: str, **values: int) -> bool:
+    if not await svc.repo.set_state(
+        quiz.id, QuizState.FAILED, error=key, only_from=(QuizState.SUBMITTING,)
+    ):
+        return False
+    await ui.notice(quiz, key, **values)
+    return True
