@@ -392,6 +392,8 @@ class FakeTelegram:
         self.confirmed_offset = 0
         # (update id, action) to run once the update is confirmed; see when_confirmed.
         self._on_confirmed: list[tuple[int, Callable[[], object]]] = []
+        # [method, calls to let through first, action]; see before_call.
+        self._before_calls: list[list[Any]] = []
 
         self._chats: dict[int, JSONDict] = {}
         self._users: dict[int, User] = {}
@@ -606,6 +608,11 @@ class FakeTelegram:
         is answered: the moment Telegram forgets the update (e.g. to kill the bot then)."""
         self._on_confirmed.append((update_id, action))
 
+    def before_call(self, method: str, action: Callable[[], object], *, nth: int = 1) -> None:
+        """Run `action` when the `nth` call of `method` from now arrives, and leave that call
+        undone (its connection dropped): the moment a bot dies just before a request."""
+        self._before_calls.append([method, nth - 1, action])
+
     async def wait_confirmed(
         self,
         update_id: int,
@@ -811,6 +818,15 @@ class FakeTelegram:
         method = request.match_info["method"]
         if self.token is not None and request.match_info["token"] != self.token:
             return _error_response(401, "Unauthorized")
+        hook = next((h for h in self._before_calls if h[0] == method), None)
+        if hook is not None:
+            if hook[1] == 0:
+                self._before_calls.remove(hook)
+                hook[2]()
+                if request.transport is not None:
+                    request.transport.abort()
+                return web.Response(status=502, text="Connection lost")
+            hook[1] -= 1
         method_spec = self.spec.methods.get(method)
         try:
             raw = await _read_params(request)

@@ -630,3 +630,17 @@ async def test_outsiders_are_no_members_and_vote_only_on_forwarded_polls(
         (group_poll.id, ALICE.id),
     ]
     assert tg.violations == []
+
+
+async def test_an_action_runs_just_before_a_call_which_is_left_undone(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    ran: list[int] = []
+    tg.before_call("sendMessage", lambda: ran.append(len(tg.messages(PRIVATE.id))), nth=2)
+    await bot.send_message(PRIVATE.id, "first")
+    with pytest.raises(NetworkError):
+        await bot.send_message(PRIVATE.id, "second")
+    await bot.send_message(PRIVATE.id, "third")
+    assert ran == [1]
+    assert [m["text"] for m in tg.messages(PRIVATE.id)] == ["first", "third"]
+    assert [c.params["text"] for c in tg.calls_of("sendMessage")] == ["first", "third"]

@@ -76,6 +76,8 @@ async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     private_done = is_private(quiz) and quiz.status == SubmissionStatus.COMPLETED
     if quiz.status_message_id is not None and is_group(quiz):
         await ui.remove_finish_button(quiz)
+        # Done once: a restart after a crash mid-close does not edit the header again.
+        await svc.repo.set_status_message(quiz.id, None)
     for sq in stored:
         # A live game's earlier questions were closed as it moved past them.
         if sq.message_id is None or sq.live_closed:
