@@ -683,3 +683,27 @@ async def test_the_solver_agrees_with_the_key_it_wrote_unless_scripted(
     disputed = await solve(client, "gpt-5", shown, QuizRequest("cells", 2))
     assert [a.choice for a in disputed.answers if a] == [3, 0]
     assert oa.pending_turns == 0 and len(oa.solve_requests) == 2
+
+
+async def test_a_conversation_is_locked_while_a_response_on_it_streams(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    conv = await client.conversations.create()
+    oa.stream_chunk_size = 5
+    oa.stream_delay = 0.01
+    oa.queue_function_call("generate_quiz", QUIZ_ARGS)
+    oa.queue_message("after the call")
+    stream = await client.responses.create(
+        model=MODEL, input="quiz", tools=[QUIZ_TOOL], stream=True, conversation=conv.id
+    )
+    events = aiter(stream)
+    await anext(events)
+    with pytest.raises(openai.BadRequestError) as locked:
+        await client.responses.create(model=MODEL, input="meanwhile", conversation=conv.id)
+    assert locked.value.code == "conversation_locked"
+    call = [e async for e in events][-1].response.output[0]
+    assert isinstance(call, ResponseFunctionToolCall)
+    # Once the stream has ended, the call's output may follow.
+    output = {"type": "function_call_output", "call_id": call.call_id, "output": "{}"}
+    reply = await client.responses.create(model=MODEL, input=[output], conversation=conv.id)
+    assert reply.output_text == "after the call"
