@@ -45,9 +45,26 @@ class Services:
     answer_writer: AnswerWriter = field(init=False)
     # Who counts in a quiz (forwarded polls bring votes from anyone): asked once, remembered.
     participants: Participants = field(default_factory=Participants)
+    # Quizzes whose model call is still streaming in this process, set when it has ended:
+    # a close waits for that (the call's output may only follow the finished call).
+    writing: dict[int, asyncio.Event] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.answer_writer = AnswerWriter(self.repo)
+
+    def start_writing(self, quiz_id: int) -> None:
+        self.writing.setdefault(quiz_id, asyncio.Event())
+
+    def end_writing(self, quiz_id: int) -> None:
+        ended = self.writing.pop(quiz_id, None)
+        if ended is not None:
+            ended.set()
+
+    async def writing_ended(self, quiz_id: int) -> None:
+        """Once the model has finished writing the quiz (at once if it is not writing)."""
+        ended = self.writing.get(quiz_id)
+        if ended is not None:
+            await ended.wait()
 
     def lock(self, quiz_id: int) -> asyncio.Lock:
         return self.locks.setdefault(quiz_id, asyncio.Lock())

@@ -8,6 +8,7 @@ answers and posts the feedback exactly once, across crashes too.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram.constants import MessageLimit
 
@@ -15,6 +16,7 @@ from engine import EngineError, ToolCall
 from i18n import tr
 from quiz.feedback import Citation, to_html_chunks, with_footnotes
 from quiz.grounding import append_block, quotes_html
+from quiz.model import Quiz
 from quiz.render import POLL
 from quiz.results import leaderboard_html
 from quiz.scoring import build_submission, in_model_order, standings, submission_json
@@ -26,7 +28,7 @@ from services.quiz import live_board
 from services.quiz.common import disarm_deadline, is_group, is_private, model_request
 from services.quiz.drafts import FeedbackDraft
 from services.quiz.presenter import Presenter
-from storage import QuizRow
+from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +39,14 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
     async with svc.live_lock(quiz_id):
         if not await svc.repo.begin_submission(quiz_id, status, svc.clock()):
             return False
+        disarm_deadline(svc, quiz_id)
+    # A streamed quiz whose model is still writing: no question is stored from now on, but
+    # one may be on its way to the chat (closed below with the rest), and the answers can
+    # go only to a finished call.
+    await svc.writing_ended(quiz_id)
+    async with svc.live_lock(quiz_id):
         quiz = await svc.repo.quiz(quiz_id)
         assert quiz is not None
-        disarm_deadline(svc, quiz_id)
         await close_questions(ui, svc, quiz)
     await _results_once(ui, svc, quiz)
     await deliver_feedback(ui, svc, quiz_id)
@@ -130,7 +137,7 @@ async def deliver_feedback(
         await learning.record_quiz(svc, quiz_id)  # learning hook (issue 14): idempotent
         stored = await svc.repo.feedback(quiz_id)
         if stored is None:
-            parsed, stored_questions = await svc.repo.load_quiz(quiz_id, quiz.title)
+            parsed, stored_questions = _posted(*await svc.repo.load_quiz(quiz_id, quiz.title))
             submission = in_model_order(
                 build_submission(
                     parsed,
@@ -185,6 +192,13 @@ async def deliver_feedback(
             await svc.repo.mark_feedback_posted(quiz_id)
             await learning.offer_review(ui, svc, quiz)  # learning hook (issue 14)
         await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
+
+
+def _posted(parsed: Quiz, stored: list[StoredQuestion]) -> tuple[Quiz, list[StoredQuestion]]:
+    """The questions up to the first never posted (stored as a streamed quiz closed, or not
+    reached by a live game): nobody saw those, so the model does not hear of them."""
+    shown = next((i for i, sq in enumerate(stored) if sq.message_id is None), len(stored))
+    return replace(parsed, questions=parsed.questions[:shown]), stored[:shown]
 
 
 async def stop_quiz(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
