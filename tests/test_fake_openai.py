@@ -701,9 +701,14 @@ async def test_a_conversation_is_locked_while_a_response_on_it_streams(
     with pytest.raises(openai.BadRequestError) as locked:
         await client.responses.create(model=MODEL, input="meanwhile", conversation=conv.id)
     assert locked.value.code == "conversation_locked"
-    call = [e async for e in events][-1].response.output[0]
+    done = [e async for e in events][-1]
+    assert isinstance(done, ResponseCompletedEvent)
+    call = done.response.output[0]
     assert isinstance(call, ResponseFunctionToolCall)
     # Once the stream has ended, the call's output may follow.
-    output = {"type": "function_call_output", "call_id": call.call_id, "output": "{}"}
-    reply = await client.responses.create(model=MODEL, input=[output], conversation=conv.id)
+    reply = await client.responses.create(
+        model=MODEL,
+        input=[{"type": "function_call_output", "call_id": call.call_id, "output": "{}"}],
+        conversation=conv.id,
+    )
     assert reply.output_text == "after the call"
