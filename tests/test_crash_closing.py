@@ -13,6 +13,7 @@ from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args, right_choice
 from fakes.telegram_server import Chat, FakeTelegram, User
 from tests.botprocess import BotProcess
+from tests.harness import eventually
 from tests.test_crash_recovery import (
     FEEDBACK,
     answer_poll,
@@ -71,6 +72,11 @@ async def test_killed_mid_close_the_restart_redoes_only_the_missing_steps(
     await polls_recorded(proc.db, 2)
     for i, poll in enumerate(polls):
         answer_poll(tg, poll, args, right_choice(args, i))
+
+    async def answered() -> bool:
+        return db_rows(proc.db, "SELECT COUNT(*) FROM answers") == [(2,)]
+
+    await eventually(answered, within=20, what="both answers stored")
     # The finish button is gone and the first poll stopped; the bot dies before the second.
     tg.before_call("stopPoll", killer(proc), nth=2)
     tg.user_sends(GROUP, ANN, "/stop")

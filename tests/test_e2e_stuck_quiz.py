@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
@@ -45,8 +47,9 @@ async def state_is(bot: RunningBot, quiz_id: int, state: str) -> None:
     await eventually(check, what=f"quiz {quiz_id} {state}")
 
 
-async def test_try_again_after_the_answers_reached_the_model_does_not_send_them_twice(
-    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+@pytest.mark.parametrize("retry", ["button", "/stop"])
+async def test_a_retry_after_the_answers_reached_the_model_does_not_send_them_twice(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot, retry: str
 ) -> None:
     oa.queue_function_call("generate_quiz", quiz_args(1))
     oa.queue_message("Feedback the bot never read.")
@@ -56,7 +59,11 @@ async def test_try_again_after_the_answers_reached_the_model_does_not_send_them_
     oa.drop_stream_after(2)
     tg.user_answers_poll(ANN, poll.result["poll"]["id"], [0])
     [sorry] = await tg.wait_for("sendMessage", predicate=with_buttons)
-    tg.user_presses(ANN, PRIVATE.id, sorry.result["message_id"], button(tg, PRIVATE, sorry, "Try"))
+    if retry == "button":
+        data = button(tg, PRIVATE, sorry, "Try")
+        tg.user_presses(ANN, PRIVATE.id, sorry.result["message_id"], data)
+    else:
+        tg.user_sends(PRIVATE, ANN, "/stop")
     await tg.wait_for(
         "sendMessage", predicate=lambda c: c.params["text"] == "Feedback the bot never read."
     )

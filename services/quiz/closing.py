@@ -104,7 +104,7 @@ async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
 
 async def post_results(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     """The leaderboard, from our own data, before the model's words."""
-    parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
+    parsed, _ = _posted(*await svc.repo.load_quiz(quiz.id, quiz.title))
     answers = await svc.repo.answers(quiz.id)
     names = await svc.repo.participant_names(quiz.id)
     table = standings(parsed, answers, names, quiz.opened_at or quiz.created_at)
