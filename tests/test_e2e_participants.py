@@ -6,9 +6,15 @@ from __future__ import annotations
 import asyncio
 import json
 
+from telegram import Bot
+
+from fakes import BOT_TOKEN
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args, right_choice
 from fakes.telegram_server import Chat, FakeTelegram, User
+from quiz.states import QuizState
+from services.quiz.participants import Participants
+from storage import QuizRow
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
 from tests.test_e2e_group import answer, answers_stored, submission
@@ -16,6 +22,7 @@ from tests.test_e2e_keyboard import button_for, keyboard_messages
 
 ANN = User(51, "Ann", language_code="en")
 BO = User(52, "Bo", language_code="en")
+CY = User(53, "Cy", language_code="en")
 EVE = User(66, "Eve", language_code="en")
 PRIVATE = Chat(ANN.id, "private")
 GROUP = Chat(-1005151, "supergroup", title="Study group")
@@ -130,3 +137,44 @@ async def test_a_live_game_moves_on_for_members_only(
 
     await eventually(eve_left_out)
     assert await bot.services.repo.answer_count(1) == 2
+
+
+async def test_verdicts_are_asked_once_shared_and_bounded(tg: FakeTelegram) -> None:
+    tg.set_outsider(GROUP.id, EVE)
+    quiz = QuizRow(
+        id=1,
+        chat_id=GROUP.id,
+        thread_id=0,
+        chat_type="supergroup",
+        starter_id=ANN.id,
+        topic="cells",
+        num_questions=1,
+        style="poll",
+        lang="en",
+        state=QuizState.OPEN,
+        status=None,
+        conversation_id=None,
+        call_id=None,
+        title=None,
+        status_message_id=None,
+        created_at=0.0,
+        opened_at=None,
+        deadline=None,
+        member_count=None,
+        writing=False,
+    )
+    participants = Participants()
+    participants.SIZE = 2  # three people: the first is forgotten
+    async with Bot(BOT_TOKEN, base_url=f"{tg.root}/bot") as bot:
+        # Answers arriving together share one request.
+        verdicts = await asyncio.gather(
+            *(participants.counts(bot, quiz, EVE.id) for _ in range(5)),
+            participants.counts(bot, quiz, BO.id),
+        )
+        assert verdicts == [False] * 5 + [True]
+        assert len(tg.calls_of("getChatMember")) == 2
+        assert participants.known(quiz, EVE.id) is False
+        assert participants.known(quiz, ANN.id) is True  # the starter: no request
+        await participants.counts(bot, quiz, CY.id)
+        assert participants.known(quiz, EVE.id) is None
+        assert participants.known(quiz, CY.id) is True

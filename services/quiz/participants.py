@@ -29,7 +29,7 @@ class Participants:
     """The verdicts of one process, by (quiz, user)."""
 
     # People remembered; the oldest are forgotten first (and asked again if they answer).
-    SIZE = 65_536
+    SIZE = 16_384
 
     def __init__(self) -> None:
         self._verdicts: dict[tuple[int, int], bool] = {}
