@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     quiz_live_seconds: int = Field(
         30, alias="QUIZ_LIVE_SECONDS", ge=MIN_LIVE_SECONDS, le=MAX_LIVE_SECONDS
     )
+    # Failed submissions of a quiz's answers before it is closed without feedback (the chat
+    # or topic is then free for a new quiz).
+    quiz_submit_attempts: int = Field(3, alias="QUIZ_SUBMIT_ATTEMPTS", ge=1, le=20)
     openai_timeout: Seconds = Field(60.0, alias="OPENAI_TIMEOUT")
     openai_max_retries: int = Field(2, alias="OPENAI_MAX_RETRIES", ge=0, le=10)
     # Stream the quiz so the first question goes out while the rest is being written.

@@ -273,6 +273,8 @@ class FakeOpenAI:
         self._faults: list[_Fault] = []
         self._delays: list[tuple[float, str | None]] = []
         self._drop_after: int | None = None
+        # Conversations with a response still streaming (see conversation_locked).
+        self._busy_conversations: set[str] = set()
         self._runner: web.AppRunner | None = None
         self._closing = asyncio.Event()
         self._request_seen = asyncio.Condition()
@@ -758,6 +760,15 @@ class FakeOpenAI:
         history: list[JSON]
         if conv_id is not None:
             history = self._conversation(str(conv_id), param="conversation")
+            if str(conv_id) in self._busy_conversations:
+                # The real API's answer while a response on the conversation is in progress.
+                raise ApiError(
+                    400,
+                    "Another process is currently operating on this conversation. "
+                    "Please retry in a few seconds.",
+                    param="conversation",
+                    code="conversation_locked",
+                )
         elif prev_id is not None:
             if prev_id not in self._response_context:
                 raise ApiError(
@@ -849,7 +860,14 @@ class FakeOpenAI:
                 [*input_items, *(_to_conversation_item(o) for o in output)]
             )
         if body.get("stream") and not self.stream_ignored:
-            return await self._stream(request, response, request_id)
+            if conv_id is None:
+                return await self._stream(request, response, request_id)
+            # In progress until its stream has ended: the conversation is locked meanwhile.
+            self._busy_conversations.add(str(conv_id))
+            try:
+                return await self._stream(request, response, request_id)
+            finally:
+                self._busy_conversations.discard(str(conv_id))
         return response
 
     def _check_images(self, raw_input: Any) -> None:

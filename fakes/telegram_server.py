@@ -428,6 +428,8 @@ class FakeTelegram:
         self.confirmed_offset = 0
         # (update id, action) to run once the update is confirmed; see when_confirmed.
         self._on_confirmed: list[tuple[int, Callable[[], object]]] = []
+        # [method, calls to let through first, action]; see before_call.
+        self._before_calls: list[list[Any]] = []
 
         self._chats: dict[int, JSONDict] = {}
         self._users: dict[int, User] = {}
@@ -448,6 +450,8 @@ class FakeTelegram:
         self._admins: dict[int, set[int]] = {}
         self._creators: dict[int, int] = {}
         self._member_counts: dict[int, int] = {}
+        # (chat, user) -> "left" or "kicked": people who are not (or no longer) in a group.
+        self._outsiders: dict[tuple[int, int], str] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._rate_limits: _RateLimits | None = None
         self._sent_at: dict[int, deque[float]] = {}
@@ -523,6 +527,14 @@ class FakeTelegram:
         self._admins[chat_id] = set(user_ids)
         if creator is not None:
             self._creators[chat_id] = creator
+
+    def set_outsider(
+        self, chat_id: int, user: User, status: Literal["left", "kicked"] = "left"
+    ) -> None:
+        """`user` is not a member of the group: getChatMember says `status`, and they can
+        vote on its polls only through a forwarded copy (see user_answers_poll)."""
+        self.add_user(user)
+        self._outsiders[(chat_id, user.id)] = status
 
     def set_member_count(self, chat_id: int, count: int) -> None:
         self._member_counts[chat_id] = count
@@ -636,6 +648,11 @@ class FakeTelegram:
         """Run `action` inside the getUpdates request that confirms `update_id`, before it
         is answered: the moment Telegram forgets the update (e.g. to kill the bot then)."""
         self._on_confirmed.append((update_id, action))
+
+    def before_call(self, method: str, action: Callable[[], object], *, nth: int = 1) -> None:
+        """Run `action` when the `nth` call of `method` from now arrives, and leave that call
+        undone (its connection dropped): the moment a bot dies just before a request."""
+        self._before_calls.append([method, nth - 1, action])
 
     async def wait_confirmed(
         self,
@@ -781,13 +798,25 @@ class FakeTelegram:
             message["media_group_id"] = media_group_id
         return self._store_and_push(message)
 
-    def user_answers_poll(self, user: User, poll_id: str, option_ids: list[int]) -> int:
+    def user_answers_poll(
+        self, user: User, poll_id: str, option_ids: list[int], *, forwarded: bool = False
+    ) -> int:
         """The user votes (``[]`` retracts). Returns the poll_answer's update_id.
 
         Like Telegram, a ``poll`` update with the new totals follows; it is not required to be
         delivered since bots commonly don't subscribe to it.
+
+        ``forwarded``: the vote is cast on a forwarded copy of the poll, which anyone it
+        reaches can vote on; the bot still gets the vote, with no hint of where it was cast.
+        Only then can someone outside the poll's chat vote (another user on a private chat's
+        poll, an outsider on a group's).
         """
         poll = self.polls[poll_id]
+        chat_id = self._poll_location[poll_id][0]
+        if not forwarded and not self._in_chat(chat_id, user.id):
+            raise ValueError(
+                f"user {user.id} is not in chat {chat_id}: only a forwarded copy reaches them"
+            )
         self._expire_poll(poll_id)
         if poll["is_closed"]:
             raise ValueError(f"poll {poll_id} is closed; Telegram would not accept the vote")
@@ -906,6 +935,15 @@ class FakeTelegram:
         method = request.match_info["method"]
         if self.token is not None and request.match_info["token"] != self.token:
             return _error_response(401, "Unauthorized")
+        hook = next((h for h in self._before_calls if h[0] == method), None)
+        if hook is not None:
+            if hook[1] == 0:
+                self._before_calls.remove(hook)
+                hook[2]()
+                if request.transport is not None:
+                    request.transport.abort()
+                return web.Response(status=502, text="Connection lost")
+            hook[1] -= 1
         method_spec = self.spec.methods.get(method)
         try:
             raw = await _read_params(request)
@@ -1012,6 +1050,11 @@ class FakeTelegram:
                 kind = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
             self._chats[chat_id] = Chat(chat_id, kind).to_api(self._users.get(chat_id))
         return self._chats[chat_id]
+
+    def _in_chat(self, chat_id: int, user_id: int) -> bool:
+        if self._chat(chat_id)["type"] == "private":
+            return user_id == chat_id
+        return (chat_id, user_id) not in self._outsiders
 
     def _user_api(self, user_id: int) -> JSONDict:
         if user_id == BOT_ID:
@@ -1649,6 +1692,11 @@ class FakeTelegram:
         chat = self._chat(params["chat_id"])
         user_id = params["user_id"]
         user = self._user_api(user_id)
+        outside = self._outsiders.get((chat["id"], user_id))
+        if outside == "kicked":
+            return {"status": "kicked", "user": user, "until_date": 0}
+        if outside is not None:
+            return {"status": outside, "user": user}
         if self._creators.get(chat["id"]) == user_id:
             return {"status": "creator", "user": user, "is_anonymous": False}
         if user_id in self._admins.get(chat["id"], set()):

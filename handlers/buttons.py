@@ -39,6 +39,10 @@ async def answer_button(update: Update, context: BotContext) -> None:
         await acknowledge(query, tr(lang, "invalid_button"))
         return
     quiz, question = found
+    if quiz.is_open and not await svc.participants.counts(context.bot, quiz, user.id):
+        # A visitor of a public group, or someone who left it: their tap never counts.
+        await acknowledge(query, tr(lang, "not_a_participant"))
+        return
     result, complete = await answers.record_answer(
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
     )
@@ -76,7 +80,30 @@ async def retry_button(update: Update, context: BotContext) -> None:
     if quiz is None or quiz.chat_id != chat.id or quiz.state != QuizState.SUBMITTING:
         return
     await context.bot.delete_message(chat.id, message.message_id)
-    await closing.deliver_feedback(context.presenter, svc, quiz_id)
+    # The answers may have reached the model before the last attempt failed.
+    await closing.deliver_feedback(context.presenter, svc, quiz_id, resumed=True)
+
+
+async def cancel_button(update: Update, context: BotContext) -> None:
+    """Close a quiz whose feedback keeps failing (its starter or an admin), freeing the chat."""
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    lang = await lang_of(update, context)
+    quiz_id = callbacks.parse_quiz_id(callbacks.CANCEL, query.data or "")
+    quiz = None if quiz_id is None else await lookup.quiz(context.services, quiz_id)
+    if quiz is None or quiz.chat_id != chat.id:
+        await acknowledge(query, tr(lang, "invalid_button"))
+        return
+    if quiz.state != QuizState.SUBMITTING:
+        await acknowledge(query, tr(lang, "quiz_closed"))
+        return
+    if not await may_stop(context.bot, quiz, user.id):
+        await acknowledge(query, tr(lang, "cancel_not_allowed"))
+        return
+    await acknowledge(query)
+    if await closing.cancel_stuck(context.presenter, context.services, quiz) and query.message:
+        await context.bot.delete_message(chat.id, query.message.message_id)
 
 
 async def finish_button(update: Update, context: BotContext) -> None:
@@ -105,6 +132,7 @@ async def finish_button(update: Update, context: BotContext) -> None:
 HANDLERS = [
     CallbackQueryHandler(retry_button, pattern=callbacks.pattern(callbacks.RETRY), block=False),
     CallbackQueryHandler(finish_button, pattern=callbacks.pattern(callbacks.FINISH), block=False),
+    CallbackQueryHandler(cancel_button, pattern=callbacks.pattern(callbacks.CANCEL), block=False),
     CallbackQueryHandler(answer_button, pattern=callbacks.pattern(callbacks.ANSWER), block=False),
     CallbackQueryHandler(unknown_button, pattern=callbacks.UNKNOWN_PATTERN),
 ]

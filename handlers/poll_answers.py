@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import PollAnswerHandler
 
 from handlers.common import display_name
@@ -14,6 +16,7 @@ from services import inbox
 from services.context import BotContext
 from services.inbox import SettledLater
 from services.quiz import answers, closing, live, lookup
+from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +40,65 @@ async def poll_answer(update: Update, context: BotContext) -> SettledLater | Non
         return None
     if not quiz.is_open:
         return None
+    settle = inbox.settle_later(context, update)
+    member = svc.participants.known(quiz, user.id)
+    if member is None:
+        # Someone not seen in this quiz yet: asked about in a task of its own, so that the
+        # answers behind this one are not held up by the request.
+        context.application.create_task(
+            _check_then_submit(update, context, quiz, question, position, settle), update=update
+        )
+    elif member:
+        _submit(update, context, quiz, question, position, settle)
+    else:
+        _ignore(update, quiz, settle)
+    return inbox.SETTLED_LATER
+
+
+def _ignore(update: Update, quiz: QuizRow, settle: Callable[[], None]) -> None:
+    # A vote on a forwarded copy, from outside the quiz's chat: it never counts.
+    log.info("Quiz %s: vote from outside its chat ignored (update %s)", quiz.id, update.update_id)
+    settle()
+
+
+async def _check_then_submit(
+    update: Update,
+    context: BotContext,
+    quiz: QuizRow,
+    question: StoredQuestion,
+    position: int,
+    settle: Callable[[], None],
+) -> None:
+    assert update.effective_user is not None
+    try:
+        member = await context.services.participants.counts(
+            context.bot, quiz, update.effective_user.id
+        )
+    except TelegramError:
+        settle()  # reported by the error handler, as a failed answer is
+        raise
+    if member:
+        _submit(update, context, quiz, question, position, settle)
+    else:
+        _ignore(update, quiz, settle)
+
+
+def _submit(
+    update: Update,
+    context: BotContext,
+    quiz: QuizRow,
+    question: StoredQuestion,
+    position: int,
+    settle: Callable[[], None],
+) -> None:
+    user = update.effective_user
+    assert user is not None
+    svc = context.services
     # Nobody is told anything, so nothing waits for the commit: the next update is taken at
     # once, and the answer is settled (and the quiz completed) when its batch is durable.
     durable = answers.submit_answer(
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=position
     )
-    settle = inbox.settle_later(context, update)
     application = context.application
 
     def committed(done: asyncio.Future[tuple[answers.AnswerResult, bool]]) -> None:
@@ -69,7 +125,6 @@ async def poll_answer(update: Update, context: BotContext) -> SettledLater | Non
             )
 
     durable.add_done_callback(committed)
-    return inbox.SETTLED_LATER
 
 
 # Blocking: it only hands the answer on, so a task per answer would cost more than it does.

@@ -101,6 +101,16 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "Tap <b>Try again</b> in a moment."
     ),
     "try_again": "🔁 Try again",
+    "cancel_quiz": "✖ Cancel quiz",
+    "feedback_gave_up": (
+        "I could not get the feedback after {n} tries, so this quiz is closed without it. "
+        "Start a new one with /quiz whenever you like."
+    ),
+    "stuck_quiz_cancelled": (
+        "The quiz is cancelled without feedback. Start a new one with /quiz whenever you like."
+    ),
+    "cancel_not_allowed": "Only the starter or an admin can cancel the quiz",
+    "not_a_participant": "Only members of this chat can answer this quiz",
     "answer_saved": "Answer saved",
     "already_answered": "You already answered this question",
     "quiz_closed": "This quiz is closed",

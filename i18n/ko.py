@@ -89,6 +89,14 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "잠시 후 <b>다시 시도</b>를 눌러 주세요."
     ),
     "try_again": "🔁 다시 시도",
+    "cancel_quiz": "✖ 퀴즈 취소",
+    "feedback_gave_up": (
+        "{n}번 시도했지만 피드백을 받지 못해 이 퀴즈는 피드백 없이 끝났습니다. "
+        "언제든 /quiz 로 새 퀴즈를 시작하세요."
+    ),
+    "stuck_quiz_cancelled": "퀴즈를 피드백 없이 취소했습니다. 언제든 /quiz 로 새 퀴즈를 시작하세요.",
+    "cancel_not_allowed": "시작한 사람이나 관리자만 퀴즈를 취소할 수 있습니다",
+    "not_a_participant": "이 채팅의 멤버만 이 퀴즈에 답할 수 있습니다",
     "answer_saved": "답이 저장되었습니다",
     "already_answered": "이미 답한 문제입니다",
     "quiz_closed": "끝난 퀴즈입니다",

@@ -22,7 +22,9 @@ LEARN = "learn:"
 OFFER = "topic:"
 FORGET = "forget:"
 LIBRARY = "lib:"
-PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN, OFFER, FORGET, LIBRARY)
+# Close a quiz whose feedback keeps failing, without it.
+CANCEL = "cancel:"
+PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN, OFFER, FORGET, LIBRARY, CANCEL)
 
 # The learning buttons (issue 14): "Review my mistakes" and "Quiz my weakest topic".
 REVIEW_DATA = f"{LEARN}review"
@@ -80,6 +82,10 @@ def retry_data(quiz_id: int) -> str:
     return _checked(f"{RETRY}{quiz_id}")
 
 
+def cancel_data(quiz_id: int) -> str:
+    return _checked(f"{CANCEL}{quiz_id}")
+
+
 def finish_data(quiz_id: int) -> str:
     return _checked(f"{FINISH}{quiz_id}")
 
@@ -90,7 +96,7 @@ def offer_data(offer_id: int) -> str:
 
 
 def parse_quiz_id(prefix: str, data: str) -> int | None:
-    """The id a retry, finish or offer button carries (a quiz's; an offer's)."""
+    """The id a retry, cancel, finish or offer button carries (a quiz's; an offer's)."""
     if not data.startswith(prefix):
         return None
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from engine import QuizEngine
 from engine.library import DocumentLibrary
 from services.keyed_locks import KeyedLocks
 from services.quiz.answer_batch import AnswerWriter
+from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.transfers import FairLimiter
 from settings import Settings
@@ -45,6 +47,11 @@ class Services:
     adding_documents: dict[int, int] = field(default_factory=dict)
     # Answers are written in batches through this (see services/quiz/answer_batch.py).
     answer_writer: AnswerWriter = field(init=False)
+    # Who counts in a quiz (forwarded polls bring votes from anyone): asked once, remembered.
+    participants: Participants = field(default_factory=Participants)
+    # Quizzes whose model call is still streaming in this process, set when it has ended:
+    # a close waits for that (the call's output may only follow the finished call).
+    writing: dict[int, asyncio.Event] = field(default_factory=dict)
     # Documents being downloaded and uploaded: a fair bound for the whole process.
     transfers: FairLimiter = field(init=False)
 
@@ -53,6 +60,20 @@ class Services:
         self.transfers = FairLimiter(
             self.settings.document_transfers, self.settings.user_document_transfers
         )
+
+    def start_writing(self, quiz_id: int) -> None:
+        self.writing.setdefault(quiz_id, asyncio.Event())
+
+    def end_writing(self, quiz_id: int) -> None:
+        ended = self.writing.pop(quiz_id, None)
+        if ended is not None:
+            ended.set()
+
+    async def writing_ended(self, quiz_id: int) -> None:
+        """Once the model has finished writing the quiz (at once if it is not writing)."""
+        ended = self.writing.get(quiz_id)
+        if ended is not None:
+            await ended.wait()
 
     def lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(quiz_id)

@@ -51,7 +51,11 @@ async def tell(bot: Bot, error: UserFacingError) -> None:
                     InlineKeyboardButton(
                         tr(error.lang, "try_again"),
                         callback_data=callbacks.retry_data(error.retry_quiz_id),
-                    )
+                    ),
+                    InlineKeyboardButton(
+                        tr(error.lang, "cancel_quiz"),
+                        callback_data=callbacks.cancel_data(error.retry_quiz_id),
+                    ),
                 ]
             ]
         )

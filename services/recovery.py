@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from telegram import Bot
 from telegram.error import TelegramError
 
 from engine import EngineError
 from i18n import tr
-from quiz.states import QuizState
+from quiz.states import QuizState, SubmissionStatus
 from services import waiting
 from services.context import Services
 from services.errors import UserFacingError
-from services.quiz import closing, deadlines, posting
+from services.quiz import answers, closing, deadlines, posting
 from services.quiz.telegram_presenter import TelegramPresenter
 
 log = logging.getLogger(__name__)
@@ -44,15 +45,29 @@ async def recover(bot: Bot, svc: Services) -> None:
         if quiz.deadline is not None:
             # A deadline that passed while we were down fires at once.
             deadlines.arm_deadline(svc, quiz.id, quiz.deadline)
+        # Its last answer was committed just before the old process died, before it could
+        # close the quiz: nobody would answer again, so it closes now (a live game's step
+        # above did that already).
+        fresh = await svc.repo.quiz(quiz.id)
+        live_or_closed = fresh is None or not fresh.is_open or fresh.is_live
+        if fresh is not None and not live_or_closed and await answers.all_done(svc, fresh):
+            await _safely_close(
+                closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.COMPLETED), quiz.id
+            )
     for quiz in await svc.repo.quizzes_in_state(QuizState.SUBMITTING):
-        try:
-            await closing.deliver_feedback(ui, svc, quiz.id, resumed=True)
-        except (UserFacingError, EngineError, TelegramError) as exc:
-            log.warning("Quiz %s: feedback still pending after restart: %s", quiz.id, exc)
+        # The close may have been cut short too: its missing steps are redone first.
+        await _safely_close(closing.resume(ui, svc, quiz.id), quiz.id)
     # Last, as it may write a whole quiz: a /quiz that was waiting for a document, whose
     # indexing the old process did not see to its end, starts if the document is ready now;
     # else the person is told.
     await waiting.start_waiting(bot, svc, None, restarted=True)
+
+
+async def _safely_close(closing_steps: Awaitable[object], quiz_id: int) -> None:
+    try:
+        await closing_steps
+    except (UserFacingError, EngineError, TelegramError) as exc:
+        log.warning("Quiz %s: feedback still pending after restart: %s", quiz_id, exc)
 
 
 async def _safely(bot: Bot, svc: Services, quiz_id: int, key: str) -> None:

@@ -336,4 +336,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX document_quota_by_chat ON document_quota (chat_id, at);
     CREATE INDEX quizzes_by_starter_time ON quizzes (starter_id, created_at);
     """,
+    # Closing survives a crash: each question's close is marked (questions.live_closed, for
+    # every quiz now) and so is the results message; failed submissions are counted, so that
+    # a quiz is closed rather than left stuck in `submitting`.
+    """
+    ALTER TABLE quizzes ADD COLUMN results_posted INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE quizzes ADD COLUMN submit_failures INTEGER NOT NULL DEFAULT 0;
+    """,
 )

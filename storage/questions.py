@@ -133,7 +133,10 @@ class QuestionStore(Store):
         await self._write(
             "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
             " source_file, source_quote, quote_verified, display_order, style, model_index)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            # Only while the quiz is open: a question the model writes after the close is
+            # never posted, so it is not kept either.
+            " SELECT ?,?,?,?,?,?,?,?,?,?,?,? WHERE EXISTS"
+            " (SELECT 1 FROM quizzes WHERE id = ?1 AND state = 'open') ON CONFLICT DO NOTHING",
             (
                 quiz_id,
                 index,

@@ -345,6 +345,23 @@ class QuizStore(Store):
                 (reason, chat_id, *LIVE_STATES),
             )
 
+    async def results_posted(self, quiz_id: int) -> bool:
+        row = await self._one("SELECT results_posted FROM quizzes WHERE id = ?", (quiz_id,))
+        return row is not None and bool(row[0])
+
+    async def mark_results_posted(self, quiz_id: int) -> None:
+        await self._write("UPDATE quizzes SET results_posted = 1 WHERE id = ?", (quiz_id,))
+
+    async def count_submit_failure(self, quiz_id: int) -> int:
+        """One more failed submission of the quiz's answers; how many there have been."""
+        async with self.transaction():
+            rows = await self._fetch(
+                "UPDATE quizzes SET submit_failures = submit_failures + 1 WHERE id = ?"
+                " RETURNING submit_failures",
+                (quiz_id,),
+            )
+        return int(rows[0][0]) if rows else 0
+
     async def save_feedback(
         self, quiz_id: int, text: str, citations: Sequence[tuple[int, str]]
     ) -> None:

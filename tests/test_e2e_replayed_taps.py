@@ -65,7 +65,8 @@ async def test_late_try_again_tap_still_delivers_the_feedback(
     )
     oa.queue_message("Here is your feedback.")
     message_id = sorry.result["message_id"]
-    [data] = button_data(tg, PRIVATE.id, message_id)
+    # Try again, then Cancel.
+    [data, _] = button_data(tg, PRIVATE.id, message_id)
     tg.user_presses(ANN, PRIVATE.id, message_id, data, sent_ago=LATE)
     await tg.wait_for(
         "sendMessage", predicate=lambda c: c.params["text"] == "Here is your feedback."

@@ -806,3 +806,32 @@ async def test_output_stops_at_max_output_tokens(oa: FakeOpenAI, client: AsyncOp
     oa.queue_message("short")
     whole = await client.responses.create(model=MODEL, input="hi", max_output_tokens=100)
     assert whole.status == "completed" and whole.output_text == "short"
+
+
+async def test_a_conversation_is_locked_while_a_response_on_it_streams(
+    oa: FakeOpenAI, client: AsyncOpenAI
+) -> None:
+    conv = await client.conversations.create()
+    oa.stream_chunk_size = 5
+    oa.stream_delay = 0.01
+    oa.queue_function_call("generate_quiz", QUIZ_ARGS)
+    oa.queue_message("after the call")
+    stream = await client.responses.create(
+        model=MODEL, input="quiz", tools=[QUIZ_TOOL], stream=True, conversation=conv.id
+    )
+    events = aiter(stream)
+    await anext(events)
+    with pytest.raises(openai.BadRequestError) as locked:
+        await client.responses.create(model=MODEL, input="meanwhile", conversation=conv.id)
+    assert locked.value.code == "conversation_locked"
+    done = [e async for e in events][-1]
+    assert isinstance(done, ResponseCompletedEvent)
+    call = done.response.output[0]
+    assert isinstance(call, ResponseFunctionToolCall)
+    # Once the stream has ended, the call's output may follow.
+    reply = await client.responses.create(
+        model=MODEL,
+        input=[{"type": "function_call_output", "call_id": call.call_id, "output": "{}"}],
+        conversation=conv.id,
+    )
+    assert reply.output_text == "after the call"

@@ -713,3 +713,60 @@ async def test_inline_queries_need_inline_mode_and_a_strict_answer(
         refused = await http.post("answerInlineQuery", json=query)
     assert refused.status_code == 400 and "InlineQueryResult" in refused.json()["description"]
     tg.violations.clear()
+
+
+async def test_outsiders_are_no_members_and_vote_only_on_forwarded_polls(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    stranger, banned = User(77, "Stranger"), User(78, "Banned")
+    tg.set_outsider(GROUP.id, stranger)
+    tg.set_outsider(GROUP.id, banned, "kicked")
+    left = await bot.get_chat_member(GROUP.id, stranger.id)
+    kicked = await bot.get_chat_member(GROUP.id, banned.id)
+    assert (left.status, kicked.status) == ("left", "kicked")
+    assert (await bot.get_chat_member(GROUP.id, ALICE.id)).status == "member"
+
+    group_poll, private_poll = [
+        (
+            await bot.send_poll(
+                chat,
+                "1 + 1 = ?",
+                ["2", "3"],
+                type="quiz",
+                correct_option_ids=[0],
+                is_anonymous=False,
+            )
+        ).poll
+        for chat in (GROUP.id, PRIVATE.id)
+    ]
+    assert group_poll is not None and private_poll is not None
+    # Only a forwarded copy reaches someone outside the poll's chat.
+    with pytest.raises(ValueError, match="forwarded"):
+        tg.user_answers_poll(stranger, group_poll.id, [1])
+    with pytest.raises(ValueError, match="forwarded"):
+        tg.user_answers_poll(stranger, private_poll.id, [0])
+    tg.user_answers_poll(stranger, group_poll.id, [1], forwarded=True)
+    tg.user_answers_poll(stranger, private_poll.id, [0], forwarded=True)
+    tg.user_answers_poll(ALICE, group_poll.id, [0])
+    # The votes arrive like any other: nothing in them says where they were cast.
+    votes = [u["poll_answer"] for u in tg.pending_updates if "poll_answer" in u]
+    assert [(v["poll_id"], v["user"]["id"]) for v in votes] == [
+        (group_poll.id, stranger.id),
+        (private_poll.id, stranger.id),
+        (group_poll.id, ALICE.id),
+    ]
+    assert tg.violations == []
+
+
+async def test_an_action_runs_just_before_a_call_which_is_left_undone(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    ran: list[int] = []
+    tg.before_call("sendMessage", lambda: ran.append(len(tg.messages(PRIVATE.id))), nth=2)
+    await bot.send_message(PRIVATE.id, "first")
+    with pytest.raises(NetworkError):
+        await bot.send_message(PRIVATE.id, "second")
+    await bot.send_message(PRIVATE.id, "third")
+    assert ran == [1]
+    assert [m["text"] for m in tg.messages(PRIVATE.id)] == ["first", "third"]
+    assert [c.params["text"] for c in tg.calls_of("sendMessage")] == ["first", "third"]

@@ -8,6 +8,7 @@ answers and posts the feedback exactly once, across crashes too.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram.constants import MessageLimit
 
@@ -15,6 +16,7 @@ from engine import EngineError, ToolCall
 from i18n import tr
 from quiz.feedback import Citation, to_html_chunks, with_footnotes
 from quiz.grounding import append_block, quotes_html
+from quiz.model import Quiz
 from quiz.render import POLL
 from quiz.results import leaderboard_html
 from quiz.scoring import build_submission, in_model_order, standings, submission_json
@@ -26,7 +28,7 @@ from services.quiz import live_board
 from services.quiz.common import disarm_deadline, is_group, is_private, model_request
 from services.quiz.drafts import FeedbackDraft
 from services.quiz.presenter import Presenter
-from storage import QuizRow
+from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +39,42 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
     async with svc.live_lock(quiz_id):
         if not await svc.repo.begin_submission(quiz_id, status, svc.clock()):
             return False
+        disarm_deadline(svc, quiz_id)
+    # A streamed quiz whose model is still writing: no question is stored from now on, but
+    # one may be on its way to the chat (closed below with the rest), and the answers can
+    # go only to a finished call.
+    await svc.writing_ended(quiz_id)
+    async with svc.live_lock(quiz_id):
         quiz = await svc.repo.quiz(quiz_id)
         assert quiz is not None
-        disarm_deadline(svc, quiz_id)
         await close_questions(ui, svc, quiz)
+    await _results_once(ui, svc, quiz)
+    await deliver_feedback(ui, svc, quiz_id)
+    return True
+
+
+async def resume(ui: Presenter, svc: Services, quiz_id: int) -> None:
+    """After a restart: redo the steps of the close a crash left undone (each question's
+    close and the results are marked once done), then get the feedback."""
+    quiz = await svc.repo.quiz(quiz_id)
+    if quiz is None or quiz.state != QuizState.SUBMITTING:
+        return
+    if any(
+        sq.message_id is not None and not sq.live_closed for sq in await svc.repo.questions(quiz_id)
+    ):
+        await close_questions(ui, svc, quiz)
+    await _results_once(ui, svc, quiz)
+    await deliver_feedback(ui, svc, quiz_id, resumed=True)
+
+
+async def _results_once(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
+    if await svc.repo.results_posted(quiz.id):
+        return
     if quiz.is_live:
         await live_board.post_podium(ui, svc, quiz)
     elif is_group(quiz):
         await post_results(ui, svc, quiz)
-    await deliver_feedback(ui, svc, quiz_id)
-    return True
+    await svc.repo.mark_results_posted(quiz.id)
 
 
 async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
@@ -55,6 +83,8 @@ async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     private_done = is_private(quiz) and quiz.status == SubmissionStatus.COMPLETED
     if quiz.status_message_id is not None and is_group(quiz):
         await ui.remove_finish_button(quiz)
+        # Done once: a restart after a crash mid-close does not edit the header again.
+        await svc.repo.set_status_message(quiz.id, None)
     for sq in stored:
         # A live game's earlier questions were closed as it moved past them.
         if sq.message_id is None or sq.live_closed:
@@ -68,11 +98,13 @@ async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
         else:
             answered = await svc.repo.answer_count(quiz.id, index=sq.index)
             await ui.reveal(quiz, sq, len(stored), answered)
+        # Marked once done: a restart after a crash mid-close redoes only what is left.
+        await svc.repo.close_live_question(quiz.id, sq.index)
 
 
 async def post_results(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     """The leaderboard, from our own data, before the model's words."""
-    parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
+    parsed, _ = _posted(*await svc.repo.load_quiz(quiz.id, quiz.title))
     answers = await svc.repo.answers(quiz.id)
     names = await svc.repo.participant_names(quiz.id)
     table = standings(parsed, answers, names, quiz.opened_at or quiz.created_at)
@@ -105,7 +137,7 @@ async def deliver_feedback(
         await learning.record_quiz(svc, quiz_id)  # learning hook (issue 14): idempotent
         stored = await svc.repo.feedback(quiz_id)
         if stored is None:
-            parsed, stored_questions = await svc.repo.load_quiz(quiz_id, quiz.title)
+            parsed, stored_questions = _posted(*await svc.repo.load_quiz(quiz_id, quiz.title))
             submission = in_model_order(
                 build_submission(
                     parsed,
@@ -130,7 +162,12 @@ async def deliver_feedback(
                     call, submission_json(submission), request, draft
                 )
             except EngineError as exc:
-                log.warning("Quiz %s: submission failed: %s", quiz_id, exc)
+                failures = await svc.repo.count_submit_failure(quiz_id)
+                log.warning("Quiz %s: submission %s failed: %s", quiz_id, failures, exc)
+                if failures >= svc.settings.quiz_submit_attempts:
+                    # Not left stuck: the chat (or topic) is free for a new quiz.
+                    await _give_up(ui, svc, quiz, "feedback_gave_up", n=failures)
+                    return
                 raise UserFacingError(
                     "feedback_failed",
                     chat_id=quiz.chat_id,
@@ -158,6 +195,13 @@ async def deliver_feedback(
         await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
 
 
+def _posted(parsed: Quiz, stored: list[StoredQuestion]) -> tuple[Quiz, list[StoredQuestion]]:
+    """The questions up to the first never posted (stored as a streamed quiz closed, or not
+    reached by a live game): nobody saw those, so the model does not hear of them."""
+    shown = next((i for i, sq in enumerate(stored) if sq.message_id is None), len(stored))
+    return replace(parsed, questions=parsed.questions[:shown]), stored[:shown]
+
+
 async def stop_quiz(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     """End a live quiz now: cancel one still being written, close and submit an open one."""
     if quiz.state == QuizState.GENERATING:
@@ -167,6 +211,24 @@ async def stop_quiz(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
             await ui.notice(quiz, "cancelled")
         return
     if quiz.state == QuizState.SUBMITTING:
-        await deliver_feedback(ui, svc, quiz.id)
+        # The answers may have reached the model before the last attempt failed.
+        await deliver_feedback(ui, svc, quiz.id, resumed=True)
         return
     await finish_quiz(ui, svc, quiz.id, SubmissionStatus.STOPPED)
+
+
+async def cancel_stuck(ui: Presenter, svc: Services, quiz: QuizRow) -> bool:
+    """Close a quiz whose feedback keeps failing, without it (its starter or an admin
+    asked); False if it was no longer waiting for its feedback."""
+    # After an attempt under way: its feedback, if it comes, is posted rather than lost.
+    async with svc.lock(quiz.id):
+        return await _give_up(ui, svc, quiz, "stuck_quiz_cancelled")
+
+
+async def _give_up(ui: Presenter, svc: Services, quiz: QuizRow, key: str, **values: int) -> bool:
+    if not await svc.repo.set_state(
+        quiz.id, QuizState.FAILED, error=key, only_from=(QuizState.SUBMITTING,)
+    ):
+        return False
+    await ui.notice(quiz, key, **values)
+    return True

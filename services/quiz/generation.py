@@ -49,6 +49,7 @@ async def generate(
     streamed.originals = learning.originals(request)  # learning hook (issue 14)
     if svc.settings.quiz_verify:  # verify (issue 19): each streamed question checked first
         streamed.verify_with(verify.Verifier(svc, quiz, request))
+    svc.start_writing(quiz.id)
     try:
         call = await svc.engine.generate(
             request, streamed.question if svc.settings.openai_stream else None
@@ -80,6 +81,7 @@ async def generate(
         raise failure(_engine_error_key(exc)) from exc
     finally:
         streamed.stop_checks()
+        svc.end_writing(quiz.id)
 
     if not svc.settings.quiz_verify:
         # Only quotes found in what file_search retrieved will be shown as sources.

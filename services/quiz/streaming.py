@@ -147,6 +147,8 @@ class StreamSink:
         if not self.opened:
             return
         await svc.repo.finish_writing(quiz.id)
+        # A close waiting for the writing goes on now; this one's own close below too.
+        svc.end_writing(quiz.id)
         if self.kept < quiz.num_questions:
             await self._say_fewer()
         current = await svc.repo.quiz(quiz.id)

@@ -1,0 +1,79 @@
+"""Who may take part in a quiz: a private quiz's starter; in a group, its members.
+
+A quiz poll can be forwarded anywhere, and Telegram sends the bot every vote on every copy,
+without saying where it was cast. So a vote (or a tap) counts only from someone in the
+quiz's chat: in a private chat the starter, in a group whoever `getChatMember` calls a
+member. That is asked once per person and quiz, and remembered (bounded): a burst of
+answers from people already seen costs no request, and each newcomer's one request runs on
+its own, so it holds up no one else's answer. Nothing from anyone else is stored, so they
+are on no leaderboard, complete nothing and never reach the model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot, ChatMemberRestricted
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest
+
+from storage import QuizRow
+
+log = logging.getLogger(__name__)
+
+_MEMBERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER)
+
+
+class Participants:
+    """The verdicts of one process, by (quiz, user)."""
+
+    # People remembered; the oldest are forgotten first (and asked again if they answer).
+    SIZE = 16_384
+
+    def __init__(self) -> None:
+        self._verdicts: dict[tuple[int, int], bool] = {}
+        # Requests under way: an answer arriving meanwhile waits for the same one.
+        self._asking: dict[tuple[int, int], asyncio.Future[bool]] = {}
+
+    def known(self, quiz: QuizRow, user_id: int) -> bool | None:
+        """Whether `user_id` counts in `quiz`, when that needs no request; else None."""
+        if quiz.chat_type == ChatType.PRIVATE:
+            return user_id == quiz.starter_id
+        if user_id == quiz.starter_id:
+            return True
+        return self._verdicts.get((quiz.id, user_id))
+
+    async def counts(self, bot: Bot, quiz: QuizRow, user_id: int) -> bool:
+        """Whether `user_id` counts in `quiz`, asking Telegram the first time."""
+        verdict = self.known(quiz, user_id)
+        if verdict is not None:
+            return verdict
+        key = (quiz.id, user_id)
+        asking = self._asking.get(key)
+        if asking is None:
+            asking = asyncio.ensure_future(_is_member(bot, quiz.chat_id, user_id))
+            self._asking[key] = asking
+            asking.add_done_callback(lambda done: self._settle(key, done))
+        # Shielded: one waiter given up (its update cancelled) does not cancel the others'.
+        return await asyncio.shield(asking)
+
+    def _settle(self, key: tuple[int, int], done: asyncio.Future[bool]) -> None:
+        self._asking.pop(key, None)
+        if done.cancelled() or done.exception() is not None:
+            return  # not remembered: asked again at the next answer
+        self._verdicts[key] = done.result()
+        if len(self._verdicts) > self.SIZE:
+            del self._verdicts[next(iter(self._verdicts))]
+
+
+async def _is_member(bot: Bot, chat_id: int, user_id: int) -> bool:
+    try:
+        member = await bot.get_chat_member(chat_id, user_id)
+    except BadRequest as exc:
+        # Telegram knows no such participant of the chat.
+        log.info("Chat %s: user %s is no participant: %s", chat_id, user_id, exc.message)
+        return False
+    if isinstance(member, ChatMemberRestricted):
+        return member.is_member
+    return member.status in _MEMBERS
