@@ -35,10 +35,16 @@ from bench.scenarios import (
     memory,
     time_to_first_question,
 )
+from bench.stop_scenario import stop_part
 from bench.verify_scenario import QUESTIONS, VerifyResult, verification
 
 # Parts in modules of their own (issues 14-16): each runs itself and returns its rows.
-OWN_PARTS = {"stats": stats_part, "live": live_part, "drafts": drafts_part}
+OWN_PARTS = {
+    "stats": stats_part,
+    "live": live_part,
+    "drafts": drafts_part,
+    "stop": stop_part,
+}
 PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS)
 RSS_TARGET_MIB = 150.0
 FRACTION_TARGET = 0.7
