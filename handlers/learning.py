@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from handlers.common import acknowledge, lang_of, start_quiz_here, thread_of
 from i18n import tr
 from quiz import callbacks, spacing
-from services import learning, reminders, stats
+from services import learning, reminders, review, stats
 from services.context import BotContext
 from services.quiz import starting
 
@@ -19,8 +19,8 @@ async def review_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    await learning.start_review(
-        context.bot,
+    await review.start_review(
+        context.presenter,
         context.services,
         chat_id=chat.id,
         chat_type=chat.type,
@@ -61,8 +61,8 @@ async def learning_button(update: Update, context: BotContext) -> None:
             request_key=key,
         )
         return
-    await learning.start_review(
-        context.bot,
+    await review.start_review(
+        context.presenter,
         svc,
         chat_id=chat.id,
         chat_type=chat.type,

@@ -11,7 +11,7 @@ from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
-from services import chat_settings, learning
+from services import chat_settings, learning, review
 from services.context import BotContext
 from services.quiz import starting
 
@@ -53,8 +53,8 @@ async def start(update: Update, context: BotContext) -> None:
     lang = await lang_of(update, context)
     if context.args == [learning.DEEP_LINK_PAYLOAD] and chat is not None and user is not None:
         # The deep link of a group's "Review my mistakes" button (issue 14).
-        await learning.start_review(
-            context.bot,
+        await review.start_review(
+            context.presenter,
             context.services,
             chat_id=chat.id,
             chat_type=chat.type,

@@ -13,12 +13,14 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from engine import QuizEngine
 from engine.library import DocumentLibrary
+from services.events import EventBus
 from services.quiz.answer_batch import AnswerWriter
 from services.quiz.telegram_presenter import TelegramPresenter
 from settings import Settings
 from storage import Repository
 
 _KEY = "services"
+_PRESENTER = "presenter"
 
 
 @dataclass
@@ -42,6 +44,8 @@ class Services:
     adding_documents: dict[int, int] = field(default_factory=dict)
     # Answers are written in batches through this (see services/quiz/answer_batch.py).
     answer_writer: AnswerWriter = field(init=False)
+    # The lifecycle's stages, for the features that follow them (services/wiring.py).
+    events: EventBus = field(default_factory=EventBus)
 
     def __post_init__(self) -> None:
         self.answer_writer = AnswerWriter(self.repo)
@@ -56,8 +60,9 @@ class Services:
         return self.library_locks.setdefault(chat_id, asyncio.Lock())
 
 
-def install(bot_data: dict[Any, Any], services: Services) -> None:
+def install(bot_data: dict[Any, Any], services: Services, presenter: TelegramPresenter) -> None:
     bot_data[_KEY] = services
+    bot_data[_PRESENTER] = presenter
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -77,8 +82,8 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
 
     @property
     def presenter(self) -> TelegramPresenter:
-        """What the quiz lifecycle shows in chats goes through this."""
-        return TelegramPresenter(self.bot)
+        """What the services show in chats goes through this one, built at start-up."""
+        return cast(TelegramPresenter, self.bot_data[_PRESENTER])
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.

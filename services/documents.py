@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from telegram import Bot
-from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
 from i18n import tr
 from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
+from services.chat_messages import ChatMessages, TooBigError
 from services.context import Services
 from services.document_types import human_size, supported_extension, supported_list, upload_name
 from services.errors import UserFacingError
@@ -46,20 +45,12 @@ class IncomingDocument:
     file_size: int | None
 
 
-async def _edit(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
-    try:
-        await bot.edit_message_text(text, chat_id, message_id, parse_mode=ParseMode.HTML)
-    except BadRequest as exc:
-        # Progress is a courtesy: a deleted or unchanged status message must not stop the work.
-        log.info("Document status not edited: %s", exc.message)
-
-
 def _library(library: DocumentLibrary | None) -> DocumentLibrary:
     assert library is not None, "documents need Services.library"
     return library
 
 
-async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
+async def add_document(ui: ChatMessages, svc: Services, doc: IncomingDocument) -> bool:
     """Check, download, upload and index one document, keeping the user posted. False for a
     re-delivered document (nothing done), True when it ended (or raises why it failed)."""
     settings = svc.settings
@@ -101,32 +92,24 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         log.info("Ignoring a re-delivered document in chat %s", doc.chat_id)
         return False
     size = human_size(doc.file_size) if doc.file_size else "?"
-    status = await bot.send_message(
+    status_id = await ui.document_status(
         doc.chat_id,
+        doc.thread_id,
+        doc.message_id,
         tr(doc.lang, "doc_downloading", name=shown, size=size),
-        parse_mode=ParseMode.HTML,
-        message_thread_id=doc.thread_id,
-        reply_to_message_id=doc.message_id,
     )
-    status_id = status.message_id
-    await bot.send_chat_action(
-        doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
-    )
+    await ui.uploading(doc.chat_id, doc.thread_id)
 
     async def fail(key: str, error: str, **values: Any) -> UserFacingError:
         await svc.repo.update_document(row.id, DocumentState.FAILED, error=error)
         return refuse(key, status_id, **values)
 
     try:
-        tg_file = await bot.get_file(doc.file_id)
-        if tg_file.file_size is not None and tg_file.file_size > limit:
-            raise await fail(
-                "doc_too_big",
-                "too big",
-                size=human_size(tg_file.file_size),
-                limit=human_size(limit),
-            )
-        data = bytes(await tg_file.download_as_bytearray())
+        data = await ui.files.download(doc.file_id, limit)
+    except TooBigError as exc:
+        raise await fail(
+            "doc_too_big", "too big", size=human_size(exc.size), limit=human_size(limit)
+        ) from None
     except TelegramError as exc:
         log.warning("Document %s: download failed: %s", row.id, exc)
         if isinstance(exc, BadRequest) and "too big" in exc.message.lower():
@@ -139,7 +122,9 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
 
     size = human_size(len(data))
     await svc.repo.update_document(row.id, DocumentState.UPLOADING, size=len(data))
-    await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_uploading", name=shown, size=size))
+    await ui.document_progress(
+        doc.chat_id, status_id, tr(doc.lang, "doc_uploading", name=shown, size=size)
+    )
     file_id: str | None = None
     try:
         store = await chat_store(svc, doc.chat_id, doc.chat_title)
@@ -147,10 +132,8 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         await svc.repo.update_document(
             row.id, DocumentState.PROCESSING, openai_file_id=file_id, vector_store_id=store
         )
-        await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
-        await bot.send_chat_action(
-            doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
-        )
+        await ui.document_progress(doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
+        await ui.uploading(doc.chat_id, doc.thread_id)
         indexed = await library.index(store, file_id, settings.document_index_timeout)
     except LibraryMissingError as exc:
         raise await fail("doc_no_search", "no files or vector stores API") from exc
@@ -171,7 +154,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         # A file the store could not index is of no use; don't leave it stored on OpenAI.
         await _discard(library, store, file_id)
         text = tr(doc.lang, "doc_failed", name=shown, reason=escape(reason))
-    await _edit(bot, doc.chat_id, status_id, text)
+    await ui.document_progress(doc.chat_id, status_id, text)
     return True
 
 

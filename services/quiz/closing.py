@@ -19,9 +19,9 @@ from quiz.render import POLL
 from quiz.results import leaderboard_html
 from quiz.scoring import build_submission, in_model_order, standings, submission_json
 from quiz.states import QuizState, SubmissionStatus
-from services import learning
 from services.context import Services
 from services.errors import UserFacingError
+from services.events import FeedbackPosted, FeedbackWritten, QuizClosed, SubmissionBuilt
 from services.quiz import live_board
 from services.quiz.common import disarm_deadline, is_group, is_private, model_request
 from services.quiz.drafts import FeedbackDraft
@@ -41,6 +41,7 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
         assert quiz is not None
         disarm_deadline(svc, quiz_id)
         await close_questions(ui, svc, quiz)
+    await svc.events.publish(QuizClosed(quiz))
     if quiz.is_live:
         await live_board.post_podium(ui, svc, quiz)
     elif is_group(quiz):
@@ -102,7 +103,6 @@ async def deliver_feedback(
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is None or quiz.state != QuizState.SUBMITTING:
             return
-        await learning.record_quiz(svc, quiz_id)  # learning hook (issue 14): idempotent
         stored = await svc.repo.feedback(quiz_id)
         if stored is None:
             parsed, stored_questions = await svc.repo.load_quiz(quiz_id, quiz.title)
@@ -116,7 +116,7 @@ async def deliver_feedback(
                 ),
                 [sq.model_index for sq in stored_questions],
             )
-            submission = await learning.annotate_submission(svc, quiz, submission)  # issue 14
+            await svc.events.publish(SubmissionBuilt(quiz, submission))
             assert quiz.conversation_id and quiz.call_id
             call = ToolCall(quiz.conversation_id, quiz.call_id, "")
             request = await model_request(svc, quiz)
@@ -143,6 +143,7 @@ async def deliver_feedback(
             stored = (result.text, citations, False)
         text, citations, posted = stored
         if not posted:
+            await svc.events.publish(FeedbackWritten(quiz))
             markdown = with_footnotes(
                 text, [Citation(i, f) for i, f in citations], tr(quiz.lang, "sources")
             )
@@ -153,7 +154,7 @@ async def deliver_feedback(
             chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
             await ui.feedback(quiz, chunks)
             await svc.repo.mark_feedback_posted(quiz_id)
-            await learning.offer_review(ui, svc, quiz)  # learning hook (issue 14)
+            await svc.events.publish(FeedbackPosted(quiz))
         await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
 
 

@@ -14,7 +14,6 @@ from services.context import BotContext, Services
 from services.quiz import closing
 from services.quiz.common import deadline_job_name, disarm_deadline
 from services.quiz.presenter import Presenter
-from services.quiz.telegram_presenter import TelegramPresenter
 from storage import QuizRow
 
 log = logging.getLogger(__name__)
@@ -50,9 +49,7 @@ async def deadline_reached(context: BotContext) -> None:
     assert context.job is not None
     svc, quiz_id = context.services, cast(int, context.job.data)
     try:
-        await closing.finish_quiz(
-            TelegramPresenter(context.bot), svc, quiz_id, SubmissionStatus.TIMED_OUT
-        )
+        await closing.finish_quiz(context.presenter, svc, quiz_id, SubmissionStatus.TIMED_OUT)
     except Forbidden:
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is not None:

@@ -21,7 +21,6 @@ from services.context import BotContext, Services
 from services.quiz import closing, live_board
 from services.quiz.common import is_group, live_job_name
 from services.quiz.presenter import Presenter
-from services.quiz.telegram_presenter import TelegramPresenter
 from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ async def _step(context: BotContext) -> None:
     assert context.job is not None
     svc, quiz_id = context.services, cast(int, context.job.data)
     try:
-        await advance(TelegramPresenter(context.bot), svc, quiz_id)
+        await advance(context.presenter, svc, quiz_id)
     except Forbidden:
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is not None:
