@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from engine.base import Feedback, QuestionSink, QuizEngine, QuizRequest, TextSink, ToolCall
-from engine.verify import Solve, SolveQuestion
+from engine.base import (
+    Feedback,
+    QuestionSink,
+    QuizEngine,
+    QuizRequest,
+    Solve,
+    SolveQuestion,
+    TextSink,
+    ToolCall,
+)
 from storage.usage import UsageStore
 
 

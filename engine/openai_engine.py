@@ -31,6 +31,8 @@ from engine.base import (
     NoToolCallError,
     QuestionSink,
     QuizRequest,
+    Solve,
+    SolveQuestion,
     TextSink,
     ToolCall,
 )
@@ -46,7 +48,7 @@ from engine.prompts import quiz_request_text
 from engine.results import feedback_from, feedback_of, retrieved_chunks, tokens_used, tool_call
 from engine.state import ItemStore, State, Thread, Threads
 from engine.streaming import QuestionReader, Reader, StreamBrokenError, Streaming, TextReader
-from engine.verify import Solve, SolveQuestion, solve
+from engine.verify import solve
 from quiz.grounding import RetrievedChunk
 from quiz.schema import TOOL_NAME
 

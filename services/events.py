@@ -31,14 +31,6 @@ class QuizOpened:
 
 
 @dataclass(frozen=True, slots=True)
-class AnswersRecorded:
-    """A batch of answers to one quiz is committed."""
-
-    quiz_id: int
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
 class QuizClosed:
     """The quiz takes no more answers; its questions are closed."""
 
@@ -69,9 +61,7 @@ class FeedbackPosted:
     quiz: QuizRow
 
 
-Event = (
-    QuizOpened | AnswersRecorded | QuizClosed | SubmissionBuilt | FeedbackWritten | FeedbackPosted
-)
+Event = QuizOpened | QuizClosed | SubmissionBuilt | FeedbackWritten | FeedbackPosted
 E = TypeVar("E", bound=Event)
 Subscriber = Callable[[Any], Awaitable[None]]
 

@@ -3,7 +3,7 @@ again (/review, in services/review.py, writes due cards afresh as a quiz), and o
 reminders.
 
 The quiz lifecycle does not call in here: services/wiring.py subscribes `record_quiz`,
-`annotate_submission` and `offer_review` to its stages (services/events.py).
+`annotate_submission` (and review.offer_review) to its stages (services/events.py).
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ import logging
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from telegram.constants import ChatType
-
 from engine.base import QuizRequest, ReviewCard
 from i18n import tr
 from quiz import callbacks, spacing
 from services import reminders
 from services.context import Services
-from services.quiz.presenter import Presenter
 from storage import QuizRow
 from storage.cards import NewCard, RatedCard
 
@@ -139,37 +136,6 @@ async def annotate_submission(
             q["last_time"] = {"date": day_label(at), "correct": correct}
     submission["review"] = True
     return submission
-
-
-async def offer_review(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
-    """After the feedback: a "Review my mistakes (N)" button for whoever got one wrong."""
-    parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
-    wrong = {
-        a.user_id
-        for a in await svc.repo.answers(quiz.id)
-        if a.question_index < len(parsed.questions)
-        and a.choice_index != parsed.questions[a.question_index].answer_index
-    }
-    if not wrong:
-        return
-    if quiz.chat_type == ChatType.PRIVATE:
-        due = await svc.repo.cards.due_count(quiz.starter_id, svc.clock())
-        if due == 0:
-            return
-        n = min(due, svc.settings.max_questions)
-        await ui.review_offer(
-            quiz,
-            tr(quiz.lang, "review_offer", n=n),
-            tr(quiz.lang, "review_button", n=n),
-            in_private=True,
-        )
-    else:
-        await ui.review_offer(
-            quiz,
-            tr(quiz.lang, "review_offer_group", n=len(wrong)),
-            tr(quiz.lang, "review_button_group"),
-            in_private=False,
-        )
 
 
 def when_due(lang: str, at: float, now: float, tz: tzinfo) -> str:

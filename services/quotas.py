@@ -16,7 +16,7 @@ from telegram.constants import ChatType
 from services import chat_settings
 from services.context import Services
 from services.errors import UserFacingError
-from services.quiz.presenter import Presenter
+from services.presenter import Presenter
 from storage.chats import ADMINS
 
 log = logging.getLogger(__name__)

@@ -4,10 +4,10 @@ presenter the process shows chats through."""
 
 from __future__ import annotations
 
-from services import learning
+from services import learning, review
 from services.context import Services
 from services.events import FeedbackPosted, FeedbackWritten, SubmissionBuilt
-from services.quiz.presenter import Presenter
+from services.presenter import Presenter
 
 
 def wire(svc: Services, ui: Presenter) -> None:
@@ -22,7 +22,7 @@ def wire(svc: Services, ui: Presenter) -> None:
         await learning.record_quiz(svc, event.quiz.id)
 
     async def offer_review(event: FeedbackPosted) -> None:
-        await learning.offer_review(ui, svc, event.quiz)
+        await review.offer_review(ui, svc, event.quiz)
 
     svc.events.subscribe(SubmissionBuilt, annotate)
     svc.events.subscribe(FeedbackWritten, record_cards)

@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import QuizRequest, ToolCall
-from engine.base import Feedback, QuestionSink, StreamedQuestion, TextSink
-from engine.verify import Solve, Solved, SolveQuestion
+from engine.base import (
+    Feedback,
+    QuestionSink,
+    Solve,
+    Solved,
+    SolveQuestion,
+    StreamedQuestion,
+    TextSink,
+)
 from services.quiz.presenter import Posted
 from storage import QuizRow, StoredQuestion
 

@@ -15,6 +15,7 @@ from quiz.validation import InvalidQuizError, parse_quiz
 from services import learning
 from services.context import Services
 from services.errors import UserFacingError
+from services.events import QuizOpened
 from services.quiz import posting, streaming, verify
 from services.quiz.common import model_request
 from services.quiz.presenter import Presenter
@@ -117,6 +118,7 @@ async def open_and_post(
     ):
         log.info("Quiz %s was cancelled while it was being written", quiz.id)
         return False
+    await svc.events.publish(QuizOpened(quiz.id))
     await posting.announce(ui, svc, quiz, parsed.title, len(parsed.questions), status_message_id)
     await posting.post_questions(ui, svc, quiz.id)
     return True

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from engine import EngineError, QuizRequest, ToolCall
-from engine.verify import SolveQuestion
+from engine.base import SolveQuestion
 from quiz.model import Question, Quiz
 from quiz.render import shuffled_order
 from quiz.validation import InvalidQuizError, parse_quiz
