@@ -69,10 +69,8 @@ async def _sorry(update: Update, context: BotContext) -> None:
                 return
             except BadRequest:
                 log.info("Callback query %s answered already or expired", query.id)
-        await context.bot.send_message(
-            chat.id,
-            text,
-            message_thread_id=thread_of(message) if message else None,
+        await context.presenter.say(
+            chat.id, text, thread_id=thread_of(message) if message else None
         )
     except TelegramError as exc:
         log.info("Could not tell chat %s about the error: %s", chat.id, exc)

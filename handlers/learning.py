@@ -106,7 +106,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     if message is None or chat is None or user is None:
         return
     await stats.send_stats(
-        context.bot,
+        context.presenter,
         context.services,
         chat_id=chat.id,
         group=chat.type != ChatType.PRIVATE,

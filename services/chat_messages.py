@@ -88,6 +88,32 @@ class ChatMessages:
         except Forbidden:
             log.info("Chat %s blocked the bot; could not tell it %s", error.chat_id, error.key)
 
+    async def say(
+        self, chat_id: int, text: str, *, thread_id: int | None = None, html: bool = False
+    ) -> None:
+        """A message of its own in a chat (not an answer to an update there)."""
+        await self.bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML if html else None,
+            message_thread_id=thread_id,
+        )
+
+    async def reminder(self, chat_id: int, text: str, button: str) -> None:
+        tap = InlineKeyboardButton(button, callback_data=callbacks.REVIEW_DATA)
+        await self.bot.send_message(chat_id, text, reply_markup=InlineKeyboardMarkup([[tap]]))
+
+    async def stats(self, chat_id: int, thread_id: int | None, png: bytes, html: str) -> None:
+        # The text goes along as the caption: notifications and screen readers get it.
+        await self.bot.send_photo(
+            chat_id,
+            png,
+            caption=html,
+            parse_mode=ParseMode.HTML,
+            message_thread_id=thread_id,
+            filename="stats.png",
+        )
+
     # /review
 
     async def review_in_private(self, chat_id: int, thread_id: int | None, lang: str) -> None:
