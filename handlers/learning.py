@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers.common import acknowledge, lang_of, start_quiz_here, thread_of
 from i18n import tr
-from quiz import callbacks, spacing
+from quiz import callbacks, reminder_times
 from services import learning, reminders, review, stats
 from services.context import BotContext
 from services.quiz import starting
@@ -88,10 +88,10 @@ async def remind_command(update: Update, context: BotContext) -> None:
         await reminders.disable_reminder(svc, user.id)
         await message.reply_text(tr(lang, "remind_off"))
         return
-    minute = spacing.parse_time(args[0]) if 1 <= len(args) <= 2 else None
+    minute = reminder_times.parse_time(args[0]) if 1 <= len(args) <= 2 else None
     previous = await reminders.reminder(svc, user.id)
     zone = args[1] if len(args) == 2 else (previous.zone if previous else "UTC")
-    if minute is None or spacing.parse_zone(zone) is None:
+    if minute is None or reminder_times.parse_zone(zone) is None:
         await message.reply_text(tr(lang, "remind_usage"), parse_mode=ParseMode.HTML)
         return
     await reminders.set_reminder(svc, user.id, chat.id, minute, zone, lang)

@@ -73,9 +73,6 @@ class EventBus:
     def subscribe(self, kind: type[E], subscriber: Callable[[E], Awaitable[None]]) -> None:
         self._subscribers.setdefault(kind, []).append(subscriber)
 
-    def has_subscribers(self, kind: type[Event]) -> bool:
-        return bool(self._subscribers.get(kind))
-
     async def publish(self, event: Event) -> None:
         for subscriber in self._subscribers.get(type(event), ()):
             name = getattr(subscriber, "__qualname__", repr(subscriber))

@@ -9,7 +9,7 @@ from typing import cast
 from telegram.error import Forbidden, TelegramError
 
 from i18n import tr
-from quiz import spacing
+from quiz import reminder_times
 from services.chat_messages import ChatMessages
 from services.context import BotContext, Services
 from storage.reminders import ReminderRow
@@ -36,11 +36,11 @@ def arm_reminder(svc: Services, user_id: int, minute: int, zone: str) -> float |
         return None
     for job in svc.jobs.get_jobs_by_name(_job_name(user_id)):
         job.schedule_removal()
-    tz = spacing.parse_zone(zone)
+    tz = reminder_times.parse_zone(zone)
     if tz is None:
         return None
     now = svc.clock()
-    at = spacing.next_reminder(now, minute, tz)
+    at = reminder_times.next_reminder(now, minute, tz)
     svc.jobs.run_once(_remind, max(0.0, at - now), data=user_id, name=_job_name(user_id))
     return at
 
@@ -82,7 +82,7 @@ async def send_reminder(ui: ChatMessages, svc: Services, user_id: int) -> bool:
     row = await store.reminder(user_id)
     if row is None or not row.enabled:
         return False
-    tz = spacing.parse_zone(row.zone)
+    tz = reminder_times.parse_zone(row.zone)
     now = svc.clock()
     sent = False
     if tz is not None:

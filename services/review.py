@@ -9,7 +9,7 @@ from datetime import UTC
 from telegram.constants import ChatType
 
 from i18n import tr
-from quiz import spacing
+from quiz import reminder_times
 from services import learning, reminders
 from services.context import Services
 from services.presenter import Presenter
@@ -66,7 +66,7 @@ async def _nothing_due(
     # The person's own clock: the /remind zone if they ever set one, else UTC (and said so).
     row = await reminders.reminder(svc, user_id)
     zone = row.zone if row is not None else "UTC"
-    tz = spacing.parse_zone(zone) or UTC
+    tz = reminder_times.parse_zone(zone) or UTC
     when = learning.when_due(lang, upcoming, svc.clock(), tz)
     text = tr(lang, "review_nothing_due", when=when, zone=zone)
     weakest = await store.weakest_topics(user_id, 1)

@@ -68,9 +68,9 @@ async def generate(
             parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
         except InvalidQuizError as first:
             log.warning("Quiz %s: invalid tool call, asking once more: %s", quiz.id, first)
-            call = await svc.engine.correct(call, first.problems, request)
-            await svc.repo.set_call(quiz.id, call.call_id)
-            parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
+            call, parsed = await verify.corrected_quiz(
+                svc, quiz, call, first.problems, request, quiz.num_questions
+            )
     except InvalidQuizError as exc:
         log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
         await svc.repo.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")

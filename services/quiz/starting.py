@@ -54,7 +54,7 @@ async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
     taken care of (raises to say so), False when the quiz flow goes on as usual."""
     chat_id = pending.chat_id
 
-    def tell(key: str) -> UserFacingError:
+    def refusal(key: str) -> UserFacingError:
         return UserFacingError(
             key, chat_id=chat_id, lang=pending.lang, thread_id=pending.thread_id or None
         )
@@ -66,7 +66,7 @@ async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
             log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
             return True
         if svc.adding_documents.get(chat_id):
-            raise tell("doc_quiz_waiting" if waiting is None else "doc_quiz_already_waiting")
+            raise refusal("doc_quiz_waiting" if waiting is None else "doc_quiz_already_waiting")
         # The document was done while the request was being stored: take it back, unless
         # the document's end already took (and started) it.
         if waiting is None and not await conversation.take_pending_quiz(chat_id, pending.thread_id):
@@ -81,7 +81,7 @@ async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
     docs = await documents.refresh(svc, await documents.chat_documents(svc, chat_id))
     ready = any(d.state == DocumentState.READY for d in docs)
     if not ready and any(d.state == DocumentState.PROCESSING for d in docs):
-        raise tell("doc_quiz_still_indexing")
+        raise refusal("doc_quiz_still_indexing")
     return False
 
 
