@@ -48,7 +48,7 @@ async def start_waiting(
     ui: TelegramPresenter, svc: Services, chat_id: int | None, *, restarted: bool = False
 ) -> None:
     """Start (or answer) the chat's waiting quizzes; every chat's when chat_id is None."""
-    for pending in await svc.repo.conversation.take_pending_quizzes(chat_id):
+    for pending in await svc.repo.chat_memory.take_pending_quizzes(chat_id):
         try:
             await _start(ui, svc, pending, restarted)
         except UserFacingError as exc:

@@ -17,7 +17,7 @@ import aiosqlite
 from storage.answers import AnswerStore
 from storage.cards import CardStore
 from storage.chats import ChatStore
-from storage.conversation import ConversationStore
+from storage.conversation import ChatMemoryStore
 from storage.database import Database
 from storage.documents import DocumentStore
 from storage.inbox import Inbox
@@ -63,7 +63,7 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         self.cards = CardStore(self._db)
         self.reminders = ReminderStore(self._db)
         self.stats = StatsStore(self._db)
-        self.conversation = ConversationStore(self._db)
+        self.chat_memory = ChatMemoryStore(self._db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 

@@ -59,9 +59,9 @@ async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
             key, chat_id=chat_id, lang=pending.lang, thread_id=pending.thread_id or None
         )
 
-    conversation = svc.repo.conversation
+    memory = svc.repo.chat_memory
     if svc.adding_documents.get(chat_id):
-        waiting = await conversation.add_pending_quiz(pending)
+        waiting = await memory.add_pending_quiz(pending)
         if waiting is not None and waiting.request_key == pending.request_key:
             log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
             return True
@@ -69,10 +69,10 @@ async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
             raise refusal("doc_quiz_waiting" if waiting is None else "doc_quiz_already_waiting")
         # The document was done while the request was being stored: take it back, unless
         # the document's end already took (and started) it.
-        if waiting is None and not await conversation.take_pending_quiz(chat_id, pending.thread_id):
+        if waiting is None and not await memory.take_pending_quiz(chat_id, pending.thread_id):
             return True
     else:
-        waiting = await conversation.pending_quiz(chat_id, pending.thread_id)
+        waiting = await memory.pending_quiz(chat_id, pending.thread_id)
         if waiting is not None and waiting.request_key == pending.request_key:
             # Replayed after a restart: the restart's recovery starts or answers it.
             log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
