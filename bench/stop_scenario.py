@@ -90,7 +90,9 @@ async def stop_timing(workdir: Path, sizes: StopSizes) -> StopResult:
                         choice = (player.id + _poll_index(poll)) % len(poll.params["options"])
                         tg.user_answers_poll(player, poll.result["poll"]["id"], [choice])
                 await _until(db, "answers", expected, 120)
-                await asyncio.sleep(0.5)  # the answers' burst is over: the figure is /stop's
+                # The answers' burst is over, and so is the group's one message a second after
+                # the last poll (the results message would wait for it): the figure is /stop's.
+                await asyncio.sleep(1.1)
                 stop = tg.user_sends(group, players[0], "/stop")
                 feedback = await tg.wait_for(
                     "sendMessage",
