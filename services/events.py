@@ -47,9 +47,10 @@ class SubmissionBuilt:
 
 
 @dataclass(frozen=True, slots=True)
-class FeedbackWritten:
-    """The model's feedback is stored and about to be posted (also when it is resumed
-    after a restart): the place for bookkeeping off the path to the submission."""
+class AnswersSubmitted:
+    """The answers went to the model: its feedback is stored and about to be posted (also
+    when resumed after a restart), or the attempt failed and the person is about to be
+    told. The place for bookkeeping off the path to the submission."""
 
     quiz: QuizRow
 
@@ -61,7 +62,7 @@ class FeedbackPosted:
     quiz: QuizRow
 
 
-Event = QuizOpened | QuizClosed | SubmissionBuilt | FeedbackWritten | FeedbackPosted
+Event = QuizOpened | QuizClosed | SubmissionBuilt | AnswersSubmitted | FeedbackPosted
 E = TypeVar("E", bound=Event)
 Subscriber = Callable[[Any], Awaitable[None]]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from services import learning, review
 from services.context import Services
-from services.events import FeedbackPosted, FeedbackWritten, SubmissionBuilt
+from services.events import AnswersSubmitted, FeedbackPosted, SubmissionBuilt
 from services.presenter import Presenter
 
 
@@ -16,14 +16,14 @@ def wire(svc: Services, ui: Presenter) -> None:
         # feedback compares each card with how it went last time.
         await learning.annotate_submission(svc, event.quiz, event.submission)
 
-    async def record_cards(event: FeedbackWritten) -> None:
-        # After the submission, before the feedback is posted: off the path to the model,
-        # and done by the time the person sees the feedback. Idempotent (per quiz).
+    async def record_cards(event: AnswersSubmitted) -> None:
+        # After the submission, before the feedback (or the failure) is posted: off the path
+        # to the model, and done by the time the person sees it. Idempotent (per quiz).
         await learning.record_quiz(svc, event.quiz.id)
 
     async def offer_review(event: FeedbackPosted) -> None:
         await review.offer_review(ui, svc, event.quiz)
 
     svc.events.subscribe(SubmissionBuilt, annotate)
-    svc.events.subscribe(FeedbackWritten, record_cards)
+    svc.events.subscribe(AnswersSubmitted, record_cards)
     svc.events.subscribe(FeedbackPosted, offer_review)

@@ -3,6 +3,7 @@ without sitting on the path from the last answer to the model's submission."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from fakes.openai_server import FakeOpenAI, message_item
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Chat, FakeTelegram, User
-from services.events import FeedbackWritten, QuizClosed
+from services.events import AnswersSubmitted, QuizClosed
 from tests.conftest import BotFactory
 from tests.harness import RunningBot
 
@@ -64,11 +65,11 @@ async def test_a_failing_feature_does_not_break_the_quiz(
 ) -> None:
     async with make_bot() as bot:
 
-        async def broken(_event: QuizClosed | FeedbackWritten) -> None:
+        async def broken(_event: QuizClosed | AnswersSubmitted) -> None:
             raise RuntimeError("a feature's bug")
 
         bot.services.events.subscribe(QuizClosed, broken)
-        bot.services.events.subscribe(FeedbackWritten, broken)
+        bot.services.events.subscribe(AnswersSubmitted, broken)
 
         def model(_body: dict[str, Any], _items: list[Any]) -> list[dict[str, Any]]:
             return [message_item("Feedback despite the bug.")]
@@ -80,3 +81,20 @@ async def test_a_failing_feature_does_not_break_the_quiz(
         await tg.wait_for("sendMessage", predicate=lambda c: "reply_markup" in c.params)
     failures = [r for r in caplog.records if "a feature's bug" in str(r.exc_info)]
     assert [r.levelno for r in failures] == [logging.ERROR, logging.ERROR]
+
+
+async def test_cards_are_written_when_the_model_fails_the_submission(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    args = quiz_args(1)
+    oa.queue_function_call("generate_quiz", args)
+    tg.user_sends(PRIVATE, BEA, "/quiz 1 cells")
+    [poll] = await tg.wait_for("sendPoll")
+    # The question's checks are done: the next request to the model is the submission.
+    oa.fail_next(500, path="/responses")
+    options = [o["text"] for o in poll.params["options"]]
+    tg.user_answers_poll(BEA, poll.result["poll"]["id"], [options.index(choice_text(args, 0, 0))])
+    [failed] = await tg.wait_for("sendMessage", predicate=lambda c: "reply_markup" in c.params)
+    assert "retry" in json.dumps(failed.params["reply_markup"])
+    # The answer is a card although the feedback has to wait for a retry.
+    assert _cards(Path(bot.settings.database_path)) == 1

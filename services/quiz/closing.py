@@ -21,7 +21,7 @@ from quiz.scoring import build_submission, in_model_order, standings, submission
 from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
 from services.errors import UserFacingError
-from services.events import FeedbackPosted, FeedbackWritten, QuizClosed, SubmissionBuilt
+from services.events import AnswersSubmitted, FeedbackPosted, QuizClosed, SubmissionBuilt
 from services.quiz import live_board
 from services.quiz.common import disarm_deadline, is_group, is_private, model_request
 from services.quiz.drafts import FeedbackDraft
@@ -131,6 +131,7 @@ async def deliver_feedback(
                 )
             except EngineError as exc:
                 log.warning("Quiz %s: submission failed: %s", quiz_id, exc)
+                await svc.events.publish(AnswersSubmitted(quiz))
                 raise UserFacingError(
                     "feedback_failed",
                     chat_id=quiz.chat_id,
@@ -143,7 +144,7 @@ async def deliver_feedback(
             stored = (result.text, citations, False)
         text, citations, posted = stored
         if not posted:
-            await svc.events.publish(FeedbackWritten(quiz))
+            await svc.events.publish(AnswersSubmitted(quiz))
             markdown = with_footnotes(
                 text, [Citation(i, f) for i, f in citations], tr(quiz.lang, "sources")
             )
