@@ -24,9 +24,11 @@ from services import reminders
 from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
 from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
 from services.menu import publish_commands
+from services.quiz.telegram_presenter import TelegramPresenter
 from services.ratelimit import RetryingRateLimiter
 from services.recovery import recover
 from services.redaction import redact_in_logs
+from services.wiring import wire
 from settings import ConfigError, Settings
 from storage import Repository
 
@@ -60,7 +62,7 @@ async def _warm_up_checks(context: BotContext) -> None:
 
 async def _recover(context: BotContext) -> None:
     """Pick up quizzes a previous process left unfinished."""
-    await recover(context.bot, context.services)
+    await recover(context.presenter, context.services)
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
@@ -98,7 +100,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         # Every model response's tokens are counted (quotas, /usage), on the services' clock
         # (looked up at each call: tests move it).
         services.engine = MeteredEngine(services.engine, repo.usage, lambda: services.clock())
-        install(application.bot_data, services)
+        # The composition root: one presenter for every chat output, and the features
+        # that follow the quiz lifecycle's stages.
+        presenter = TelegramPresenter(application.bot)
+        wire(services, presenter)
+        install(application.bot_data, services, presenter)
         queue = application.update_queue
         assert isinstance(queue, DurableUpdateQueue)
         queue.repo = repo

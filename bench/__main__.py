@@ -36,6 +36,7 @@ from bench.scenarios import (
     memory,
     time_to_first_question,
 )
+from bench.stop_scenario import stop_part
 from bench.verify_scenario import QUESTIONS, VerifyResult, verification
 
 # Parts in modules of their own (issues 14-16): each runs itself and returns its rows.
@@ -44,6 +45,7 @@ OWN_PARTS = {
     "live": live_part,
     "drafts": drafts_part,
     "library": library_part,  # local document search (issue 26)
+    "stop": stop_part,
 }
 PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS)
 RSS_TARGET_MIB = 150.0

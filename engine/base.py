@@ -4,14 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from quiz.feedback import Citation
 from quiz.grounding import RetrievedChunk
 
-if TYPE_CHECKING:
-    from engine.verify import Solve, SolveQuestion
-    from engine.vision import Transcript
+
+@dataclass(frozen=True, slots=True)
+class SolveQuestion:
+    """A question as the solver sees it: choices in the order they will be shown, no key."""
+
+    text: str
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Solved:
+    choice: int  # into SolveQuestion.choices
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Solve:
+    # One per question asked, in order; None where the solver gave no usable answer.
+    answers: tuple[Solved | None, ...]
+    tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    text: str  # '' when the picture shows no text
+    tokens: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from engine.base import Feedback, QuestionSink, QuizEngine, QuizRequest, TextSink, ToolCall
-from engine.verify import Solve, SolveQuestion
-from engine.vision import Transcript
+from engine.base import (
+    Feedback,
+    QuestionSink,
+    QuizEngine,
+    QuizRequest,
+    Solve,
+    SolveQuestion,
+    TextSink,
+    ToolCall,
+    Transcript,
+)
 from storage.usage import UsageStore
 
 

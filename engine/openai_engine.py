@@ -32,8 +32,11 @@ from engine.base import (
     NoToolCallError,
     QuestionSink,
     QuizRequest,
+    Solve,
+    SolveQuestion,
     TextSink,
     ToolCall,
+    Transcript,
 )
 from engine.fallback import (
     ASK_STRUCTURED,
@@ -47,8 +50,8 @@ from engine.prompts import quiz_request_text
 from engine.results import feedback_from, feedback_of, retrieved_chunks, tokens_used, tool_call
 from engine.state import ItemStore, State, Thread, Threads
 from engine.streaming import QuestionReader, Reader, StreamBrokenError, Streaming, TextReader
-from engine.verify import Solve, SolveQuestion, solve
-from engine.vision import Transcript, transcribe
+from engine.verify import solve
+from engine.vision import transcribe
 from quiz.grounding import RetrievedChunk
 from quiz.schema import TOOL_NAME
 

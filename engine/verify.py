@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from openai import AsyncOpenAI, omit, pydantic_responses_function_tool
 from openai.types.responses import (
@@ -24,7 +23,7 @@ from openai.types.shared_params import ReasoningEffort
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.api import api_errors, solve_budget
-from engine.base import QuizRequest
+from engine.base import QuizRequest, Solve, Solved, SolveQuestion
 from engine.prompts import passages_text
 from engine.results import tokens_used
 
@@ -61,27 +60,6 @@ class SolveArgs(BaseModel):
 
 def solve_tool() -> FunctionToolParam:
     return pydantic_responses_function_tool(SolveArgs, name=SOLVE_TOOL)
-
-
-@dataclass(frozen=True, slots=True)
-class SolveQuestion:
-    """A question as the solver sees it: choices in the order they will be shown, no key."""
-
-    text: str
-    choices: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Solved:
-    choice: int  # into SolveQuestion.choices
-    confidence: float
-
-
-@dataclass(frozen=True, slots=True)
-class Solve:
-    # One per question asked, in order; None where the solver gave no usable answer.
-    answers: tuple[Solved | None, ...]
-    tokens: int = 0
 
 
 def solve_input(questions: Sequence[SolveQuestion]) -> str:

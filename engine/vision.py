@@ -7,14 +7,13 @@ token. One short, unstored request per photo, the same in conversation and state
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 
 import openai
 from openai import AsyncOpenAI, omit
 from openai.types.shared_params import ReasoningEffort
 
 from engine.api import api_errors
-from engine.base import EngineError
+from engine.base import EngineError, Transcript
 from engine.results import tokens_used
 
 TRANSCRIBE_INSTRUCTIONS = """\
@@ -29,12 +28,6 @@ NO_TEXT = "NO_TEXT"
 
 class ImageInputUnsupportedError(EngineError):
     """The server or model takes no image input (a text-only model, no vision projector)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Transcript:
-    text: str  # '' when the picture shows no text
-    tokens: int = 0
 
 
 def data_url(image: bytes, media_type: str) -> str:

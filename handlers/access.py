@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
@@ -101,11 +101,11 @@ async def _refuse(update: Update, context: BotContext) -> None:
         svc = context.services
         if not await security.note_refusal(svc, chat.id):
             return
-        await context.bot.send_message(
+        await context.presenter.say(
             chat.id,
             tr(lang, "access_denied", chat_id=chat.id, user_id=user.id if user else "?"),
-            parse_mode=ParseMode.HTML,
-            message_thread_id=message.message_thread_id if message.is_topic_message else None,
+            thread_id=message.message_thread_id if message.is_topic_message else None,
+            html=True,
         )
     except TelegramError as exc:
         log.info("Could not tell chat %s it is refused: %s", chat.id if chat else None, exc)

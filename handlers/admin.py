@@ -13,9 +13,9 @@ from handlers.common import acknowledge, lang_of, tapped_message
 from i18n import tr
 from quiz import callbacks
 from services import chat_settings, learning, security
+from services.chat_messages import deep_link
 from services.context import BotContext
 from services.permissions import may_set_starters
-from services.quiz.telegram_presenter import deep_link
 from storage.chats import STARTERS
 
 log = logging.getLogger(__name__)

@@ -49,7 +49,7 @@ async def document_received(update: Update, context: BotContext) -> None:
         return
     document = message.document
     await waiting.add_document(
-        context.bot,
+        context.presenter,
         context.services,
         documents.IncomingDocument(
             chat_id=chat.id,

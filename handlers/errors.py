@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from handlers.common import lang_of, thread_of
 from i18n import language_for, tr
 from services.context import BotContext
-from services.errors import UserFacingError, tell
+from services.errors import UserFacingError
 from services.quiz import lookup
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ async def error_handler(update: object, context: BotContext) -> None:
     """Tell the user about domain errors; log anything else with its traceback and say sorry."""
     error = context.error
     if isinstance(error, UserFacingError):
-        await tell(context.bot, error)
+        await context.presenter.error(error)
         return
     if isinstance(error, BadRequest) and "query is too old" in error.message.lower():
         # A replayed callback (after a restart, or re-delivered): its answer was stored
@@ -69,10 +69,8 @@ async def _sorry(update: Update, context: BotContext) -> None:
                 return
             except BadRequest:
                 log.info("Callback query %s answered already or expired", query.id)
-        await context.bot.send_message(
-            chat.id,
-            text,
-            message_thread_id=thread_of(message) if message else None,
+        await context.presenter.say(
+            chat.id, text, thread_id=thread_of(message) if message else None
         )
     except TelegramError as exc:
         log.info("Could not tell chat %s about the error: %s", chat.id, exc)

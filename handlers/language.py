@@ -86,7 +86,7 @@ async def lang_button(update: Update, context: BotContext) -> None:
     if isinstance(query.message, Message):
         await query.message.edit_text(done, reply_markup=None)
     else:
-        await context.bot.send_message(chat.id, done)
+        await context.presenter.say(chat.id, done)
 
 
 HANDLERS = [

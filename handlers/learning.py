@@ -8,8 +8,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers.common import acknowledge, lang_of, start_quiz_here, thread_of
 from i18n import tr
-from quiz import callbacks, spacing
-from services import learning, reminders, stats
+from quiz import callbacks, reminder_times
+from services import learning, reminders, review, stats
 from services.context import BotContext
 from services.quiz import starting
 
@@ -19,8 +19,8 @@ async def review_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    await learning.start_review(
-        context.bot,
+    await review.start_review(
+        context.presenter,
         context.services,
         chat_id=chat.id,
         chat_type=chat.type,
@@ -61,8 +61,8 @@ async def learning_button(update: Update, context: BotContext) -> None:
             request_key=key,
         )
         return
-    await learning.start_review(
-        context.bot,
+    await review.start_review(
+        context.presenter,
         svc,
         chat_id=chat.id,
         chat_type=chat.type,
@@ -88,10 +88,10 @@ async def remind_command(update: Update, context: BotContext) -> None:
         await reminders.disable_reminder(svc, user.id)
         await message.reply_text(tr(lang, "remind_off"))
         return
-    minute = spacing.parse_time(args[0]) if 1 <= len(args) <= 2 else None
+    minute = reminder_times.parse_time(args[0]) if 1 <= len(args) <= 2 else None
     previous = await reminders.reminder(svc, user.id)
     zone = args[1] if len(args) == 2 else (previous.zone if previous else "UTC")
-    if minute is None or spacing.parse_zone(zone) is None:
+    if minute is None or reminder_times.parse_zone(zone) is None:
         await message.reply_text(tr(lang, "remind_usage"), parse_mode=ParseMode.HTML)
         return
     await reminders.set_reminder(svc, user.id, chat.id, minute, zone, lang)
@@ -106,7 +106,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     if message is None or chat is None or user is None:
         return
     await stats.send_stats(
-        context.bot,
+        context.presenter,
         context.services,
         chat_id=chat.id,
         group=chat.type != ChatType.PRIVATE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.ext import ChatMemberHandler
 
 from handlers.common import lang_of
@@ -38,10 +38,8 @@ async def my_membership(update: Update, context: BotContext) -> None:
         return
     lang = await lang_of(update, context)
     who = (await chat_settings.effective(svc, chat.id)).starters
-    await context.bot.send_message(
-        chat.id,
-        tr(lang, "group_intro", who=tr(lang, f"starters_{who}")),
-        parse_mode=ParseMode.HTML,
+    await context.presenter.say(
+        chat.id, tr(lang, "group_intro", who=tr(lang, f"starters_{who}")), html=True
     )
 
 

@@ -43,7 +43,7 @@ async def photo_received(update: Update, context: BotContext) -> None:
         date=message.date,
     )
     # Raises (and the error handler tells the person) when the photo cannot be used.
-    rest_of_album = await photos.add_photo(bot, context.services, photo, bot.username)
+    rest_of_album = await photos.add_photo(context.presenter, context.services, photo, bot.username)
     command = photos.quiz_command(message.caption, bot.username)
     if command is not None:
         await rest_of_album()

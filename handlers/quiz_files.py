@@ -17,6 +17,7 @@ from handlers import documents
 from handlers.common import lang_of, thread_of
 from i18n import tr
 from services import quiz_files
+from services.chat_messages import TooBigError
 from services.context import BotContext
 from storage.library import LibraryEntry
 
@@ -79,8 +80,9 @@ async def _read(message: Message, context: BotContext) -> bytes | None:
     if (document.file_size or 0) > quiz_files.MAX_IMPORT_BYTES:
         return None
     try:
-        tg_file = await context.bot.get_file(document.file_id)
-        data = bytes(await tg_file.download_as_bytearray())
+        data = await context.presenter.files.download(document.file_id, quiz_files.MAX_IMPORT_BYTES)
+    except TooBigError:
+        return None
     except TelegramError as exc:
         log.warning("A CSV document could not be downloaded: %s", exc)
         raise

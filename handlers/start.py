@@ -13,7 +13,7 @@ from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
-from services import chat_settings, learning, library
+from services import chat_settings, learning, library, review
 from services.context import BotContext
 from services.local_library import is_local
 from services.permissions import may_change_settings
@@ -57,8 +57,8 @@ async def start(update: Update, context: BotContext) -> None:
     lang = await lang_of(update, context)
     if context.args == [learning.DEEP_LINK_PAYLOAD] and chat is not None and user is not None:
         # The deep link of a group's "Review my mistakes" button (issue 14).
-        await learning.start_review(
-            context.bot,
+        await review.start_review(
+            context.presenter,
             context.services,
             chat_id=chat.id,
             chat_type=chat.type,

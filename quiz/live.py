@@ -9,6 +9,7 @@ from html import escape
 
 from quiz.model import Answer, Quiz
 from quiz.results import MAX_ROWS, MEDALS, short_name
+from quiz.scoring import Scored
 
 # A right answer scores between MAX_POINTS (at once) and MAX_POINTS / 2 (at the last second),
 # as Kahoot does: speed counts, but never more than being right.
@@ -25,15 +26,6 @@ class SentQuestion:
     index: int
     sent_at: float
     period: float
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """One answer's time (from our send to our receipt) and the points it won."""
-
-    seconds: float
-    points: int
-    right: bool
 
 
 @dataclass(frozen=True, slots=True)

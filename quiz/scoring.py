@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from quiz.model import Answer, Quiz
 from quiz.states import SubmissionStatus
 
-if TYPE_CHECKING:
-    from quiz.live import Scored
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One answer's time (from our send to our receipt) and the points it won."""
+
+    seconds: float
+    points: int
+    right: bool
 
 
 @dataclass(frozen=True, slots=True)

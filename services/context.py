@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from engine import QuizEngine
 from engine.library import DocumentLibrary
+from services.events import EventBus
 from services.keyed_locks import KeyedLocks
 from services.quiz.answer_batch import AnswerWriter
 from services.quiz.participants import Participants
@@ -23,6 +24,7 @@ from settings import Settings
 from storage import Repository
 
 _KEY = "services"
+_PRESENTER = "presenter"
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Services:
     writing: dict[int, asyncio.Event] = field(default_factory=dict)
     # Documents being downloaded and uploaded: a fair bound for the whole process.
     transfers: FairLimiter = field(init=False)
+    # The lifecycle's stages, for the features that follow them (services/wiring.py).
+    events: EventBus = field(default_factory=EventBus)
 
     def __post_init__(self) -> None:
         self.answer_writer = AnswerWriter(self.repo)
@@ -85,8 +89,9 @@ class Services:
         return self.library_locks.hold(chat_id)
 
 
-def install(bot_data: dict[Any, Any], services: Services) -> None:
+def install(bot_data: dict[Any, Any], services: Services, presenter: TelegramPresenter) -> None:
     bot_data[_KEY] = services
+    bot_data[_PRESENTER] = presenter
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -106,8 +111,8 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
 
     @property
     def presenter(self) -> TelegramPresenter:
-        """What the quiz lifecycle shows in chats goes through this."""
-        return TelegramPresenter(self.bot)
+        """What the services show in chats goes through this one, built at start-up."""
+        return cast(TelegramPresenter, self.bot_data[_PRESENTER])
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
 from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
 from quiz.states import DocumentState
-from services import quotas
+from services import daily
+from services.chat_messages import TelegramFiles, TooBigError
+from services.daily import day_start
 from services.document_types import human_size
 from services.errors import UserFacingError
 from settings import Settings
@@ -33,7 +34,7 @@ Fail = Callable[..., Awaitable[UserFacingError]]
 def document_limits(settings: Settings, now: float) -> DocumentLimits:
     """The limits a new document is reserved against, in the transaction that creates it."""
     return DocumentLimits(
-        since=quotas.day_start(now),
+        since=day_start(now),
         user_per_day=settings.user_documents_per_day,
         chat_per_day=settings.chat_documents_per_day,
         user_bytes_per_day=settings.user_document_bytes_per_day,
@@ -44,7 +45,7 @@ def document_limits(settings: Settings, now: float) -> DocumentLimits:
 
 def limit_values(error: LimitReachedError, now: float) -> dict[str, Any]:
     """What a document limit's text shows: the limit (a size for bytes) and its reset."""
-    values = quotas.limit_values(error, now)
+    values = daily.limit_values(error, now)
     if error.key.endswith("_bytes"):
         values["limit"] = human_size(error.limit)
     return values
@@ -54,7 +55,7 @@ def limit_values(error: LimitReachedError, now: float) -> dict[str, Any]:
 class Transfer:
     """One document's way from Telegram (`file_id`) to OpenAI, through a file on disk."""
 
-    bot: Bot
+    files: TelegramFiles
     repo: Repository
     library: DocumentLibrary
     file_id: str
@@ -69,11 +70,10 @@ class Transfer:
         its real size; that size in bytes."""
         limit = human_size(self.max_bytes)
         try:
-            tg_file = await self.bot.get_file(self.file_id)
-            if tg_file.file_size is not None and tg_file.file_size > self.max_bytes:
-                size = human_size(tg_file.file_size)
-                raise await self.fail("doc_too_big", "too big", size=size, limit=limit)
-            await tg_file.download_to_drive(custom_path=path)
+            await self.files.download_to(self.file_id, path, self.max_bytes)
+        except TooBigError as exc:
+            size = human_size(exc.size)
+            raise await self.fail("doc_too_big", "too big", size=size, limit=limit) from None
         except TelegramError as exc:
             log.warning("Document %s: download failed: %s", self.doc_id, exc)
             if isinstance(exc, BadRequest) and "too big" in exc.message.lower():

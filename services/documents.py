@@ -16,14 +16,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot
-from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest
-
 from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
 from i18n import tr
 from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
 from services import local_library
+from services.chat_messages import ChatMessages
 from services.context import Services
 from services.document_transfer import Fail, Transfer, document_limits, limit_values
 from services.document_types import human_size, supported_extension, supported_list, upload_name
@@ -59,20 +56,12 @@ class IncomingDocument:
 Transcribe = Callable[[bytes, Callable[..., Awaitable[UserFacingError]]], Awaitable[bytes]]
 
 
-async def _edit(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
-    try:
-        await bot.edit_message_text(text, chat_id, message_id, parse_mode=ParseMode.HTML)
-    except BadRequest as exc:
-        # Progress is a courtesy: a deleted or unchanged status message must not stop the work.
-        log.info("Document status not edited: %s", exc.message)
-
-
 def _library(library: DocumentLibrary | None) -> DocumentLibrary:
     assert library is not None, "documents need Services.library"
     return library
 
 
-async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
+async def add_document(ui: ChatMessages, svc: Services, doc: IncomingDocument) -> bool:
     """Check, download, upload and index one document, keeping the user posted. False for a
     re-delivered document (nothing done), True when it ended (or raises why it failed)."""
     settings = svc.settings
@@ -123,17 +112,13 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         log.info("Ignoring a re-delivered document in chat %s", doc.chat_id)
         return False
     size = human_size(doc.file_size) if doc.file_size else "?"
-    status = await bot.send_message(
+    status_id = await ui.document_status(
         doc.chat_id,
+        doc.thread_id,
+        doc.message_id,
         tr(doc.lang, "doc_downloading", name=shown, size=size),
-        parse_mode=ParseMode.HTML,
-        message_thread_id=doc.thread_id,
-        reply_to_message_id=doc.message_id,
     )
-    status_id = status.message_id
-    await bot.send_chat_action(
-        doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
-    )
+    await ui.uploading(doc.chat_id, doc.thread_id)
 
     async def fail(text: str, error: str, **values: Any) -> UserFacingError:
         # Nothing of it stays on OpenAI: it costs none of the day's documents.
@@ -141,7 +126,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         await svc.repo.release_document(key)
         return refuse(text, status_id, **values)
 
-    transfer = Transfer(bot, svc.repo, library, doc.file_id, row.id, key, limits, limit, fail)
+    transfer = Transfer(ui.files, svc.repo, library, doc.file_id, row.id, key, limits, limit, fail)
     async with svc.transfers.slot(doc.user_id):
         with tempfile.TemporaryDirectory(prefix="studyquiz-") as folder:
             path = Path(folder) / "document"
@@ -153,7 +138,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
                 # Read here (a photo, local search, a PDF's text layer): one copy at a time.
                 data = await _read_here(path, doc, fail)
                 if local:
-                    return await local_library.add_locally(bot, svc, here, ext, data, fail)
+                    return await local_library.add_locally(ui, svc, here, ext, data, fail)
                 if ext == ".pdf":
                     await local_library.check_pdf(data, fail)
                 del data
@@ -161,7 +146,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
             size = human_size(uploading)
             await svc.repo.update_document(row.id, DocumentState.UPLOADING, size=uploading)
             text = tr(doc.lang, "doc_uploading", name=shown, size=size)
-            await _edit(bot, doc.chat_id, status_id, text)
+            await ui.document_progress(doc.chat_id, status_id, text)
             try:
                 store, file_id = await transfer.upload(
                     path, name, lambda: chat_store(svc, doc.chat_id, doc.chat_title)
@@ -171,12 +156,10 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
                     raise await fail("doc_no_search", "no files or vector stores API") from exc
                 # DOCUMENT_SEARCH=auto, and this server turned out to have no such API.
                 data = await asyncio.to_thread(path.read_bytes)
-                return await local_library.add_locally(bot, svc, here, ext, data, fail)
+                return await local_library.add_locally(ui, svc, here, ext, data, fail)
     try:
-        await _edit(bot, doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
-        await bot.send_chat_action(
-            doc.chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=doc.thread_id
-        )
+        await ui.document_progress(doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
+        await ui.uploading(doc.chat_id, doc.thread_id)
         indexed = await library.index(store, file_id, settings.document_index_timeout)
     except LibraryError as exc:
         log.warning("Document %s: OpenAI failed: %s", row.id, exc)
@@ -194,7 +177,7 @@ async def add_document(bot: Bot, svc: Services, doc: IncomingDocument) -> bool:
         # A file the store could not index is of no use; don't leave it stored on OpenAI.
         await _discard(library, store, file_id)
         text = tr(doc.lang, "doc_failed", name=shown, reason=escape(reason))
-    await _edit(bot, doc.chat_id, status_id, text)
+    await ui.document_progress(doc.chat_id, status_id, text)
     return True
 
 

@@ -1,8 +1,9 @@
-"""Learning that carries over (issue 14): every answer becomes a study card, FSRS says when
-it is due again, /review writes due cards afresh as a quiz, and opt-in reminders.
+"""Learning that carries over: every answer becomes a study card, FSRS says when it is due
+again (/review, in services/review.py, writes due cards afresh as a quiz), and opt-in
+reminders.
 
-The quiz lifecycle calls in here through a few marked one-line hooks (services/quiz/),
-so that it can be restructured without this module changing.
+The quiz lifecycle does not call in here: services/wiring.py subscribes `record_quiz`,
+`annotate_submission` (and review.offer_review) to its stages (services/events.py).
 """
 
 from __future__ import annotations
@@ -11,17 +12,11 @@ import logging
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ChatType, ParseMode
-
 from engine.base import QuizRequest, ReviewCard
 from i18n import tr
 from quiz import callbacks, spacing
 from services import reminders
 from services.context import Services
-from services.quiz import starting
-from services.quiz.presenter import Presenter
-from services.quiz.telegram_presenter import TelegramPresenter, deep_link
 from storage import QuizRow
 from storage.cards import NewCard, RatedCard
 
@@ -141,106 +136,6 @@ async def annotate_submission(
             q["last_time"] = {"date": day_label(at), "correct": correct}
     submission["review"] = True
     return submission
-
-
-async def offer_review(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
-    """After the feedback: a "Review my mistakes (N)" button for whoever got one wrong."""
-    parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
-    wrong = {
-        a.user_id
-        for a in await svc.repo.answers(quiz.id)
-        if a.question_index < len(parsed.questions)
-        and a.choice_index != parsed.questions[a.question_index].answer_index
-    }
-    if not wrong:
-        return
-    if quiz.chat_type == ChatType.PRIVATE:
-        due = await svc.repo.cards.due_count(quiz.starter_id, svc.clock())
-        if due == 0:
-            return
-        n = min(due, svc.settings.max_questions)
-        await ui.review_offer(
-            quiz,
-            tr(quiz.lang, "review_offer", n=n),
-            tr(quiz.lang, "review_button", n=n),
-            in_private=True,
-        )
-    else:
-        await ui.review_offer(
-            quiz,
-            tr(quiz.lang, "review_offer_group", n=len(wrong)),
-            tr(quiz.lang, "review_button_group"),
-            in_private=False,
-        )
-
-
-# /review
-
-
-async def start_review(
-    bot: Bot,
-    svc: Services,
-    *,
-    chat_id: int,
-    chat_type: str,
-    thread_id: int | None,
-    user_id: int,
-    message_id: int,
-    lang: str,
-    request_key: str,
-) -> None:
-    """A quiz of the person's due cards, written afresh; or why there is none."""
-    if chat_type != ChatType.PRIVATE:
-        await bot.send_message(
-            chat_id,
-            tr(lang, "review_in_private"),
-            message_thread_id=thread_id,
-            reply_markup=InlineKeyboardMarkup(
-                [[InlineKeyboardButton(tr(lang, "review_button_group"), url=deep_link(bot))]]
-            ),
-        )
-        return
-    store, now = svc.repo.cards, svc.clock()
-    cards = await store.due_cards(user_id, now, svc.settings.max_questions)
-    if not cards:
-        await _nothing_due(bot, svc, chat_id, user_id, lang)
-        return
-    await store.create_review(request_key, user_id, [c.id for c in cards], now)
-    # The same path as /quiz: who may start, cooldown and quotas apply to reviews too.
-    await starting.start_quiz(
-        TelegramPresenter(bot),
-        svc,
-        chat_id=chat_id,
-        chat_type=chat_type,
-        thread_id=thread_id,
-        user_id=user_id,
-        message_id=message_id,
-        lang=lang,
-        command=starting.QuizCommand(len(cards), tr(lang, "review_topic")),
-        request_key=request_key,
-    )
-
-
-async def _nothing_due(bot: Bot, svc: Services, chat_id: int, user_id: int, lang: str) -> None:
-    store = svc.repo.cards
-    upcoming = await store.next_due(user_id)
-    if upcoming is None:
-        await bot.send_message(chat_id, tr(lang, "review_no_cards"), parse_mode=ParseMode.HTML)
-        return
-    # The person's own clock: the /remind zone if they ever set one, else UTC (and said so).
-    row = await reminders.reminder(svc, user_id)
-    zone = row.zone if row is not None else "UTC"
-    tz = spacing.parse_zone(zone) or UTC
-    when = when_due(lang, upcoming, svc.clock(), tz)
-    text = tr(lang, "review_nothing_due", when=when, zone=zone)
-    weakest = await store.weakest_topics(user_id, 1)
-    markup = None
-    if weakest:
-        text += "\n" + tr(lang, "review_weakest", topic=weakest[0][0])
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(tr(lang, "weakest_button"), callback_data=WEAKEST_DATA)]]
-        )
-    await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 def when_due(lang: str, at: float, now: float, tz: tzinfo) -> str:

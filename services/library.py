@@ -12,21 +12,50 @@ import json
 import logging
 import secrets
 import uuid
-from html import escape
 
 from telegram.constants import ChatType
 
 from engine import EngineError
 from engine.prompts import quiz_request_text
-from i18n import tr
-from quiz import callbacks
 from quiz.model import Quiz
-from quiz.results import clock
 from quiz.schema import TOOL_NAME
 from quiz.states import QuizMode, QuizState
 from services import chat_settings, quotas
 from services.context import Services
 from services.errors import UserFacingError
+from services.library_board import (
+    BOARD as BOARD,
+)
+from services.library_board import (
+    CONFIRM as CONFIRM,
+)
+from services.library_board import (
+    DELETE as DELETE,
+)
+from services.library_board import (
+    EXPORT as EXPORT,
+)
+from services.library_board import (
+    OPEN as OPEN,
+)
+from services.library_board import (
+    PAGE as PAGE,
+)
+from services.library_board import (
+    PLAY as PLAY,
+)
+from services.library_board import (
+    REVOKE as REVOKE,
+)
+from services.library_board import (
+    SHARE as SHARE,
+)
+from services.library_board import (
+    TOGGLE as TOGGLE,
+)
+from services.library_board import (
+    board_html as board_html,
+)
 from services.quiz import generation
 from services.quiz.presenter import Presenter
 from storage import QuizAlreadyOpenError, QuizRow
@@ -39,20 +68,6 @@ log = logging.getLogger(__name__)
 SHARE_PREFIX = "q"
 TOKEN_BYTES = 16
 PAGE_SIZE = 8
-BOARD_SIZE = 10
-# The library buttons' actions (callbacks.library_data).
-PAGE, OPEN, PLAY, SHARE, REVOKE, EXPORT, DELETE, CONFIRM, BOARD, TOGGLE = (
-    "p",
-    "o",
-    "y",
-    "s",
-    "v",
-    "e",
-    "d",
-    "x",
-    "b",
-    "t",
-)
 
 
 def share_payload(token: str) -> str:
@@ -176,32 +191,3 @@ async def _seed(svc: Services, quiz: QuizRow, parsed: Quiz) -> None:
         ) from exc
     await svc.repo.set_conversation(quiz.id, conversation_id)
     await svc.repo.set_call(quiz.id, call_id)
-
-
-async def board_html(svc: Services, entry: LibraryEntry, lang: str) -> str:
-    rows = await svc.repo.library.board(entry.quiz_id, BOARD_SIZE)
-    lines = [tr(lang, "lib_board_header", title=escape(entry.title))]
-    if not rows:
-        lines.append(tr(lang, "lib_board_empty"))
-    for place, row in enumerate(rows, start=1):
-        name = escape(row.name or str(row.user_id))
-        when = clock(max(0, int(row.seconds)))
-        lines.append(f"{place}. {name} — {row.score}/{row.total} · {when}")
-    return "\n".join(lines)
-
-
-async def feedback_extras(svc: Services, quiz: QuizRow) -> tuple[list[str], list[tuple[str, str]]]:
-    """What goes with the feedback: for a taker, the board when its owner shows it (one more
-    message); for a quiz of one's own, its Share button (on the feedback's last message)."""
-    source_id = await svc.repo.library.source_of(quiz.id)
-    if source_id is not None:
-        source = await svc.repo.library.entry_of_quiz(source_id)
-        if source is not None and source.board and source.share_token is not None:
-            return [await board_html(svc, source, quiz.lang)], []
-        return [], []
-    await svc.repo.library.sync(quiz.starter_id)
-    entry = await svc.repo.library.entry_of_quiz(quiz.id)
-    if entry is None:
-        return [], []
-    data = callbacks.library_data(SHARE, entry.owner_id, entry.number)
-    return [], [(tr(quiz.lang, "lib_share_button", number=entry.number), data)]

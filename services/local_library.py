@@ -9,13 +9,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import Bot
-from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest
-
 from i18n import tr
 from quiz.grounding import RetrievedChunk
 from quiz.states import DocumentState
+from services.chat_messages import ChatMessages
 from services.context import Services
 from services.document_types import human_size
 from services.errors import UserFacingError
@@ -57,14 +54,14 @@ class Added:
 
 
 async def add_locally(
-    bot: Bot, svc: Services, added: Added, ext: str, data: bytes, fail: Fail
+    ui: ChatMessages, svc: Services, added: Added, ext: str, data: bytes, fail: Fail
 ) -> bool:
     """Take the text out, index it and say it is ready (raises what went wrong)."""
     chat_id, lang, doc_id, shown = added.chat_id, added.lang, added.doc_id, added.shown
     status_id = added.status_id
     await svc.repo.update_document(doc_id, DocumentState.PROCESSING, size=len(data))
-    await _edit(bot, chat_id, status_id, tr(lang, "doc_indexing_here", name=shown))
-    await bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=added.thread_id)
+    await ui.document_progress(chat_id, status_id, tr(lang, "doc_indexing_here", name=shown))
+    await ui.reading(chat_id, added.thread_id)
     try:
         chunks = await extract(ext, data, EXTRACT_TIMEOUT)
     except ExtractionError as exc:
@@ -74,7 +71,7 @@ async def add_locally(
     await svc.repo.update_document(doc_id, DocumentState.READY)
     log.info("Document %s: %d chunks indexed here", doc_id, len(chunks))
     text = tr(lang, "doc_ready", name=shown, size=human_size(len(data)))
-    await _edit(bot, chat_id, status_id, text)
+    await ui.document_progress(chat_id, status_id, text)
     return True
 
 
@@ -106,10 +103,3 @@ async def passages(
     if not found:
         found = await svc.repo.chunks.spread_chunks(chat_id, limit)
     return tuple(_passage(f) for f in found)
-
-
-async def _edit(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
-    try:
-        await bot.edit_message_text(text, chat_id, message_id, parse_mode=ParseMode.HTML)
-    except BadRequest as exc:
-        log.info("Document status not edited: %s", exc.message)

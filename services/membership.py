@@ -9,10 +9,10 @@ from services.context import Services
 async def left(svc: Services, chat_id: int) -> int:
     """Cancel the chat's live quizzes (how many) and forget that the bot introduced itself."""
     cancelled = await svc.repo.cancel_live_quizzes(chat_id, "bot removed")
-    await svc.repo.conversation.forget_introduction(chat_id)
+    await svc.repo.chat_memory.forget_introduction(chat_id)
     return cancelled
 
 
 async def introduce(svc: Services, chat_id: int) -> bool:
     """Whether the bot should introduce itself now (once per joining)."""
-    return await svc.repo.conversation.introduce(chat_id, svc.clock())
+    return await svc.repo.chat_memory.introduce(chat_id, svc.clock())

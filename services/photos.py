@@ -13,16 +13,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telegram import Bot
-from telegram.constants import ChatAction
-
 from engine import EngineError
 from engine.vision import ImageInputUnsupportedError
 from i18n import tr
 from services import documents, waiting
+from services.chat_messages import ChatMessages
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz.starting import QuizCommand, parse_quiz_args
+from services.quiz.telegram_presenter import TelegramPresenter
 
 log = logging.getLogger(__name__)
 
@@ -117,11 +116,11 @@ def _album(photo: IncomingPhoto, name: str) -> tuple[_Album | None, str]:
 
 
 def _reader(
-    bot: Bot, svc: Services, photo: IncomingPhoto
+    ui: ChatMessages, svc: Services, photo: IncomingPhoto
 ) -> Callable[[bytes, Callable[..., Awaitable[UserFacingError]]], Awaitable[bytes]]:
     async def read(image: bytes, fail: Callable[..., Awaitable[UserFacingError]]) -> bytes:
         thread_id = photo.thread_id
-        await bot.send_chat_action(photo.chat_id, ChatAction.TYPING, message_thread_id=thread_id)
+        await ui.reading(photo.chat_id, thread_id)
         try:
             read = await svc.engine.transcribe(image, PHOTO_TYPE, photo.chat_id, photo.user_id)
         except ImageInputUnsupportedError as exc:
@@ -138,7 +137,7 @@ def _reader(
 
 
 async def add_photo(
-    bot: Bot, svc: Services, photo: IncomingPhoto, bot_username: str | None
+    ui: TelegramPresenter, svc: Services, photo: IncomingPhoto, bot_username: str | None
 ) -> Callable[[], Awaitable[None]]:
     """Read the photo and add its text to the chat's documents (raises UserFacingError).
     Returns what to await before a quiz on it may start: an album's other photos."""
@@ -154,12 +153,12 @@ async def add_photo(
         file_name=f"{name}.txt",
         mime_type="text/plain",
         file_size=photo.file_size,
-        transcribe=_reader(bot, svc, photo),
+        transcribe=_reader(ui, svc, photo),
     )
     if album is not None:
         album.adding += 1
     try:
-        await waiting.add_document(bot, svc, doc)
+        await waiting.add_document(ui, svc, doc)
     finally:
         if album is not None:
             async with album.changed:

@@ -10,7 +10,7 @@ from pathlib import PurePath
 from telegram.constants import ChatType
 
 from engine import EngineError, QuizRequest
-from engine.verify import SolveQuestion
+from engine.base import SolveQuestion
 from quiz import csv_format
 from quiz.csv_format import RowProblem
 from quiz.model import Quiz

@@ -15,25 +15,14 @@ from telegram.constants import ChatType
 
 from services import chat_settings
 from services.context import Services
+from services.daily import day_start, reset_in
 from services.errors import UserFacingError
-from services.quiz.presenter import Presenter
+from services.presenter import Presenter
 from settings import Settings
 from storage.chats import ADMINS
-from storage.usage import LimitReachedError, StartLimits
+from storage.usage import StartLimits
 
 log = logging.getLogger(__name__)
-
-DAY = 24 * 3600
-
-
-def day_start(now: float) -> float:
-    return now - now % DAY
-
-
-def reset_in(now: float) -> dict[str, int]:
-    """Hours and minutes until the daily limits reset (midnight UTC), as the texts take them."""
-    hours, minutes = divmod(math.ceil((day_start(now) + DAY - now) / 60), 60)
-    return {"h": hours, "m": minutes}
 
 
 def start_limits(settings: Settings, now: float) -> StartLimits:
@@ -44,11 +33,6 @@ def start_limits(settings: Settings, now: float) -> StartLimits:
         chat_per_day=settings.chat_quizzes_per_day,
         user_running=settings.user_running_quizzes,
     )
-
-
-def limit_values(error: LimitReachedError, now: float) -> dict[str, Any]:
-    """The values a limit's text shows: the limit itself and when it resets."""
-    return {"n": error.limit, "limit": f"{error.limit:,}", **reset_in(now)}
 
 
 async def check_start(

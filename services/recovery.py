@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable
 
-from telegram import Bot
 from telegram.error import TelegramError
 
 from engine import EngineError
-from i18n import tr
 from quiz.states import QuizState, SubmissionStatus
 from services import waiting
 from services.context import Services
@@ -20,8 +18,7 @@ from services.quiz.telegram_presenter import TelegramPresenter
 log = logging.getLogger(__name__)
 
 
-async def recover(bot: Bot, svc: Services) -> None:
-    ui = TelegramPresenter(bot)
+async def recover(ui: TelegramPresenter, svc: Services) -> None:
     # A quiz being written when the process died: its model call is gone with it, and the
     # user may have moved on, so close it and say so rather than leave it hanging.
     for quiz in await svc.repo.quizzes_in_state(QuizState.GENERATING):
@@ -31,7 +28,10 @@ async def recover(bot: Bot, svc: Services) -> None:
             error="interrupted by restart",
             only_from=(QuizState.GENERATING,),
         ):
-            await _safely(bot, svc, quiz.id, "interrupted")
+            try:
+                await ui.notice(quiz, "interrupted")
+            except TelegramError as exc:
+                log.info("Quiz %s: could not tell chat about the restart: %s", quiz.id, exc)
     for quiz in await svc.repo.quizzes_in_state(QuizState.OPEN):
         if quiz.writing:
             # The stream that was writing its last questions died with the old process: the
@@ -60,7 +60,7 @@ async def recover(bot: Bot, svc: Services) -> None:
     # Last, as it may write a whole quiz: a /quiz that was waiting for a document, whose
     # indexing the old process did not see to its end, starts if the document is ready now;
     # else the person is told.
-    await waiting.start_waiting(bot, svc, None, restarted=True)
+    await waiting.start_waiting(ui, svc, None, restarted=True)
 
 
 async def _safely_close(closing_steps: Awaitable[object], quiz_id: int) -> None:
@@ -68,15 +68,3 @@ async def _safely_close(closing_steps: Awaitable[object], quiz_id: int) -> None:
         await closing_steps
     except (UserFacingError, EngineError, TelegramError) as exc:
         log.warning("Quiz %s: feedback still pending after restart: %s", quiz_id, exc)
-
-
-async def _safely(bot: Bot, svc: Services, quiz_id: int, key: str) -> None:
-    quiz = await svc.repo.quiz(quiz_id)
-    if quiz is None:
-        return
-    try:
-        await bot.send_message(
-            quiz.chat_id, tr(quiz.lang, key), message_thread_id=quiz.thread_id or None
-        )
-    except TelegramError as exc:
-        log.info("Quiz %s: could not tell chat about the restart: %s", quiz_id, exc)

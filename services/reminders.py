@@ -6,11 +6,11 @@ import logging
 from datetime import datetime
 from typing import cast
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
 from i18n import tr
-from quiz import callbacks, spacing
+from quiz import reminder_times
+from services.chat_messages import ChatMessages
 from services.context import BotContext, Services
 from storage.reminders import ReminderRow
 
@@ -36,11 +36,11 @@ def arm_reminder(svc: Services, user_id: int, minute: int, zone: str) -> float |
         return None
     for job in svc.jobs.get_jobs_by_name(_job_name(user_id)):
         job.schedule_removal()
-    tz = spacing.parse_zone(zone)
+    tz = reminder_times.parse_zone(zone)
     if tz is None:
         return None
     now = svc.clock()
-    at = spacing.next_reminder(now, minute, tz)
+    at = reminder_times.next_reminder(now, minute, tz)
     svc.jobs.run_once(_remind, max(0.0, at - now), data=user_id, name=_job_name(user_id))
     return at
 
@@ -74,15 +74,15 @@ async def _remind(context: BotContext) -> None:
     """A reminder's time: one message a day at most, and only when cards are due."""
     assert context.job is not None
     svc, user_id = context.services, cast(int, context.job.data)
-    await send_reminder(context.bot, svc, user_id)
+    await send_reminder(context.presenter, svc, user_id)
 
 
-async def send_reminder(bot: Bot, svc: Services, user_id: int) -> bool:
+async def send_reminder(ui: ChatMessages, svc: Services, user_id: int) -> bool:
     store, cards = svc.repo.reminders, svc.repo.cards
     row = await store.reminder(user_id)
     if row is None or not row.enabled:
         return False
-    tz = spacing.parse_zone(row.zone)
+    tz = reminder_times.parse_zone(row.zone)
     now = svc.clock()
     sent = False
     if tz is not None:
@@ -90,14 +90,9 @@ async def send_reminder(bot: Bot, svc: Services, user_id: int) -> bool:
         day = datetime.fromtimestamp(now, tz).date().isoformat()
         if due and await store.claim_reminder_day(user_id, day):
             n = min(due, svc.settings.max_questions)
-            review = InlineKeyboardButton(
-                tr(row.lang, "review_button", n=n), callback_data=callbacks.REVIEW_DATA
-            )
             try:
-                await bot.send_message(
-                    row.chat_id,
-                    tr(row.lang, "reminder", n=due),
-                    reply_markup=InlineKeyboardMarkup([[review]]),
+                await ui.reminder(
+                    row.chat_id, tr(row.lang, "reminder", n=due), tr(row.lang, "review_button", n=n)
                 )
                 sent = True
             except Forbidden:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.context import Services
-from services.quotas import day_start
+from services.daily import day_start
 from storage.usage import UsageReport
 
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 
-from telegram import Bot
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import MessageLimit
 
 from i18n import tr
 from quiz.fitting import fit_lines, shown_length
+from services.chat_messages import ChatMessages
 from services.context import Services
 
 DAY = 86400.0
@@ -183,7 +183,7 @@ async def group_stats(svc: Services, chat_id: int, lang: str) -> tuple[bytes | N
 
 
 async def send_stats(
-    bot: Bot,
+    ui: ChatMessages,
     svc: Services,
     *,
     chat_id: int,
@@ -196,18 +196,4 @@ async def send_stats(
         png, text = await group_stats(svc, chat_id, lang)
     else:
         png, text = await person_stats(svc, user_id, lang)
-    if png is None:
-        # Nothing to draw: the words alone, not an empty chart.
-        await bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=thread_id
-        )
-        return
-    # The text goes along as the caption: notifications and screen readers get it.
-    await bot.send_photo(
-        chat_id,
-        png,
-        caption=text,
-        parse_mode=ParseMode.HTML,
-        message_thread_id=thread_id,
-        filename="stats.png",
-    )
+    await ui.stats(chat_id, thread_id, png, text)

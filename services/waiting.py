@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot
 from telegram.error import TelegramError
 
 from engine import EngineError
 from quiz.states import DocumentState
 from services import documents
 from services.context import Services
-from services.errors import UserFacingError, tell
+from services.errors import UserFacingError
 from services.quiz import starting
 from services.quiz.telegram_presenter import TelegramPresenter
 from storage.conversation import PendingQuiz
@@ -21,7 +20,9 @@ from storage.conversation import PendingQuiz
 log = logging.getLogger(__name__)
 
 
-async def add_document(bot: Bot, svc: Services, doc: documents.IncomingDocument) -> None:
+async def add_document(
+    ui: TelegramPresenter, svc: Services, doc: documents.IncomingDocument
+) -> None:
     """documents.add_document; when the chat's last document in progress is done (ready or
     not), the quizzes waiting for it start."""
     counts = svc.adding_documents
@@ -30,7 +31,7 @@ async def add_document(bot: Bot, svc: Services, doc: documents.IncomingDocument)
     # stored: for the document still in progress, or for the next start's recovery.
     ended = False
     try:
-        ended = await documents.add_document(bot, svc, doc)
+        ended = await documents.add_document(ui, svc, doc)
     except Exception:
         # It failed (and the error handler says why): nothing more will come of it.
         ended = True
@@ -40,28 +41,30 @@ async def add_document(bot: Bot, svc: Services, doc: documents.IncomingDocument)
         if not counts[doc.chat_id]:
             del counts[doc.chat_id]
             if ended:
-                await start_waiting(bot, svc, doc.chat_id)
+                await start_waiting(ui, svc, doc.chat_id)
 
 
 async def start_waiting(
-    bot: Bot, svc: Services, chat_id: int | None, *, restarted: bool = False
+    ui: TelegramPresenter, svc: Services, chat_id: int | None, *, restarted: bool = False
 ) -> None:
     """Start (or answer) the chat's waiting quizzes; every chat's when chat_id is None."""
-    for pending in await svc.repo.conversation.take_pending_quizzes(chat_id):
+    for pending in await svc.repo.chat_memory.take_pending_quizzes(chat_id):
         try:
-            await _start(bot, svc, pending, restarted)
+            await _start(ui, svc, pending, restarted)
         except UserFacingError as exc:
-            await tell(bot, exc)
+            await ui.error(exc)
         except (EngineError, TelegramError) as exc:
             log.warning("Chat %s: the waiting quiz failed: %s", pending.chat_id, exc)
 
 
-async def _start(bot: Bot, svc: Services, pending: PendingQuiz, restarted: bool) -> None:
+async def _start(
+    ui: TelegramPresenter, svc: Services, pending: PendingQuiz, restarted: bool
+) -> None:
     thread_id = pending.thread_id or None
     docs = await documents.refresh(svc, await documents.chat_documents(svc, pending.chat_id))
     if any(d.state == DocumentState.READY for d in docs):
         await starting.start_quiz(
-            TelegramPresenter(bot),
+            ui,
             svc,
             chat_id=pending.chat_id,
             chat_type=pending.chat_type,

@@ -13,6 +13,13 @@ from storage.store import Store
 # (3.32+; 999 before, which would need a smaller chunk).
 ANSWERS_PER_STATEMENT = 500 if sqlite3.sqlite_version_info >= (3, 32) else 190
 
+# A participant's name, written only when it changed (names change rarely; answers often).
+_UPSERT_USER = (
+    "INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
+    " updated_at = excluded.updated_at WHERE users.name != excluded.name"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class NewAnswer:
@@ -81,9 +88,7 @@ class AnswerStore(Store):
             )
             if not rows or rows[0][2] != name:
                 await self._fetch(
-                    "INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?)"
-                    " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
-                    " updated_at = excluded.updated_at WHERE users.name != excluded.name",
+                    _UPSERT_USER,
                     (user_id, name, now),
                 )
         return (int(rows[0][0]), int(rows[0][1])) if rows else None
@@ -122,9 +127,7 @@ class AnswerStore(Store):
                 stored.update((r[0], r[1], r[2]) for r in rows)
             # One statement for every name; a row is written only when the name changed.
             await self._db.write_many(
-                "INSERT INTO users (user_id, name, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
-                " updated_at = excluded.updated_at WHERE users.name != excluded.name",
+                _UPSERT_USER,
                 [names[u] for u in {a.user_id for a in answers if a.key in stored}],
             )
             progress = await self.quiz_progress({a.quiz_id for a in answers})
@@ -177,13 +180,3 @@ class AnswerStore(Store):
             (quiz_id,),
         )
         return {r[0]: r[1] for r in rows}
-
-    async def finished_participants(self, quiz_id: int) -> int:
-        """How many people have answered every question of the quiz."""
-        row = await self._one(
-            "SELECT COUNT(*) FROM (SELECT user_id FROM answers WHERE quiz_id = ?"
-            " GROUP BY user_id HAVING COUNT(*) >= (SELECT COUNT(*) FROM questions"
-            " WHERE quiz_id = ?))",
-            (quiz_id, quiz_id),
-        )
-        return int(row[0]) if row else 0

@@ -124,13 +124,15 @@ class CardStore:
             (quiz_id,),
         ):
             return False
-        for c in new:
-            row = await self._db.one(
-                "INSERT INTO study_cards (user_id, chat_id, quiz_id, question_idx, topic, text,"
-                " choices, answer_index, explanation, source_file, source_quote, created_at,"
-                " last_at, right_count, wrong_count, last_correct, fsrs, due)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT (user_id, quiz_id, question_idx) DO NOTHING RETURNING id",
+        # One statement per kind of row, not one per answer: a group of 200 finishing a
+        # quiz writes 1,000 cards, and each round trip to the database thread costs.
+        await self._db.write_many(
+            "INSERT INTO study_cards (user_id, chat_id, quiz_id, question_idx, topic, text,"
+            " choices, answer_index, explanation, source_file, source_quote, created_at,"
+            " last_at, right_count, wrong_count, last_correct, fsrs, due)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (user_id, quiz_id, question_idx) DO NOTHING",
+            [
                 (
                     c.user_id,
                     c.chat_id,
@@ -150,15 +152,24 @@ class CardStore:
                     int(c.correct),
                     c.fsrs,
                     c.due,
-                ),
-            )
-            if row is not None:
-                await self._log(int(row[0]), c.user_id, c.chat_id, quiz_id, c)
-        for r in rated:
-            await self._db.write(
-                "UPDATE study_cards SET last_at = ?, right_count = right_count + ?,"
-                " wrong_count = wrong_count + ?, last_correct = ?, fsrs = ?, due = ?"
-                " WHERE id = ? AND user_id = ?",
+                )
+                for c in new
+            ],
+        )
+        await self._db.write_many(
+            "INSERT INTO review_log (card_id, user_id, chat_id, quiz_id, at, correct, rating,"
+            " log) SELECT id, user_id, chat_id, quiz_id, ?, ?, ?, ? FROM study_cards"
+            " WHERE user_id = ? AND quiz_id = ? AND question_idx = ? ON CONFLICT DO NOTHING",
+            [
+                (c.at, int(c.correct), c.rating, c.log, c.user_id, quiz_id, c.question_idx)
+                for c in new
+            ],
+        )
+        await self._db.write_many(
+            "UPDATE study_cards SET last_at = ?, right_count = right_count + ?,"
+            " wrong_count = wrong_count + ?, last_correct = ?, fsrs = ?, due = ?"
+            " WHERE id = ? AND user_id = ?",
+            [
                 (
                     r.at,
                     int(r.correct),
@@ -168,19 +179,20 @@ class CardStore:
                     r.due,
                     r.card_id,
                     r.user_id,
-                ),
-            )
-            await self._log(r.card_id, r.user_id, r.chat_id, quiz_id, r)
-        return True
-
-    async def _log(
-        self, card_id: int, user_id: int, chat_id: int, quiz_id: int, c: NewCard | RatedCard
-    ) -> None:
-        await self._db.write(
-            "INSERT INTO review_log (card_id, user_id, chat_id, quiz_id, at, correct, rating,"
-            " log) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-            (card_id, user_id, chat_id, quiz_id, c.at, int(c.correct), c.rating, c.log),
+                )
+                for r in rated
+            ],
         )
+        await self._db.write_many(
+            "INSERT INTO review_log (card_id, user_id, chat_id, quiz_id, at, correct, rating,"
+            " log) SELECT id, user_id, ?, ?, ?, ?, ?, ? FROM study_cards"
+            " WHERE id = ? AND user_id = ? ON CONFLICT DO NOTHING",
+            [
+                (r.chat_id, quiz_id, r.at, int(r.correct), r.rating, r.log, r.card_id, r.user_id)
+                for r in rated
+            ],
+        )
+        return True
 
     async def cards(self, card_ids: Sequence[int]) -> dict[int, CardRow]:
         if not card_ids:

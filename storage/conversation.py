@@ -35,7 +35,9 @@ _PENDING_COLUMNS = (
 )
 
 
-class ConversationStore:
+class ChatMemoryStore:
+    """A chat's short memory (this module's docstring): not the model's conversations."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 

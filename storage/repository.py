@@ -18,7 +18,7 @@ from storage.answers import AnswerStore
 from storage.cards import CardStore
 from storage.chats import ChatStore
 from storage.chunks import ChunkStore
-from storage.conversation import ConversationStore
+from storage.conversation import ChatMemoryStore
 from storage.database import Database
 from storage.documents import DocumentStore
 from storage.inbox import Inbox
@@ -65,7 +65,7 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         self.cards = CardStore(self._db)
         self.reminders = ReminderStore(self._db)
         self.stats = StatsStore(self._db)
-        self.conversation = ConversationStore(self._db)
+        self.chat_memory = ChatMemoryStore(self._db)
         # Local document search (DOCUMENT_SEARCH=local).
         self.chunks = ChunkStore(self._db)
         self.library = LibraryStore(self._db)

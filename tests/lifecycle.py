@@ -13,9 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import QuizRequest, ToolCall
-from engine.base import Feedback, QuestionSink, StreamedQuestion, TextSink
-from engine.verify import Solve, Solved, SolveQuestion
-from engine.vision import Transcript
+from engine.base import (
+    Feedback,
+    QuestionSink,
+    Solve,
+    Solved,
+    SolveQuestion,
+    StreamedQuestion,
+    TextSink,
+    Transcript,
+)
 from services.quiz.presenter import Posted
 from storage import QuizRow, StoredQuestion
 

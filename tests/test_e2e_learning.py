@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
-from quiz import spacing
+from quiz.reminder_times import next_reminder, parse_zone
 from quiz.states import QuizState
 from services import learning
 from tests.conftest import BotFactory
@@ -192,20 +192,20 @@ async def test_stats_sends_a_png_and_forgetme_removes_the_cards(
 
 
 def test_next_reminder_is_the_local_time_in_the_person_s_zone() -> None:
-    seoul = spacing.parse_zone("Asia/Seoul")
+    seoul = parse_zone("Asia/Seoul")
     assert seoul is not None
     # 09:00 UTC is 18:00 in Seoul: 19:00 there is one hour away.
-    assert spacing.next_reminder(T0, 19 * 60, seoul) == T0 + 3600
-    offset = spacing.parse_zone("+09:00")
-    assert offset is not None and spacing.next_reminder(T0, 19 * 60, offset) == T0 + 3600
+    assert next_reminder(T0, 19 * 60, seoul) == T0 + 3600
+    offset = parse_zone("+09:00")
+    assert offset is not None and next_reminder(T0, 19 * 60, offset) == T0 + 3600
     # Already past 08:00 in Seoul: tomorrow.
-    assert spacing.next_reminder(T0, 8 * 60, seoul) == T0 + 14 * 3600
+    assert next_reminder(T0, 8 * 60, seoul) == T0 + 14 * 3600
     # New York on the day DST starts (2026-03-08): 19:00 EDT is 23:00 UTC.
-    ny = spacing.parse_zone("America/New_York")
+    ny = parse_zone("America/New_York")
     assert ny is not None
     start = datetime(2026, 3, 8, 12, 0, tzinfo=UTC).timestamp()
-    assert spacing.next_reminder(start, 19 * 60, ny) == start + 11 * 3600
-    assert spacing.parse_zone("Mars/Olympus") is None and spacing.parse_zone("+15:00") is None
+    assert next_reminder(start, 19 * 60, ny) == start + 11 * 3600
+    assert parse_zone("Mars/Olympus") is None and parse_zone("+15:00") is None
 
 
 async def test_reminder_fires_at_local_time_and_is_re_armed_after_a_restart(
@@ -236,9 +236,9 @@ async def test_reminder_fires_at_local_time_and_is_re_armed_after_a_restart(
         [job] = svc.jobs.get_jobs_by_name(f"remind:{ANNA.id}")
         row = await svc.repo.reminders.reminder(ANNA.id)
         assert row is not None and row.zone == "Asia/Seoul" and row.minute == 19 * 60
-        seoul = spacing.parse_zone("Asia/Seoul")
+        seoul = parse_zone("Asia/Seoul")
         assert seoul is not None and job.next_t is not None
-        expected = spacing.next_reminder(svc.clock(), 19 * 60, seoul)
+        expected = next_reminder(svc.clock(), 19 * 60, seoul)
         assert abs(job.next_t.timestamp() - expected) < 5
 
 

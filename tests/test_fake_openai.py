@@ -686,8 +686,8 @@ async def test_the_solver_agrees_with_the_key_it_wrote_unless_scripted(
     oa: FakeOpenAI, client: AsyncOpenAI
 ) -> None:
     """Solve requests (issue 19) are answered apart from the queued turns."""
-    from engine.base import QuizRequest
-    from engine.verify import SolveQuestion, solve
+    from engine.base import QuizRequest, SolveQuestion
+    from engine.verify import solve
     from fakes.quizdata import quiz_args
 
     args = quiz_args(2)

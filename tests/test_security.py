@@ -17,7 +17,7 @@ from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args, right_choice
 from fakes.telegram_server import Chat, FakeTelegram, User
 from quiz.schema import generate_quiz_tool
-from services.quotas import DAY, day_start
+from services.daily import DAY, day_start
 from settings import ConfigError, Settings
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually, settings_for

@@ -21,9 +21,10 @@ from quiz.render import POLL
 from quiz.results import leaderboard_html
 from quiz.scoring import build_submission, in_model_order, standings, submission_json
 from quiz.states import QuizState, SubmissionStatus
-from services import learning, library
+from services import library_board
 from services.context import Services
 from services.errors import UserFacingError
+from services.events import AnswersSubmitted, FeedbackPosted, QuizClosed, SubmissionBuilt
 from services.quiz import live_board
 from services.quiz.common import disarm_deadline, is_group, is_private, model_request
 from services.quiz.drafts import FeedbackDraft
@@ -48,6 +49,7 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
         quiz = await svc.repo.quiz(quiz_id)
         assert quiz is not None
         await close_questions(ui, svc, quiz)
+    await svc.events.publish(QuizClosed(quiz))
     await _results_once(ui, svc, quiz)
     await deliver_feedback(ui, svc, quiz_id)
     return True
@@ -134,7 +136,6 @@ async def deliver_feedback(
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is None or quiz.state != QuizState.SUBMITTING:
             return
-        await learning.record_quiz(svc, quiz_id)  # learning hook (issue 14): idempotent
         stored = await svc.repo.feedback(quiz_id)
         if stored is None:
             parsed, stored_questions = _posted(*await svc.repo.load_quiz(quiz_id, quiz.title))
@@ -148,7 +149,7 @@ async def deliver_feedback(
                 ),
                 [sq.model_index for sq in stored_questions],
             )
-            submission = await learning.annotate_submission(svc, quiz, submission)  # issue 14
+            await svc.events.publish(SubmissionBuilt(quiz, submission))
             assert quiz.conversation_id and quiz.call_id
             call = ToolCall(quiz.conversation_id, quiz.call_id, "")
             request = await model_request(svc, quiz)
@@ -164,6 +165,8 @@ async def deliver_feedback(
             except EngineError as exc:
                 failures = await svc.repo.count_submit_failure(quiz_id)
                 log.warning("Quiz %s: submission %s failed: %s", quiz_id, failures, exc)
+                # The cards too: the answers stand whether or not feedback comes.
+                await svc.events.publish(AnswersSubmitted(quiz))
                 if failures >= svc.settings.quiz_submit_attempts:
                     # Not left stuck: the chat (or topic) is free for a new quiz.
                     await _give_up(ui, svc, quiz, "feedback_gave_up", n=failures)
@@ -180,6 +183,7 @@ async def deliver_feedback(
             stored = (result.text, citations, False)
         text, citations, posted = stored
         if not posted:
+            await svc.events.publish(AnswersSubmitted(quiz))
             markdown = with_footnotes(
                 text, [Citation(i, f) for i, f in citations], tr(quiz.lang, "sources")
             )
@@ -188,10 +192,10 @@ async def deliver_feedback(
                 tr(quiz.lang, "quotes_header"),
             )
             chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
-            board, buttons = await library.feedback_extras(svc, quiz)
+            board, buttons = await library_board.feedback_extras(svc, quiz)
             await ui.feedback(quiz, [*chunks, *board], buttons)
             await svc.repo.mark_feedback_posted(quiz_id)
-            await learning.offer_review(ui, svc, quiz)  # learning hook (issue 14)
+            await svc.events.publish(FeedbackPosted(quiz))
         await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
 
 

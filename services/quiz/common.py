@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from telegram.constants import ChatType
 
 from engine import QuizRequest
 from services import documents, learning, local_library
-from services.context import Services
+from services.context import BotContext, Services
 from services.quiz import verify
 from storage import QuizRow
+
+log = logging.getLogger(__name__)
 
 
 def is_group(quiz: QuizRow) -> bool:
@@ -25,6 +31,31 @@ def deadline_job_name(quiz_id: int) -> str:
 
 def live_job_name(quiz_id: int) -> str:
     return f"live:{quiz_id}"
+
+
+def arm_job(
+    svc: Services,
+    callback: Callable[[BotContext], Coroutine[Any, Any, None]],
+    quiz_id: int,
+    at: float,
+    name: str,
+) -> None:
+    """Run `callback` for the quiz at `at` (at once if it has passed), replacing the job of
+    that name: a group's deadline, a live game's next step."""
+    if svc.jobs is None:
+        return
+    for job in svc.jobs.get_jobs_by_name(name):
+        job.schedule_removal()
+    svc.jobs.run_once(callback, max(0.0, at - svc.clock()), data=quiz_id, name=name)
+
+
+async def chat_refused(svc: Services, quiz_id: int) -> None:
+    """A job's message was refused (bot blocked or removed): nothing in that chat can go
+    on, and every other chat is unaffected."""
+    quiz = await svc.repo.quiz(quiz_id)
+    if quiz is not None:
+        await svc.repo.cancel_live_quizzes(quiz.chat_id, "forbidden")
+        log.info("Chat %s refuses our messages; quiz %s cancelled", quiz.chat_id, quiz_id)
 
 
 def disarm_deadline(svc: Services, quiz_id: int) -> None:

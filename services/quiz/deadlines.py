@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from typing import cast
 
@@ -12,12 +11,9 @@ from quiz.states import SubmissionStatus
 from services import chat_settings
 from services.context import BotContext, Services
 from services.quiz import closing
-from services.quiz.common import deadline_job_name, disarm_deadline
+from services.quiz.common import arm_job, chat_refused, deadline_job_name
 from services.quiz.presenter import Presenter
-from services.quiz.telegram_presenter import TelegramPresenter
 from storage import QuizRow
-
-log = logging.getLogger(__name__)
 
 
 async def set_group_rules(ui: Presenter, svc: Services, quiz: QuizRow) -> float:
@@ -34,15 +30,7 @@ async def set_group_rules(ui: Presenter, svc: Services, quiz: QuizRow) -> float:
 
 def arm_deadline(svc: Services, quiz_id: int, deadline: float) -> None:
     """Close the quiz at `deadline` (at once if it has passed); replaces an earlier timer."""
-    if svc.jobs is None:
-        return
-    disarm_deadline(svc, quiz_id)
-    svc.jobs.run_once(
-        deadline_reached,
-        max(0.0, deadline - svc.clock()),
-        data=quiz_id,
-        name=deadline_job_name(quiz_id),
-    )
+    arm_job(svc, deadline_reached, quiz_id, deadline, deadline_job_name(quiz_id))
 
 
 async def deadline_reached(context: BotContext) -> None:
@@ -50,11 +38,6 @@ async def deadline_reached(context: BotContext) -> None:
     assert context.job is not None
     svc, quiz_id = context.services, cast(int, context.job.data)
     try:
-        await closing.finish_quiz(
-            TelegramPresenter(context.bot), svc, quiz_id, SubmissionStatus.TIMED_OUT
-        )
+        await closing.finish_quiz(context.presenter, svc, quiz_id, SubmissionStatus.TIMED_OUT)
     except Forbidden:
-        quiz = await svc.repo.quiz(quiz_id)
-        if quiz is not None:
-            await svc.repo.cancel_live_quizzes(quiz.chat_id, "forbidden")
-            log.info("Chat %s refuses our messages; quiz %s cancelled", quiz.chat_id, quiz_id)
+        await chat_refused(svc, quiz_id)

@@ -15,6 +15,7 @@ from quiz.validation import InvalidQuizError, parse_quiz
 from services import learning
 from services.context import Services
 from services.errors import UserFacingError
+from services.events import QuizOpened
 from services.quiz import posting, streaming, verify
 from services.quiz.common import model_request
 from services.quiz.presenter import Presenter
@@ -68,9 +69,9 @@ async def generate(
             parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
         except InvalidQuizError as first:
             log.warning("Quiz %s: invalid tool call, asking once more: %s", quiz.id, first)
-            call = await svc.engine.correct(call, first.problems, request)
-            await svc.repo.set_call(quiz.id, call.call_id)
-            parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
+            call, parsed = await verify.corrected_quiz(
+                svc, quiz, call, first.problems, request, quiz.num_questions
+            )
     except InvalidQuizError as exc:
         log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
         await svc.repo.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")
@@ -119,6 +120,7 @@ async def open_and_post(
     ):
         log.info("Quiz %s was cancelled while it was being written", quiz.id)
         return False
+    await svc.events.publish(QuizOpened(quiz.id))
     await posting.announce(ui, svc, quiz, parsed.title, len(parsed.questions), status_message_id)
     await posting.post_questions(ui, svc, quiz.id)
     return True

@@ -19,9 +19,8 @@ from quiz.render import POLL
 from quiz.states import SubmissionStatus
 from services.context import BotContext, Services
 from services.quiz import closing, live_board
-from services.quiz.common import is_group, live_job_name
+from services.quiz.common import arm_job, chat_refused, is_group, live_job_name
 from services.quiz.presenter import Presenter
-from services.quiz.telegram_presenter import TelegramPresenter
 from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
@@ -29,11 +28,7 @@ log = logging.getLogger(__name__)
 
 def arm(svc: Services, quiz_id: int, at: float) -> None:
     """Run the game's next step at `at` (at once if it has passed); replaces an earlier one."""
-    if svc.jobs is None:
-        return
-    for job in svc.jobs.get_jobs_by_name(live_job_name(quiz_id)):
-        job.schedule_removal()
-    svc.jobs.run_once(_step, max(0.0, at - svc.clock()), data=quiz_id, name=live_job_name(quiz_id))
+    arm_job(svc, _step, quiz_id, at, live_job_name(quiz_id))
 
 
 async def _step(context: BotContext) -> None:
@@ -41,12 +36,9 @@ async def _step(context: BotContext) -> None:
     assert context.job is not None
     svc, quiz_id = context.services, cast(int, context.job.data)
     try:
-        await advance(TelegramPresenter(context.bot), svc, quiz_id)
+        await advance(context.presenter, svc, quiz_id)
     except Forbidden:
-        quiz = await svc.repo.quiz(quiz_id)
-        if quiz is not None:
-            await svc.repo.cancel_live_quizzes(quiz.chat_id, "forbidden")
-            log.info("Chat %s refuses our messages; game %s cancelled", quiz.chat_id, quiz_id)
+        await chat_refused(svc, quiz_id)
 
 
 def _open_question(stored: list[StoredQuestion]) -> StoredQuestion | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from i18n import tr
 from quiz import live
-from quiz.live import Scored, SentQuestion
+from quiz.live import SentQuestion
 from quiz.model import Answer, Quiz
+from quiz.scoring import Scored
 from services.context import Services
 from services.quiz.presenter import Presenter
 from storage import QuizRow, StoredQuestion

@@ -11,7 +11,7 @@ from telegram.constants import ChatType
 
 from i18n import tr
 from quiz.states import DocumentState, QuizMode
-from services import chat_settings, documents, quotas
+from services import chat_settings, daily, documents, quotas
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import generation
@@ -62,25 +62,25 @@ async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
     taken care of (raises to say so), False when the quiz flow goes on as usual."""
     chat_id = pending.chat_id
 
-    def tell(key: str) -> UserFacingError:
+    def refusal(key: str) -> UserFacingError:
         return UserFacingError(
             key, chat_id=chat_id, lang=pending.lang, thread_id=pending.thread_id or None
         )
 
-    conversation = svc.repo.conversation
+    memory = svc.repo.chat_memory
     if svc.adding_documents.get(chat_id):
-        waiting = await conversation.add_pending_quiz(pending)
+        waiting = await memory.add_pending_quiz(pending)
         if waiting is not None and waiting.request_key == pending.request_key:
             log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
             return True
         if svc.adding_documents.get(chat_id):
-            raise tell("doc_quiz_waiting" if waiting is None else "doc_quiz_already_waiting")
+            raise refusal("doc_quiz_waiting" if waiting is None else "doc_quiz_already_waiting")
         # The document was done while the request was being stored: take it back, unless
         # the document's end already took (and started) it.
-        if waiting is None and not await conversation.take_pending_quiz(chat_id, pending.thread_id):
+        if waiting is None and not await memory.take_pending_quiz(chat_id, pending.thread_id):
             return True
     else:
-        waiting = await conversation.pending_quiz(chat_id, pending.thread_id)
+        waiting = await memory.pending_quiz(chat_id, pending.thread_id)
         if waiting is not None and waiting.request_key == pending.request_key:
             # Replayed after a restart: the restart's recovery starts or answers it.
             log.info("Ignoring a re-delivered /quiz waiting for documents in chat %s", chat_id)
@@ -89,7 +89,7 @@ async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
     docs = await documents.refresh(svc, await documents.chat_documents(svc, chat_id))
     ready = any(d.state == DocumentState.READY for d in docs)
     if not ready and any(d.state == DocumentState.PROCESSING for d in docs):
-        raise tell("doc_quiz_still_indexing")
+        raise refusal("doc_quiz_still_indexing")
     return False
 
 
@@ -183,7 +183,7 @@ async def start_quiz(
         )
     except LimitReachedError as exc:
         log.info("Quiz refused in chat %s for user %s: %s", chat_id, user_id, exc.key)
-        values = quotas.limit_values(exc, now)
+        values = daily.limit_values(exc, now)
         raise UserFacingError(
             exc.key, chat_id=chat_id, lang=lang, thread_id=thread_id, **values
         ) from None

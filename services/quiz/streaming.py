@@ -20,6 +20,7 @@ from quiz.states import QuizState, SubmissionStatus
 from quiz.validation import InvalidQuizError, clean_title, parse_question
 from services import learning
 from services.context import Services
+from services.events import QuizOpened
 from services.quiz import answers, closing, posting
 from services.quiz.presenter import Presenter
 from services.quiz.verify import Checked, StreamChecks, Verifier
@@ -115,6 +116,7 @@ class StreamSink:
                 self.cancelled = True
                 return
             self.opened = True
+            await svc.events.publish(QuizOpened(quiz.id))
             await posting.announce(
                 self.ui, svc, quiz, title, quiz.num_questions, self.status_message_id
             )

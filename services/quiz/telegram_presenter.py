@@ -7,14 +7,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from telegram import (
-    Bot,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Message,
-    Poll,
-)
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Poll
 from telegram.constants import ChatType, ParseMode, PollLimit
 from telegram.error import BadRequest, TelegramError
 
@@ -23,6 +16,7 @@ from quiz import callbacks
 from quiz.feedback import html_to_plain
 from quiz.render import POLL, keyboard_buttons, keyboard_text, poll_spec
 from services.chat_action import keep_typing
+from services.chat_messages import ChatMessages, deep_link
 from services.permissions import is_chat_admin
 from services.quiz.presenter import Posted
 from storage import QuizRow, StoredQuestion
@@ -32,11 +26,6 @@ log = logging.getLogger(__name__)
 
 def _thread(quiz: QuizRow) -> int | None:
     return quiz.thread_id or None
-
-
-def deep_link(bot: Bot, payload: str = callbacks.DEEP_LINK_REVIEW) -> str:
-    """Opens the private chat with the bot and sends /start `payload` (review by default)."""
-    return f"https://t.me/{bot.username}?start={payload}"
 
 
 def _finish_markup(quiz: QuizRow) -> InlineKeyboardMarkup:
@@ -58,10 +47,7 @@ def _keyboard(quiz_id: int, sq: StoredQuestion) -> InlineKeyboardMarkup:
     )
 
 
-class TelegramPresenter:
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
+class TelegramPresenter(ChatMessages):
     def typing(self, quiz: QuizRow) -> AbstractAsyncContextManager[None]:
         return keep_typing(self.bot, quiz.chat_id, _thread(quiz))
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from engine import EngineError, QuizRequest, ToolCall
-from engine.verify import SolveQuestion
+from engine.base import SolveQuestion
 from quiz.model import Question, Quiz
 from quiz.render import shuffled_order
 from quiz.validation import InvalidQuizError, parse_quiz
@@ -171,6 +171,21 @@ class Outcome:
     unfit: int = 0  # wrong language or a repeat, still
 
 
+async def corrected_quiz(
+    svc: Services,
+    quiz: QuizRow,
+    call: ToolCall,
+    problems: Sequence[str],
+    request: QuizRequest,
+    n: int,
+) -> tuple[ToolCall, Quiz]:
+    """Send the problems back to the writer, once, and parse what it writes instead; raises
+    EngineError or InvalidQuizError (the quiz's call is the corrected one either way)."""
+    corrected = await svc.engine.correct(call, problems, request)
+    await svc.repo.set_call(quiz.id, corrected.call_id)
+    return corrected, parse_quiz(corrected.arguments, n, learning.originals(request))
+
+
 async def verify_whole(
     svc: Services, quiz: QuizRow, request: QuizRequest, call: ToolCall, parsed: Quiz
 ) -> Outcome:
@@ -182,12 +197,13 @@ async def verify_whole(
         return Outcome(call, first)
     log.warning("Quiz %s: %s question(s) sent back to the writer", quiz.id, len(rejected))
     try:
-        corrected_call = await svc.engine.correct(
-            call, [p for c in rejected for p in c.problems], request
-        )
-        await svc.repo.set_call(quiz.id, corrected_call.call_id)
-        corrected = parse_quiz(
-            corrected_call.arguments, len(parsed.questions), learning.originals(request)
+        corrected_call, corrected = await corrected_quiz(
+            svc,
+            quiz,
+            call,
+            [p for c in rejected for p in c.problems],
+            request,
+            len(parsed.questions),
         )
     except (EngineError, InvalidQuizError) as exc:
         log.warning("Quiz %s: the correction failed, leaving out: %s", quiz.id, exc)

@@ -1,0 +1,106 @@
+"""Reviews: the "Review my mistakes" offer after a quiz's feedback, and /review, a quiz of
+the person's due study cards written afresh by the model (or, when nothing is due, when the
+next card is and which topic is weakest)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from telegram.constants import ChatType
+
+from i18n import tr
+from quiz import reminder_times
+from services import learning, reminders
+from services.context import Services
+from services.presenter import Presenter
+from services.quiz import starting
+from services.quiz.telegram_presenter import TelegramPresenter
+from storage import QuizRow
+
+
+async def start_review(
+    ui: TelegramPresenter,
+    svc: Services,
+    *,
+    chat_id: int,
+    chat_type: str,
+    thread_id: int | None,
+    user_id: int,
+    message_id: int,
+    lang: str,
+    request_key: str,
+) -> None:
+    """A quiz of the person's due cards, written afresh; or why there is none."""
+    if chat_type != ChatType.PRIVATE:
+        await ui.review_in_private(chat_id, thread_id, lang)
+        return
+    store, now = svc.repo.cards, svc.clock()
+    cards = await store.due_cards(user_id, now, svc.settings.max_questions)
+    if not cards:
+        await _nothing_due(ui, svc, chat_id, user_id, lang)
+        return
+    await store.create_review(request_key, user_id, [c.id for c in cards], now)
+    # The same path as /quiz: who may start, cooldown and quotas apply to reviews too.
+    await starting.start_quiz(
+        ui,
+        svc,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        thread_id=thread_id,
+        user_id=user_id,
+        message_id=message_id,
+        lang=lang,
+        command=starting.QuizCommand(len(cards), tr(lang, "review_topic")),
+        request_key=request_key,
+    )
+
+
+async def _nothing_due(
+    ui: TelegramPresenter, svc: Services, chat_id: int, user_id: int, lang: str
+) -> None:
+    store = svc.repo.cards
+    upcoming = await store.next_due(user_id)
+    if upcoming is None:
+        await ui.no_cards(chat_id, lang)
+        return
+    # The person's own clock: the /remind zone if they ever set one, else UTC (and said so).
+    row = await reminders.reminder(svc, user_id)
+    zone = row.zone if row is not None else "UTC"
+    tz = reminder_times.parse_zone(zone) or UTC
+    when = learning.when_due(lang, upcoming, svc.clock(), tz)
+    text = tr(lang, "review_nothing_due", when=when, zone=zone)
+    weakest = await store.weakest_topics(user_id, 1)
+    if weakest:
+        text += "\n" + tr(lang, "review_weakest", topic=weakest[0][0])
+    await ui.nothing_due(chat_id, text, lang, weakest_button=bool(weakest))
+
+
+async def offer_review(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
+    """After the feedback: a "Review my mistakes (N)" button for whoever got one wrong."""
+    parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
+    wrong = {
+        a.user_id
+        for a in await svc.repo.answers(quiz.id)
+        if a.question_index < len(parsed.questions)
+        and a.choice_index != parsed.questions[a.question_index].answer_index
+    }
+    if not wrong:
+        return
+    if quiz.chat_type == ChatType.PRIVATE:
+        due = await svc.repo.cards.due_count(quiz.starter_id, svc.clock())
+        if due == 0:
+            return
+        n = min(due, svc.settings.max_questions)
+        await ui.review_offer(
+            quiz,
+            tr(quiz.lang, "review_offer", n=n),
+            tr(quiz.lang, "review_button", n=n),
+            in_private=True,
+        )
+    else:
+        await ui.review_offer(
+            quiz,
+            tr(quiz.lang, "review_offer_group", n=len(wrong)),
+            tr(quiz.lang, "review_button_group"),
+            in_private=False,
+        )
