@@ -20,16 +20,11 @@ from handlers import (
     quiz,
     start,
 )
-from services import inbox
+from services import chat_order, inbox
 from settings import Settings
 
 
 def register(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    # The allow-lists, before any feature sees an update (it settles what it stops itself).
-    # With none configured the bot is open, and every update skips the gate's group.
-    if access.is_restricted(settings):
-        for handler in access.HANDLERS:
-            application.add_handler(handler, group=-1)
     features = (
         start,
         language,
@@ -48,12 +43,20 @@ def register(application: Application, settings: Settings) -> None:  # type: ign
         if isinstance(handler, CommandHandler)
         for command in handler.commands
     ]
+    # The allow-lists, before any feature sees an update (it settles what it stops itself).
+    # With none configured the bot is open, and every update skips the gate's group.
+    if access.is_restricted(settings):
+        for handler in access.HANDLERS:
+            application.add_handler(handler, group=-1)
     # First, yet they take only what no feature does (texts, unknown commands, their own
     # button prefix), so their place matters only to buttons.answer_button's catch-all.
     # Before them all: every update of a group's quiz burst is a poll answer, and no other
     # handler takes one, so it matches at the first check instead of the 24th.
     first = poll_answers.HANDLERS
     for handler in [*first, *newcomers.handlers(known), *(h for m in features for h in m.HANDLERS)]:
+        if handler not in first:
+            # A task in its chat's order: no chat waits for another (services/chat_order.py).
+            chat_order.arrange(handler)
         # Every update leaves the inbox when the handler that took it is done.
         handler.callback = inbox.settling(handler.callback)
         application.add_handler(handler)
