@@ -140,6 +140,13 @@ class Settings:
     user_tokens_per_day: int = 200_000
     chat_tokens_per_day: int = 500_000
     daily_token_budget: int = 5_000_000
+    # Command floods (handlers/limits.py): token buckets per person and per chat, refilled
+    # per minute (0 turns one off); the same info reply (/help…) at most once per interval.
+    user_command_burst: int = 6
+    user_commands_per_minute: int = 12
+    chat_command_burst: int = 20
+    chat_commands_per_minute: int = 20
+    info_reply_seconds: int = 30
 
     @property
     def document_limit(self) -> int:
@@ -235,4 +242,9 @@ class Settings:
             user_tokens_per_day=_int(env, "USER_TOKENS_PER_DAY", 200_000, 0, 10**12),
             chat_tokens_per_day=_int(env, "CHAT_TOKENS_PER_DAY", 500_000, 0, 10**12),
             daily_token_budget=_int(env, "DAILY_TOKEN_BUDGET", 5_000_000, 0, 10**12),
+            user_command_burst=_int(env, "USER_COMMAND_BURST", 6, 1, 1000),
+            user_commands_per_minute=_int(env, "USER_COMMANDS_PER_MINUTE", 12, 0, 10**6),
+            chat_command_burst=_int(env, "CHAT_COMMAND_BURST", 20, 1, 1000),
+            chat_commands_per_minute=_int(env, "CHAT_COMMANDS_PER_MINUTE", 20, 0, 10**6),
+            info_reply_seconds=_int(env, "INFO_REPLY_SECONDS", 30, 0, 3600),
         )

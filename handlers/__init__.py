@@ -13,6 +13,7 @@ from handlers import (
     errors,
     language,
     learning,
+    limits,
     live,
     membership,
     newcomers,
@@ -25,6 +26,11 @@ from settings import Settings
 
 
 def register(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    # The allow-lists, before any feature sees an update (it settles what it stops itself).
+    # With none configured the bot is open, and every update skips the gate's group.
+    if access.is_restricted(settings):
+        for handler in access.HANDLERS:
+            application.add_handler(handler, group=-1)
     features = (
         start,
         language,
@@ -43,11 +49,8 @@ def register(application: Application, settings: Settings) -> None:  # type: ign
         if isinstance(handler, CommandHandler)
         for command in handler.commands
     ]
-    # The allow-lists, before any feature sees an update (it settles what it stops itself).
-    # With none configured the bot is open, and every update skips the gate's group.
-    if access.is_restricted(settings):
-        for handler in access.HANDLERS:
-            application.add_handler(handler, group=-1)
+    # Command floods are dropped as their tasks start (handlers/limits.py).
+    limits.install(application.bot_data, settings)
     # First, yet they take only what no feature does (texts, unknown commands, their own
     # button prefix), so their place matters only to buttons.answer_button's catch-all.
     # Before them all: every update of a group's quiz burst is a poll answer, and no other
@@ -57,6 +60,7 @@ def register(application: Application, settings: Settings) -> None:  # type: ign
         if handler not in first:
             # A task in its chat's order: no chat waits for another (services/chat_order.py).
             chat_order.arrange(handler)
+            limits.guard(handler)
         # Every update leaves the inbox when the handler that took it is done.
         handler.callback = inbox.settling(handler.callback)
         application.add_handler(handler)
