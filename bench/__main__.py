@@ -1,5 +1,6 @@
 """`python -m bench [--smoke] [--only NAME …]`: issue 9's four figures, issue 19's answer-key
-checks and the figures of issues 14-16 (stats, live, drafts), printed as a table.
+checks, the figures of issues 14-16 (stats, live, drafts) and issue 22's flood, printed as a
+table.
 
 Every part runs the production `Application` in a child process (`bench/child.py`) against
 the tests' fake Bot API and OpenAI servers on 127.0.0.1 in this process.
@@ -20,6 +21,7 @@ from pathlib import Path
 import telegram
 
 from bench.drafts_scenario import drafts_part
+from bench.flood_scenario import flood_part
 from bench.learning_scenario import stats_part
 from bench.live_scenario import live_part
 from bench.report import Row
@@ -38,7 +40,7 @@ from bench.scenarios import (
 from bench.verify_scenario import QUESTIONS, VerifyResult, verification
 
 # Parts in modules of their own (issues 14-16): each runs itself and returns its rows.
-OWN_PARTS = {"stats": stats_part, "live": live_part, "drafts": drafts_part}
+OWN_PARTS = {"stats": stats_part, "live": live_part, "drafts": drafts_part, "flood": flood_part}
 PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS)
 RSS_TARGET_MIB = 150.0
 FRACTION_TARGET = 0.7

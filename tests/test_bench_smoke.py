@@ -90,3 +90,12 @@ async def test_feedback_drafts_grow_in_private_and_not_in_a_group(tmp_path: Path
     assert result.private.draft_lengths == sorted(result.private.draft_lengths)
     assert result.private.first_draft < result.private.final
     assert "first draft" in table(drafts_rows(result))
+
+
+async def test_flood_part_measures_both_first_questions(tmp_path: Path) -> None:
+    from bench.flood_scenario import flood, flood_rows
+
+    result = await flood(tmp_path)
+    assert result.notices == 1
+    assert result.quiet_first_poll > 0 and result.flooded_first_poll > 0
+    assert "Flood" in table(flood_rows(result))
