@@ -66,12 +66,13 @@ class ChatLines:
             async with line.lock:
                 if hold:
                     yield
-            if not hold:
-                yield
+                    return
         finally:
             line.users -= 1
             if not line.users:
                 del self._lines[chat_id]
+        # Not holding: the chat's line may go while the body runs.
+        yield
 
 
 def lines_of(bot_data: dict[Any, Any]) -> ChatLines:

@@ -32,6 +32,8 @@ async def test_a_chat_takes_turns_and_other_chats_do_not_wait() -> None:
     await after
     # The quiz started after the reply, and does not hold up the update after it.
     assert log[3:] == ["reply end", "quiz start", "after start", "after end"]
+    # Nothing holds or waits for chat 1 now: its line is gone while the quiz is written.
+    assert len(lines) == 0
     quiz_written.set()
     await asyncio.gather(reply, quiz, other)
     assert len(lines) == 0
