@@ -141,7 +141,7 @@ class Settings:
     chat_tokens_per_day: int = 500_000
     daily_token_budget: int = 5_000_000
     # Command floods (handlers/limits.py): token buckets per person and per chat, refilled
-    # per minute (0 turns one off); the same info reply (/help…) at most once per interval.
+    # per minute (0 turns one off); the same info reply (/help…) to a group once per interval.
     user_command_burst: int = 6
     user_commands_per_minute: int = 12
     chat_command_burst: int = 20

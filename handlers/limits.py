@@ -4,10 +4,11 @@ Every command handler's callback is guarded (handlers/__init__.py): a command ta
 from its sender's and its chat's bucket (USER_/CHAT_COMMAND_BURST, …_COMMANDS_PER_MINUTE)
 as its task starts, before it waits for its chat's turn. One without a token is dropped; the
 first drop tells the person (or the chat), later ones say nothing until the limit clears.
-An info reply (/help, /docs, a setting shown…) a chat got less than INFO_REPLY_SECONDS ago,
-with no other command there since, is not sent again: it is just above. Poll answers and
-button taps are not commands and never pass through here (nor does a poll answer pay for a
-handler group of its own: they are a group's hot path).
+An info reply (/help, /docs, a setting shown…) a group got less than INFO_REPLY_SECONDS ago,
+with no other command there since, is not sent again: it is just above. (In a private chat
+the person's own bucket is the limit: asking again there is never met with silence.) Poll
+answers and button taps are not commands and never pass through here (nor does a poll answer
+pay for a handler group of its own: they are a group's hot path).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from html import escape
 from typing import Any
 
 from telegram import Message, Update
-from telegram.constants import MessageEntityType, ParseMode
+from telegram.constants import ChatType, MessageEntityType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
@@ -103,7 +104,7 @@ class CommandGate:
             if decision.verdict is Verdict.NOTICE:
                 await _notice(update, context, decision)
             return False
-        key = info_key(command, has_args, known)
+        key = info_key(command, has_args, known) if chat.type != ChatType.PRIVATE else None
         if key is None:
             self.replies.forget(chat.id)
         elif not self.replies.first(chat.id, key, now):

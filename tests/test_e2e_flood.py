@@ -115,18 +115,25 @@ async def test_one_chat_keeps_its_order(tg: FakeTelegram, oa: FakeOpenAI, bot: R
     assert not tg.calls_of("sendPoll")
 
 
-async def test_repeated_help_is_answered_again_after_something_else(
+async def test_repeated_help_in_a_group_is_answered_again_after_something_else(
     tg: FakeTelegram, bot: RunningBot
 ) -> None:
-    tg.user_sends(PRIVATE, PAT, "/help")
-    tg.user_sends(PRIVATE, PAT, "/help")
+    tg.set_admins(GROUP.id, {MEMBER.id})
+    tg.user_sends(GROUP, PAT, "/help")
+    tg.user_sends(GROUP, MEMBER, "/help")
     await tg.wait_for("sendMessage")
-    tg.user_sends(PRIVATE, PAT, "/lang ko")
+    tg.user_sends(GROUP, MEMBER, "/lang ko")
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == tr("ko", "lang_set"))
-    tg.user_sends(PRIVATE, PAT, "/help")
+    tg.user_sends(GROUP, PAT, "/help")
     await tg.wait_for("sendMessage", predicate=lambda c: "StudyQuiz 사용법" in c.params["text"])
     helps = [c for c in tg.calls_of("sendMessage") if "StudyQuiz" in c.params["text"]]
     assert len(helps) == 2
+
+
+async def test_in_a_private_chat_help_is_always_answered(tg: FakeTelegram, bot: RunningBot) -> None:
+    for _ in range(3):
+        tg.user_sends(PRIVATE, PAT, "/help")
+    await tg.wait_for("sendMessage", count=3)
 
 
 async def test_the_flooders_poll_answers_still_count(
