@@ -165,6 +165,13 @@ class Settings(BaseSettings):
     user_tokens_per_day: int = Field(200_000, alias="USER_TOKENS_PER_DAY", ge=0, le=10**12)
     chat_tokens_per_day: int = Field(500_000, alias="CHAT_TOKENS_PER_DAY", ge=0, le=10**12)
     daily_token_budget: int = Field(5_000_000, alias="DAILY_TOKEN_BUDGET", ge=0, le=10**12)
+    # Command floods: a bucket per person and per chat (the burst), refilled at so many per
+    # minute (0 turns it off); the same info reply goes to a group at most once this often.
+    user_command_burst: int = Field(6, alias="USER_COMMAND_BURST", ge=1, le=1000)
+    user_commands_per_minute: int = Field(12, alias="USER_COMMANDS_PER_MINUTE", ge=0, le=10**6)
+    chat_command_burst: int = Field(20, alias="CHAT_COMMAND_BURST", ge=1, le=1000)
+    chat_commands_per_minute: int = Field(20, alias="CHAT_COMMANDS_PER_MINUTE", ge=0, le=10**6)
+    info_reply_seconds: int = Field(30, alias="INFO_REPLY_SECONDS", ge=0, le=3600)
     # Quizzes one person may have being written or open at once (across all chats).
     user_running_quizzes: int = Field(3, alias="USER_RUNNING_QUIZZES", ge=0, le=1000)
     # Documents per UTC day (0 turns a limit off), and the most one chat's library holds.

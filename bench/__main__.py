@@ -1,5 +1,6 @@
 """`python -m bench [--smoke] [--only NAME …]`: issue 9's four figures, issue 19's answer-key
-checks and the figures of issues 14-16 (stats, live, drafts), printed as a table.
+checks, the figures of issues 14-16 (stats, live, drafts) and issue 22's flood, printed as a
+table.
 
 Every part runs the production `Application` in a child process (`bench/child.py`) against
 the tests' fake Bot API and OpenAI servers on 127.0.0.1 in this process.
@@ -20,6 +21,7 @@ from pathlib import Path
 import telegram
 
 from bench.drafts_scenario import drafts_part
+from bench.flood_scenario import flood_part
 from bench.learning_scenario import stats_part
 from bench.library_scenario import library_part
 from bench.live_scenario import live_part
@@ -46,6 +48,7 @@ OWN_PARTS = {
     "drafts": drafts_part,
     "library": library_part,  # local document search (issue 26)
     "stop": stop_part,
+    "flood": flood_part,
 }
 PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS)
 RSS_TARGET_MIB = 150.0

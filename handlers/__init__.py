@@ -15,6 +15,7 @@ from handlers import (
     language,
     learning,
     library,
+    limits,
     live,
     membership,
     newcomers,
@@ -24,7 +25,7 @@ from handlers import (
     quiz_files,
     start,
 )
-from services import inbox
+from services import chat_order, inbox
 from settings import Settings
 
 
@@ -56,12 +57,18 @@ def register(application: Application, settings: Settings) -> None:  # type: ign
         if isinstance(handler, CommandHandler)
         for command in handler.commands
     ]
+    # Command floods are dropped as their tasks start (handlers/limits.py).
+    limits.install(application.bot_data, settings)
     # First, yet they take only what no feature does (texts, unknown commands, their own
     # button prefix), so their place matters only to buttons.answer_button's catch-all.
     # Before them all: every update of a group's quiz burst is a poll answer, and no other
     # handler takes one, so it matches at the first check instead of the 24th.
     first = poll_answers.HANDLERS
     for handler in [*first, *newcomers.handlers(known), *(h for m in features for h in m.HANDLERS)]:
+        if handler not in first:
+            # A task in its chat's order: no chat waits for another (services/chat_order.py).
+            chat_order.arrange(handler)
+            limits.guard(handler)
         # Every update leaves the inbox when the handler that took it is done.
         handler.callback = inbox.settling(handler.callback)
         application.add_handler(handler)

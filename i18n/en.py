@@ -240,6 +240,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "access_denied": "Sorry, this bot is private: it only works in chats its operator has allowed. If you should have access, give the operator these ids: chat <code>{chat_id}</code>, user <code>{user_id}</code>.",
     "access_denied_short": "This bot is not available here",
     "starters_admins_only": "Only chat admins can start quizzes in this group. An admin can allow everyone with <code>/starters anyone</code>.",
+    "command_flood_user": "Too many commands, {name}: I'll ignore yours for about {seconds} s.",
+    "command_flood_chat": "Too many commands in this chat: I'll ignore them for about {seconds} s.",
     "cooldown": "Please wait {seconds} s before starting another quiz here.",
     "limit_user_quizzes": {
         "one": "You have reached today's limit of {limit} quiz. It resets at midnight UTC (in {h} h {m} min).",

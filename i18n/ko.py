@@ -212,6 +212,8 @@ TEXTS: dict[str, str | dict[str, str]] = {
     "access_denied": "죄송합니다. 이 봇은 비공개라 운영자가 허용한 채팅에서만 동작합니다. 사용 권한이 있어야 한다면 운영자에게 다음 번호를 알려 주세요: 채팅 <code>{chat_id}</code>, 사용자 <code>{user_id}</code>.",
     "access_denied_short": "이 봇은 여기서 사용할 수 없습니다",
     "starters_admins_only": "이 그룹에서는 채팅 관리자만 퀴즈를 시작할 수 있습니다. 관리자가 <code>/starters anyone</code>으로 모두에게 허용할 수 있습니다.",
+    "command_flood_user": "{name}님, 명령이 너무 많습니다: 약 {seconds}초 동안 보내신 명령은 무시합니다.",
+    "command_flood_chat": "이 채팅에 명령이 너무 많습니다: 약 {seconds}초 동안 명령을 무시합니다.",
     "cooldown": "여기에서 다음 퀴즈를 시작하려면 {seconds}초 기다려 주세요.",
     "limit_user_quizzes": {
         "other": "오늘의 퀴즈 한도({limit}개)에 도달했습니다. UTC 자정에 초기화됩니다({h}시간 {m}분 후)."

@@ -98,3 +98,12 @@ async def test_library_indexes_a_pdf_and_retrieves(tmp_path: Path) -> None:
     rows = await library_part(tmp_path, smoke=True)
     assert rows[0][0].startswith("Library: index a 20-page PDF")
     assert "chunks" in rows[0][1] and "MiB" in rows[1][1] and "ms" in rows[3][1]
+
+
+async def test_flood_part_measures_both_first_questions(tmp_path: Path) -> None:
+    from bench.flood_scenario import flood, flood_rows
+
+    result = await flood(tmp_path)
+    assert result.notices == 1
+    assert result.quiet_first_poll > 0 and result.flooded_first_poll > 0
+    assert "Flood" in table(flood_rows(result))
