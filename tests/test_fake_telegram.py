@@ -587,3 +587,18 @@ async def test_poll_description_and_hidden_results(tg: FakeTelegram, bot: Bot) -
     assert tg.violations == [
         "sendPoll: answered 400 Bad Request: description must be at most 1024 characters"
     ]
+
+
+async def test_poll_counts_follow_changed_and_retracted_votes(tg: FakeTelegram, bot: Bot) -> None:
+    message = await bot.send_poll(GROUP.id, "Best colour?", ["red", "blue"], is_anonymous=False)
+    assert message.poll is not None
+    poll_id = message.poll.id
+    bob = User(43, "Bob")
+    tg.user_answers_poll(ALICE, poll_id, [0])
+    tg.user_answers_poll(bob, poll_id, [0])
+    tg.user_answers_poll(ALICE, poll_id, [1])  # a regular poll allows revoting
+    counts = [o["voter_count"] for o in tg.polls[poll_id]["options"]]
+    assert counts == [1, 1] and tg.polls[poll_id]["total_voter_count"] == 2
+    tg.user_answers_poll(bob, poll_id, [])  # retracted
+    counts = [o["voter_count"] for o in tg.polls[poll_id]["options"]]
+    assert counts == [0, 1] and tg.polls[poll_id]["total_voter_count"] == 1
