@@ -1,5 +1,6 @@
 """`python -m bench [--smoke] [--only NAME …]`: issue 9's four figures, issue 19's answer-key
-checks and the figures of issues 14-16 (stats, live, drafts), printed as a table.
+checks, the figures of issues 14-16 (stats, live, drafts) and issue 27's big groups and memory
+with the defaults (burst, big, footprint; docs/PERFORMANCE.md), printed as a table.
 
 Every part runs the production `Application` in a child process (`bench/child.py`) against
 the tests' fake Bot API and OpenAI servers on 127.0.0.1 in this process.

@@ -79,7 +79,7 @@ def footprint_rows(r: FootprintResult) -> list[Row]:
     peak = r.peak_kib / 1024
     return [
         (
-            "9. Memory with the defaults: a private quiz, then /stats",
+            "11. Memory with the defaults: a private quiz, then /stats",
             f"peak {peak:.0f} MiB; {r.later_kib / 1024:.0f} MiB {r.settle:.0f} s later"
             + (f" (bare PTB polling: {r.bare_kib / 1024:.0f} MiB)" if r.bare_kib else ""),
             f"< {RSS_TARGET_MIB:.0f} MiB",
