@@ -1,6 +1,7 @@
 """`python -m bench [--smoke] [--only NAME …]`: issue 9's four figures, issue 19's answer-key
-checks, the figures of issues 14-16 (stats, live, drafts) and issue 22's flood, printed as a
-table.
+checks, the figures of issues 14-16 (stats, live, drafts), the library, /stop and flood
+parts, and the big groups and memory with the defaults (burst, big, footprint;
+docs/PERFORMANCE.md), printed as a table.
 
 Every part runs the production `Application` in a child process (`bench/child.py`) against
 the tests' fake Bot API and OpenAI servers on 127.0.0.1 in this process.
@@ -20,8 +21,10 @@ from pathlib import Path
 
 import telegram
 
+from bench.burst_scenario import SMOKE_BURST, BurstSizes, big_group, big_rows, burst, burst_rows
 from bench.drafts_scenario import drafts_part
 from bench.flood_scenario import flood_part
+from bench.footprint_scenario import footprint, footprint_rows
 from bench.learning_scenario import stats_part
 from bench.library_scenario import library_part
 from bench.live_scenario import live_part
@@ -50,9 +53,12 @@ OWN_PARTS = {
     "stop": stop_part,
     "flood": flood_part,
 }
-PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS)
+PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS, "burst", "big", "footprint")
 RSS_TARGET_MIB = 150.0
 FRACTION_TARGET = 0.7
+# Issue 27: the bot's CPU per poll answer (bare PTB's is about 0.05 ms) and its latency.
+CPU_PER_ANSWER_TARGET_MS = 0.06
+LATENCY_P99_TARGET_MS = 20.0
 TTFQ_SLACK = 0.5
 
 
@@ -97,18 +103,18 @@ def ingest_rows(r: IngestResult) -> list[Row]:
         ),
         (
             "   bot CPU per answer",
-            f"{r.median('ours', 'cpu_ms_per_answer'):.2f} ms"
-            f" (bare PTB {r.median('bare', 'cpu_ms_per_answer'):.2f} ms; ratio"
+            f"{r.median('ours', 'cpu_ms_per_answer'):.3f} ms"
+            f" (bare PTB {r.median('bare', 'cpu_ms_per_answer'):.3f} ms; ratio"
             f" {r.cpu_fraction:.2f})",
-            "",
-            "",
+            f"<= {CPU_PER_ANSWER_TARGET_MS} ms",
+            _mark(r.median("ours", "cpu_ms_per_answer") <= CPU_PER_ANSWER_TARGET_MS),
         ),
         (
             "   latency getUpdates -> commit p50/p99",
             f"{r.latency_ms('ours', 50):,.0f} / {r.latency_ms('ours', 99):,.0f} ms"
             f" (bare PTB {r.latency_ms('bare', 50):,.0f} / {r.latency_ms('bare', 99):,.0f} ms)",
-            "",
-            "",
+            f"p99 <= {LATENCY_P99_TARGET_MS:.0f} ms",
+            _mark(r.latency_ms("ours", 99) <= LATENCY_P99_TARGET_MS),
         ),
         (
             "   peak RSS during the burst",
@@ -262,8 +268,14 @@ def machine() -> str:
 
 
 async def run(
-    sizes: Sizes, parts: tuple[str, ...], workdir: Path, profile: bool, smoke: bool = False
+    sizes: Sizes,
+    parts: tuple[str, ...],
+    workdir: Path,
+    profile: bool,
+    smoke: bool = False,
+    burst_sizes: BurstSizes | None = None,
 ) -> list[Row]:
+    group = burst_sizes or (SMOKE_BURST if smoke else BurstSizes())
     rows: list[Row] = []
     for part in parts:
         started = time.monotonic()
@@ -283,6 +295,12 @@ async def run(
             rows += verify_rows(await verification(workdir))
         elif part in OWN_PARTS:
             rows += await OWN_PARTS[part](workdir, smoke)
+        elif part == "burst":
+            rows += burst_rows(await burst(group, workdir), group)
+        elif part == "big":
+            rows += big_rows(await big_group(group, workdir), group.big_seconds)
+        elif part == "footprint":
+            rows += footprint_rows(await footprint(workdir, settle=1.0 if smoke else 20.0))
         print(f"  {part} took {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     return rows
 
@@ -297,6 +315,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--tokens-per-second", type=float, help="ttfq: model speed (50)")
     parser.add_argument("--open-quizzes", type=int, help="memory: open quizzes (1000)")
     parser.add_argument("--window-scale", type=float, help="pacing: shrink flood windows (1.0)")
+    parser.add_argument("--big-members", type=int, help="big: group members (10000)")
+    parser.add_argument(
+        "--big-seconds", type=float, help="big: the window the answers arrive in (60)"
+    )
     parser.add_argument(
         "--profile", action="store_true", help="ingest: pyinstrument the bot (needs pyinstrument)"
     )
@@ -324,7 +346,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="studyquiz-bench-") as tmp:
         workdir = ns.keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        rows = asyncio.run(run(sizes, parts, workdir, ns.profile, ns.smoke))
+        group = replace(
+            SMOKE_BURST if ns.smoke else BurstSizes(),
+            **{
+                k: v
+                for k, v in {"big_members": ns.big_members, "big_seconds": ns.big_seconds}.items()
+                if v is not None
+            },
+        )
+        rows = asyncio.run(run(sizes, parts, workdir, ns.profile, ns.smoke, group))
     print(f"StudyQuiz benchmark{' (smoke sizes)' if ns.smoke else ''} on {machine()}")
     print(table(rows))
     return 0

@@ -36,12 +36,27 @@ from services.inbox import ALLOWED_UPDATES
 # One entry per answer: [key..., monotonic seconds]. CLOCK_MONOTONIC is system-wide on
 # Linux, so the parent can compare these with the times its fake served the updates.
 RECORDS: list[list[Any]] = []
+# The process's CPU seconds (user + system, as /proc/PID/stat counts them) when the last
+# expected answer was recorded: what happens after (a quiz closing) is not the ingest's.
+CPU_AT_LAST: list[float] = []
+EXPECTED = int(os.environ.get("BENCH_EXPECT", "0"))
+
+
+def _cpu_now() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _note_cpu(expected: int) -> None:
+    if not CPU_AT_LAST and expected and len(RECORDS) >= expected:
+        CPU_AT_LAST.append(_cpu_now())
 
 
 def _write(out: Path, expected: int) -> None:
     payload = {
         "records": RECORDS,
         "complete": len(RECORDS) >= expected,
+        "cpu_at_last": CPU_AT_LAST[0] if CPU_AT_LAST else None,
         # Peak RSS of this process, in KiB on Linux.
         "ru_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }
@@ -96,6 +111,7 @@ def _note_commits() -> None:
         result = await original(self, answers)
         now = time.monotonic()
         RECORDS.extend([*key, now] for key in result[0])
+        _note_cpu(EXPECTED)
         return result
 
     Repository.store_answers = store_answers  # type: ignore[method-assign]
@@ -116,6 +132,7 @@ async def _noop_answer(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> N
     answer = update.poll_answer
     if answer is not None and answer.user is not None:
         RECORDS.append([answer.poll_id, answer.user.id, time.monotonic()])
+        _note_cpu(EXPECTED)
 
 
 def bare_app() -> Application:  # type: ignore[type-arg]

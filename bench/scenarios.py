@@ -177,7 +177,8 @@ def _figures(
         latencies=latencies,
         peak_rss_kib=bot.status_kib("VmHWM"),
         idle_rss_kib=idle_rss,
-        cpu_seconds=bot.cpu_seconds() - cpu0,
+        # Up to the last answer's commit (None if the child never saw them all).
+        cpu_seconds=(child_report.get("cpu_at_last") or bot.cpu_seconds()) - cpu0,
     )
 
 

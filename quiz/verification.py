@@ -8,31 +8,31 @@ through the same correction path: sent back once, then left out.
   pick is a guess (confidence below DISPUTE_CONFIDENCE) or missing (the solve failed); it is
   disputed only by a confident different pick. A small solver's guess must not throw out a
   good question, and a confident contradiction is what a wrong key looks like.
-- The language: the quiz is in the topic's language (py3langid on the topic), or in the chat's
-  language when there is no topic (a document quiz). A topic too short to tell (one English
-  word often is) is not checked. A question is in the wrong language only when the identifier
-  is sure of another one and gives the expected one next to nothing.
+- The language: the quiz is in the topic's language (quiz/language.py on the topic), or in the
+  chat's language when there is no topic (a document quiz). A topic too short to tell (one
+  English word often is) is not checked. A question is in the wrong language only when it is
+  in another one and leaves the expected one next to nothing: too few letters of its script
+  (a Korean quiz's question without Hangul), or the identifier all but sure of the other.
 - Repeats: near-duplicates have the same key and either the same choices or a question text
   that rapidfuzz finds nearly the same (casefolded, token sort ratio).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from rapidfuzz import fuzz
 
+from quiz.language import UNKNOWN, identify
+from quiz.language import warm_up as warm_up
 from quiz.model import Question
 
 DISPUTE_CONFIDENCE = 0.5
 # A topic must be this clearly in one language before the quiz is held to it.
 TOPIC_CONFIDENCE = 0.5
-# A question is in another language when that one is this sure and the expected one this low.
-OTHER_CONFIDENCE = 0.5
+# A question is in another language when it leaves the expected one less than this.
 EXPECTED_FLOOR = 0.05
 # Question texts this similar (0-100, token sort ratio) with the same key ask the same thing
 # ("what is 2+2?" and "what is 3+3?" are as similar, but their keys differ).
@@ -56,31 +56,19 @@ LANGUAGE_NAMES = {
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
-
-
-@functools.cache
-def _identifier() -> LanguageIdentifier:
-    # The model ships inside the wheel (no download); loading it takes about a second.
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
-def warm_up() -> None:
-    """Load the identifier's model now (blocking), not on the first quiz."""
-    _identifier()
-
-
-def _ranked(text: str) -> dict[str, float]:
-    return {lang: float(p) for lang, p in _identifier().rank(text)}
+    return "another language" if code == UNKNOWN else LANGUAGE_NAMES.get(code, code)
 
 
 def topic_language(topic: str, chat_lang: str) -> str | None:
     """The language the quiz must be in, or None when the topic does not tell."""
     if not topic.strip():
         return chat_lang
-    ranked = _ranked(topic)
-    best = max(ranked, key=ranked.__getitem__)
-    return best if ranked[best] >= TOPIC_CONFIDENCE else None
+    guess = identify(topic)
+    if guess is None or not guess.reliable or guess.confidence < TOPIC_CONFIDENCE:
+        return None
+    # Only a language the bot can name: a short topic's rarer guesses ("Pythagoras theorem":
+    # Latin) are more often wrong than right.
+    return guess.lang if guess.lang in LANGUAGE_NAMES else None
 
 
 def _question_text(q: Question) -> str:
@@ -90,15 +78,12 @@ def _question_text(q: Question) -> str:
 def language_problem(index: int, q: Question, expected: str | None) -> str | None:
     if expected is None:
         return None
-    ranked = _ranked(_question_text(q))
-    best = max(ranked, key=ranked.__getitem__)
-    if best == expected or ranked[best] < OTHER_CONFIDENCE:
+    guess = identify(_question_text(q))
+    if guess is None or guess.lang == expected or guess.room_for(expected) >= EXPECTED_FLOOR:
         return None
-    if ranked.get(expected, 0.0) >= EXPECTED_FLOOR:
-        return None
-    name = language_name(expected)
+    name, other = language_name(expected), language_name(guess.lang)
     return (
-        f"questions[{index}] is written in {language_name(best)}, not in {name}: the quiz must "
+        f"questions[{index}] is written in {other}, not in {name}: the quiz must "
         f"be in {name}, the language of the user's topic; write it again in {name}"
     )
 

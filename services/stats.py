@@ -1,9 +1,8 @@
-"""/stats: a PNG chart (matplotlib, off the event loop) and a short text summary."""
+"""/stats: a PNG chart (services/chart.py, off the event loop) and a short text summary."""
 
 from __future__ import annotations
 
 import asyncio
-import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from telegram.constants import MessageLimit
 from i18n import tr
 from quiz.fitting import fit_lines, shown_length
 from services.chat_messages import ChatMessages
+from services.chart import ChartData, chart_png
 from services.context import Services
 
 DAY = 86400.0
@@ -22,42 +22,6 @@ HISTORY_DAYS = 30
 AHEAD_DAYS = 14
 WEEK = 7 * DAY
 MAX_QUIZ_LINES = 8
-# The chart's size in pixels (figure inches times dpi); the tests check the PNG is this size.
-WIDTH, HEIGHT, DPI = 800, 450, 100
-
-
-@dataclass(frozen=True, slots=True)
-class ChartData:
-    # Per day of the last 30 (oldest first): accuracy in percent, None without answers.
-    accuracy: tuple[float | None, ...]
-    # Per day of the next 14 (today first): cards that fall due.
-    due: tuple[int, ...]
-
-
-def chart_png(data: ChartData, titles: tuple[str, str]) -> bytes:
-    """Render the two panels with the Agg canvas (no pyplot: safe off the main thread)."""
-    # Imported on the first /stats, not at start: matplotlib adds ~28 MiB to every process.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
-    FigureCanvasAgg(fig)  # attaches itself to the figure
-    left, right = fig.subplots(1, 2)
-    days = list(range(-len(data.accuracy) + 1, 1))
-    points = [(d, a) for d, a in zip(days, data.accuracy, strict=True) if a is not None]
-    if points:
-        left.plot([p[0] for p in points], [p[1] for p in points], marker="o", color="tab:blue")
-    left.set_ylim(0, 105)
-    left.set_xlim(days[0] - 0.5, 0.5)
-    left.set_title(titles[0])
-    left.grid(alpha=0.3)
-    right.bar(range(len(data.due)), data.due, color="tab:orange")
-    right.set_title(titles[1])
-    right.grid(alpha=0.3, axis="y")
-    fig.tight_layout()
-    out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=DPI)
-    return out.getvalue()
 
 
 def _day(at: float) -> date:

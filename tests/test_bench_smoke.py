@@ -107,3 +107,30 @@ async def test_flood_part_measures_both_first_questions(tmp_path: Path) -> None:
     assert result.notices == 1
     assert result.quiet_first_poll > 0 and result.flooded_first_poll > 0
     assert "Flood" in table(flood_rows(result))
+
+
+async def test_burst_stores_every_answer_once_before_the_submission(tmp_path: Path) -> None:
+    from bench.burst_scenario import SMOKE_BURST, burst, burst_rows
+
+    rounds = await burst(SMOKE_BURST, tmp_path)
+    expected = SMOKE_BURST.members * SMOKE_BURST.questions
+    assert [r.stored for r in rounds] == [expected]
+    assert all(0 < r.committed <= r.ours and r.bare > 0 for r in rounds)
+    assert "push -> submission" in table(burst_rows(rounds, SMOKE_BURST))
+
+
+async def test_big_group_commits_every_answer_as_they_arrive(tmp_path: Path) -> None:
+    from bench.burst_scenario import SMOKE_BURST, big_group, big_rows
+
+    result = await big_group(SMOKE_BURST, tmp_path)
+    assert result.stored == result.answers == SMOKE_BURST.big_members * 5
+    assert len(result.latencies) == result.answers and result.peak_rss_kib > 0
+    assert "Big group" in table(big_rows(result, SMOKE_BURST.big_seconds))
+
+
+async def test_memory_with_the_defaults_after_a_quiz_and_stats(tmp_path: Path) -> None:
+    from bench.footprint_scenario import footprint, footprint_rows
+
+    result = await footprint(tmp_path, settle=0.5, bare=False)
+    assert result.stats_sent and result.peak_kib >= result.later_kib > 0
+    assert "defaults" in table(footprint_rows(result))

@@ -770,3 +770,18 @@ async def test_an_action_runs_just_before_a_call_which_is_left_undone(
     assert ran == [1]
     assert [m["text"] for m in tg.messages(PRIVATE.id)] == ["first", "third"]
     assert [c.params["text"] for c in tg.calls_of("sendMessage")] == ["first", "third"]
+
+
+async def test_poll_counts_follow_changed_and_retracted_votes(tg: FakeTelegram, bot: Bot) -> None:
+    message = await bot.send_poll(GROUP.id, "Best colour?", ["red", "blue"], is_anonymous=False)
+    assert message.poll is not None
+    poll_id = message.poll.id
+    bob = User(43, "Bob")
+    tg.user_answers_poll(ALICE, poll_id, [0])
+    tg.user_answers_poll(bob, poll_id, [0])
+    tg.user_answers_poll(ALICE, poll_id, [1])  # a regular poll allows revoting
+    counts = [o["voter_count"] for o in tg.polls[poll_id]["options"]]
+    assert counts == [1, 1] and tg.polls[poll_id]["total_voter_count"] == 2
+    tg.user_answers_poll(bob, poll_id, [])  # retracted
+    counts = [o["voter_count"] for o in tg.polls[poll_id]["options"]]
+    assert counts == [0, 1] and tg.polls[poll_id]["total_voter_count"] == 1
