@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 
@@ -13,8 +12,8 @@ from telegram.constants import MessageLimit
 
 from i18n import tr
 from quiz.fitting import fit_lines, shown_length
-from services.chat_messages import ChatMessages
 from services.chart import ChartData, chart_png
+from services.chat_messages import ChatMessages
 from services.context import Services
 
 DAY = 86400.0
