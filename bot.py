@@ -113,13 +113,13 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         # After start: recovery talks to Telegram and the model like any other job.
         assert application.job_queue is not None
         application.job_queue.run_once(_recover, 0, name="recover")
-        if settings.quiz_verify:  # issue 19: else the first quiz would wait for the load
+        if settings.quiz_verify:  # else the first quiz would wait for the load
             application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")
-        # Reminders live in SQLite; their jobs are armed again at every start (issue 14).
+        # Reminders live in SQLite; their jobs are armed again at every start.
         await reminders.arm_reminders(services)
         # What start-up built (modules, the SDKs' models and schemas: most of the heap) lives
         # as long as the process: out of the collector's sight, a full collection no longer
-        # walks it, which stalled the loop for 100-200 ms in the middle of a burst (issue 18).
+        # walks it, which stalled the loop for 100-200 ms in the middle of a burst.
         gc.freeze()
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

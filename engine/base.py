@@ -57,9 +57,9 @@ class QuizRequest:
     # Who the tokens are counted against (quotas); never sent to the model.
     chat_id: int | None = None
     user_id: int | None = None
-    # A review quiz: exactly one fresh variant per card, in this order (issue 14).
+    # A review quiz: exactly one fresh variant per card, in this order.
     review_of: tuple[ReviewCard, ...] = ()
-    # The language the quiz must be in, as an ISO 639-1 code, when known (issue 19).
+    # The language the quiz must be in, as an ISO 639-1 code, when known.
     language: str | None = None
     # Local document search: the chunks of the chat's documents the quiz is written from
     # (sent in the request itself, and what its source quotes are checked against).

@@ -1,4 +1,4 @@
-"""The independent solve (issue 19): a second, short model call answers the questions
+"""The independent solve: a second, short model call answers the questions
 without seeing their keys, so that a key the writer got wrong can be caught.
 
 The solve needs no conversation: one self-contained input with `store: false`, the same in

@@ -154,7 +154,7 @@ async def forget_button(update: Update, context: BotContext) -> None:
         await message.edit_text(tr(lang, "forgetme_kept"), reply_markup=None)
         return
     removed = await security.forget_user(context.services, user.id)
-    await learning.forget(context.services, user.id)  # cards, log, reminders (issue 14)
+    await learning.forget(context.services, user.id)  # cards, log, reminders
     await context.services.repo.library.forget_owner(user.id)  # and their share links
     log.info("Forgot user %s (%d answers)", user.id, removed)
     await message.edit_text(tr(lang, "forgetme_done", n=removed), reply_markup=None)

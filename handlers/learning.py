@@ -1,4 +1,4 @@
-"""/review, /remind, /stats and the learning buttons (issue 14)."""
+"""/review, /remind, /stats and the learning buttons."""
 
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ async def start(update: Update, context: BotContext) -> None:
         return
     lang = await lang_of(update, context)
     if context.args == [learning.DEEP_LINK_PAYLOAD] and chat is not None and user is not None:
-        # The deep link of a group's "Review my mistakes" button (issue 14).
+        # The deep link of a group's "Review my mistakes" button.
         await review.start_review(
             context.presenter,
             context.services,
@@ -89,7 +89,7 @@ async def _send_help(message: Message, update: Update, context: BotContext) -> N
             "help",
             default=settings.default_questions,
             max=settings.max_questions,
-            # Said only while it is true (QUIZ_VERIFY, issue 19).
+            # Said only while it is true (QUIZ_VERIFY).
             checks=tr(lang, "help_verify") if settings.quiz_verify else "",
             # What leaves the machine depends on where documents are searched.
             where=tr(lang, "help_docs_local" if is_local(context.services) else "help_docs_openai"),

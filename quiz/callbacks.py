@@ -26,7 +26,7 @@ LIBRARY = "lib:"
 CANCEL = "cancel:"
 PREFIXES = (ANSWER, RETRY, FINISH, MENU, LANG, LEARN, OFFER, FORGET, LIBRARY, CANCEL)
 
-# The learning buttons (issue 14): "Review my mistakes" and "Quiz my weakest topic".
+# The learning buttons: "Review my mistakes" and "Quiz my weakest topic".
 REVIEW_DATA = f"{LEARN}review"
 WEAKEST_DATA = f"{LEARN}weak"
 # The /start payload of a group's review link (t.me/<bot>?start=review).

@@ -1,4 +1,4 @@
-"""Checks of a written question before it is posted (issue 19), pure: no I/O.
+"""Checks of a written question before it is posted, pure: no I/O.
 
 Each check returns *problem strings* for the writer, like quiz/validation.py, so that they go
 through the same correction path: sent back once, then left out.
@@ -115,7 +115,7 @@ def duplicate_problem(
 
 
 def review_repeat_problem(index: int, text: str, original: str) -> str | None:
-    """A review variant that only rewords its card's question a little (issue 14's variants
+    """A review variant that only rewords its card's question a little (review variants
     must be new questions on the same fact)."""
     if fuzz.token_sort_ratio(_norm(text), _norm(original)) >= REVIEW_SAME_TEXT:
         return (

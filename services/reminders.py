@@ -1,4 +1,4 @@
-"""Opt-in daily reminders (issue 14): one message a day at most, and only when cards are due."""
+"""Opt-in daily reminders: one message a day at most, and only when cards are due."""
 
 from __future__ import annotations
 

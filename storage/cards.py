@@ -1,4 +1,4 @@
-"""Study cards, their review log, review quizzes and reminders (migration 8, issue 14)."""
+"""Study cards, their review log, review quizzes and reminders."""
 
 from __future__ import annotations
 

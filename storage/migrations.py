@@ -154,7 +154,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (conversation_key, seq)
     );
     """,
-    # 9 (issue 14, learning): each person's study cards with their FSRS state, one review-log
+    # 9, learning: each person's study cards with their FSRS state, one review-log
     # row per rated answer, which card each question of a review quiz re-tests, the quizzes
     # already recorded (so a re-run rates nothing twice), and opt-in reminders.
     """
@@ -251,7 +251,7 @@ MIGRATIONS: tuple[str, ...] = (
         at      REAL NOT NULL
     );
     """,
-    # 12: live games (issue 15): a quiz's mode and seconds per question; when each question
+    # 12: live games: a quiz's mode and seconds per question; when each question
     # went out, when it closes, and whether the game has moved past it; the one standings
     # message edited after each question; a chat's default mode and seconds.
     """
@@ -265,7 +265,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE chat_settings ADD COLUMN quiz_mode TEXT CHECK (quiz_mode IN ('all', 'live'));
     ALTER TABLE chat_settings ADD COLUMN live_seconds INTEGER;
     """,
-    # 13: exam mode (issue 16): a group chooses that nobody sees the others' votes until the
+    # 13: exam mode: a group chooses that nobody sees the others' votes until the
     # quiz ends; a quiz keeps the choice it started with.
     """
     ALTER TABLE chat_settings ADD COLUMN exam INTEGER;

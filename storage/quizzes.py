@@ -225,7 +225,7 @@ class QuizStore(Store):
         """Store the validated questions and open the quiz, in one transaction.
 
         `model_indices`: where each question was in the model's call, when some were left
-        out (issue 19). False when the quiz is no longer being generated (cancelled meanwhile)."""
+        out. False when the quiz is no longer being generated (cancelled meanwhile)."""
         indices = list(model_indices) if model_indices is not None else None
         with self._changing(quiz_id):
             async with self.transaction():

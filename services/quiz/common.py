@@ -77,8 +77,8 @@ async def model_request(svc: Services, quiz: QuizRow) -> QuizRequest:
         group=is_group(quiz),
         chat_id=quiz.chat_id,
         user_id=quiz.starter_id,
-        review_of=await learning.review_request(svc, quiz),  # learning hook (issue 14)
-        language=await verify.quiz_language(svc, quiz),  # verify (issue 19)
+        review_of=await learning.review_request(svc, quiz),  # learning hook
+        language=await verify.quiz_language(svc, quiz),  # verify
         # Documents indexed here travel in the request (the same chunks every time).
         passages=await local_library.passages(svc, quiz.chat_id, quiz.topic, quiz.num_questions),
     )

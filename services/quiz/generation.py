@@ -47,8 +47,8 @@ async def generate(
         )
 
     streamed = streaming.StreamSink(ui, svc, quiz, status_message_id)
-    streamed.originals = learning.originals(request)  # learning hook (issue 14)
-    if svc.settings.quiz_verify:  # verify (issue 19): each streamed question checked first
+    streamed.originals = learning.originals(request)  # learning hook
+    if svc.settings.quiz_verify:  # verify: each streamed question checked first
         streamed.verify_with(verify.Verifier(svc, quiz, request))
     svc.start_writing(quiz.id)
     try:
@@ -57,7 +57,7 @@ async def generate(
         )
         await svc.repo.set_conversation(quiz.id, call.conversation_id)
         await svc.repo.set_call(quiz.id, call.call_id)
-        # Checked questions may still be on their way to the chat (issue 19).
+        # Checked questions may still be on their way to the chat.
         if streamed.opened or streamed.cancelled or streamed.checking:
             await streamed.finish(call, request)
             if streamed.opened or streamed.cancelled:
@@ -88,7 +88,7 @@ async def generate(
         # Only quotes found in what file_search retrieved will be shown as sources.
         await open_and_post(ui, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
         return
-    # verify (issue 19): keys solved independently, language and repeats; corrected once.
+    # verify: keys solved independently, language and repeats; corrected once.
     outcome = await verify.verify_whole(svc, quiz, request, call, parsed)
     if not outcome.kept:
         await svc.repo.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
@@ -108,8 +108,8 @@ async def open_and_post(
     parsed: Quiz,
     status_message_id: int | None,
     *,
-    orders: Sequence[Sequence[int]] | None = None,  # verify (issue 19): as the solver saw
-    model_indices: Sequence[int] | None = None,  # verify (issue 19): some left out
+    orders: Sequence[Sequence[int]] | None = None,  # verify: as the solver saw
+    model_indices: Sequence[int] | None = None,  # verify: some left out
 ) -> bool:
     """False when the quiz was cancelled while it was being written."""
     if orders is None:

@@ -1,7 +1,7 @@
 """A streamed quiz: it opens with the first valid question, and each is posted at once while
 the model is still writing the rest; what was left out is replaced once, or said.
 
-With QUIZ_VERIFY (issue 19) each question is first checked in a task of its own
+With QUIZ_VERIFY each question is first checked in a task of its own
 (services/quiz/verify.py) while the stream goes on, and posted in order once it passes; what
 the checks reject is replaced together with the malformed ones, in the same one correction."""
 
@@ -26,7 +26,7 @@ from services.quiz.presenter import Presenter
 from services.quiz.verify import Checked, StreamChecks, Verifier
 from storage import QuizRow
 
-# Why a question is still missing at the end of the stream (issue 19's notices).
+# Why a question is still missing at the end of the stream (the checks' notices).
 MALFORMED, DISPUTED, UNFIT = "malformed", "disputed", "unfit"
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,8 @@ class StreamSink:
         # The model's indices of malformed questions, and what was wrong with them.
         self.dropped: list[int] = []
         self.problems: list[str] = []
-        self.originals: tuple[str, ...] = ()  # a review quiz's old questions (issue 14)
-        # verify (issue 19): the checks, the latest streamed question (to open the quiz
+        self.originals: tuple[str, ...] = ()  # a review quiz's old questions
+        # verify: the checks, the latest streamed question (to open the quiz
         # from a check's task), and why each question still missing is missing.
         self.checks: StreamChecks | None = None
         self.latest: StreamedQuestion | None = None
@@ -89,7 +89,7 @@ class StreamSink:
             return
         [question] = verify_quotes(Quiz("", (question,)), streamed.retrieved).questions
         self.latest = streamed
-        if self.checks is not None:  # verify (issue 19): posted by its check's task, in order
+        if self.checks is not None:  # verify: posted by its check's task, in order
             self.checks.submit(index, question)
             return
         await self._keep(index, question, shuffled_order(len(question.choices), svc.rng))
@@ -172,7 +172,7 @@ class StreamSink:
         # the call that holds the questions the quiz has.
         async with svc.lock(quiz.id):
             current = await svc.repo.quiz(quiz.id)
-            # Not opened yet: every question the checks saw was rejected (issue 19).
+            # Not opened yet: every question the checks saw was rejected.
             if current is None or not (current.is_open or current.state == QuizState.GENERATING):
                 return
             problems = self.problems + [
@@ -208,7 +208,7 @@ class StreamSink:
             for index, q in fresh:
                 await self._keep(index, q, shuffled_order(len(q.choices), self.svc.rng))
             return
-        # verify (issue 19): the replacements are checked too, in one solve.
+        # verify: the replacements are checked too, in one solve.
         for c in await self.checks.verifier.check(fresh):
             if c.problems:
                 self.missing[c.index] = DISPUTED if c.disputed else UNFIT
@@ -226,7 +226,7 @@ class StreamSink:
             await self.ui.update_header(current, text, self.status_message_id, finish_button)
         reasons = list(self.missing.values())
         disputed, unfit = reasons.count(DISPUTED), reasons.count(UNFIT)
-        # The checks' reasons are told as such (issue 19); the rest came out malformed.
+        # The checks' reasons are told as such; the rest came out malformed.
         if disputed + unfit < quiz.num_questions - self.kept:
             await self.ui.notice(quiz, "questions_dropped", n=self.kept, asked=quiz.num_questions)
         if disputed:

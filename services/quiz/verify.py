@@ -1,4 +1,4 @@
-"""Questions you can trust (issue 19): every question is checked before it is posted.
+"""Questions you can trust: every question is checked before it is posted.
 Stage of the quiz lifecycle between the writing (generation, streaming) and the posting.
 
 The checks (quiz/verification.py) give problems; a question with problems goes back once to
