@@ -7,7 +7,7 @@ import pytest
 from services.flood import CommandLimiter, RecentReplies, Verdict
 from settings import ConfigError, Settings
 
-DEFAULTS = Settings(telegram_token="t", openai_api_key="k")
+DEFAULTS = Settings.from_env({"TELEGRAM_BOT_TOKEN": "t", "OPENAI_API_KEY": "k"})
 
 
 def limiter() -> CommandLimiter:
