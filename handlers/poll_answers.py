@@ -45,9 +45,10 @@ async def poll_answer(update: Update, context: BotContext) -> SettledLater | Non
     if member is None:
         # Someone not seen in this quiz yet: asked about in a task of its own, so that the
         # answers behind this one are not held up by the request.
-        context.application.create_task(
+        check = context.application.create_task(
             _check_then_submit(update, context, quiz, question, position, settle), update=update
         )
+        svc.participants.track(quiz.id, check)
     elif member:
         _submit(update, context, quiz, question, position, settle)
     else:

@@ -180,3 +180,24 @@ async def test_verdicts_are_asked_once_shared_and_bounded(tg: FakeTelegram) -> N
         await participants.counts(bot, quiz, CY.id)
         assert participants.known(quiz, EVE.id) is None
         assert participants.known(quiz, CY.id) is True
+
+
+async def test_votes_cast_just_before_stop_count(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    """Updates are handled concurrently: a /stop right behind a burst of newcomers' votes
+    waits for their membership checks and their batch, and every vote counts."""
+    players = [User(700 + n, f"P{n}", language_code="en") for n in range(12)]
+    tg.set_member_count(GROUP.id, len(players) + 5)
+    args = quiz_args(1)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Group feedback.")
+    tg.user_sends(GROUP, ANN, "/quiz 1 cells")
+    [poll] = await tg.wait_for("sendPoll", count=1)
+    for player in players:
+        answer(tg, player, poll, args, right_choice(args, 0))
+    tg.user_sends(GROUP, ANN, "/stop")
+    await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Group feedback.")
+    names = sorted(p["name"] for p in submission(oa)["participants"])
+    assert names == sorted(p.first_name for p in players)
+    assert await bot.services.repo.answer_count(1) == len(players)

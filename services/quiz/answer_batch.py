@@ -146,6 +146,12 @@ class AnswerWriter:
             else:
                 w.done.cancel()
 
+    async def flush(self) -> None:
+        """Once every answer queued so far has been written (at once inside the writer)."""
+        task = self._task
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            await asyncio.shield(task)
+
     async def aclose(self) -> None:
         """At shutdown, before the database closes: write what is waiting."""
         if self._task is not None:

@@ -7,6 +7,8 @@ answers and posts the feedback exactly once, across crashes too.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import replace
 
@@ -33,9 +35,18 @@ from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
 
+# The longest a close waits for the membership checks of answers already received.
+VERDICT_WAIT = 10.0
+
 
 async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: SubmissionStatus) -> bool:
     """Close the quiz and deliver the feedback; False if someone else closed it first."""
+    # Votes cast before the close count: the ones whose sender is being asked about, then
+    # the batch they joined (updates are handled concurrently, so /stop may come first).
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(VERDICT_WAIT):
+            await svc.participants.settled(quiz_id)
+    await svc.answer_writer.flush()
     # A live game's step holds this while it posts a question: none goes out after the close.
     async with svc.live_lock(quiz_id):
         if not await svc.repo.begin_submission(quiz_id, status, svc.clock()):

@@ -35,6 +35,30 @@ class Participants:
         self._verdicts: dict[tuple[int, int], bool] = {}
         # Requests under way: an answer arriving meanwhile waits for the same one.
         self._asking: dict[tuple[int, int], asyncio.Future[bool]] = {}
+        # Answers waiting for their sender's verdict, by quiz: a close waits for them.
+        self._checking: dict[int, set[asyncio.Task[None]]] = {}
+
+    def track(self, quiz_id: int, check: asyncio.Task[None]) -> None:
+        """An answer whose sender is being asked about; done once it was submitted or not."""
+        checks = self._checking.setdefault(quiz_id, set())
+        checks.add(check)
+
+        def done(_: asyncio.Task[None]) -> None:
+            checks.discard(check)
+            if not checks and self._checking.get(quiz_id) is checks:
+                del self._checking[quiz_id]
+
+        check.add_done_callback(done)
+
+    async def settled(self, quiz_id: int) -> None:
+        """Once the answers to `quiz_id` that wait for a verdict have been handed on (a vote
+        cast before /stop counts). Callers bound the wait (asyncio.timeout)."""
+        checks = set(self._checking.get(quiz_id, ()))
+        current = asyncio.current_task()
+        if current is not None:
+            checks.discard(current)
+        if checks:
+            await asyncio.wait(checks)
 
     def known(self, quiz: QuizRow, user_id: int) -> bool | None:
         """Whether `user_id` counts in `quiz`, when that needs no request; else None."""
