@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import logging
 import math
-import time
 from html import escape
 from typing import Any
 
@@ -91,7 +90,8 @@ class CommandGate:
         if message is None or chat is None or parsed is None:
             return True
         command, has_args, _ = parsed
-        now = time.monotonic()
+        # The services' clock, as the cooldown's: the tests move it as time passing.
+        now = context.services.clock()
         decision = self.limiter.admit(user.id if user else None, chat.id, now)
         if decision.verdict is not Verdict.RUN:
             log.info(

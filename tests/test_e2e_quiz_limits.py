@@ -26,8 +26,9 @@ async def quiz_states(bot: RunningBot) -> list[QuizState]:
 async def test_twelve_topics_at_once_get_exactly_the_daily_quota(
     tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
 ) -> None:
-    # The limit under test, lowered so that the race has something to race for.
-    async with make_bot(USER_QUIZZES_PER_DAY="3") as bot:
+    # The limit under test, lowered so that the race has something to race for; the command
+    # flood limit raised so that all twelve reach the quota check (it would drop six first).
+    async with make_bot(USER_QUIZZES_PER_DAY="3", USER_COMMAND_BURST="12") as bot:
         tg.set_member_count(FORUM.id, 10)
         for _ in range(TOPICS):
             oa.queue_function_call("generate_quiz", quiz_args(1))
