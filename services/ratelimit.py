@@ -13,6 +13,8 @@ from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
 
+Result = bool | dict[str, Any] | list[dict[str, Any]]
+
 # "In a single chat, avoid sending more than one message per second" (Bot API FAQ). Applied
 # in groups, where a quiz posts its polls to everyone at once and the 20 per minute make a
 # 429 costly; private chats keep the short bursts Telegram allows (a 429 is still retried).
@@ -34,6 +36,19 @@ def is_group(chat_id: object) -> bool:
     if isinstance(chat_id, str):
         return not chat_id.lstrip("-").isdigit() or chat_id.startswith("-")
     return isinstance(chat_id, int) and chat_id < 0
+
+
+def _paced(
+    callback: Callable[..., Coroutine[Any, Any, Result]], limiter: AsyncLimiter
+) -> Callable[..., Coroutine[Any, Any, Result]]:
+    """`callback` after the chat's pace, at every attempt: a message retried after a 429
+    queues behind the chat's other messages instead of meeting them at Telegram again."""
+
+    async def paced(*args: Any, **kwargs: Any) -> Result:
+        await limiter.acquire()
+        return await callback(*args, **kwargs)
+
+    return paced
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -78,7 +93,7 @@ class RetryingRateLimiter(AIORateLimiter):
         if chat_id is not None:
             if counts_as_message(endpoint):
                 if is_group(chat_id):
-                    await self._chat_limiter(chat_id).acquire()
+                    callback = _paced(callback, self._chat_limiter(chat_id))
             else:
                 # AIORateLimiter reads the chat only from `data` (the request itself is in
                 # `args`/`kwargs`): without it, no per-group or overall budget is used.
