@@ -65,77 +65,80 @@ async def _recover(context: BotContext) -> None:
     await recover(context.presenter, context.services)
 
 
-def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
-    # Before anything can log: PTB logs its API URLs (token included) at DEBUG.
-    redact_in_logs(
-        settings.telegram_token.get_secret_value(), settings.openai_api_key.get_secret_value()
+def _openai_client(settings: Settings) -> AsyncOpenAI:
+    return AsyncOpenAI(
+        api_key=settings.openai_api_key.get_secret_value(),
+        base_url=settings.openai_base_url,
+        timeout=settings.openai_timeout,
+        max_retries=settings.openai_max_retries,
     )
 
-    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-        repo = await Repository.open(settings.database_path)
-        client = AsyncOpenAI(
-            api_key=settings.openai_api_key.get_secret_value(),
-            base_url=settings.openai_base_url,
-            timeout=settings.openai_timeout,
-            max_retries=settings.openai_max_retries,
-        )
-        services = Services(
-            settings,
-            repo,
-            OpenAIEngine(
-                client,
+
+async def _compose(settings: Settings, application: Application) -> Services:  # type: ignore[type-arg]
+    """The composition root: the one place that builds the long-lived objects and installs
+    them in the application."""
+    repo = await Repository.open(settings.database_path)
+    client = _openai_client(settings)
+    services = Services(
+        settings,
+        repo,
+        OpenAIEngine(
+            client,
+            settings.openai_model,
+            state=settings.openai_state,
+            items=repo.items,
+            stream=settings.openai_stream,
+            options=options_for(
                 settings.openai_model,
-                state=settings.openai_state,
-                items=repo.items,
-                stream=settings.openai_stream,
-                options=options_for(
-                    settings.openai_model,
-                    settings.openai_reasoning_effort,
-                    settings.openai_verbosity,
-                ),
+                settings.openai_reasoning_effort,
+                settings.openai_verbosity,
             ),
-            application.job_queue,
-            library=OpenAILibrary(client),
-        )
-        # Every model response's tokens are counted (quotas, /usage), on the services' clock
-        # (looked up at each call: tests move it).
-        services.engine = MeteredEngine(services.engine, repo.usage, lambda: services.clock())
-        # The composition root: one presenter for every chat output, and the features
-        # that follow the quiz lifecycle's stages.
-        presenter = TelegramPresenter(application.bot)
-        wire(services, presenter)
-        install(application.bot_data, services, presenter)
-        queue = application.update_queue
-        assert isinstance(queue, DurableUpdateQueue)
-        queue.repo = repo
-        await replay(application, repo)
-        await publish_commands(application.bot)
-        # After start: recovery talks to Telegram and the model like any other job.
-        assert application.job_queue is not None
-        application.job_queue.run_once(_recover, 0, name="recover")
-        if settings.quiz_verify:  # else the first quiz would wait for the load
-            application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")
-        # Reminders live in SQLite; their jobs are armed again at every start.
-        await reminders.arm_reminders(services)
-        # What start-up built (modules, the SDKs' models and schemas: most of the heap) lives
-        # as long as the process: out of the collector's sight, a full collection no longer
-        # walks it, which stalled the loop for 100-200 ms in the middle of a burst.
-        gc.freeze()
+        ),
+        application.job_queue,
+        library=OpenAILibrary(client),
+    )
+    # Every model response's tokens are counted (quotas, /usage), on the services' clock
+    # (looked up at each call: tests move it).
+    services.engine = MeteredEngine(services.engine, repo.usage, lambda: services.clock())
+    # One presenter for every chat output, and the features that follow the quiz
+    # lifecycle's stages.
+    presenter = TelegramPresenter(application.bot)
+    wire(services, presenter)
+    install(application.bot_data, services, presenter)
+    return services
 
-    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-        services = installed(application.bot_data)
-        queue = application.update_queue
-        if isinstance(queue, DurableUpdateQueue):
-            queue.repo = None
-        if services is not None:
-            await services.answer_writer.aclose()
-            await services.engine.aclose()
-            await services.repo.close()
 
-    queue = DurableUpdateQueue()
-    # What ApplicationBuilder would build, as an InboxBot: it writes each getUpdates batch to
-    # the inbox in one transaction before the batch is confirmed.
-    bot = InboxBot(
+async def _start(application: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """Take over from the previous process: its updates, its quizzes, its reminders."""
+    queue = application.update_queue
+    assert isinstance(queue, DurableUpdateQueue)
+    queue.repo = services.repo
+    await replay(application, services.repo)
+    await publish_commands(application.bot)
+    # After start: recovery talks to Telegram and the model like any other job.
+    assert application.job_queue is not None
+    application.job_queue.run_once(_recover, 0, name="recover")
+    if services.settings.quiz_verify:  # else the first quiz would wait for the load
+        application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")
+    # Reminders live in SQLite; their jobs are armed again at every start.
+    await reminders.arm_reminders(services)
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    services = installed(application.bot_data)
+    queue = application.update_queue
+    if isinstance(queue, DurableUpdateQueue):
+        queue.repo = None
+    if services is not None:
+        await services.answer_writer.aclose()
+        await services.engine.aclose()
+        await services.repo.close()
+
+
+def _inbox_bot(settings: Settings, queue: DurableUpdateQueue) -> InboxBot:
+    """What ApplicationBuilder would build, as an InboxBot: it writes each getUpdates batch to
+    the inbox in one transaction before the batch is confirmed."""
+    return InboxBot(
         queue,
         settings.telegram_token.get_secret_value(),
         base_url=f"{settings.telegram_api_base_url}/bot",
@@ -146,13 +149,29 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         # and 5xx are retried.
         rate_limiter=RetryingRateLimiter(max_retries=3),
     )
+
+
+def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
+    # Before anything can log: PTB logs its API URLs (token included) at DEBUG.
+    redact_in_logs(
+        settings.telegram_token.get_secret_value(), settings.openai_api_key.get_secret_value()
+    )
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        await _start(application, await _compose(settings, application))
+        # What start-up built (modules, the SDKs' models and schemas: most of the heap) lives
+        # as long as the process: out of the collector's sight, a full collection no longer
+        # walks it, which stalled the loop for 100-200 ms in the middle of a burst.
+        gc.freeze()
+
+    queue = DurableUpdateQueue()
     application = (
         ApplicationBuilder()
-        .bot(bot)
+        .bot(_inbox_bot(settings, queue))
         .update_queue(queue)
         .context_types(CONTEXT_TYPES)
         .post_init(post_init)
-        .post_shutdown(post_shutdown)
+        .post_shutdown(_post_shutdown)
         .build()
     )
     handlers.register(application, settings)

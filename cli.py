@@ -136,69 +136,74 @@ async def _check_openai(settings: Settings) -> str | None:
     return None
 
 
+async def _probe(found: dict[str, str], name: str, attempt: Callable[[], Awaitable[bool]]) -> None:
+    try:
+        found[name] = "yes" if await attempt() else "no"
+    except APIStatusError as exc:
+        found[name] = f"no (HTTP {exc.status_code})"
+    except APIError as exc:
+        found[name] = f"no ({type(exc).__name__})"
+
+
+async def _conversations(client: AsyncOpenAI) -> bool:
+    conversation = await client.conversations.create(metadata={"app": "studyquiz-check"})
+    await client.conversations.delete(conversation.id)
+    return True
+
+
+async def _files(client: AsyncOpenAI) -> bool:
+    await client.files.list(limit=1)
+    return True
+
+
+async def _vector_stores(client: AsyncOpenAI) -> bool:
+    await client.vector_stores.list(limit=1)
+    return True
+
+
+async def _forced_tool(client: AsyncOpenAI, model: str, found: dict[str, str]) -> bool:
+    stream = await client.responses.create(
+        model=model,
+        input="Call the function.",
+        tools=[_PROBE_TOOL],
+        tool_choice={"type": "function", "name": "probe"},
+        max_output_tokens=32,
+        store=False,
+        stream=True,
+    )
+    async with stream:
+        async for event in stream:
+            if isinstance(event, ResponseCompletedEvent):
+                found["responses"] = found["streaming"] = "yes"
+                return any(i.type == "function_call" for i in event.response.output)
+    found["responses"], found["streaming"] = "yes", "no (the stream did not complete)"
+    return False
+
+
+async def _structured(client: AsyncOpenAI, model: str, found: dict[str, str]) -> bool:
+    response = await client.responses.create(
+        model=model,
+        input='Answer {"ok": true}.',
+        text={"format": _PROBE_FORMAT},
+        max_output_tokens=32,
+        store=False,
+    )
+    found["responses"] = "yes"
+    try:
+        return isinstance(json.loads(response.output_text), dict)
+    except ValueError:
+        return False
+
+
 async def _server_features(client: AsyncOpenAI, model: str) -> dict[str, str]:
     """What the server offers of what the bot uses: free list calls, and two tiny model
     requests (a streamed forced function call, a structured output)."""
     found: dict[str, str] = {}
-
-    async def probe(name: str, attempt: Callable[[], Awaitable[bool]]) -> None:
-        try:
-            found[name] = "yes" if await attempt() else "no"
-        except APIStatusError as exc:
-            found[name] = f"no (HTTP {exc.status_code})"
-        except APIError as exc:
-            found[name] = f"no ({type(exc).__name__})"
-
-    async def conversations() -> bool:
-        conversation = await client.conversations.create(metadata={"app": "studyquiz-check"})
-        await client.conversations.delete(conversation.id)
-        return True
-
-    async def files() -> bool:
-        await client.files.list(limit=1)
-        return True
-
-    async def vector_stores() -> bool:
-        await client.vector_stores.list(limit=1)
-        return True
-
-    async def forced_tool() -> bool:
-        stream = await client.responses.create(
-            model=model,
-            input="Call the function.",
-            tools=[_PROBE_TOOL],
-            tool_choice={"type": "function", "name": "probe"},
-            max_output_tokens=32,
-            store=False,
-            stream=True,
-        )
-        async with stream:
-            async for event in stream:
-                if isinstance(event, ResponseCompletedEvent):
-                    found["responses"] = found["streaming"] = "yes"
-                    return any(i.type == "function_call" for i in event.response.output)
-        found["responses"], found["streaming"] = "yes", "no (the stream did not complete)"
-        return False
-
-    async def structured() -> bool:
-        response = await client.responses.create(
-            model=model,
-            input='Answer {"ok": true}.',
-            text={"format": _PROBE_FORMAT},
-            max_output_tokens=32,
-            store=False,
-        )
-        found["responses"] = "yes"
-        try:
-            return isinstance(json.loads(response.output_text), dict)
-        except ValueError:
-            return False
-
-    await probe("forced function tool", forced_tool)
-    await probe("structured output", structured)
-    await probe("conversations", conversations)
-    await probe("files", files)
-    await probe("vector stores", vector_stores)
+    await _probe(found, "forced function tool", lambda: _forced_tool(client, model, found))
+    await _probe(found, "structured output", lambda: _structured(client, model, found))
+    await _probe(found, "conversations", lambda: _conversations(client))
+    await _probe(found, "files", lambda: _files(client))
+    await _probe(found, "vector stores", lambda: _vector_stores(client))
     order = ("responses", "streaming", "conversations", "forced function tool")
     return {k: found.get(k, "no") for k in order} | found
 

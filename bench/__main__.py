@@ -70,18 +70,10 @@ def _mark(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
-def ingest_rows(r: IngestResult) -> list[Row]:
+def _ingest_speed_rows(r: IngestResult) -> list[Row]:
     rounds = f" (median of {len(r.ours)})" if len(r.ours) > 1 else ""
-    seen = [o.answers for o in r.ours] + [b.answers for b in r.bare]
-    complete = all(n == r.expected for n in [*r.stored, *seen])
     fractions = ", ".join(f"{f:.2f}" for f in r.fractions)
     return [
-        (
-            f"1. Ingest: {r.expected} answers committed",
-            f"{min(r.stored)}/{r.expected} in SQLite (bot and bare PTB saw {min(seen)})",
-            "all",
-            _mark(complete),
-        ),
         (
             f"   seconds until all committed{rounds}",
             f"{r.median('ours', 'seconds'):.2f} s (bare PTB {r.median('bare', 'seconds'):.2f} s)",
@@ -101,6 +93,11 @@ def ingest_rows(r: IngestResult) -> list[Row]:
             f">= {FRACTION_TARGET}",
             _mark(r.fraction >= FRACTION_TARGET),
         ),
+    ]
+
+
+def _ingest_cost_rows(r: IngestResult) -> list[Row]:
+    return [
         (
             "   bot CPU per answer",
             f"{r.median('ours', 'cpu_ms_per_answer'):.3f} ms"
@@ -124,6 +121,21 @@ def ingest_rows(r: IngestResult) -> list[Row]:
             f"< {RSS_TARGET_MIB:.0f} MiB",
             _mark(_mib(max(o.peak_rss_kib for o in r.ours)) < RSS_TARGET_MIB),
         ),
+    ]
+
+
+def ingest_rows(r: IngestResult) -> list[Row]:
+    seen = [o.answers for o in r.ours] + [b.answers for b in r.bare]
+    complete = all(n == r.expected for n in [*r.stored, *seen])
+    return [
+        (
+            f"1. Ingest: {r.expected} answers committed",
+            f"{min(r.stored)}/{r.expected} in SQLite (bot and bare PTB saw {min(seen)})",
+            "all",
+            _mark(complete),
+        ),
+        *_ingest_speed_rows(r),
+        *_ingest_cost_rows(r),
         (
             "   quiz closed itself, feedback posted",
             "yes" if r.quiz_finished else "no",

@@ -14,6 +14,7 @@ import asyncio
 import random
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,6 +92,54 @@ async def _answer_all(
     return last
 
 
+@dataclass
+class _Game:
+    """The players' side of a game: when /live was sent, when each question was all answered."""
+
+    t0: float
+    gaps: list[float] = field(default_factory=list)
+    answered_at: list[float] = field(default_factory=list)
+
+    @property
+    def last_answer(self) -> float:
+        return self.answered_at[-1] if self.answered_at else self.t0
+
+
+async def _play(
+    tg: BenchTelegram, group: Chat, players: list[User], sizes: LiveSizes, rng: random.Random
+) -> tuple[_Game, Call]:
+    """Start the game, answer every poll, wait for the podium and the feedback."""
+    n = sizes.questions
+    game = _Game(t0=time.monotonic())
+    tg.user_sends(group, players[0], f"/live {n} cell biology")
+
+    def ours(c: Call) -> bool:
+        return c.ok and c.params.get("chat_id") == group.id
+
+    for k in range(n):
+        polls = await tg.wait_for("sendPoll", count=k + 1, predicate=ours, timeout=120)
+        if k:
+            game.gaps.append(polls[k].time - game.last_answer)
+        game.answered_at.append(await _answer_all(tg, polls[k], players, rng, sizes.answer_within))
+    [podium] = await tg.wait_for("sendMessage", predicate=_is_podium, timeout=60)
+    await tg.wait_for(
+        "sendMessage",
+        predicate=lambda c: c.ok and "Well played" in str(c.params.get("text")),
+        timeout=60,
+    )
+    return game, podium
+
+
+def _paced(sent: list[Call], answered_at: list[float]) -> list[float]:
+    """For each poll after the first, how long the per-chat pace held it back at least."""
+    polls = [c for c in sent if c.method == "sendPoll"]
+    paced: list[float] = []
+    for k in range(1, len(polls)):
+        before = max(c.time for c in sent if c.time < polls[k].time)
+        paced.append(max(0.0, before + PER_CHAT_SECONDS - answered_at[k - 1]))
+    return paced
+
+
 async def live_game(workdir: Path, sizes: LiveSizes | None = None, seed: int = 15) -> LiveResult:
     sizes = sizes or LiveSizes()
     db = workdir / "live.sqlite3"
@@ -115,54 +164,26 @@ async def live_game(workdir: Path, sizes: LiveSizes | None = None, seed: int = 1
         )
         async with child("studyquiz", env, workdir, "live") as bot:
             await asyncio.wait_for(tg.polling_started.wait(), 30)
-            t0 = time.monotonic()
-            tg.user_sends(group, players[0], f"/live {n} cell biology")
-            gaps: list[float] = []
-            answered_at: list[float] = []
-            last_answer = t0
             try:
-                for k in range(n):
-
-                    def ours(c: Call) -> bool:
-                        return c.ok and c.params.get("chat_id") == group.id
-
-                    polls = await tg.wait_for("sendPoll", count=k + 1, predicate=ours, timeout=120)
-                    if k:
-                        gaps.append(polls[k].time - last_answer)
-                    last_answer = await _answer_all(tg, polls[k], players, rng, sizes.answer_within)
-                    answered_at.append(last_answer)
-                [podium] = await tg.wait_for("sendMessage", predicate=_is_podium, timeout=60)
-                await tg.wait_for(
-                    "sendMessage",
-                    predicate=lambda c: c.ok and "Well played" in str(c.params.get("text")),
-                    timeout=60,
-                )
+                game, podium = await _play(tg, group, players, sizes, rng)
             except (AssertionError, ValueError) as exc:
                 raise RuntimeError(f"{exc}\nbot log:\n{bot.tail()}") from None
         in_group = [c for c in tg.calls if c.params.get("chat_id") == group.id]
-        methods: dict[str, int] = {}
-        for c in in_group:
-            methods[c.method] = methods.get(c.method, 0) + 1
         violations = [*tg.violations, *oa.violations]
         too_many = tg.too_many_requests
         sent = [c for c in in_group if _is_message(c)]
-        polls = [c for c in sent if c.method == "sendPoll"]
-        paced: list[float] = []
-        for k in range(1, len(polls)):
-            before = max(c.time for c in sent if c.time < polls[k].time)
-            paced.append(max(0.0, before + PER_CHAT_SECONDS - answered_at[k - 1]))
     if violations:
         raise RuntimeError("spec violations in the live run:\n" + "\n".join(violations[:5]))
     return LiveResult(
         sizes=sizes,
-        seconds=podium.time - t0,
-        gaps=gaps,
-        paced=paced,
-        to_podium=podium.time - last_answer,
+        seconds=podium.time - game.t0,
+        gaps=game.gaps,
+        paced=_paced(sent, game.answered_at),
+        to_podium=podium.time - game.last_answer,
         too_many_requests=too_many,
         messages=len(sent),
         answers_sent=n * sizes.players,
-        methods=methods,
+        methods=dict(Counter(c.method for c in in_group)),
     )
 
 

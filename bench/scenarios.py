@@ -8,6 +8,7 @@ import json
 import sqlite3
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -517,12 +518,55 @@ class PacingResult:
     methods: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class _PacingRun:
+    """The players' side of the pacing quiz, in monotonic seconds."""
+
+    t0: float
+    polls: list[Call]
+    stopped: bool
+    stop_at: float
+    feedback: Call
+
+
+def _answer_every_poll(tg: BenchTelegram, players: list[User], polls: list[Call]) -> None:
+    for player in players:
+        for poll in polls:
+            choice = (player.id + _poll_index(poll)) % len(poll.params["options"])
+            tg.user_answers_poll(player, poll.result["poll"]["id"], [choice])
+
+
+async def _play_pacing(
+    tg: BenchTelegram, db: Path, group: Chat, players: list[User], n: int
+) -> _PacingRun:
+    """Start the quiz, answer it all, /stop it if it is still open, wait for the feedback."""
+    starter = players[0]
+    t0 = time.monotonic()
+    tg.user_sends(group, starter, f"/quiz {n} cell biology")
+    polls = await tg.wait_for("sendPoll", count=n, predicate=lambda c: c.ok, timeout=180)
+    _answer_every_poll(tg, players, polls)
+
+    def answered(path: Path) -> bool:
+        return _answers_in(path) >= n * len(players)
+
+    await _wait_for_db(db, "every answer stored", answered, 60)
+    stopped = await asyncio.to_thread(_quiz_state, db) == QuizState.OPEN
+    stop_at = time.monotonic()
+    if stopped:
+        tg.user_sends(group, starter, "/stop")
+    feedback = await tg.wait_for(
+        "sendMessage",
+        predicate=lambda c: c.ok and "Well done" in c.params["text"],
+        timeout=180,
+    )
+    return _PacingRun(t0, polls, stopped, stop_at, feedback[0])
+
+
 async def group_pacing(sizes: Sizes, workdir: Path) -> PacingResult:
     db = workdir / "pacing.sqlite3"
     n = sizes.pacing_questions
     group = Chat(-1_001_000_000_777, "supergroup", title="Pacing group")
     players = [_member(i) for i in range(sizes.pacing_players)]
-    starter = players[0]
     args = quiz_args(n, title="Pacing")
     async with BenchTelegram() as tg, FakeOpenAI() as oa:
         tg.enforce_rate_limits(
@@ -536,36 +580,11 @@ async def group_pacing(sizes: Sizes, workdir: Path) -> PacingResult:
         env = child_env(tg, oa, db, QUIZ_MAX_QUESTIONS=str(n))
         async with child("studyquiz", env, workdir, "pacing") as bot:
             await asyncio.wait_for(tg.polling_started.wait(), 30)
-            t0 = time.monotonic()
-            tg.user_sends(group, starter, f"/quiz {n} cell biology")
             try:
-                polls = await tg.wait_for(
-                    "sendPoll", count=n, predicate=lambda c: c.ok, timeout=180
-                )
-                for player in players:
-                    for poll in polls:
-                        choice = (player.id + _poll_index(poll)) % len(poll.params["options"])
-                        tg.user_answers_poll(player, poll.result["poll"]["id"], [choice])
-
-                def answered(path: Path) -> bool:
-                    return _answers_in(path) >= n * len(players)
-
-                await _wait_for_db(db, "every answer stored", answered, 60)
-                stopped = await asyncio.to_thread(_quiz_state, db) == QuizState.OPEN
-                stop_at = time.monotonic()
-                if stopped:
-                    tg.user_sends(group, starter, "/stop")
-                feedback = await tg.wait_for(
-                    "sendMessage",
-                    predicate=lambda c: c.ok and "Well done" in c.params["text"],
-                    timeout=180,
-                )
+                run = await _play_pacing(tg, db, group, players, n)
             except (AssertionError, RuntimeError) as exc:
                 raise RuntimeError(f"{exc}\nbot log:\n{bot.tail()}") from None
         ours = [c for c in tg.calls if c.params.get("chat_id") == group.id]
-        methods: dict[str, int] = {}
-        for c in ours:
-            methods[c.method] = methods.get(c.method, 0) + 1
         violations = [*tg.violations, *oa.violations]
     if violations:
         raise RuntimeError("spec violations in the pacing run:\n" + "\n".join(violations[:5]))
@@ -575,10 +594,10 @@ async def group_pacing(sizes: Sizes, workdir: Path) -> PacingResult:
             1 for c in ours if c.ok and c.method.startswith("send") and c.method != "sendChatAction"
         ),
         calls=len(ours),
-        seconds=feedback[0].time - t0,
-        to_last_poll=polls[-1].time - t0,
-        stop_to_feedback=feedback[0].time - stop_at,
+        seconds=run.feedback.time - run.t0,
+        to_last_poll=run.polls[-1].time - run.t0,
+        stop_to_feedback=run.feedback.time - run.stop_at,
         too_many_requests=tg.too_many_requests,
-        stopped_by_command=stopped,
-        methods=methods,
+        stopped_by_command=run.stopped,
+        methods=dict(Counter(c.method for c in ours)),
     )

@@ -126,6 +126,12 @@ class CardStore:
             return False
         # One statement per kind of row, not one per answer: a group of 200 finishing a
         # quiz writes 1,000 cards, and each round trip to the database thread costs.
+        await self._add_cards(quiz_id, new)
+        await self._rate_cards(quiz_id, rated)
+        return True
+
+    async def _add_cards(self, quiz_id: int, new: Sequence[NewCard]) -> None:
+        """First answers: a card each, and its first review."""
         await self._db.write_many(
             "INSERT INTO study_cards (user_id, chat_id, quiz_id, question_idx, topic, text,"
             " choices, answer_index, explanation, source_file, source_quote, created_at,"
@@ -165,6 +171,9 @@ class CardStore:
                 for c in new
             ],
         )
+
+    async def _rate_cards(self, quiz_id: int, rated: Sequence[RatedCard]) -> None:
+        """Re-tested cards: their new schedule, and the review."""
         await self._db.write_many(
             "UPDATE study_cards SET last_at = ?, right_count = right_count + ?,"
             " wrong_count = wrong_count + ?, last_correct = ?, fsrs = ?, due = ?"
@@ -192,7 +201,6 @@ class CardStore:
                 for r in rated
             ],
         )
-        return True
 
     async def cards(self, card_ids: Sequence[int]) -> dict[int, CardRow]:
         if not card_ids:

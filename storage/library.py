@@ -236,29 +236,36 @@ class LibraryStore(Store):
                 ),
             )
             assert quiz_id is not None
-            await self._db.write_many(
-                "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
-                " source_file, display_order, style) VALUES (?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        quiz_id,
-                        i,
-                        q.text,
-                        json.dumps(q.choices, ensure_ascii=False),
-                        q.answer_index,
-                        q.explanation,
-                        q.source_file,
-                        json.dumps(list(range(len(q.choices)))),
-                        style,
-                    )
-                    for i, (q, style) in enumerate(zip(quiz.questions, styles, strict=True))
-                ],
-            )
-            row = await self._one(
-                "INSERT INTO library (quiz_id, owner_id, number, imported) VALUES"
-                " (?1, ?2, (SELECT COALESCE(MAX(number), 0) + 1 FROM library WHERE owner_id = ?2),"
-                " 1) RETURNING number",
-                (quiz_id, owner_id),
-            )
-            assert row is not None
-            return int(row[0])
+            await self._insert_questions(quiz_id, quiz, styles)
+            return await self._file_imported(quiz_id, owner_id)
+
+    async def _insert_questions(self, quiz_id: int, quiz: Quiz, styles: Sequence[str]) -> None:
+        await self._db.write_many(
+            "INSERT INTO questions (quiz_id, idx, text, choices, answer_index, explanation,"
+            " source_file, display_order, style) VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    quiz_id,
+                    i,
+                    q.text,
+                    json.dumps(q.choices, ensure_ascii=False),
+                    q.answer_index,
+                    q.explanation,
+                    q.source_file,
+                    json.dumps(list(range(len(q.choices)))),
+                    style,
+                )
+                for i, (q, style) in enumerate(zip(quiz.questions, styles, strict=True))
+            ],
+        )
+
+    async def _file_imported(self, quiz_id: int, owner_id: int) -> int:
+        """File the quiz under the owner's next library number, marked imported."""
+        row = await self._one(
+            "INSERT INTO library (quiz_id, owner_id, number, imported) VALUES"
+            " (?1, ?2, (SELECT COALESCE(MAX(number), 0) + 1 FROM library WHERE owner_id = ?2),"
+            " 1) RETURNING number",
+            (quiz_id, owner_id),
+        )
+        assert row is not None
+        return int(row[0])

@@ -32,6 +32,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openai import AsyncOpenAI
 
@@ -41,6 +42,7 @@ from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.states import LIVE_STATES, QuizState
 from quiz.verification import SOLVED, VERDICT, Judged, SolveCall, Verdict
 from settings import Settings
+from storage import Repository
 from tests.harness import eventually, running_bot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -304,6 +306,103 @@ def _poll_lines(poll: Call) -> list[str]:
     return lines
 
 
+async def _probe_server(settings: Settings, timings: dict[str, float]) -> None:
+    """What `--check` would say about the model server."""
+    client = AsyncOpenAI(api_key="local", base_url=settings.openai_base_url, timeout=900)
+    started = time.monotonic()
+    async with client:
+        features = await _server_features(client, MODEL_NAME)
+    timings["--check's probes"] = time.monotonic() - started
+    print("the model server has: " + ", ".join(f"{k} {v}" for k, v in features.items()))
+
+
+@dataclass
+class QuizRun:
+    """What the quiz left behind, for the report."""
+
+    t0: float  # when /quiz was sent (monotonic)
+    polls: list[Call]
+    done: bool
+    # The engine's choice shows in the quiz's key: "local:" = the bot kept the items.
+    kept: str | None
+    written: list[dict[str, Any]]
+
+
+async def _play(tg: FakeTelegram, repo: Repository, timings: dict[str, float]) -> QuizRun:
+    """Anna asks for the quiz and answers every poll; the quiz ends (done or failed)."""
+
+    async def polls_or_end() -> bool:
+        if len(tg.calls_of("sendPoll")) >= QUESTIONS:
+            return True
+        return bool(await repo.quizzes_in_state(QuizState.FAILED))
+
+    async def ended() -> bool:
+        return not any([await repo.quizzes_in_state(s) for s in LIVE_STATES]) and bool(
+            await repo.quizzes_in_state(QuizState.DONE)
+            or await repo.quizzes_in_state(QuizState.FAILED)
+        )
+
+    t0 = time.monotonic()
+    tg.user_sends(CHAT, ANNA, f"/quiz {QUESTIONS} {TOPIC}")
+    await eventually(polls_or_end, within=1800, what="the polls")
+    polls = tg.calls_of("sendPoll")
+    if polls:
+        timings["/quiz → first poll"] = polls[0].time - t0
+        timings["/quiz → last poll"] = polls[-1].time - t0
+    t1 = time.monotonic()
+    for poll in polls:
+        # Anna always picks the first choice shown: the feedback has to deal
+        # with right and wrong answers alike.
+        tg.user_answers_poll(ANNA, poll.result["poll"]["id"], [0])
+    await eventually(ended, within=1800, what="the quiz to finish")
+    timings["answers → feedback" if polls else "/quiz → failed"] = (
+        time.monotonic() - t1 if polls else time.monotonic() - t0
+    )
+    done = await repo.quizzes_in_state(QuizState.DONE)
+    [quiz] = done or await repo.quizzes_in_state(QuizState.FAILED)
+    kept = quiz.conversation_id
+    written = await repo.items.items(kept) if kept else []
+    return QuizRun(t0, polls, bool(done), kept, written)
+
+
+def _print_quiz(run: QuizRun) -> None:
+    print(f"\n== the quiz the model wrote ({TOPIC!r}, {QUESTIONS} questions; * = its key)")
+    for poll in run.polls:
+        print("\n".join(_poll_lines(poll)))
+    # Always: whether the model fenced its JSON or lettered its keys shows only here.
+    print("(none accepted) " if not run.done else "", end="")
+    print("what the model answered, as the bot kept it:")
+    for item in run.written:
+        if item.get("role") == "assistant" or item.get("type") == "function_call":
+            print(f"--- {json.dumps(item, ensure_ascii=False)[:1500]}")
+
+
+def _print_chat(tg: FakeTelegram, run: QuizRun, requests: ModelRequests) -> None:
+    print("\n== what the chat shows (texts in order)")
+    for message in tg.messages(CHAT.id):
+        if "text" in message:
+            print(f"--- {message['text']}")
+    print("\n== requests to the model server")
+    for at, line in requests.lines:
+        print(f"  +{at - run.t0:7.1f}s {line}")
+
+
+def _print_bot_log(tg: FakeTelegram, run: QuizRun, bot_log: BotLog) -> None:
+    print("\n== the answer-key checks (QUIZ_VERIFY), as the bot logged them")
+    for line in VerifyFigures.of(bot_log.records).lines():
+        print(f"  {line}")
+    for message in tg.messages(CHAT.id):
+        if "left out" in message.get("text", ""):
+            print(f"  the chat was told: {message['text']}")
+    print("\n== the bot's warnings (engine mode and fallbacks)")
+    for record in bot_log.records:
+        if record.levelno >= logging.WARNING or record.name.startswith("engine"):
+            print(f"  {record.levelname} {record.name}: {record.getMessage()}")
+    if run.kept:
+        where = "the bot's database" if run.kept.startswith("local:") else "a conversation"
+        print(f"  the quiz's context was kept in {where} ({run.kept})")
+
+
 async def run_quiz(port: int, timings: dict[str, float]) -> bool:
     requests = ModelRequests(port)
     bot_log = BotLog()
@@ -313,92 +412,22 @@ async def run_quiz(port: int, timings: dict[str, float]) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeTelegram() as tg:
             settings = user_settings(port, Path(tmp) / "studyquiz.sqlite3", tg)
-            client = AsyncOpenAI(api_key="local", base_url=settings.openai_base_url, timeout=900)
-            started = time.monotonic()
-            async with client:
-                features = await _server_features(client, MODEL_NAME)
-            timings["--check's probes"] = time.monotonic() - started
-            print("the model server has: " + ", ".join(f"{k} {v}" for k, v in features.items()))
-
+            await _probe_server(settings, timings)
             async with running_bot(settings) as bot:
-                repo = bot.services.repo
                 for name in HTTP_LOGGERS:
                     logging.getLogger(name).setLevel(logging.INFO)
                     logging.getLogger(name).addHandler(requests)
-
-                async def live() -> bool:
-                    return any([await repo.quizzes_in_state(s) for s in LIVE_STATES])
-
-                async def polls_or_end() -> bool:
-                    if len(tg.calls_of("sendPoll")) >= QUESTIONS:
-                        return True
-                    return bool(await repo.quizzes_in_state(QuizState.FAILED))
-
-                t0 = time.monotonic()
-                tg.user_sends(CHAT, ANNA, f"/quiz {QUESTIONS} {TOPIC}")
-                await eventually(polls_or_end, within=1800, what="the polls")
-                polls = tg.calls_of("sendPoll")
-                if polls:
-                    timings["/quiz → first poll"] = polls[0].time - t0
-                    timings["/quiz → last poll"] = polls[-1].time - t0
-                t1 = time.monotonic()
-                for poll in polls:
-                    # Anna always picks the first choice shown: the feedback has to deal
-                    # with right and wrong answers alike.
-                    tg.user_answers_poll(ANNA, poll.result["poll"]["id"], [0])
-
-                async def ended() -> bool:
-                    return not await live() and bool(
-                        await repo.quizzes_in_state(QuizState.DONE)
-                        or await repo.quizzes_in_state(QuizState.FAILED)
-                    )
-
-                await eventually(ended, within=1800, what="the quiz to finish")
-                timings["answers → feedback" if polls else "/quiz → failed"] = (
-                    time.monotonic() - t1 if polls else time.monotonic() - t0
-                )
-                done = await repo.quizzes_in_state(QuizState.DONE)
-                [quiz] = done or await repo.quizzes_in_state(QuizState.FAILED)
-                # The engine's choice shows in the quiz's key: "local:" = the bot kept the items.
-                kept = quiz.conversation_id
-                written = await repo.items.items(kept) if kept else []
+                run = await _play(tg, bot.services.repo, timings)
             for name in HTTP_LOGGERS:
                 logging.getLogger(name).removeHandler(requests)
             root.removeHandler(bot_log)
-
-            print(f"\n== the quiz the model wrote ({TOPIC!r}, {QUESTIONS} questions; * = its key)")
-            for poll in polls:
-                print("\n".join(_poll_lines(poll)))
-            # Always: whether the model fenced its JSON or lettered its keys shows only here.
-            print("(none accepted) " if not done else "", end="")
-            print("what the model answered, as the bot kept it:")
-            for item in written:
-                if item.get("role") == "assistant" or item.get("type") == "function_call":
-                    print(f"--- {json.dumps(item, ensure_ascii=False)[:1500]}")
-            print("\n== what the chat shows (texts in order)")
-            for message in tg.messages(CHAT.id):
-                if "text" in message:
-                    print(f"--- {message['text']}")
-            print("\n== requests to the model server")
-            for at, line in requests.lines:
-                print(f"  +{at - t0:7.1f}s {line}")
-            print("\n== the answer-key checks (QUIZ_VERIFY), as the bot logged them")
-            for line in VerifyFigures.of(bot_log.records).lines():
-                print(f"  {line}")
-            for message in tg.messages(CHAT.id):
-                if "left out" in message.get("text", ""):
-                    print(f"  the chat was told: {message['text']}")
-            print("\n== the bot's warnings (engine mode and fallbacks)")
-            for record in bot_log.records:
-                if record.levelno >= logging.WARNING or record.name.startswith("engine"):
-                    print(f"  {record.levelname} {record.name}: {record.getMessage()}")
-            if kept:
-                where = "the bot's database" if kept.startswith("local:") else "a conversation"
-                print(f"  the quiz's context was kept in {where} ({kept})")
+            _print_quiz(run)
+            _print_chat(tg, run, requests)
+            _print_bot_log(tg, run, bot_log)
             if tg.violations:
                 print("\n== Bot API violations\n" + "\n".join(tg.violations))
                 return False
-            return bool(done)
+            return run.done
 
 
 def main(argv: list[str] | None = None) -> int:
