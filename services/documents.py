@@ -10,23 +10,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import tempfile
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
-from i18n import tr
 from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
 from services import local_library
 from services.chat_messages import ChatMessages
 from services.context import Services
-from services.document_transfer import Fail, Transfer, document_limits, limit_values
-from services.document_types import human_size, supported_extension, supported_list, upload_name
-from services.errors import UserFacingError
+from services.document_intake import IncomingDocument as IncomingDocument
+from services.document_intake import Intake, check, read_here, reserve
+from services.document_transfer import Transfer
+from services.document_types import human_size
 from storage import DocumentRow
-from storage.usage import LimitReachedError
 
 log = logging.getLogger(__name__)
 
@@ -34,26 +31,8 @@ log = logging.getLogger(__name__)
 BUSY_STATES = BUSY_DOCUMENT_STATES
 MAX_STORE_NAME = 100
 
-
-@dataclass(frozen=True, slots=True)
-class IncomingDocument:
-    chat_id: int
-    chat_title: str
-    thread_id: int | None
-    user_id: int
-    message_id: int
-    lang: str
-    file_id: str
-    file_name: str | None
-    mime_type: str | None
-    file_size: int | None
-    # A photo: what is downloaded is a picture, and this turns it into the text it shows
-    # (services/photos.py); it raises what `fail` makes when it cannot.
-    transcribe: Transcribe | None = None
-
-
-# (the downloaded bytes, add_document's fail) -> the document's text, as bytes.
-Transcribe = Callable[[bytes, Callable[..., Awaitable[UserFacingError]]], Awaitable[bytes]]
+# What an upload left for OpenAI to index: the store's id, the file's id and its size shown.
+_Uploaded = tuple[str, str, str]
 
 
 def _library(library: DocumentLibrary | None) -> DocumentLibrary:
@@ -64,132 +43,107 @@ def _library(library: DocumentLibrary | None) -> DocumentLibrary:
 async def add_document(ui: ChatMessages, svc: Services, doc: IncomingDocument) -> bool:
     """Check, download, upload and index one document, keeping the user posted. False for a
     re-delivered document (nothing done), True when it ended (or raises why it failed)."""
-    settings = svc.settings
     library = _library(svc.library)
-    ext = supported_extension(doc.file_name, doc.mime_type)
-    shown = escape(doc.file_name or "?")
-    limit = settings.document_limit
-
-    def refuse(key: str, edit: int | None = None, **values: Any) -> UserFacingError:
-        return UserFacingError(
-            key,
-            chat_id=doc.chat_id,
-            lang=doc.lang,
-            thread_id=doc.thread_id,
-            edit_message_id=edit,
-            name=shown,
-            **values,
-        )
-
-    # These checks come before any download or upload.
     local = local_library.is_local(svc)
-    if library.missing and not local:
-        raise refuse("doc_no_search")
-    if ext is None:
-        raise refuse("doc_unsupported", types=supported_list())
-    if doc.file_size is not None and doc.file_size > limit:
-        raise refuse("doc_too_big", size=human_size(doc.file_size), limit=human_size(limit))
-
-    name = upload_name(doc.file_name, ext)
-    shown = escape(name)
-    key = f"{doc.chat_id}:{doc.message_id}"
-    now = svc.clock()
-    limits = document_limits(settings, now)
-    try:
-        row = await svc.repo.create_document(
-            chat_id=doc.chat_id,
-            uploader_id=doc.user_id,
-            request_key=key,
-            file_name=name,
-            size=doc.file_size or 0,
-            now=now,
-            limits=limits,
-        )
-    except LimitReachedError as exc:
-        log.info("Document refused in chat %s for user %s: %s", doc.chat_id, doc.user_id, exc)
-        raise refuse(exc.key, **limit_values(exc, now)) from None
-    if row is None:
-        log.info("Ignoring a re-delivered document in chat %s", doc.chat_id)
+    ext = check(doc, library.missing and not local, svc.settings.document_limit)
+    intake = await reserve(ui, svc, doc, ext)
+    if intake is None:
         return False
-    size = human_size(doc.file_size) if doc.file_size else "?"
-    status_id = await ui.document_status(
-        doc.chat_id,
-        doc.thread_id,
-        doc.message_id,
-        tr(doc.lang, "doc_downloading", name=shown, size=size),
-    )
-    await ui.uploading(doc.chat_id, doc.thread_id)
-
-    async def fail(text: str, error: str, **values: Any) -> UserFacingError:
-        # Nothing of it stays on OpenAI: it costs none of the day's documents.
-        await svc.repo.update_document(row.id, DocumentState.FAILED, error=error)
-        await svc.repo.release_document(key)
-        return refuse(text, status_id, **values)
-
-    transfer = Transfer(ui.files, svc.repo, library, doc.file_id, row.id, key, limits, limit, fail)
     async with svc.transfers.slot(doc.user_id):
         with tempfile.TemporaryDirectory(prefix="studyquiz-") as folder:
-            path = Path(folder) / "document"
-            await transfer.download(path, doc.file_size, now)
-            here = local_library.Added(
-                doc.chat_id, doc.thread_id, doc.lang, row.id, status_id, shown
-            )
-            if doc.transcribe is not None or local or ext == ".pdf":
-                # Read here (a photo, local search, a PDF's text layer): one copy at a time.
-                data = await _read_here(path, doc, fail)
-                if local:
-                    return await local_library.add_locally(ui, svc, here, ext, data, fail)
-                if ext == ".pdf":
-                    await local_library.check_pdf(data, fail)
-                del data
-            uploading = (await asyncio.to_thread(path.stat)).st_size
-            size = human_size(uploading)
-            await svc.repo.update_document(row.id, DocumentState.UPLOADING, size=uploading)
-            text = tr(doc.lang, "doc_uploading", name=shown, size=size)
-            await ui.document_progress(doc.chat_id, status_id, text)
-            try:
-                store, file_id = await transfer.upload(
-                    path, name, lambda: chat_store(svc, doc.chat_id, doc.chat_title)
-                )
-            except LibraryMissingError as exc:
-                if not local_library.is_local(svc):
-                    raise await fail("doc_no_search", "no files or vector stores API") from exc
-                # DOCUMENT_SEARCH=auto, and this server turned out to have no such API.
-                data = await asyncio.to_thread(path.read_bytes)
-                return await local_library.add_locally(ui, svc, here, ext, data, fail)
-    try:
-        await ui.document_progress(doc.chat_id, status_id, tr(doc.lang, "doc_indexing", name=shown))
-        await ui.uploading(doc.chat_id, doc.thread_id)
-        indexed = await library.index(store, file_id, settings.document_index_timeout)
-    except LibraryError as exc:
-        log.warning("Document %s: OpenAI failed: %s", row.id, exc)
-        await _discard(library, store, file_id)
-        raise await fail("doc_openai_failed", type(exc).__name__) from exc
-
-    if indexed.completed:
-        await svc.repo.update_document(row.id, DocumentState.READY)
-        text = tr(doc.lang, "doc_ready", name=shown, size=size)
-    elif indexed.in_progress:
-        text = tr(doc.lang, "doc_still_processing", name=shown)
-    else:
-        reason = indexed.error or indexed.status
-        await svc.repo.update_document(row.id, DocumentState.FAILED, error=reason)
-        # A file the store could not index is of no use; don't leave it stored on OpenAI.
-        await _discard(library, store, file_id)
-        text = tr(doc.lang, "doc_failed", name=shown, reason=escape(reason))
-    await ui.document_progress(doc.chat_id, status_id, text)
+            uploaded = await _transfer(intake, library, local, Path(folder) / "document")
+    if isinstance(uploaded, bool):
+        return uploaded
+    await _index(intake, library, *uploaded)
     return True
 
 
-async def _read_here(path: Path, doc: IncomingDocument, fail: Fail) -> bytes:
-    """The downloaded file's bytes; a photo's are its transcription, written back to `path`
-    so that what is uploaded is the text."""
-    data = await asyncio.to_thread(path.read_bytes)
-    if doc.transcribe is None:
-        return data
-    data = await doc.transcribe(data, fail)
-    await asyncio.to_thread(path.write_bytes, data)
-    return data
+async def _transfer(
+    intake: Intake, library: DocumentLibrary, local: bool, path: Path
+) -> _Uploaded | bool:
+    """Download the document into `path`, then upload it to OpenAI, or index it here: then
+    add_locally's answer."""
+    svc, doc = intake.svc, intake.doc
+    transfer = Transfer(
+        intake.ui.files,
+        svc.repo,
+        library,
+        doc.file_id,
+        intake.row_id,
+        intake.key,
+        intake.limits,
+        svc.settings.document_limit,
+        intake.fail,
+    )
+    await transfer.download(path, doc.file_size, intake.now)
+    if doc.transcribe is not None or local or intake.ext == ".pdf":
+        # Read here (a photo, local search, a PDF's text layer): one copy at a time.
+        data = await read_here(path, doc, intake.fail)
+        if local:
+            return await _add_here(intake, data)
+        if intake.ext == ".pdf":
+            await local_library.check_pdf(data, intake.fail)
+        del data
+    return await _upload(intake, transfer, path)
+
+
+async def _add_here(intake: Intake, data: bytes) -> bool:
+    """Index the document's text in SQLite rather than on OpenAI."""
+    doc = intake.doc
+    here = local_library.Added(
+        doc.chat_id, doc.thread_id, doc.lang, intake.row_id, intake.status_id, intake.shown
+    )
+    return await local_library.add_locally(
+        intake.ui, intake.svc, here, intake.ext, data, intake.fail
+    )
+
+
+async def _upload(intake: Intake, transfer: Transfer, path: Path) -> _Uploaded | bool:
+    """Upload the downloaded file for the chat's store; where the server turns out to have
+    no such API (and search is `auto`), index it here instead: then add_locally's answer."""
+    svc, doc = intake.svc, intake.doc
+    uploading = (await asyncio.to_thread(path.stat)).st_size
+    size = human_size(uploading)
+    await svc.repo.update_document(intake.row_id, DocumentState.UPLOADING, size=uploading)
+    await intake.progress("doc_uploading", size=size)
+    try:
+        store, file_id = await transfer.upload(
+            path, intake.name, lambda: chat_store(svc, doc.chat_id, doc.chat_title)
+        )
+    except LibraryMissingError as exc:
+        if not local_library.is_local(svc):
+            raise await intake.fail("doc_no_search", "no files or vector stores API") from exc
+        # DOCUMENT_SEARCH=auto, and this server turned out to have no such API.
+        data = await asyncio.to_thread(path.read_bytes)
+        return await _add_here(intake, data)
+    return store, file_id, size
+
+
+async def _index(
+    intake: Intake, library: DocumentLibrary, store: str, file_id: str, size: str
+) -> None:
+    """Wait for OpenAI to index the uploaded file, and say how that ended."""
+    svc, doc = intake.svc, intake.doc
+    try:
+        await intake.progress("doc_indexing")
+        await intake.ui.uploading(doc.chat_id, doc.thread_id)
+        indexed = await library.index(store, file_id, svc.settings.document_index_timeout)
+    except LibraryError as exc:
+        log.warning("Document %s: OpenAI failed: %s", intake.row_id, exc)
+        await _discard(library, store, file_id)
+        raise await intake.fail("doc_openai_failed", type(exc).__name__) from exc
+
+    if indexed.completed:
+        await svc.repo.update_document(intake.row_id, DocumentState.READY)
+        await intake.progress("doc_ready", size=size)
+    elif indexed.in_progress:
+        await intake.progress("doc_still_processing")
+    else:
+        reason = indexed.error or indexed.status
+        await svc.repo.update_document(intake.row_id, DocumentState.FAILED, error=reason)
+        # A file the store could not index is of no use; don't leave it stored on OpenAI.
+        await _discard(library, store, file_id)
+        await intake.progress("doc_failed", reason=escape(reason))
 
 
 async def _discard(library: DocumentLibrary, store: str | None, file_id: str) -> None:

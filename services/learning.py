@@ -15,10 +15,11 @@ from typing import Any
 from engine.base import QuizRequest, ReviewCard
 from i18n import tr
 from quiz import callbacks, spacing
+from quiz.model import Answer
 from services import reminders
 from services.context import Services
-from storage import QuizRow
-from storage.cards import NewCard, RatedCard
+from storage import QuizRow, StoredQuestion
+from storage.cards import CardRow, NewCard, RatedCard
 
 log = logging.getLogger(__name__)
 
@@ -71,53 +72,58 @@ async def record_quiz(svc: Services, quiz_id: int) -> bool:
         sq = by_index.get(a.question_index)
         if sq is None:
             continue
-        q = sq.question
-        correct = a.choice_index == q.answer_index
+        correct = a.choice_index == sq.question.answer_index
         if review_ids:
             # Each variant re-tests the card the model got at its (model) index.
             card_id = review_ids[sq.model_index] if sq.model_index < len(review_ids) else None
             card = existing.get(card_id) if card_id is not None else None
-            if card is None or card.user_id != a.user_id:
-                continue
-            r = spacing.review(card.fsrs, correct, a.answered_at, card.id)
-            rated.append(
-                RatedCard(
-                    card.id,
-                    a.user_id,
-                    quiz.chat_id,
-                    a.answered_at,
-                    correct,
-                    r.state_json,
-                    r.due,
-                    r.rating,
-                    r.log_json,
-                )
-            )
+            if card is not None and card.user_id == a.user_id:
+                rated.append(_rated(card, quiz, a, correct))
             continue
-        r = spacing.review(None, correct, a.answered_at, quiz_id * _CARD_LABEL + sq.index)
-        new.append(
-            NewCard(
-                user_id=a.user_id,
-                chat_id=quiz.chat_id,
-                quiz_id=quiz_id,
-                question_idx=sq.index,
-                topic=quiz.topic or quiz.title or "",
-                text=q.text,
-                choices=q.choices,
-                answer_index=q.answer_index,
-                explanation=q.explanation,
-                source_file=q.source_file if q.quote_verified else None,
-                # Only a quote found in the documents is kept as the card's source.
-                source_quote=q.source_quote if q.quote_verified else None,
-                at=a.answered_at,
-                correct=correct,
-                fsrs=r.state_json,
-                due=r.due,
-                rating=r.rating,
-                log=r.log_json,
-            )
-        )
+        new.append(_new_card(quiz, sq, a, correct))
     return await store.record(quiz_id, new, rated)
+
+
+def _rated(card: CardRow, quiz: QuizRow, a: Answer, correct: bool) -> RatedCard:
+    """A review quiz's answer: the card it re-tests, rated again."""
+    r = spacing.review(card.fsrs, correct, a.answered_at, card.id)
+    return RatedCard(
+        card.id,
+        a.user_id,
+        quiz.chat_id,
+        a.answered_at,
+        correct,
+        r.state_json,
+        r.due,
+        r.rating,
+        r.log_json,
+    )
+
+
+def _new_card(quiz: QuizRow, sq: StoredQuestion, a: Answer, correct: bool) -> NewCard:
+    """Any other quiz's answer: a new card for the person who gave it, rated once."""
+    q = sq.question
+    r = spacing.review(None, correct, a.answered_at, quiz.id * _CARD_LABEL + sq.index)
+    return NewCard(
+        user_id=a.user_id,
+        chat_id=quiz.chat_id,
+        quiz_id=quiz.id,
+        question_idx=sq.index,
+        topic=quiz.topic or quiz.title or "",
+        text=q.text,
+        choices=q.choices,
+        answer_index=q.answer_index,
+        explanation=q.explanation,
+        source_file=q.source_file if q.quote_verified else None,
+        # Only a quote found in the documents is kept as the card's source.
+        source_quote=q.source_quote if q.quote_verified else None,
+        at=a.answered_at,
+        correct=correct,
+        fsrs=r.state_json,
+        due=r.due,
+        rating=r.rating,
+        log=r.log_json,
+    )
 
 
 async def annotate_submission(

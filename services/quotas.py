@@ -20,7 +20,7 @@ from services.errors import UserFacingError
 from services.presenter import Presenter
 from settings import Settings
 from storage.chats import ADMINS
-from storage.usage import StartLimits
+from storage.usage import StartLimits, UsageStore
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +56,7 @@ async def check_start(
         log.info("Quiz refused in chat %s for user %s: %s", chat_id, user_id, key)
         return UserFacingError(key, chat_id=chat_id, lang=lang, thread_id=thread_id, **values)
 
-    group = chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
-    if (
-        group
-        and (await chat_settings.effective(svc, chat_id)).starters == ADMINS
-        and not await ui.is_admin(chat_id, user_id)
-    ):
+    if await _admins_only(ui, svc, chat_id, chat_type, user_id):
         raise refuse("starters_admins_only")
     if await store.seen_request(request_key):
         return
@@ -73,8 +68,29 @@ async def check_start(
     if settings.quiz_cooldown and last is not None and now - last < settings.quiz_cooldown:
         raise refuse("cooldown", seconds=math.ceil(last + settings.quiz_cooldown - now))
 
-    since = day_start(now)
-    checks: tuple[tuple[str, int, Callable[[], Awaitable[int]]], ...] = (
+    for key, limit, used in _daily_limits(store, settings, day_start(now), chat_id, user_id):
+        if limit and await used() >= limit:
+            raise refuse(key, n=limit, limit=f"{limit:,}", **reset_in(now))
+
+
+async def _admins_only(
+    ui: Presenter, svc: Services, chat_id: int, chat_type: str, user_id: int
+) -> bool:
+    """A group where only admins may start quizzes, and this person is not one."""
+    group = chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
+    return (
+        group
+        and (await chat_settings.effective(svc, chat_id)).starters == ADMINS
+        and not await ui.is_admin(chat_id, user_id)
+    )
+
+
+def _daily_limits(
+    store: UsageStore, settings: Settings, since: float, chat_id: int, user_id: int
+) -> tuple[tuple[str, int, Callable[[], Awaitable[int]]], ...]:
+    """Each daily limit a start counts against: its message, its value, and what has been
+    used of it since `since` (asked only when the limit is set)."""
+    return (
         (
             "limit_user_quizzes",
             settings.user_quizzes_per_day,
@@ -97,6 +113,3 @@ async def check_start(
         ),
         ("limit_budget", settings.daily_token_budget, lambda: store.tokens_since(since)),
     )
-    for key, limit, used in checks:
-        if limit and await used() >= limit:
-            raise refuse(key, n=limit, limit=f"{limit:,}", **reset_in(now))

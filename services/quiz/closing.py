@@ -11,10 +11,11 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import replace
+from typing import Any
 
 from telegram.constants import MessageLimit
 
-from engine import EngineError, ToolCall
+from engine import EngineError, Feedback, ToolCall
 from i18n import tr
 from quiz.feedback import Citation, to_html_chunks, with_footnotes
 from quiz.grounding import append_block, quotes_html
@@ -149,65 +150,87 @@ async def deliver_feedback(
             return
         stored = await svc.repo.feedback(quiz_id)
         if stored is None:
-            parsed, stored_questions = _posted(*await svc.repo.load_quiz(quiz_id, quiz.title))
-            submission = in_model_order(
-                build_submission(
-                    parsed,
-                    quiz.status or SubmissionStatus.STOPPED,
-                    await svc.repo.answers(quiz_id),
-                    await svc.repo.participant_names(quiz_id),
-                    await live_board.scored(svc, quiz) if quiz.is_live else None,
-                ),
-                [sq.model_index for sq in stored_questions],
-            )
-            await svc.events.publish(SubmissionBuilt(quiz, submission))
-            assert quiz.conversation_id and quiz.call_id
-            call = ToolCall(quiz.conversation_id, quiz.call_id, "")
-            request = await model_request(svc, quiz)
-            # Private chats watch the feedback being written; groups get it whole.
-            draft = FeedbackDraft(ui, quiz) if is_private(quiz) else None
-            try:
-                resumed_feedback = (
-                    await svc.engine.resume_feedback(call, request, draft) if resumed else None
-                )
-                result = resumed_feedback or await svc.engine.submit(
-                    call, submission_json(submission), request, draft
-                )
-            except EngineError as exc:
-                failures = await svc.repo.count_submit_failure(quiz_id)
-                log.warning("Quiz %s: submission %s failed: %s", quiz_id, failures, exc)
-                # The cards too: the answers stand whether or not feedback comes.
-                await svc.events.publish(AnswersSubmitted(quiz))
-                if failures >= svc.settings.quiz_submit_attempts:
-                    # Not left stuck: the chat (or topic) is free for a new quiz.
-                    await _give_up(ui, svc, quiz, "feedback_gave_up", n=failures)
-                    return
-                raise UserFacingError(
-                    "feedback_failed",
-                    chat_id=quiz.chat_id,
-                    lang=quiz.lang,
-                    thread_id=quiz.thread_id or None,
-                    retry_quiz_id=quiz_id,
-                ) from exc
+            result = await _submit(ui, svc, quiz, await _submission(svc, quiz), resumed)
+            if result is None:
+                return
             citations = [(c.index, c.filename) for c in result.citations]
             await svc.repo.save_feedback(quiz_id, result.text, citations)
             stored = (result.text, citations, False)
         text, citations, posted = stored
         if not posted:
-            await svc.events.publish(AnswersSubmitted(quiz))
-            markdown = with_footnotes(
-                text, [Citation(i, f) for i, f in citations], tr(quiz.lang, "sources")
-            )
-            quotes = quotes_html(
-                [sq.question for sq in await svc.repo.questions(quiz_id)],
-                tr(quiz.lang, "quotes_header"),
-            )
-            chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
-            board, buttons = await library_board.feedback_extras(svc, quiz)
-            await ui.feedback(quiz, [*chunks, *board], buttons)
-            await svc.repo.mark_feedback_posted(quiz_id)
-            await svc.events.publish(FeedbackPosted(quiz))
+            await _post_feedback(ui, svc, quiz, text, citations)
         await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
+
+
+async def _submission(svc: Services, quiz: QuizRow) -> dict[str, Any]:
+    """The answers of the questions the chat saw, as the model numbered them."""
+    parsed, stored_questions = _posted(*await svc.repo.load_quiz(quiz.id, quiz.title))
+    submission = in_model_order(
+        build_submission(
+            parsed,
+            quiz.status or SubmissionStatus.STOPPED,
+            await svc.repo.answers(quiz.id),
+            await svc.repo.participant_names(quiz.id),
+            await live_board.scored(svc, quiz) if quiz.is_live else None,
+        ),
+        [sq.model_index for sq in stored_questions],
+    )
+    await svc.events.publish(SubmissionBuilt(quiz, submission))
+    return submission
+
+
+async def _submit(
+    ui: Presenter, svc: Services, quiz: QuizRow, submission: dict[str, Any], resumed: bool
+) -> Feedback | None:
+    """The model's feedback on the submission (the one it already wrote, when `resumed`);
+    None when the quiz gave up on it after too many failed attempts."""
+    assert quiz.conversation_id and quiz.call_id
+    call = ToolCall(quiz.conversation_id, quiz.call_id, "")
+    request = await model_request(svc, quiz)
+    # Private chats watch the feedback being written; groups get it whole.
+    draft = FeedbackDraft(ui, quiz) if is_private(quiz) else None
+    try:
+        resumed_feedback = (
+            await svc.engine.resume_feedback(call, request, draft) if resumed else None
+        )
+        return resumed_feedback or await svc.engine.submit(
+            call, submission_json(submission), request, draft
+        )
+    except EngineError as exc:
+        failures = await svc.repo.count_submit_failure(quiz.id)
+        log.warning("Quiz %s: submission %s failed: %s", quiz.id, failures, exc)
+        # The cards too: the answers stand whether or not feedback comes.
+        await svc.events.publish(AnswersSubmitted(quiz))
+        if failures >= svc.settings.quiz_submit_attempts:
+            # Not left stuck: the chat (or topic) is free for a new quiz.
+            await _give_up(ui, svc, quiz, "feedback_gave_up", n=failures)
+            return None
+        raise UserFacingError(
+            "feedback_failed",
+            chat_id=quiz.chat_id,
+            lang=quiz.lang,
+            thread_id=quiz.thread_id or None,
+            retry_quiz_id=quiz.id,
+        ) from exc
+
+
+async def _post_feedback(
+    ui: Presenter, svc: Services, quiz: QuizRow, text: str, citations: list[tuple[int, str]]
+) -> None:
+    """The feedback with its sources, the questions' quotes and the library's board."""
+    await svc.events.publish(AnswersSubmitted(quiz))
+    markdown = with_footnotes(
+        text, [Citation(i, f) for i, f in citations], tr(quiz.lang, "sources")
+    )
+    quotes = quotes_html(
+        [sq.question for sq in await svc.repo.questions(quiz.id)],
+        tr(quiz.lang, "quotes_header"),
+    )
+    chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
+    board, buttons = await library_board.feedback_extras(svc, quiz)
+    await ui.feedback(quiz, [*chunks, *board], buttons)
+    await svc.repo.mark_feedback_posted(quiz.id)
+    await svc.events.publish(FeedbackPosted(quiz))
 
 
 def _posted(parsed: Quiz, stored: list[StoredQuestion]) -> tuple[Quiz, list[StoredQuestion]]:

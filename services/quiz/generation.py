@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from engine import EngineError, EngineRejectedError, NoToolCallError
+from engine import EngineError, EngineRejectedError, NoToolCallError, QuizRequest, ToolCall
 from quiz.grounding import verify_quotes
 from quiz.model import Quiz
 from quiz.render import choose_style, shuffled_order
@@ -31,25 +31,45 @@ def _engine_error_key(exc: EngineError) -> str:
     return "openai_rejected" if isinstance(exc, EngineRejectedError) else "openai_unavailable"
 
 
+def _failure(quiz: QuizRow, status_message_id: int | None, key: str) -> UserFacingError:
+    return UserFacingError(
+        key,
+        chat_id=quiz.chat_id,
+        lang=quiz.lang,
+        thread_id=quiz.thread_id or None,
+        edit_message_id=status_message_id,
+    )
+
+
 async def generate(
     ui: Presenter, svc: Services, quiz: QuizRow, status_message_id: int | None
 ) -> None:
     """Ask the model for the quiz (correcting it once), store it, open it, post it."""
     request = await model_request(svc, quiz)
-
-    def failure(key: str) -> UserFacingError:
-        return UserFacingError(
-            key,
-            chat_id=quiz.chat_id,
-            lang=quiz.lang,
-            thread_id=quiz.thread_id or None,
-            edit_message_id=status_message_id,
-        )
-
     streamed = streaming.StreamSink(ui, svc, quiz, status_message_id)
     streamed.originals = learning.originals(request)  # learning hook
     if svc.settings.quiz_verify:  # verify: each streamed question checked first
         streamed.verify_with(verify.Verifier(svc, quiz, request))
+    written = await _write(svc, quiz, request, streamed, status_message_id)
+    if written is None:
+        return
+    call, parsed = written
+    if not svc.settings.quiz_verify:
+        # Only quotes found in what file_search retrieved will be shown as sources.
+        await open_and_post(ui, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
+        return
+    await _verify_and_post(ui, svc, quiz, request, call, parsed, status_message_id)
+
+
+async def _write(
+    svc: Services,
+    quiz: QuizRow,
+    request: QuizRequest,
+    streamed: streaming.StreamSink,
+    status_message_id: int | None,
+) -> tuple[ToolCall, Quiz] | None:
+    """The model's call and the quiz it wrote whole (corrected once if invalid); None when
+    the questions were streamed (and posted as they came) or the quiz was cancelled."""
     svc.start_writing(quiz.id)
     try:
         call = await svc.engine.generate(
@@ -61,10 +81,10 @@ async def generate(
         if streamed.opened or streamed.cancelled or streamed.checking:
             await streamed.finish(call, request)
             if streamed.opened or streamed.cancelled:
-                return
+                return None
             # Every streamed question was rejected by its checks, and so were replacements.
             await svc.repo.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
-            raise failure("invalid_quiz")
+            raise _failure(quiz, status_message_id, "invalid_quiz")
         try:
             parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
         except InvalidQuizError as first:
@@ -75,24 +95,32 @@ async def generate(
     except InvalidQuizError as exc:
         log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
         await svc.repo.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")
-        raise failure("invalid_quiz") from exc
+        raise _failure(quiz, status_message_id, "invalid_quiz") from exc
     except EngineError as exc:
         log.warning("Quiz %s: the model failed: %s", quiz.id, exc)
         await svc.repo.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
-        raise failure(_engine_error_key(exc)) from exc
+        raise _failure(quiz, status_message_id, _engine_error_key(exc)) from exc
     finally:
         streamed.stop_checks()
         svc.end_writing(quiz.id)
+    return call, parsed
 
-    if not svc.settings.quiz_verify:
-        # Only quotes found in what file_search retrieved will be shown as sources.
-        await open_and_post(ui, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
-        return
-    # verify: keys solved independently, language and repeats; corrected once.
+
+async def _verify_and_post(
+    ui: Presenter,
+    svc: Services,
+    quiz: QuizRow,
+    request: QuizRequest,
+    call: ToolCall,
+    parsed: Quiz,
+    status_message_id: int | None,
+) -> None:
+    """verify: keys solved independently, language and repeats; corrected once. Posts the
+    questions that passed, and says which were left out."""
     outcome = await verify.verify_whole(svc, quiz, request, call, parsed)
     if not outcome.kept:
         await svc.repo.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
-        raise failure("invalid_quiz")
+        raise _failure(quiz, status_message_id, "invalid_quiz")
     checked, orders, model_indices = verify.as_quiz(parsed.title, outcome)
     checked = verify_quotes(checked, outcome.call.retrieved)
     if await open_and_post(

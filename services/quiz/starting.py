@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from telegram.constants import ChatType
 
@@ -16,7 +17,7 @@ from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import generation
 from services.quiz.presenter import Presenter
-from storage import QuizAlreadyOpenError
+from storage import QuizAlreadyOpenError, QuizRow
 from storage.conversation import PendingQuiz
 from storage.usage import LimitReachedError
 
@@ -93,6 +94,39 @@ async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """One request for a quiz (a /quiz command or a button tap), as start_quiz got it."""
+
+    chat_id: int
+    chat_type: str
+    thread_id: int | None
+    user_id: int
+    message_id: int
+    lang: str
+    command: QuizCommand
+    key: str  # identifies the request: a re-delivered one is a no-op
+
+    def refusal(self, key: str, **values: Any) -> UserFacingError:
+        return UserFacingError(
+            key, chat_id=self.chat_id, lang=self.lang, thread_id=self.thread_id, **values
+        )
+
+    def pending(self, now: float) -> PendingQuiz:
+        return PendingQuiz(
+            chat_id=self.chat_id,
+            thread_id=self.thread_id or 0,
+            chat_type=self.chat_type,
+            user_id=self.user_id,
+            message_id=self.message_id,
+            lang=self.lang,
+            requested=self.command.requested,
+            topic=self.command.topic,
+            request_key=self.key,
+            created_at=now,
+        )
+
+
 async def start_quiz(
     ui: Presenter,
     svc: Services,
@@ -114,27 +148,10 @@ async def start_quiz(
     chat's default (/mode).
     """
     key = request_key or f"{chat_id}:{message_id}"
-    settings = svc.settings
-    if (
-        not command.topic
-        and not settings.vector_store_id
-        and not await svc.repo.has_ready_documents(chat_id)
-        # Before the start checks: they apply when the quiz really starts.
-        and await _waits_for_documents(
-            svc,
-            PendingQuiz(
-                chat_id=chat_id,
-                thread_id=thread_id or 0,
-                chat_type=chat_type,
-                user_id=user_id,
-                message_id=message_id,
-                lang=lang,
-                requested=command.requested,
-                topic=command.topic,
-                request_key=key,
-                created_at=svc.clock(),
-            ),
-        )
+    req = _Request(chat_id, chat_type, thread_id, user_id, message_id, lang, command, key)
+    # Before the start checks: they apply when the quiz really starts.
+    if await _nothing_to_ask(svc, req) and await _waits_for_documents(
+        svc, req.pending(svc.clock())
     ):
         return
     # Who may start, the cooldown and the daily limits, before anything reaches the model.
@@ -148,56 +165,70 @@ async def start_quiz(
         lang=lang,
         request_key=key,
     )
-    if (
-        not command.topic
-        and not settings.vector_store_id
-        and not await svc.repo.has_ready_documents(chat_id)
-    ):
-        raise UserFacingError("quiz_usage", chat_id=chat_id, lang=lang, thread_id=thread_id)
+    if await _nothing_to_ask(svc, req):
+        raise req.refusal("quiz_usage")
+    settings = svc.settings
     n, clamped = clamp_questions(
         command.requested, settings.default_questions, settings.max_questions
     )
-    chosen = await chat_settings.effective(svc, chat_id)
+    quiz = await _create(svc, req, n, mode)
+    if quiz is None:
+        log.info("Ignoring a re-delivered /quiz in chat %s", chat_id)
+        return
+    await _generate(ui, svc, quiz, req, n, clamped)
+
+
+async def _nothing_to_ask(svc: Services, req: _Request) -> bool:
+    """No topic, and no documents or configured store to draw the questions from."""
+    return (
+        not req.command.topic
+        and not svc.settings.vector_store_id
+        and not await svc.repo.has_ready_documents(req.chat_id)
+    )
+
+
+async def _create(svc: Services, req: _Request, n: int, mode: QuizMode | None) -> QuizRow | None:
+    """The quiz's row, in the chat's settings (refuses over a limit or beside an open quiz);
+    None for a re-delivered request."""
+    chosen = await chat_settings.effective(svc, req.chat_id)
     mode = mode or chosen.mode
     now = svc.clock()
     try:
-        quiz = await svc.repo.create_quiz(
-            chat_id=chat_id,
-            thread_id=thread_id or 0,
-            chat_type=chat_type,
-            starter_id=user_id,
+        return await svc.repo.create_quiz(
+            chat_id=req.chat_id,
+            thread_id=req.thread_id or 0,
+            chat_type=req.chat_type,
+            starter_id=req.user_id,
             # The command message identifies the request: a re-delivered /quiz is a no-op.
-            request_key=key,
-            topic=command.topic,
+            request_key=req.key,
+            topic=req.command.topic,
             num_questions=n,
             style=chosen.style,
-            lang=lang,
+            lang=req.lang,
             now=now,
             mode=mode,
             live_seconds=chosen.live_seconds if mode == QuizMode.LIVE else None,
             # Exam mode is for groups: in a private chat nobody else votes.
-            exam=chosen.exam and chat_type in (ChatType.GROUP, ChatType.SUPERGROUP),
+            exam=chosen.exam and req.chat_type in (ChatType.GROUP, ChatType.SUPERGROUP),
             # The daily limits again, now atomically with the insert: the check above lets
             # requests that race each other through together.
-            limits=quotas.start_limits(settings, now),
+            limits=quotas.start_limits(svc.settings, now),
         )
     except LimitReachedError as exc:
-        log.info("Quiz refused in chat %s for user %s: %s", chat_id, user_id, exc.key)
-        values = daily.limit_values(exc, now)
-        raise UserFacingError(
-            exc.key, chat_id=chat_id, lang=lang, thread_id=thread_id, **values
-        ) from None
+        log.info("Quiz refused in chat %s for user %s: %s", req.chat_id, req.user_id, exc.key)
+        raise req.refusal(exc.key, **daily.limit_values(exc, now)) from None
     except QuizAlreadyOpenError:
-        raise UserFacingError(
-            "already_open", chat_id=chat_id, lang=lang, thread_id=thread_id
-        ) from None
-    if quiz is None:
-        log.info("Ignoring a re-delivered /quiz in chat %s", chat_id)
-        return
+        raise req.refusal("already_open") from None
 
-    text = tr(lang, "generating", n=n, topic=escape(command.topic or "📄"))
+
+async def _generate(
+    ui: Presenter, svc: Services, quiz: QuizRow, req: _Request, n: int, clamped: bool
+) -> None:
+    """Say the quiz is being written (and if N was clamped), then have the model write it."""
+    text = tr(req.lang, "generating", n=n, topic=escape(req.command.topic or "📄"))
     if clamped:
-        text += "\n" + tr(lang, "clamped", low=MIN_QUESTIONS, high=settings.max_questions, n=n)
+        high = svc.settings.max_questions
+        text += "\n" + tr(req.lang, "clamped", low=MIN_QUESTIONS, high=high, n=n)
     status_message_id = await ui.status(quiz, text)
     await svc.repo.set_status_message(quiz.id, status_message_id)
     async with ui.typing(quiz):
