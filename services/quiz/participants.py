@@ -30,11 +30,15 @@ class Participants:
 
     # People remembered; the oldest are forgotten first (and asked again if they answer).
     SIZE = 16_384
+    REQUESTS = 8
 
     def __init__(self) -> None:
         self._verdicts: dict[tuple[int, int], bool] = {}
         # Requests under way: an answer arriving meanwhile waits for the same one.
         self._asking: dict[tuple[int, int], asyncio.Future[bool]] = {}
+        # Requests at once: a burst of newcomers reuses a few kept-alive connections instead
+        # of opening one each (a new connection costs far more CPU than the request).
+        self._slots = asyncio.Semaphore(self.REQUESTS)
         # Answers waiting for their sender's verdict, by quiz: a close waits for them.
         self._checking: dict[int, set[asyncio.Task[None]]] = {}
 
@@ -76,11 +80,15 @@ class Participants:
         key = (quiz.id, user_id)
         asking = self._asking.get(key)
         if asking is None:
-            asking = asyncio.ensure_future(_is_member(bot, quiz.chat_id, user_id))
+            asking = asyncio.ensure_future(self._ask(bot, quiz.chat_id, user_id))
             self._asking[key] = asking
             asking.add_done_callback(lambda done: self._settle(key, done))
         # Shielded: one waiter given up (its update cancelled) does not cancel the others'.
         return await asyncio.shield(asking)
+
+    async def _ask(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+        async with self._slots:
+            return await _is_member(bot, chat_id, user_id)
 
     def _settle(self, key: tuple[int, int], done: asyncio.Future[bool]) -> None:
         self._asking.pop(key, None)
