@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+import subprocess
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
@@ -13,6 +16,7 @@ import pytest
 from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import FakeTelegram
 from tests.harness import RunningBot, running_bot, settings_for
+from tools import pg_server
 
 
 @pytest.fixture
@@ -54,3 +58,25 @@ async def bot(make_bot: BotFactory, caplog: pytest.LogCaptureFixture) -> AsyncIt
         yield running
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, "unexpected errors logged:\n" + "\n".join(r.getMessage() for r in errors)
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A PostgreSQL server for the session: CI's (TEST_DATABASE_URL, see .ci/run) or one
+    started here in a temporary folder. Skipped only where no server can start; never in CI."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    # Under /tmp itself: pytest's own folders are the root user's alone, and the server runs
+    # as another user (see tools/pg_server.py).
+    folder = Path(tempfile.gettempdir()) / f"studyquiz-pg-{uuid.uuid4().hex}"
+    try:
+        url = pg_server.start(folder)
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        pg_server.stop(folder)
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no PostgreSQL server could start on this machine: {exc}")
+    yield url
+    pg_server.stop(folder)
