@@ -121,6 +121,22 @@ async def test_user_allow_list_and_operators(
         assert oa.requests == []
 
 
+async def test_a_refused_inline_query_is_answered_with_nothing_and_a_way_to_ask(
+    tg: FakeTelegram, make_bot: BotFactory
+) -> None:
+    tg.inline_mode = True
+    async with make_bot(ALLOWED_USER_IDS=str(ANN.id)):
+        tg.user_inline_query(EVE, "photosynthesis")
+        [answer] = await tg.wait_for("answerInlineQuery")
+        assert answer.ok and answer.params["results"] == []
+        assert answer.params["is_personal"] is True
+        # The button opens the private chat, where the refusal names the person's id.
+        start = answer.params["button"]["start_parameter"]
+        tg.user_sends(EVE_CHAT, EVE, f"/start {start}")
+        await tg.wait_for("sendMessage", predicate=lambda c: c.params["chat_id"] == EVE_CHAT.id)
+        assert str(EVE.id) in texts_to(tg, EVE_CHAT.id)[0]
+
+
 # -- quotas ---------------------------------------------------------------------------------
 
 
