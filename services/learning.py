@@ -59,16 +59,16 @@ async def record_quiz(svc: Services, quiz_id: int) -> bool:
     """Turn a closed quiz's answers into cards and ratings, in one transaction; a second call
     for the same quiz writes nothing (False)."""
     repo, store = svc.repo, svc.repo.cards
-    quiz = await repo.quiz(quiz_id)
+    quiz = await repo.quizzes.quiz(quiz_id)
     if quiz is None:
         return False
-    _, stored = await repo.load_quiz(quiz_id, quiz.title)
+    _, stored = await repo.questions.load_quiz(quiz_id, quiz.title)
     by_index = {sq.index: sq for sq in stored}
     review_ids = await store.review_ids_of_quiz(quiz_id)
     existing = await store.cards(review_ids)
     new: list[NewCard] = []
     rated: list[RatedCard] = []
-    for a in await repo.answers(quiz_id):
+    for a in await repo.answers.of_quiz(quiz_id):
         sq = by_index.get(a.question_index)
         if sq is None:
             continue

@@ -136,10 +136,10 @@ async def play(
         lang=lang,
         request_key=request_key,
     )
-    parsed, _ = await svc.repo.load_quiz(entry.quiz_id, entry.title)
+    parsed, _ = await svc.repo.questions.load_quiz(entry.quiz_id, entry.title)
     chosen = await chat_settings.effective(svc, chat_id)
     try:
-        quiz = await svc.repo.create_quiz(
+        quiz = await svc.repo.quizzes.create_quiz(
             chat_id=chat_id,
             thread_id=thread_id or 0,
             chat_type=chat_type,
@@ -182,12 +182,12 @@ async def _seed(svc: Services, quiz: QuizRow, parsed: Quiz) -> None:
         conversation_id = await svc.engine.seed(items)
     except EngineError as exc:
         log.warning("Quiz %s: no thread for the copy: %s", quiz.id, exc)
-        await svc.repo.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
+        await svc.repo.quizzes.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
         raise UserFacingError(
             "openai_unavailable",
             chat_id=quiz.chat_id,
             lang=quiz.lang,
             thread_id=quiz.thread_id or None,
         ) from exc
-    await svc.repo.set_conversation(quiz.id, conversation_id)
-    await svc.repo.set_call(quiz.id, call_id)
+    await svc.repo.quizzes.set_conversation(quiz.id, conversation_id)
+    await svc.repo.quizzes.set_call(quiz.id, call_id)

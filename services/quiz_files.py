@@ -126,7 +126,7 @@ async def import_quiz(
 
 async def export_quiz(svc: Services, entry: LibraryEntry) -> tuple[str, bytes]:
     """The file name and the CSV of a library quiz."""
-    parsed, _ = await svc.repo.load_quiz(entry.quiz_id, entry.title)
+    parsed, _ = await svc.repo.questions.load_quiz(entry.quiz_id, entry.title)
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in entry.title)[:40] or "quiz"
     return f"{safe}.csv", csv_format.quiz_csv(parsed).encode()
 

@@ -60,7 +60,7 @@ async def check_start(
         raise refuse("starters_admins_only")
     if await store.seen_request(request_key):
         return
-    if await svc.repo.live_quiz(chat_id, thread_id or 0) is not None:
+    if await svc.repo.quizzes.live_quiz(chat_id, thread_id or 0) is not None:
         return
 
     now = svc.clock()

@@ -77,10 +77,10 @@ async def _nothing_due(
 
 async def offer_review(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     """After the feedback: a "Review my mistakes (N)" button for whoever got one wrong."""
-    parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
+    parsed, _ = await svc.repo.questions.load_quiz(quiz.id, quiz.title)
     wrong = {
         a.user_id
-        for a in await svc.repo.answers(quiz.id)
+        for a in await svc.repo.answers.of_quiz(quiz.id)
         if a.question_index < len(parsed.questions)
         and a.choice_index != parsed.questions[a.question_index].answer_index
     }

@@ -43,7 +43,7 @@ async def _quiz(ui: RecordingPresenter, repo: Repository, chat_id: int) -> tuple
         lang="en",
         command=starting.QuizCommand(1, "cells"),
     )
-    [quiz] = await svc.repo.quizzes_in_state(QuizState.OPEN)
+    [quiz] = await svc.repo.quizzes.quizzes_in_state(QuizState.OPEN)
     return svc, quiz
 
 

@@ -128,7 +128,7 @@ async def test_mistakes_come_back_first_and_a_review_moves_their_due_dates(
     }
     assert await svc.repo.cards.due_cards(ANNA.id, now[0], 10) == []
     # Recording is idempotent: a re-run rates nothing twice.
-    quiz_id = (await svc.repo.quizzes_in_state(QuizState.DONE))[-1].id
+    quiz_id = (await svc.repo.quizzes.quizzes_in_state(QuizState.DONE))[-1].id
     assert await learning.record_quiz(svc, quiz_id) is False
 
     # Nothing due now: /review says when, and offers the weakest topic.
@@ -342,17 +342,17 @@ async def _group_quiz(
             text = choice_text(args, i, right_choice(args, i)) if right else _wrong(args, i)
             tg.user_answers_poll(user, poll.result["poll"]["id"], [_position(poll, text)])
             given += 1
-    quiz_id = max(q.id for q in await bot.services.repo.quizzes_in_state(QuizState.OPEN))
+    quiz_id = max(q.id for q in await bot.services.repo.quizzes.quizzes_in_state(QuizState.OPEN))
 
     async def stored() -> bool:
-        return await bot.services.repo.answer_count(quiz_id) >= given
+        return await bot.services.repo.answers.answer_count(quiz_id) >= given
 
     await eventually(stored, what=f"{given} answers stored")
     tg.user_sends(GROUP, ANNA, "/stop")
     await tg.wait_for("sendMessage", predicate=lambda c: f"Feedback on {title}" in c.params["text"])
 
     async def done() -> bool:
-        quiz = await bot.services.repo.quiz(quiz_id)
+        quiz = await bot.services.repo.quizzes.quiz(quiz_id)
         return quiz is not None and quiz.state == QuizState.DONE
 
     # The review offer follows the feedback; the chat is free for the next quiz after it.

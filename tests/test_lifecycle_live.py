@@ -28,7 +28,7 @@ async def test_a_live_game_posts_one_question_at_a_time(repo: Repository) -> Non
         command=starting.QuizCommand(2, "cells"),
         mode=QuizMode.LIVE,
     )
-    [quiz] = await svc.repo.quizzes_in_state(QuizState.OPEN)
+    [quiz] = await svc.repo.quizzes.quizzes_in_state(QuizState.OPEN)
     assert quiz.is_live and quiz.live_seconds == 20 and quiz.deadline is None
     # Streamed: the second question was written while the first is open, and waits.
     assert ui.named("live_question") == [(0, 2, 20)]
@@ -36,8 +36,8 @@ async def test_a_live_game_posts_one_question_at_a_time(repo: Repository) -> Non
 
     for index in range(2):
         for user in (ANN, BOB):
-            fresh = await svc.repo.quiz(quiz.id)
-            found = await svc.repo.question(quiz.id, index)
+            fresh = await svc.repo.quizzes.quiz(quiz.id)
+            found = await svc.repo.polls.question(quiz.id, index)
             assert fresh is not None and found is not None
             result, complete = await answers.record_answer(
                 svc, fresh, found[1], user_id=user, user_name=f"u{user}", position=0
@@ -53,5 +53,5 @@ async def test_a_live_game_posts_one_question_at_a_time(repo: Repository) -> Non
     assert len(ui.named("standings")) == 1 and len(engine.submitted) == 1
     assert '"points"' in engine.submitted[0] and '"seconds"' in engine.submitted[0]
     # An answer after the game moved on does not count.
-    closed = await svc.repo.question(quiz.id, 0)
+    closed = await svc.repo.polls.question(quiz.id, 0)
     assert closed is not None and closed[1].live_closed

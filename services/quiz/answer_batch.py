@@ -121,7 +121,7 @@ class AnswerWriter:
     async def _write(self, batch: list[_Waiting]) -> None:
         answers = [w.answer for w in batch]
         try:
-            stored, progress = await self._repo.store_answers(answers)
+            stored, progress = await self._repo.answers.store_answers(answers)
         except sqlite3.Error as exc:
             # Each waiting handler fails as its own write used to (the error handler
             # reports it, and the update is settled).

@@ -183,7 +183,7 @@ async def _nothing_to_ask(svc: Services, req: _Request) -> bool:
     return (
         not req.command.topic
         and not svc.settings.vector_store_id
-        and not await svc.repo.has_ready_documents(req.chat_id)
+        and not await svc.repo.documents.has_ready_documents(req.chat_id)
     )
 
 
@@ -194,7 +194,7 @@ async def _create(svc: Services, req: _Request, n: int, mode: QuizMode | None) -
     mode = mode or chosen.mode
     now = svc.clock()
     try:
-        return await svc.repo.create_quiz(
+        return await svc.repo.quizzes.create_quiz(
             chat_id=req.chat_id,
             thread_id=req.thread_id or 0,
             chat_type=req.chat_type,
@@ -230,6 +230,6 @@ async def _generate(
         high = svc.settings.max_questions
         text += "\n" + tr(req.lang, "clamped", low=MIN_QUESTIONS, high=high, n=n)
     status_message_id = await ui.status(quiz, text)
-    await svc.repo.set_status_message(quiz.id, status_message_id)
+    await svc.repo.quizzes.set_status_message(quiz.id, status_message_id)
     async with ui.typing(quiz):
         await generation.generate(ui, svc, quiz, status_message_id)
