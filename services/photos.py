@@ -20,8 +20,9 @@ from services import documents, waiting
 from services.chat_messages import ChatMessages
 from services.context import Services
 from services.errors import UserFacingError
-from services.quiz.starting import QuizCommand, parse_quiz_args
+from services.quiz.starting import parse_quiz_args
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.start_request import QuizCommand
 
 log = logging.getLogger(__name__)
 

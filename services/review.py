@@ -4,6 +4,7 @@ next card is and which topic is weakest)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 
 from telegram.constants import ChatType
@@ -15,23 +16,14 @@ from services.context import Services
 from services.presenter import Presenter
 from services.quiz import starting
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.start_request import QuizCommand, StartRequest
 from storage import QuizRow
 
 
-async def start_review(
-    ui: TelegramPresenter,
-    svc: Services,
-    *,
-    chat_id: int,
-    chat_type: str,
-    thread_id: int | None,
-    user_id: int,
-    message_id: int,
-    lang: str,
-    request_key: str,
-) -> None:
+async def start_review(ui: TelegramPresenter, svc: Services, req: StartRequest) -> None:
     """A quiz of the person's due cards, written afresh; or why there is none."""
-    if chat_type != ChatType.PRIVATE:
+    chat_id, thread_id, user_id, lang = req.chat_id, req.thread_id, req.user_id, req.lang
+    if req.chat_type != ChatType.PRIVATE:
         await ui.review_in_private(chat_id, thread_id, lang)
         return
     store, now = svc.repo.cards, svc.clock()
@@ -39,20 +31,10 @@ async def start_review(
     if not cards:
         await _nothing_due(ui, svc, chat_id, user_id, lang)
         return
-    await store.create_review(request_key, user_id, [c.id for c in cards], now)
+    await store.create_review(req.key, user_id, [c.id for c in cards], now)
     # The same path as /quiz: who may start, cooldown and quotas apply to reviews too.
-    await starting.start_quiz(
-        ui,
-        svc,
-        chat_id=chat_id,
-        chat_type=chat_type,
-        thread_id=thread_id,
-        user_id=user_id,
-        message_id=message_id,
-        lang=lang,
-        command=starting.QuizCommand(len(cards), tr(lang, "review_topic")),
-        request_key=request_key,
-    )
+    command = QuizCommand(len(cards), tr(lang, "review_topic"))
+    await starting.start_quiz(ui, svc, replace(req, command=command))
 
 
 async def _nothing_due(

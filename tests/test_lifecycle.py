@@ -15,6 +15,7 @@ from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
 from services.quiz import answers, closing, starting
 from services.quiz.answers import AnswerResult
+from services.start_request import QuizCommand, StartRequest
 from settings import Settings
 from storage import QuizRow, Repository
 from tests.lifecycle import RecordingPresenter, ScriptedEngine
@@ -45,13 +46,16 @@ async def start(
     await starting.start_quiz(
         ui,
         svc,
-        chat_id=chat_id,
-        chat_type="private" if chat_id > 0 else "supergroup",
-        thread_id=None,
-        user_id=user,
-        message_id=1,
-        lang="en",
-        command=starting.QuizCommand(n, "cells"),
+        StartRequest(
+            chat_id=chat_id,
+            chat_type="private" if chat_id > 0 else "supergroup",
+            thread_id=None,
+            user_id=user,
+            message_id=1,
+            key=f"{chat_id}:1",
+            lang="en",
+            command=QuizCommand(n, "cells"),
+        ),
     )
     [quiz] = await svc.repo.quizzes.quizzes_in_state(QuizState.OPEN)
     return quiz

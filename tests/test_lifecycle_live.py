@@ -6,6 +6,7 @@ from __future__ import annotations
 from fakes.quizdata import quiz_args
 from quiz.states import QuizMode, QuizState
 from services.quiz import answers, live, starting
+from services.start_request import QuizCommand, StartRequest
 from storage import Repository
 from tests.lifecycle import RecordingPresenter, ScriptedEngine
 from tests.test_lifecycle import ANN, BOB, GROUP, repo, services
@@ -19,14 +20,17 @@ async def test_a_live_game_posts_one_question_at_a_time(repo: Repository) -> Non
     await starting.start_quiz(
         ui,
         svc,
-        chat_id=GROUP,
-        chat_type="supergroup",
-        thread_id=None,
-        user_id=ANN,
-        message_id=1,
-        lang="en",
-        command=starting.QuizCommand(2, "cells"),
-        mode=QuizMode.LIVE,
+        StartRequest(
+            chat_id=GROUP,
+            chat_type="supergroup",
+            thread_id=None,
+            user_id=ANN,
+            message_id=1,
+            key=f"{GROUP}:1",
+            lang="en",
+            command=QuizCommand(2, "cells"),
+            mode=QuizMode.LIVE,
+        ),
     )
     [quiz] = await svc.repo.quizzes.quizzes_in_state(QuizState.OPEN)
     assert quiz.is_live and quiz.live_seconds == 20 and quiz.deadline is None
