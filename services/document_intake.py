@@ -15,9 +15,9 @@ from i18n import tr
 from quiz.states import DocumentState
 from services.chat_messages import ChatMessages
 from services.context import Services
-from services.document_transfer import Fail, document_limits, limit_values
+from services.document_transfer import document_limits, limit_values
 from services.document_types import human_size, supported_extension, supported_list, upload_name
-from services.errors import UserFacingError
+from services.errors import Fail, UserFacingError
 from storage.usage import DocumentLimits, LimitReachedError
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class IncomingDocument:
 
 
 # (the downloaded bytes, add_document's fail) -> the document's text, as bytes.
-Transcribe = Callable[[bytes, Callable[..., Awaitable[UserFacingError]]], Awaitable[bytes]]
+Transcribe = Callable[[bytes, Fail], Awaitable[bytes]]
 
 
 def refuse(

@@ -20,15 +20,12 @@ from services import daily
 from services.chat_messages import TelegramFiles, TooBigError
 from services.daily import day_start
 from services.document_types import human_size
-from services.errors import UserFacingError
+from services.errors import Fail
 from settings import Settings
 from storage import Repository
 from storage.usage import DocumentLimits, LimitReachedError
 
 log = logging.getLogger(__name__)
-
-# Marks the document failed (releasing its reservation) and returns what to tell the user.
-Fail = Callable[..., Awaitable[UserFacingError]]
 
 
 def document_limits(settings: Settings, now: float) -> DocumentLimits:

@@ -6,7 +6,6 @@ a quiz request carries the chunks it is about. Nothing but those chunks leaves t
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from i18n import tr
@@ -15,7 +14,7 @@ from quiz.states import DocumentState
 from services.chat_messages import ChatMessages
 from services.context import Services
 from services.document_types import human_size
-from services.errors import UserFacingError
+from services.errors import Fail
 from services.extraction import ExtractionError, extract
 from storage.chunks import FoundChunk
 
@@ -27,9 +26,6 @@ MIN_PASSAGES = 6
 MAX_PASSAGES = 12
 # Seconds the text of one document may take to come out (the child process is then killed).
 EXTRACT_TIMEOUT = 120.0
-
-# Raises the person's message (the document marked failed), as documents.add_document's.
-Fail = Callable[..., Awaitable[UserFacingError]]
 
 
 def is_local(svc: Services) -> bool:
