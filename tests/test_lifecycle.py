@@ -13,6 +13,7 @@ import pytest
 from fakes.quizdata import quiz_args
 from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
+from services.events import AnswersRecorded
 from services.quiz import answers, closing, starting
 from services.quiz.answers import AnswerResult
 from services.start_request import QuizCommand, StartRequest
@@ -246,6 +247,34 @@ async def test_answers_arriving_together_share_one_batch_and_complete_the_quiz_o
     # answers says so, so its handler alone closes the quiz.
     assert [complete for _, complete in results] == [False, False, False, True, False]
     assert await repo.answers.answer_count(quiz.id) == 4
+
+
+async def test_a_batch_of_answers_is_published_once_with_the_answers_it_stored(
+    repo: Repository,
+) -> None:
+    ui, engine = RecordingPresenter(members=3), ScriptedEngine(quiz_args(2))
+    svc = services(repo, engine, OPENAI_STREAM="false")
+    quiz = await start(ui, svc, GROUP, 2)
+    questions = await repo.questions.of_quiz(quiz.id)
+    recorded: list[AnswersRecorded] = []
+
+    async def record(event: AnswersRecorded) -> None:
+        recorded.append(event)
+
+    svc.events.subscribe(AnswersRecorded, record)
+    taps = [(ANN, questions[0]), (BOB, questions[1]), (ANN, questions[0])]
+    await asyncio.gather(
+        *(
+            answers.record_answer(svc, quiz, sq, user_id=user, user_name=f"user {user}", position=0)
+            for user, sq in taps
+        )
+    )
+    # One event for the batch, not one per answer; the repeated tap was not stored.
+    [event] = recorded
+    assert [(a.user_id, a.index) for a in event.answers] == [(ANN, 0), (BOB, 1)]
+    # A batch that stores nothing (only a repeat) publishes nothing.
+    await answers.record_answer(svc, quiz, questions[1], user_id=BOB, user_name="Bob", position=0)
+    assert len(recorded) == 1
 
 
 async def test_an_answer_to_a_quiz_closed_since_it_was_read_is_refused(repo: Repository) -> None:

@@ -47,7 +47,7 @@ async def test_a_live_game_posts_one_question_at_a_time(repo: Repository) -> Non
                 svc, fresh, found[1], user_id=user, user_name=f"u{user}", position=0
             )
             assert result == answers.AnswerResult.SAVED and not complete
-            await live.answered(ui, svc, fresh, found[1])
+            await live.answered(ui, svc, fresh, found[1].index)
         if index == 0:
             # Closed, the standings, then the next: in that order.
             names = [name for name, _ in ui.calls]

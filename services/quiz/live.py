@@ -45,22 +45,22 @@ def _open_question(stored: list[StoredQuestion]) -> StoredQuestion | None:
     return next((q for q in stored if q.message_id is not None and not q.live_closed), None)
 
 
-async def everyone_answered(svc: Services, quiz: QuizRow, sq: StoredQuestion) -> bool:
+async def everyone_answered(svc: Services, quiz: QuizRow, index: int) -> bool:
     """Private: the player answered it. Groups: every member but the bot did (as counted
     when the game started; without a count, only the time moves the game on)."""
     if not is_group(quiz):
         return (
-            await svc.repo.answers.answer_count(quiz.id, user_id=quiz.starter_id, index=sq.index)
-            > 0
+            await svc.repo.answers.answer_count(quiz.id, user_id=quiz.starter_id, index=index) > 0
         )
     if quiz.member_count is None:
         return False
-    return await svc.repo.answers.answer_count(quiz.id, index=sq.index) >= quiz.member_count - 1
+    return await svc.repo.answers.answer_count(quiz.id, index=index) >= quiz.member_count - 1
 
 
-async def answered(ui: Presenter, svc: Services, quiz: QuizRow, sq: StoredQuestion) -> None:
-    """An answer was stored: the next question goes out now if it was the last one due."""
-    if await everyone_answered(svc, quiz, sq):
+async def answered(ui: Presenter, svc: Services, quiz: QuizRow, index: int) -> None:
+    """Answers to question `index` were stored (services/wiring.py follows AnswersRecorded):
+    the next question goes out now if they were the last ones due."""
+    if await everyone_answered(svc, quiz, index):
         await advance(ui, svc, quiz.id)
 
 
@@ -82,7 +82,9 @@ async def _advance(ui: Presenter, svc: Services, quiz_id: int) -> bool:
     current = _open_question(stored)
     if current is not None:
         assert current.live_deadline is not None
-        if svc.clock() < current.live_deadline and not await everyone_answered(svc, quiz, current):
+        if svc.clock() < current.live_deadline and not await everyone_answered(
+            svc, quiz, current.index
+        ):
             # Still counting (after a restart too): its timer moves the game on.
             arm(svc, quiz_id, current.live_deadline)
             return False
