@@ -1,6 +1,6 @@
-"""Reviews: the "Review my mistakes" offer after a quiz's feedback, and /review, a quiz of
-the person's due study cards written afresh by the model (or, when nothing is due, when the
-next card is and which topic is weakest)."""
+"""/review: a quiz of the person's due study cards written afresh by the model (or, when
+nothing is due, when the next card is and which topic is weakest). The "Review my mistakes"
+offer after a quiz's feedback is services/study_cards.py's."""
 
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ from i18n import tr
 from quiz import reminder_times
 from services import learning, reminders
 from services.context import Services
-from services.presenter import Presenter
 from services.quiz import starting
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.start_request import QuizCommand, StartRequest
-from storage import QuizRow
 
 
 async def start_review(ui: TelegramPresenter, svc: Services, req: StartRequest) -> None:
@@ -55,34 +53,3 @@ async def _nothing_due(
     if weakest:
         text += "\n" + tr(lang, "review_weakest", topic=weakest[0][0])
     await ui.nothing_due(chat_id, text, lang, weakest_button=bool(weakest))
-
-
-async def offer_review(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
-    """After the feedback: a "Review my mistakes (N)" button for whoever got one wrong."""
-    parsed, _ = await svc.repo.questions.load_quiz(quiz.id, quiz.title)
-    wrong = {
-        a.user_id
-        for a in await svc.repo.answers.of_quiz(quiz.id)
-        if a.question_index < len(parsed.questions)
-        and a.choice_index != parsed.questions[a.question_index].answer_index
-    }
-    if not wrong:
-        return
-    if quiz.chat_type == ChatType.PRIVATE:
-        due = await svc.repo.cards.due_count(quiz.starter_id, svc.clock())
-        if due == 0:
-            return
-        n = min(due, svc.settings.max_questions)
-        await ui.review_offer(
-            quiz,
-            tr(quiz.lang, "review_offer", n=n),
-            tr(quiz.lang, "review_button", n=n),
-            in_private=True,
-        )
-    else:
-        await ui.review_offer(
-            quiz,
-            tr(quiz.lang, "review_offer_group", n=len(wrong)),
-            tr(quiz.lang, "review_button_group"),
-            in_private=False,
-        )
