@@ -60,7 +60,7 @@ class Services:
     events: EventBus = field(default_factory=EventBus)
 
     def __post_init__(self) -> None:
-        self.answer_writer = AnswerWriter(self.repo)
+        self.answer_writer = AnswerWriter(self.repo, self.events)
         self.transfers = FairLimiter(
             self.settings.document_transfers, self.settings.user_document_transfers
         )

@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 async def recover(ui: TelegramPresenter, svc: Services) -> None:
     # A quiz being written when the process died: its model call is gone with it, and the
     # user may have moved on, so close it and say so rather than leave it hanging.
-    for quiz in await svc.repo.quizzes_in_state(QuizState.GENERATING):
-        if await svc.repo.set_state(
+    for quiz in await svc.repo.quizzes.quizzes_in_state(QuizState.GENERATING):
+        if await svc.repo.quizzes.set_state(
             quiz.id,
             QuizState.FAILED,
             error="interrupted by restart",
@@ -32,11 +32,11 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
                 await ui.notice(quiz, "interrupted")
             except TelegramError as exc:
                 log.info("Quiz %s: could not tell chat about the restart: %s", quiz.id, exc)
-    for quiz in await svc.repo.quizzes_in_state(QuizState.OPEN):
+    for quiz in await svc.repo.quizzes.quizzes_in_state(QuizState.OPEN):
         if quiz.writing:
             # The stream that was writing its last questions died with the old process: the
             # quiz goes on with the questions already posted.
-            await svc.repo.finish_writing(quiz.id)
+            await svc.repo.quizzes.finish_writing(quiz.id)
         # Questions whose message id never reached the database are sent now.
         try:
             await posting.post_questions(ui, svc, quiz.id)
@@ -48,13 +48,13 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
         # Its last answer was committed just before the old process died, before it could
         # close the quiz: nobody would answer again, so it closes now (a live game's step
         # above did that already).
-        fresh = await svc.repo.quiz(quiz.id)
+        fresh = await svc.repo.quizzes.quiz(quiz.id)
         live_or_closed = fresh is None or not fresh.is_open or fresh.is_live
         if fresh is not None and not live_or_closed and await answers.all_done(svc, fresh):
             await _safely_close(
                 closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.COMPLETED), quiz.id
             )
-    for quiz in await svc.repo.quizzes_in_state(QuizState.SUBMITTING):
+    for quiz in await svc.repo.quizzes.quizzes_in_state(QuizState.SUBMITTING):
         # The close may have been cut short too: its missing steps are redone first.
         await _safely_close(closing.resume(ui, svc, quiz.id), quiz.id)
     # Last, as it may write a whole quiz: a /quiz that was waiting for a document, whose

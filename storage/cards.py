@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storage.database import Database
+from storage.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +95,7 @@ class RatedCard:
     log: str
 
 
-class CardStore:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return await self._db.all(sql, params)
-
-    async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return await self._db.write(sql, params)
-
+class CardStore(Store):
     # recording answers
 
     async def record(

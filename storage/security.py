@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from storage.database import Database
+from storage.store import Store
 
 
-class SecurityStore:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SecurityStore(Store):
     # access
 
     async def note_refusal(self, chat_id: int, now: float) -> bool:

@@ -98,7 +98,7 @@ async def test_outside_the_chat_allow_list_one_refusal_and_nothing_reaches_opena
         tg.user_answers_poll(EVE, poll.result["poll"]["id"], [0])
 
         async def answered() -> bool:
-            return await bot.services.repo.answer_count(1, user_id=EVE.id) == 1
+            return await bot.services.repo.answers.answer_count(1, user_id=EVE.id) == 1
 
         await eventually(answered, what="the stranger's answer in an allowed group")
 
@@ -250,7 +250,7 @@ async def test_the_cooldown_belongs_to_the_forum_topic(
 
 
 async def _state(bot: RunningBot, quiz_id: int, *states: str) -> bool:
-    quiz = await bot.services.repo.quiz(quiz_id)
+    quiz = await bot.services.repo.quizzes.quiz(quiz_id)
     return quiz is not None and quiz.state in states
 
 
@@ -383,8 +383,8 @@ async def test_forged_cross_chat_and_replayed_taps_store_nothing_extra(
             "This button is not valid any more",
             "You already answered this question",
         ]
-        assert await repo.answer_count(1) == 1
-        assert [a.user_id for a in await repo.answers(1)] == [ANN.id]
+        assert await repo.answers.answer_count(1) == 1
+        assert [a.user_id for a in await repo.answers.of_quiz(1)] == [ANN.id]
         assert sum("Refused callback data" in r.getMessage() for r in caplog.records) == 2
 
         # A poll answer for a poll that is not ours stores nothing either.
@@ -399,7 +399,7 @@ async def test_forged_cross_chat_and_replayed_taps_store_nothing_extra(
             }
         )
         await inbox_empty(bot)
-        assert await repo.answer_count(1) == 1
+        assert await repo.answers.answer_count(1) == 1
 
 
 # -- secrets --------------------------------------------------------------------------------
@@ -473,11 +473,11 @@ async def test_usage_for_operators_only_and_forgetme(
         assert f"<code>{ANN_CHAT.id}</code> — {tokens:,}" in report.params["text"]
         assert f"Ann (<code>{ANN.id}</code>) — {tokens:,}" in report.params["text"]
 
-        assert await repo.answer_count(1, user_id=ANN.id) == 2
+        assert await repo.answers.answer_count(1, user_id=ANN.id) == 2
         done = await forget(tg, ANN_CHAT, ANN)
         assert "your 2 stored answers" in done.params["text"]
-        assert await repo.answer_count(1, user_id=ANN.id) == 0
-        assert await repo.participant_names(1) == {}
+        assert await repo.answers.answer_count(1, user_id=ANN.id) == 0
+        assert await repo.answers.participant_names(1) == {}
         # Quotas survive forgetting: usage keeps the id, not the name.
         assert await repo.usage.tokens_since(0, user_id=ANN.id) == tokens
         report_after = await repo.usage.report(0)
