@@ -113,6 +113,8 @@ async def _start(application: Application, services: Services) -> None:  # type:
     queue = application.update_queue
     assert isinstance(queue, DurableUpdateQueue)
     queue.repo = services.repo
+    # Webhook workers behind a load balancer share the database, and with it the inbox.
+    queue.shared = services.settings.webhook_url is not None and services.repo.dialect != "sqlite"
     await replay(application, services.repo)
     await publish_commands(application.bot)
     # After start: recovery talks to Telegram and the model like any other job.

@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 
 # Older unhandled updates are dropped at start rather than acted on out of the blue.
 REPLAY_WINDOW = 24 * 3600
+# Several workers on one database: an update stored this long ago and still unsettled is
+# presumed lost with its worker, and another may take it (Telegram re-sending it, or a
+# worker starting). Telegram re-sends only what was not answered, and a worker answers as
+# soon as the update is stored, so a re-send means that worker failed: a minute is enough,
+# and a worker still handling it (a long model call) meets only a harmless duplicate.
+CLAIM_LEASE = 60.0
 
 # What the bot asks Telegram for: everything but `poll`, the vote totals of our own polls,
 # one per vote (as many as the poll_answers it does use), which nothing reads.
@@ -55,6 +61,8 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         self._stored: set[int] = set()
         self._settled: list[int] = []
         self._flusher: asyncio.Task[None] | None = None
+        # Whether other workers share the inbox (webhook workers on one PostgreSQL).
+        self.shared = False
 
     def _first_time(self, update_id: int) -> bool:
         if update_id in self._seen:
@@ -91,7 +99,14 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             if not self._first_time(item.update_id):
                 return
             if self.repo is not None and not stored:
-                await self.repo.inbox.save(item.update_id, item.to_dict(), time.time())
+                now = time.time()
+                # Already in the inbox: another worker has it (Telegram re-sent it, maybe
+                # to another worker, after a timeout), unless it has been left there.
+                if not await self.repo.inbox.save(
+                    item.update_id, item.to_dict(), now, now - CLAIM_LEASE
+                ):
+                    log.info("Update %d is another worker's: dropped", item.update_id)
+                    return
         await super().put(item)
 
     def settle(self, update_id: int) -> None:
@@ -222,9 +237,15 @@ async def unhandled(update: Update, context: BotContext) -> None:
 
 
 async def replay(application: Application[Any, Any, Any, Any, Any, Any], repo: Repository) -> int:
-    """Queue what a previous process received but did not finish handling."""
-    pending = await repo.inbox.pending(time.time() - REPLAY_WINDOW)
+    """Queue what a previous process received but did not finish handling. With workers
+    sharing the inbox, only what has been left longer than CLAIM_LEASE: a younger update may
+    be in the hands of a live worker."""
     queue = application.update_queue
+    now = time.time()
+    if isinstance(queue, DurableUpdateQueue) and queue.shared:
+        pending = await repo.inbox.claim_stale(now - REPLAY_WINDOW, now - CLAIM_LEASE, now)
+    else:
+        pending = await repo.inbox.pending(now - REPLAY_WINDOW)
     for payload in pending:
         update = Update.de_json(payload, application.bot)
         if isinstance(queue, DurableUpdateQueue):

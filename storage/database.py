@@ -18,12 +18,15 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
 
 class Database:
+    # For the few statements that differ between SQLite and PostgreSQL.
+    dialect: Literal["sqlite", "postgresql"] = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
         self._lock = asyncio.Lock()
