@@ -20,7 +20,7 @@ from engine.api import options_for
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
 from quiz.verification import warm_up
-from services import reminders
+from services import fleet, reminders
 from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
 from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
 from services.menu import publish_commands
@@ -105,7 +105,20 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
     presenter = TelegramPresenter(application.bot)
     wire(services, presenter)
     install(application.bot_data, services, presenter)
+    if _in_fleet(settings, repo) and settings.database_url is not None:
+        application.bot_data[_FLEET] = await fleet.join(
+            services, settings.database_url.get_secret_value()
+        )
     return services
+
+
+_FLEET = "fleet"
+
+
+def _in_fleet(settings: Settings, repo: Repository) -> bool:
+    """Webhook workers behind a load balancer share the database: any of them may get any
+    update (long polling stays one process, SQLite is one process's file)."""
+    return settings.webhook_url is not None and repo.dialect == "postgresql"
 
 
 async def _start(application: Application, services: Services) -> None:  # type: ignore[type-arg]
@@ -113,8 +126,7 @@ async def _start(application: Application, services: Services) -> None:  # type:
     queue = application.update_queue
     assert isinstance(queue, DurableUpdateQueue)
     queue.repo = services.repo
-    # Webhook workers behind a load balancer share the database, and with it the inbox.
-    queue.shared = services.settings.webhook_url is not None and services.repo.dialect != "sqlite"
+    queue.shared = _in_fleet(services.settings, services.repo)
     await replay(application, services.repo)
     await publish_commands(application.bot)
     # After start: recovery talks to Telegram and the model like any other job.
@@ -135,6 +147,9 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
         await services.answer_writer.aclose()
         await services.engine.aclose()
         await services.repo.close()
+    joined = application.bot_data.pop(_FLEET, None)
+    if isinstance(joined, fleet.Fleet):
+        await joined.aclose()
 
 
 def _inbox_bot(settings: Settings, queue: DurableUpdateQueue) -> InboxBot:

@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 from engine import QuizEngine
 from engine.library import DocumentLibrary
 from services.events import EventBus
-from services.keyed_locks import KeyedLocks
+from services.keyed_locks import KeyedLocks, Locks
 from services.quiz.answer_batch import AnswerWriter
 from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
@@ -37,14 +37,15 @@ class Services:
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.SystemRandom)
     # Serialises feedback delivery per quiz (retry taps, /stop and completion racing).
-    # Each of these keeps a key's lock only while it is held or awaited (services/keyed_locks).
-    locks: KeyedLocks = field(default_factory=KeyedLocks)
+    # Each of these keeps a key's lock only while it is held or awaited (services/keyed_locks);
+    # workers sharing PostgreSQL hold the database's lock too (services/fleet.py).
+    locks: Locks = field(default_factory=KeyedLocks)
     # Serialises a live game's steps (an answer, its timer, /stop): one question open at most.
-    live_locks: KeyedLocks = field(default_factory=KeyedLocks)
+    live_locks: Locks = field(default_factory=KeyedLocks)
     # Users' documents on OpenAI (files + one vector store per chat); None disables uploads.
     library: DocumentLibrary | None = None
     # Serialises creating a chat's vector store when documents arrive together.
-    library_locks: KeyedLocks = field(default_factory=KeyedLocks)
+    library_locks: Locks = field(default_factory=KeyedLocks)
     # Documents this process is adding now, per chat: a /quiz meanwhile waits for them.
     adding_documents: dict[int, int] = field(default_factory=dict)
     # Answers are written in batches through this (see services/quiz/answer_batch.py).

@@ -1,0 +1,52 @@
+"""Webhook workers sharing one PostgreSQL database: what each process adds to its services
+so that a quiz, a chat and Telegram's flood limits are the fleet's, not the process's.
+
+One process (SQLite, or PostgreSQL with long polling) uses none of this: its asyncio locks
+and in-process limiter are the whole story, at no round trip's cost."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from services.context import Services
+from services.keyed_locks import KeyedLocks
+from storage.advisory_locks import AdvisoryLocks, open_lock_pool
+
+
+class FleetLocks:
+    """A key's lock in this process, then in the database: tasks of one process wait for
+    each other without holding a connection each, so a busy quiz costs one connection."""
+
+    def __init__(self, shared: AdvisoryLocks) -> None:
+        self._local = KeyedLocks()
+        self._shared = shared
+
+    def __len__(self) -> int:
+        return len(self._local)
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: int) -> AsyncIterator[None]:
+        async with self._local.hold(key), self._shared.hold(key):
+            yield
+
+
+@dataclass
+class Fleet:
+    lock_pool: asyncpg.Pool[Any]
+
+    async def aclose(self) -> None:
+        await self.lock_pool.close()
+
+
+async def join(services: Services, database_url: str) -> Fleet:
+    """Replace the in-process locks with the fleet's."""
+    pool = await open_lock_pool(database_url)
+    services.locks = FleetLocks(AdvisoryLocks(pool, "quiz"))
+    services.live_locks = FleetLocks(AdvisoryLocks(pool, "live"))
+    services.library_locks = FleetLocks(AdvisoryLocks(pool, "library"))
+    return Fleet(pool)
