@@ -25,7 +25,7 @@ from services.context import CONTEXT_TYPES, BotContext, Services, install, insta
 from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
 from services.menu import publish_commands
 from services.quiz.telegram_presenter import TelegramPresenter
-from services.ratelimit import RetryingRateLimiter
+from services.ratelimit import RetryingRateLimiter, SharedPace
 from services.recovery import recover
 from services.redaction import redact_in_logs
 from services.wiring import wire
@@ -105,9 +105,11 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
     presenter = TelegramPresenter(application.bot)
     wire(services, presenter)
     install(application.bot_data, services, presenter)
-    if _in_fleet(settings, repo) and settings.database_url is not None:
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, RetryingRateLimiter) and limiter.shared is not None:
+        assert settings.database_url is not None
         application.bot_data[_FLEET] = await fleet.join(
-            services, settings.database_url.get_secret_value()
+            services, settings.database_url.get_secret_value(), limiter.shared
         )
     return services
 
@@ -115,10 +117,10 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
 _FLEET = "fleet"
 
 
-def _in_fleet(settings: Settings, repo: Repository) -> bool:
-    """Webhook workers behind a load balancer share the database: any of them may get any
-    update (long polling stays one process, SQLite is one process's file)."""
-    return settings.webhook_url is not None and repo.dialect == "postgresql"
+def _in_fleet(settings: Settings) -> bool:
+    """Webhook workers behind a load balancer share a PostgreSQL database: any of them may
+    get any update (long polling stays one process, SQLite is one process's file)."""
+    return settings.webhook_url is not None and settings.database_url is not None
 
 
 async def _start(application: Application, services: Services) -> None:  # type: ignore[type-arg]
@@ -126,7 +128,7 @@ async def _start(application: Application, services: Services) -> None:  # type:
     queue = application.update_queue
     assert isinstance(queue, DurableUpdateQueue)
     queue.repo = services.repo
-    queue.shared = _in_fleet(services.settings, services.repo)
+    queue.shared = _in_fleet(services.settings)
     await replay(application, services.repo)
     await publish_commands(application.bot)
     # After start: recovery talks to Telegram and the model like any other job.
@@ -164,7 +166,9 @@ def _inbox_bot(settings: Settings, queue: DurableUpdateQueue) -> InboxBot:
         request=HTTPXRequest(connection_pool_size=256),
         # Bursts wait for Telegram's flood limits instead of failing; 429s, connection errors
         # and 5xx are retried.
-        rate_limiter=RetryingRateLimiter(max_retries=3),
+        rate_limiter=RetryingRateLimiter(
+            max_retries=3, shared=SharedPace() if _in_fleet(settings) else None
+        ),
     )
 
 

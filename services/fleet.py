@@ -15,7 +15,9 @@ import asyncpg
 
 from services.context import Services
 from services.keyed_locks import KeyedLocks
+from services.ratelimit import SharedPace
 from storage.advisory_locks import AdvisoryLocks, open_lock_pool
+from storage.send_slots import SendSlots, open_slot_pool
 
 
 class FleetLocks:
@@ -38,15 +40,24 @@ class FleetLocks:
 @dataclass
 class Fleet:
     lock_pool: asyncpg.Pool[Any]
+    slot_pool: asyncpg.Pool[Any]
 
     async def aclose(self) -> None:
         await self.lock_pool.close()
+        await self.slot_pool.close()
 
 
-async def join(services: Services, database_url: str) -> Fleet:
-    """Replace the in-process locks with the fleet's."""
-    pool = await open_lock_pool(database_url)
-    services.locks = FleetLocks(AdvisoryLocks(pool, "quiz"))
-    services.live_locks = FleetLocks(AdvisoryLocks(pool, "live"))
-    services.library_locks = FleetLocks(AdvisoryLocks(pool, "library"))
-    return Fleet(pool)
+async def join(services: Services, database_url: str, pace: SharedPace) -> Fleet:
+    """Replace the in-process locks with the fleet's, and open the fleet's send slots for
+    the bot's rate limiter (built with `pace`)."""
+    locks = await open_lock_pool(database_url)
+    services.locks = FleetLocks(AdvisoryLocks(locks, "quiz"))
+    services.live_locks = FleetLocks(AdvisoryLocks(locks, "live"))
+    services.library_locks = FleetLocks(AdvisoryLocks(locks, "library"))
+    try:
+        slots = await open_slot_pool(database_url)
+    except BaseException:
+        await locks.close()
+        raise
+    pace.slots = SendSlots(slots)
+    return Fleet(locks, slots)
