@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import Callable
@@ -22,6 +23,9 @@ from services.quiz.telegram_presenter import TelegramPresenter
 from services.transfers import FairLimiter
 from settings import Settings
 from storage import Repository
+
+# How often a close looks whether another worker's model call has ended.
+WRITING_POLL = 0.25
 
 _KEY = "services"
 _PRESENTER = "presenter"
@@ -59,6 +63,8 @@ class Services:
     transfers: FairLimiter = field(init=False)
     # The lifecycle's stages, for the features that follow them (services/wiring.py).
     events: EventBus = field(default_factory=EventBus)
+    # Webhook workers share the database (services/fleet.py): a quiz may be another's.
+    fleet: bool = False
 
     def __post_init__(self) -> None:
         self.answer_writer = AnswerWriter(self.repo)
@@ -79,6 +85,22 @@ class Services:
         ended = self.writing.get(quiz_id)
         if ended is not None:
             await ended.wait()
+        elif self.fleet:
+            await self._written_elsewhere(quiz_id)
+
+    async def _written_elsewhere(self, quiz_id: int) -> None:
+        """Another worker may be streaming the quiz: its row says so until the call is
+        stored (finish_writing). Bounded by the model calls' own time limit: a worker that
+        died writing leaves the flag to recovery."""
+        limit = self.settings.openai_timeout * (self.settings.openai_max_retries + 1)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(limit):
+                # Polled: the other worker's event is out of reach (an Event cannot help).
+                while True:
+                    quiz = await self.repo.quiz(quiz_id)
+                    if quiz is None or not quiz.writing:
+                        return
+                    await asyncio.sleep(WRITING_POLL)
 
     def lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(quiz_id)

@@ -60,4 +60,5 @@ async def join(services: Services, database_url: str, pace: SharedPace) -> Fleet
         await locks.close()
         raise
     pace.slots = SendSlots(slots)
+    services.fleet = True
     return Fleet(locks, slots)
