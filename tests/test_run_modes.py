@@ -212,3 +212,32 @@ def test_log_lines_are_one_per_event() -> None:
     lines = formatter.format(record).splitlines()
     assert lines[0] == "WARNING studyquiz: a\\nb c\\r\\nd"
     assert lines[-1] == "ValueError: boom"
+
+
+async def test_every_webhook_worker_may_set_the_webhook_at_start(
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path
+) -> None:
+    """Workers behind a load balancer all call setWebhook as they start (and restart, one
+    at a time): the same call each time, which never drops what Telegram holds for them."""
+
+    def worker(n: int) -> Settings:
+        return settings_for(
+            tg,
+            oa,
+            tmp_path / f"worker{n}.sqlite3",
+            WEBHOOK_URL=HOOK_URL,
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(free_port()),
+            WEBHOOK_SECRET_TOKEN=SECRET,
+        )
+
+    async with webhook_bot(worker(1)):
+        tg.user_sends(Chat(EMMA.id, "private"), EMMA, "/help")
+        async with webhook_bot(worker(2)):
+            pass
+    async with webhook_bot(worker(1)):
+        pass
+    hooks = [c.params for c in tg.calls_of("setWebhook")]
+    assert len(hooks) == 3 and all(h == hooks[0] for h in hooks)
+    assert not hooks[0].get("drop_pending_updates")
+    assert [u["message"]["text"] for u in tg.pending_updates] == ["/help"]
