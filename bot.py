@@ -22,7 +22,14 @@ from engine.metered import MeteredEngine
 from quiz.verification import warm_up
 from services import fleet, reminders
 from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
-from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
+from services.inbox import (
+    ALLOWED_UPDATES,
+    CLAIM_LEASE,
+    DurableUpdateQueue,
+    InboxBot,
+    keep_claims,
+    replay,
+)
 from services.menu import publish_commands
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.ratelimit import RetryingRateLimiter, SharedPace
@@ -130,9 +137,14 @@ async def _start(application: Application, services: Services) -> None:  # type:
     queue.repo = services.repo
     queue.shared = _in_fleet(services.settings)
     await replay(application, services.repo)
+    assert application.job_queue is not None
+    if queue.shared:
+        # Renewed well within the lease, so no other worker takes what this one handles.
+        application.job_queue.run_repeating(
+            keep_claims, CLAIM_LEASE / 3, first=CLAIM_LEASE / 3, name="inbox-claims"
+        )
     await publish_commands(application.bot)
     # After start: recovery talks to Telegram and the model like any other job.
-    assert application.job_queue is not None
     application.job_queue.run_once(_recover, 0, name="recover")
     if services.settings.quiz_verify:  # else the first quiz would wait for the load
         application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")

@@ -57,6 +57,13 @@ class Inbox:
         rows = await self._db.all("SELECT payload FROM inbox ORDER BY update_id")
         return [json.loads(r[0]) for r in rows]
 
+    async def renew(self, update_ids: Sequence[int], now: float) -> None:
+        """Renew this worker's claims on updates it is still handling."""
+        await self._db.write_many(
+            "UPDATE inbox SET received_at = ? WHERE update_id = ?",
+            [(now, update_id) for update_id in update_ids],
+        )
+
     async def claim_stale(
         self, newer_than: float, stale_before: float, now: float
     ) -> list[dict[str, Any]]:

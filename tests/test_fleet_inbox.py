@@ -79,3 +79,23 @@ async def test_a_starting_worker_replays_only_what_was_left(
     assert taken_by_b == []
     # The claims were renewed: unsettled still, they are not replayed by the next start either.
     assert [u["update_id"] for u in await b.repo.inbox.pending(0)] == [10, 11, 12]
+
+
+async def test_a_live_worker_keeps_its_updates_and_a_dead_ones_are_taken_over(
+    workers: tuple[DurableUpdateQueue, DurableUpdateQueue],
+) -> None:
+    a, b = workers
+    start = time.time()
+    await a.put(Update(20))
+    await a.put(Update(21))
+    assert queued(a) == [20, 21]
+    a.settle(21)
+    await a.flush()
+    # A is still handling 20 (a long model call): it renews its claim within the lease...
+    assert await a.keep_claims(start + CLAIM_LEASE / 2) == []
+    # ...so B, later than the lease after A took it, leaves it alone.
+    assert await b.keep_claims(start + CLAIM_LEASE * 1.2) == []
+    # A died without settling 20: a lease after A's last renewal, B takes it (once).
+    taken = await b.keep_claims(start + CLAIM_LEASE * 1.6)
+    assert [u["update_id"] for u in taken] == [20]
+    assert await b.keep_claims(start + CLAIM_LEASE * 1.7) == []
