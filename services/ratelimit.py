@@ -42,9 +42,9 @@ OVERALL = 0
 
 
 class SharedPace:
-    """The fleet's pace: each message waits for its reserved time, the group's then the
-    overall one. Built with the bot; its `slots` come with the database, before any
-    message is sent."""
+    """The fleet's pace: each message waits for the time reserved for it in its group's
+    budget and the overall one at once. Built with the bot; its `slots` come with the
+    database, before any message is sent."""
 
     def __init__(
         self,
