@@ -18,14 +18,13 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import aiosqlite
 
 
 class Database:
-    # For the few statements that differ between SQLite and PostgreSQL.
-    dialect: Literal["sqlite", "postgresql"] = "sqlite"
+    dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
