@@ -109,6 +109,10 @@ class Repository:
             # executescript commits first; BEGIN … COMMIT keeps each step all-or-nothing.
             await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
 
+    @property
+    def dialect(self) -> str:
+        return self._db.dialect
+
     async def schema_version(self) -> int:
         row = await self._db.one("PRAGMA user_version")
         return int(row[0]) if row else 0
