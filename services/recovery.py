@@ -43,8 +43,10 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
         except TelegramError as exc:
             log.warning("Quiz %s: could not re-post questions: %s", quiz.id, exc)
         if quiz.deadline is not None:
-            # A deadline that passed while we were down fires at once.
-            deadlines.arm_deadline(svc, quiz.id, quiz.deadline)
+            # Its timer is in the database already (and fires at once if it passed while no
+            # process ran); armed here only if a version of the bot before durable timers
+            # left it out.
+            await deadlines.restore_deadline(svc, quiz.id, quiz.deadline)
         # Its last answer was committed just before the old process died, before it could
         # close the quiz: nobody would answer again, so it closes now (a live game's step
         # above did that already).
@@ -55,7 +57,8 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
                 closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.COMPLETED), quiz.id
             )
     for quiz in await svc.repo.quizzes_in_state(QuizState.SUBMITTING):
-        # The close may have been cut short too: its missing steps are redone first.
+        # The close may have been cut short too: its missing steps are redone first (unless
+        # another live worker is closing it now: see closing.resume).
         await _safely_close(closing.resume(ui, svc, quiz.id), quiz.id)
     # Last, as it may write a whole quiz: a /quiz that was waiting for a document, whose
     # indexing the old process did not see to its end, starts if the document is ready now;
