@@ -72,8 +72,9 @@ async def arm_reminders(svc: Services) -> int:
     """At start: every stored reminder has its timer (one missed while no process ran is
     skipped: the next is at its next local time)."""
     rows = await svc.repo.reminders.reminders()
-    for row in rows:
-        await arm_reminder(svc, row.user_id, row.minute, row.zone, at_start=True)
+    async with svc.repo.transaction():
+        for row in rows:
+            await arm_reminder(svc, row.user_id, row.minute, row.zone, at_start=True)
     return len(rows)
 
 

@@ -348,7 +348,8 @@ MIGRATIONS: tuple[str, ...] = (
     # (wall clock), so that exactly one process of a fleet fires each, and a timer armed by a
     # process that died still fires. `version` grows at each arm: a callback that finishes
     # deletes only the row it ran, not one it re-armed. And named leases (the long-polling
-    # process, a quiz's close) held by one worker until they expire.
+    # process, a quiz's close) held by one worker until they expire. Open quizzes' deadlines
+    # get their timers here (live games' steps are armed by recovery, reminders at start).
     """
     CREATE TABLE timers (
         name          TEXT PRIMARY KEY,
@@ -366,5 +367,8 @@ MIGRATIONS: tuple[str, ...] = (
         holder     TEXT NOT NULL,
         expires_at REAL NOT NULL
     );
+    INSERT INTO timers (name, kind, key_id, due_at)
+    SELECT 'deadline:' || id, 'deadline', id, deadline FROM quizzes
+    WHERE state = 'open' AND deadline IS NOT NULL;
     """,
 )

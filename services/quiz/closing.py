@@ -83,8 +83,11 @@ async def resume(ui: Presenter, svc: Services, quiz_id: int) -> None:
     close and the results are marked once done), then get the feedback. Not while another
     live worker closes it (its lease runs out if it died)."""
     async with close_lease(svc, quiz_id) as mine:
+        if not mine:
+            log.info("Quiz %s: another worker is closing it", quiz_id)
+            return
         quiz = await svc.repo.quiz(quiz_id)
-        if not mine or quiz is None or quiz.state != QuizState.SUBMITTING:
+        if quiz is None or quiz.state != QuizState.SUBMITTING:
             return
         stored = await svc.repo.questions(quiz_id)
         if any(sq.message_id is not None and not sq.live_closed for sq in stored):
@@ -159,6 +162,7 @@ async def deliver_feedback(
     worker of the fleet delivers it (it posts the feedback)."""
     async with close_lease(svc, quiz_id) as mine, svc.lock(quiz_id):
         if not mine:
+            log.info("Quiz %s: another worker is delivering its feedback", quiz_id)
             return
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is None or quiz.state != QuizState.SUBMITTING:

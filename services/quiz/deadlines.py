@@ -10,7 +10,7 @@ from quiz.states import SubmissionStatus
 from services import chat_settings
 from services.context import Services
 from services.quiz import closing
-from services.quiz.common import DEADLINE, arm_timer, chat_refused, timer_name
+from services.quiz.common import DEADLINE, arm_timer, chat_refused
 from services.quiz.presenter import Presenter
 from storage import QuizRow
 
@@ -30,12 +30,6 @@ async def set_group_rules(ui: Presenter, svc: Services, quiz: QuizRow) -> float:
 async def arm_deadline(svc: Services, quiz_id: int, deadline: float) -> None:
     """Close the quiz at `deadline` (at once if it has passed); replaces an earlier timer."""
     await arm_timer(svc, DEADLINE, quiz_id, deadline)
-
-
-async def restore_deadline(svc: Services, quiz_id: int, deadline: float) -> None:
-    """At start: the deadline's timer, unless the database has it already (or it runs)."""
-    if svc.timers is not None:
-        await svc.timers.restore(timer_name(DEADLINE, quiz_id), DEADLINE, quiz_id, deadline)
 
 
 async def deadline_reached(ui: Presenter, svc: Services, quiz_id: int) -> None:
