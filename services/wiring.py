@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from services import learning, reminders, review
 from services.context import Services
+from services.errors import UserFacingError
 from services.events import AnswersSubmitted, FeedbackPosted, SubmissionBuilt
 from services.quiz import deadlines, live
 from services.quiz.common import DEADLINE, LIVE_STEP
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.timers import Callback
 
 
 def wire(svc: Services, ui: TelegramPresenter) -> None:
@@ -33,6 +35,20 @@ def wire(svc: Services, ui: TelegramPresenter) -> None:
 
     if svc.timers is not None:
         timers = svc.timers
-        timers.on(DEADLINE, lambda quiz_id: deadlines.deadline_reached(ui, svc, quiz_id))
-        timers.on(LIVE_STEP, lambda quiz_id: live.step(ui, svc, quiz_id))
-        timers.on(reminders.REMINDER, lambda user_id: reminders.remind(ui, svc, user_id))
+        timers.on(DEADLINE, _told(ui, lambda key: deadlines.deadline_reached(ui, svc, key)))
+        timers.on(LIVE_STEP, _told(ui, lambda key: live.step(ui, svc, key)))
+        timers.on(reminders.REMINDER, _told(ui, lambda key: reminders.remind(ui, svc, key)))
+
+
+def _told(ui: TelegramPresenter, callback: Callback) -> Callback:
+    """A timer's callback whose user-facing error (the feedback failed: try again) is told
+    to the chat, as the error handler tells a handler's; the timer is then done. Anything
+    else makes the timer try again later (services/timers.py)."""
+
+    async def run(key: int) -> None:
+        try:
+            await callback(key)
+        except UserFacingError as exc:
+            await ui.error(exc)
+
+    return run

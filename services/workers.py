@@ -20,9 +20,8 @@ def dead_on_this_host(holder: str, me: str) -> bool:
     if host != socket.gethostname() or not pid_text.isdigit() or holder == me:
         return False
     pid = int(pid_text)
-    if pid == os.getpid():
-        # This process's id, another token: an earlier process that had the same pid.
-        return True
+    # A pid in use counts as alive, even this process's own (a container restarted as pid
+    # 1 again): its claims then wait for their lease to run out, never the other way round.
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
