@@ -8,6 +8,8 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from services.workers import dead_on_this_host
 from storage.leases import LeaseRow, LeaseStore
@@ -15,6 +17,13 @@ from storage.leases import LeaseRow, LeaseStore
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 60.0
+
+
+@dataclass
+class _Held:
+    owner: asyncio.Task[Any] | None
+    count: int = 1
+    renewer: asyncio.Task[None] | None = None
 
 
 class Leases:
@@ -27,40 +36,48 @@ class Leases:
         wall: Callable[[], float] = time.time,
     ) -> None:
         self.store, self.worker, self.seconds, self._wall = store, worker, seconds, wall
-        # Held here: how many holds of this process share each, and the task renewing it.
-        self._held: dict[str, tuple[int, asyncio.Task[None]]] = {}
+        # Held here: by which task (nested holds of that task share it), how many times,
+        # and the task renewing it.
+        self._held: dict[str, _Held] = {}
 
     async def acquire(self, name: str) -> bool:
-        """Take the lease (again, if this process holds it already); False if another live
-        worker holds it."""
+        """Take the lease (again, if this task holds it already); False if another task or
+        another live worker holds it."""
         held = self._held.get(name)
         if held is not None:
-            self._held[name] = (held[0] + 1, held[1])
+            if held.owner is not asyncio.current_task():
+                return False
+            held.count += 1
             return True
+        # Claimed here before the database is asked: no other task of ours takes it meanwhile.
+        held = self._held[name] = _Held(asyncio.current_task())
         now = self._wall()
-        if not await self.store.take(name, self.worker, now + self.seconds, now):
+        try:
+            taken = await self.store.take(name, self.worker, now + self.seconds, now)
+        except BaseException:
+            del self._held[name]
+            raise
+        if not taken:
+            del self._held[name]
             return False
-        if name in self._held:  # taken meanwhile by another task of this process
-            count, renewer = self._held[name]
-            self._held[name] = (count + 1, renewer)
-        else:
-            self._held[name] = (1, asyncio.create_task(self._renew(name)))
+        held.renewer = asyncio.create_task(self._renew(name))
         return True
 
     async def release(self, name: str) -> None:
-        count, renewer = self._held[name]
-        if count > 1:
-            self._held[name] = (count - 1, renewer)
+        held = self._held[name]
+        held.count -= 1
+        if held.count:
             return
         del self._held[name]
-        renewer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await renewer
+        if held.renewer is not None:
+            held.renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await held.renewer
         await self.store.release(name, self.worker)
 
     @contextlib.asynccontextmanager
     async def hold(self, name: str) -> AsyncIterator[bool]:
-        """`async with leases.hold(name) as mine:` — False when another worker holds it."""
+        """`async with leases.hold(name) as mine:` — False when another holds it."""
         mine = await self.acquire(name)
         try:
             yield mine
@@ -81,7 +98,7 @@ class Leases:
     async def close(self) -> None:
         """Shutdown: every lease this process holds is released."""
         for name in list(self._held):
-            self._held[name] = (1, self._held[name][1])
+            self._held[name].count = 1
             await self.release(name)
 
     async def _renew(self, name: str) -> None:

@@ -268,8 +268,9 @@ async def stop_quiz(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
             await ui.notice(quiz, "cancelled")
         return
     if quiz.state == QuizState.SUBMITTING:
-        # The answers may have reached the model before the last attempt failed.
-        await deliver_feedback(ui, svc, quiz.id, resumed=True)
+        # The answers may have reached the model before the last attempt failed; a close
+        # a crash cut short (this /stop replayed after it) has its missing steps redone.
+        await resume(ui, svc, quiz.id)
         return
     await finish_quiz(ui, svc, quiz.id, SubmissionStatus.STOPPED)
 

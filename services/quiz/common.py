@@ -45,7 +45,8 @@ async def arm_timer(svc: Services, kind: str, quiz_id: int, at: float) -> None:
 async def close_lease(svc: Services, quiz_id: int) -> AsyncIterator[bool]:
     """A quiz's close (submission, feedback) is one worker's at a time in the fleet, held
     for as long as it runs, so that a starting worker's recovery leaves it alone; False
-    when another live worker holds it. Nested holds in one process share it."""
+    when another live worker, or another task of this one, holds it (a close's own steps
+    share it)."""
     if svc.leases is None:
         yield True
         return
