@@ -1,23 +1,28 @@
 """The composition root of the features that follow the quiz lifecycle: which feature listens
-to which stage (services/events.py). bot.py's post_init calls `wire` once, with the one
-presenter the process shows chats through and the function that runs a task beside the
-updates (the Application's create_task)."""
+to which stage (services/events.py), and what runs when a durable timer is due
+(services/timers.py). bot.py's post_init calls `wire` once, with the one presenter the
+process shows chats through and the function that runs a task beside the updates (the
+Application's create_task)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from services import reminders
 from services.context import Services
+from services.errors import UserFacingError
 from services.events import AnswersRecorded
-from services.presenter import Presenter
-from services.quiz import live
+from services.quiz import deadlines, live
+from services.quiz.common import DEADLINE, LIVE_STEP
+from services.quiz.telegram_presenter import TelegramPresenter
 from services.study_cards import StudyCards
+from services.timers import Callback
 
 Spawn = Callable[[Coroutine[Any, Any, None]], object]
 
 
-def wire(svc: Services, ui: Presenter, spawn: Spawn) -> None:
+def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn) -> None:
     async def live_moves_on(event: AnswersRecorded) -> None:
         # Inside the answer writer: only a (cached) read per quiz of the batch; checking
         # whether everyone answered, and posting the next question, run as tasks of their
@@ -41,3 +46,23 @@ def wire(svc: Services, ui: Presenter, spawn: Spawn) -> None:
         clock=lambda: svc.clock(),
         max_questions=svc.settings.max_questions,
     ).subscribe(svc.events)
+
+    if svc.timers is not None:
+        timers = svc.timers
+        timers.on(DEADLINE, _told(ui, lambda key: deadlines.deadline_reached(ui, svc, key)))
+        timers.on(LIVE_STEP, _told(ui, lambda key: live.step(ui, svc, key)))
+        timers.on(reminders.REMINDER, _told(ui, lambda key: reminders.remind(ui, svc, key)))
+
+
+def _told(ui: TelegramPresenter, callback: Callback) -> Callback:
+    """A timer's callback whose user-facing error (the feedback failed: try again) is told
+    to the chat, as the error handler tells a handler's; the timer is then done. Anything
+    else makes the timer try again later (services/timers.py)."""
+
+    async def run(key: int) -> None:
+        try:
+            await callback(key)
+        except UserFacingError as exc:
+            await ui.error(exc)
+
+    return run

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from storage.database import Row
 from storage.store import Store
 
 
@@ -50,7 +50,7 @@ DUE_SQL = (
 )
 
 
-def _card(r: Sequence[Any]) -> CardRow:
+def _card(r: Row) -> CardRow:
     values = list(r)
     values[6] = tuple(json.loads(values[6]))
     values[15] = bool(values[15])
@@ -256,6 +256,9 @@ class CardStore(Store):
         return [_card(r) for r in await self._all(DUE_SQL, (user_id, now, limit))]
 
     async def due_plan(self, user_id: int, now: float, limit: int) -> list[str]:
+        if self._db.dialect == "postgresql":
+            rows = await self._all(f"EXPLAIN {DUE_SQL}", (user_id, now, limit))
+            return [str(r[0]) for r in rows]
         rows = await self._all(f"EXPLAIN QUERY PLAN {DUE_SQL}", (user_id, now, limit))
         return [str(r[3]) for r in rows]
 
@@ -291,7 +294,8 @@ class CardStore(Store):
     async def forget_user(self, user_id: int) -> int:
         """Delete a person's cards (their log goes with them), reviews and reminder."""
         async with self._db.transaction():
-            await self._db.write("PRAGMA secure_delete = ON")
+            if self._db.dialect == "sqlite":
+                await self._db.write("PRAGMA secure_delete = ON")
             await self._db.write("DELETE FROM review_log WHERE user_id = ?", (user_id,))
             removed = await self._db.write("DELETE FROM study_cards WHERE user_id = ?", (user_id,))
             await self._db.write("DELETE FROM review_quizzes WHERE user_id = ?", (user_id,))

@@ -1,4 +1,5 @@
-"""The repository: every store of the bot over one SQLite connection.
+"""The repository: every store of the bot over one database: an SQLite file (one
+connection, storage/database.py) or PostgreSQL (a pool, storage/postgres.py).
 
 Each aggregate has its own store, an attribute of the repository (`repo.quizzes`,
 `repo.questions`, `repo.answers`, `repo.chats`, `repo.documents`, `repo.cards`, …), and it
@@ -20,18 +21,21 @@ from storage.cards import CardStore
 from storage.chats import ChatStore
 from storage.chunks import ChunkStore
 from storage.conversation import ChatMemoryStore
-from storage.database import Database
+from storage.database import Database, SQLDatabase
 from storage.documents import DocumentStore
 from storage.inbox import Inbox
 from storage.items import ItemStore
+from storage.leases import LeaseStore
 from storage.library import LibraryStore
-from storage.migrations import MIGRATIONS
+from storage.migrations import MIGRATIONS, sqlite_script
 from storage.polls import PollLookup
+from storage.postgres import PgDatabase, migrate
 from storage.questions import QuestionStore
 from storage.quizzes import QuizStore
 from storage.reminders import ReminderStore
 from storage.security import SecurityStore
 from storage.stats import StatsStore
+from storage.timers import TimerStore
 from storage.usage import UsageStore
 
 
@@ -56,9 +60,9 @@ def _owner_only(path: Path) -> None:
 class Repository:
     """Every store, each reached one way: `repo.quizzes.quiz(...)`, `repo.cards.record(...)`."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        # The stores share the connection and its one unit of work.
-        self._db = Database(conn)
+    def __init__(self, db: SQLDatabase) -> None:
+        # The stores share the connection (or pool) and its one unit of work.
+        self._db = db
         self.quizzes = QuizStore(self._db)
         self.questions = QuestionStore(self._db)
         self.answers = AnswerStore(self._db)
@@ -76,6 +80,9 @@ class Repository:
         # Local document search (DOCUMENT_SEARCH=local).
         self.chunks = ChunkStore(self._db)
         self.library = LibraryStore(self._db)
+        # Durable timers and leases, shared by every worker on the database.
+        self.timers = TimerStore(self._db)
+        self.leases = LeaseStore(self._db)
 
     def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
         """`async with repo.transaction():` — every store's writes in the block are one
@@ -98,6 +105,17 @@ class Repository:
         except BaseException:
             await db.close()
             raise
+        return cls(Database(db))
+
+    @classmethod
+    async def open_postgres(cls, url: str, pool_size: int) -> Repository:
+        """PostgreSQL at `url` (postgresql://…), migrated to the current version."""
+        db = await PgDatabase.connect(url, pool_size)
+        try:
+            await migrate(db.pool)
+        except BaseException:
+            await db.close()
+            raise
         return cls(db)
 
     @staticmethod
@@ -107,15 +125,28 @@ class Repository:
         version = int(row[0]) if row else 0
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             # executescript commits first; BEGIN … COMMIT keeps each step all-or-nothing.
-            await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+            await db.executescript(
+                f"BEGIN;\n{sqlite_script(script)}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
 
     @property
     def dialect(self) -> str:
         return self._db.dialect
 
     async def schema_version(self) -> int:
-        row = await self._db.one("PRAGMA user_version")
+        if self._db.dialect == "postgresql":
+            sql = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
+        else:
+            sql = "PRAGMA user_version"
+        row = await self._db.one(sql)
         return int(row[0]) if row else 0
 
     async def close(self) -> None:
-        await self._db.conn.close()
+        await self._db.close()
+
+
+async def open_repository(database_url: str | None, path: Path, pool_size: int) -> Repository:
+    """PostgreSQL when a URL is given (DATABASE_URL), else the SQLite file at `path`."""
+    if database_url:
+        return await Repository.open_postgres(database_url, pool_size)
+    return await Repository.open(path)

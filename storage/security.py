@@ -35,7 +35,8 @@ class SecurityStore(Store):
         )
         # Overwrite what is deleted instead of leaving it in free pages of the file.
         async with self._db.transaction():
-            await self._db.write("PRAGMA secure_delete = ON")
+            if self._db.dialect == "sqlite":
+                await self._db.write("PRAGMA secure_delete = ON")
             # The model's feedback names them, and the items a stateless quiz keeps hold it
             # and the answers; both were only kept to post the feedback once.
             await self._db.write(f"DELETE FROM feedback WHERE quiz_id IN ({ended})", them)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quiz.states import LIVE_STATES
-from storage.database import Database
+from storage.database import SQLDatabase
 from storage.store import Store
 
 # Token usage older than this is deleted: quotas only look at the current UTC day and the
@@ -51,7 +51,7 @@ class DocumentLimits:
 
 
 async def check_start(
-    db: Database, limits: StartLimits, chat_id: int, thread_id: int, starter_id: int, key: str
+    db: SQLDatabase, limits: StartLimits, chat_id: int, thread_id: int, starter_id: int, key: str
 ) -> None:
     """Inside the transaction that creates a quiz: LimitReachedError when it would break one
     of `limits`. A re-delivered request and a topic with a live quiz are left to the INSERT,
@@ -121,7 +121,8 @@ class UsageStore(Store):
         """Tokens used since `since`, by one chat, one user, or (neither given) everyone."""
         return await self._scalar(
             "SELECT SUM(tokens) FROM usage WHERE at >= ?"
-            " AND (? IS NULL OR chat_id = ?) AND (? IS NULL OR user_id = ?)",
+            " AND (CAST(? AS BIGINT) IS NULL OR chat_id = ?)"
+            " AND (CAST(? AS BIGINT) IS NULL OR user_id = ?)",
             (since, chat_id, chat_id, user_id, user_id),
         )
 
@@ -132,7 +133,8 @@ class UsageStore(Store):
         never opened because the model or the bot failed (their tokens still count)."""
         return await self._scalar(
             f"SELECT COUNT(*) FROM quizzes WHERE created_at >= ? AND {COUNTS}"
-            " AND (? IS NULL OR chat_id = ?) AND (? IS NULL OR starter_id = ?)",
+            " AND (CAST(? AS BIGINT) IS NULL OR chat_id = ?)"
+            " AND (CAST(? AS BIGINT) IS NULL OR starter_id = ?)",
             (since, chat_id, chat_id, user_id, user_id),
         )
 
