@@ -30,7 +30,7 @@ from services.recovery import recover
 from services.redaction import redact_in_logs
 from services.wiring import wire
 from settings import ConfigError, Settings
-from storage import Repository
+from storage.repository import open_repository
 
 log = logging.getLogger("studyquiz")
 
@@ -77,7 +77,11 @@ def _openai_client(settings: Settings) -> AsyncOpenAI:
 async def _compose(settings: Settings, application: Application) -> Services:  # type: ignore[type-arg]
     """The composition root: the one place that builds the long-lived objects and installs
     them in the application."""
-    repo = await Repository.open(settings.database_path)
+    repo = await open_repository(
+        settings.database_url.get_secret_value() if settings.database_url else None,
+        settings.database_path,
+        settings.database_pool_size,
+    )
     client = _openai_client(settings)
     services = Services(
         settings,
