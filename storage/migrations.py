@@ -403,4 +403,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     ALTER TABLE quizzes ADD COLUMN results_posted INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE quizzes ADD COLUMN submit_failures INTEGER NOT NULL DEFAULT 0;
     """,
+    # The SQLite installations copied into this database (`bot.py --copy-to-postgres`): the
+    # source's fingerprint, written in the copy's transaction, so a second run recognises it.
+    """
+    CREATE TABLE copied_from_sqlite (
+        fingerprint TEXT PRIMARY KEY,
+        source      TEXT NOT NULL,             -- the file's name, as given
+        copied_at   REAL NOT NULL,
+        row_count   INTEGER NOT NULL
+    );
+    """,
 )
