@@ -35,6 +35,13 @@ from tests.test_e2e_local_documents import PRIVATE as DOCUMENT_CHAT
 
 
 @pytest.fixture
+def database() -> None:
+    """The bot that makes the installation runs on SQLite, whatever TEST_DATABASE says: the
+    copy's source is an SQLite file."""
+    return None
+
+
+@pytest.fixture
 async def target(pg_server_url: str) -> AsyncIterator[str]:
     """A fresh database on the test server, empty: the command migrates it itself (unlike
     `pg_url`'s, already migrated). Its URL."""
