@@ -287,6 +287,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     if args.check:
         silence_http_logs()
         return cli.check(settings, online=not args.offline)
+    if args.copy_to_postgres is not None:
+        return cli.copy_to_postgres(settings, args.copy_to_postgres)
     setup_logging(settings.log_level)
     log.info("Starting StudyQuiz with %r", settings)
     application = build_application(settings)

@@ -1,4 +1,4 @@
-"""`python bot.py` options: long polling or webhook mode, and `--check`."""
+"""`python bot.py` options: long polling or webhook mode, `--check` and `--copy-to-postgres`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -23,7 +24,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from services.inbox import ALLOWED_UPDATES
 from settings import Settings
-from storage import DATABASE_ERRORS
+from storage import DATABASE_ERRORS, sqlite_copy
 
 _PROBE_SCHEMA: dict[str, object] = {
     "type": "object",
@@ -60,6 +61,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--offline", action="store_true", help="with --check: skip the network checks"
+    )
+    parser.add_argument(
+        "--copy-to-postgres",
+        nargs="?",
+        const="",
+        metavar="SQLITE_FILE",
+        help="copy an SQLite installation (default: DATABASE_PATH) into the empty PostgreSQL "
+        "database at DATABASE_URL, then exit (0 when copied or already copied)",
     )
     return parser.parse_args(argv)
 
@@ -252,3 +261,37 @@ def check(settings: Settings, *, online: bool) -> int:
     for problem in problems:
         print(f"FAIL {problem}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password (in the user part or as a parameter)."""
+    password = urlsplit(url).password
+    if password is not None:
+        url = url.replace(f":{password}@", ":***@", 1)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
+
+
+def copy_to_postgres(settings: Settings, given: str) -> int:
+    """`--copy-to-postgres`: 0 when copied (or the target held this copy already), 1 when
+    refused or failed, 2 without DATABASE_URL."""
+    if settings.database_url is None:
+        print("FAIL DATABASE_URL is not set: where should the copy go?", file=sys.stderr)
+        return 2
+    url = settings.database_url.get_secret_value()
+    source = Path(given) if given else settings.database_path
+    print(f"copying {source} into {redacted(url)}")
+    secret = urlsplit(url).password
+    try:
+        result = asyncio.run(sqlite_copy.copy_file(source, url))
+    except sqlite_copy.CopyRefusedError as exc:
+        reason = str(exc) if not secret else str(exc).replace(secret, "***")
+        print(f"FAIL {reason}", file=sys.stderr)
+        return 1
+    if result.already:
+        print("ok  the database already holds this copy: nothing to do")
+        return 0
+    for table, count in sorted(result.rows.items()):
+        print(f"    {table}: {count}")
+    total = sum(result.rows.values())
+    print(f"ok  copied {total} rows in {len(result.rows)} tables in one transaction")
+    return 0

@@ -439,4 +439,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     SELECT 'deadline:' || id, 'deadline', id, deadline FROM quizzes
     WHERE state = 'open' AND deadline IS NOT NULL;
     """,
+    # The SQLite installations copied into this database (`bot.py --copy-to-postgres`): the
+    # source's fingerprint, written in the copy's transaction, so a second run recognises it.
+    """
+    CREATE TABLE copied_from_sqlite (
+        fingerprint TEXT PRIMARY KEY,
+        source      TEXT NOT NULL,             -- the file's name, as given
+        copied_at   REAL NOT NULL,
+        row_count   INTEGER NOT NULL
+    );
+    """,
 )
