@@ -536,6 +536,22 @@ class FakeTelegram:
         self.add_user(user)
         self._outsiders[(chat_id, user.id)] = status
 
+    def user_leaves(self, chat: Chat, user: User) -> int:
+        """`user` leaves the group: from now on an outsider, and the service message Telegram
+        posts (bots get every service message, privacy mode or not). Returns its update_id."""
+        message = self._user_message(chat, user, None, None)
+        message["left_chat_member"] = user.to_api()
+        self._outsiders[(chat.id, user.id)] = "left"
+        return self._store_and_push(message)
+
+    def user_joins(self, chat: Chat, user: User) -> int:
+        """`user` joins the group (no longer an outsider): the `new_chat_members` service
+        message. Returns its update_id."""
+        message = self._user_message(chat, user, None, None)
+        message["new_chat_members"] = [user.to_api()]
+        self._outsiders.pop((chat.id, user.id), None)
+        return self._store_and_push(message)
+
     def set_member_count(self, chat_id: int, count: int) -> None:
         self._member_counts[chat_id] = count
 

@@ -785,3 +785,17 @@ async def test_poll_counts_follow_changed_and_retracted_votes(tg: FakeTelegram, 
     tg.user_answers_poll(bob, poll_id, [])  # retracted
     counts = [o["voter_count"] for o in tg.polls[poll_id]["options"]]
     assert counts == [0, 1] and tg.polls[poll_id]["total_voter_count"] == 1
+
+
+async def test_leaving_and_joining_a_group_post_service_messages(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    bob = User(79, "Bob")
+    tg.user_leaves(GROUP, bob)
+    assert (await bot.get_chat_member(GROUP.id, bob.id)).status == "left"
+    tg.user_joins(GROUP, bob)
+    assert (await bot.get_chat_member(GROUP.id, bob.id)).status == "member"
+    left, joined = [u["message"] for u in tg.pending_updates]
+    assert left["left_chat_member"]["id"] == bob.id and left["chat"]["id"] == GROUP.id
+    assert [m["id"] for m in joined["new_chat_members"]] == [bob.id]
+    assert tg.violations == []
