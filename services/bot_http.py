@@ -10,6 +10,9 @@ request may have reached Telegram), anything else `NetworkError`.
 
 from __future__ import annotations
 
+import urllib.request
+from urllib.parse import urlencode, urlsplit
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -22,10 +25,21 @@ class AiohttpRequest(BaseRequest):
 
     aiohttp has no write timeout: a request's write and read share `sock_read` and, as a
     bound on the whole, the sum of all four timeouts (uploads get `media_write_timeout`).
-    Proxies come from the environment (HTTPS_PROXY, NO_PROXY), as httpx takes them.
+    Proxies come from the environment (HTTPS_PROXY, NO_PROXY), as httpx takes them, read
+    once per host: aiohttp's own `trust_env` reads them, and ~/.netrc, in a thread at every
+    request.
     """
 
-    __slots__ = ("_connect", "_media_write", "_pool", "_pool_size", "_read", "_session", "_write")
+    __slots__ = (
+        "_connect",
+        "_media_write",
+        "_pool",
+        "_pool_size",
+        "_proxies",
+        "_read",
+        "_session",
+        "_write",
+    )
 
     def __init__(
         self,
@@ -43,6 +57,7 @@ class AiohttpRequest(BaseRequest):
         self._pool = pool_timeout
         self._media_write = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -54,7 +69,6 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,
             )
 
     async def shutdown(self) -> None:
@@ -83,14 +97,27 @@ class AiohttpRequest(BaseRequest):
             connect=self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout,
             pool=self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout,
         )
-        body = _body(request_data) if request_data is not None else None
+        body, headers = _body(request_data) if request_data is not None else (None, None)
         try:
-            async with session.request(method, url, data=body, timeout=timeout) as response:
+            async with session.request(
+                method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url)
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutErrors too
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+
+    def _proxy(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.netloc)
+        if origin not in self._proxies:
+            host = parts.hostname or ""
+            bypass = not host or urllib.request.proxy_bypass(host)
+            self._proxies[origin] = (
+                None if bypass else urllib.request.getproxies().get(parts.scheme)
+            )
+        return self._proxies[origin]
 
     @staticmethod
     def _timeout(
@@ -104,12 +131,16 @@ class AiohttpRequest(BaseRequest):
         )
 
 
-def _body(request_data: RequestData) -> aiohttp.FormData | dict[str, str]:
-    """A form as PTB sends it: its parameters JSON-encoded, the files as multipart parts."""
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _body(request_data: RequestData) -> tuple[aiohttp.FormData | bytes, dict[str, str] | None]:
+    """A form as PTB sends it (its parameters JSON-encoded), the files as multipart parts.
+    A plain form is encoded here: aiohttp would build a FormData object for it first."""
     fields = request_data.json_parameters
     if not request_data.contains_files:
-        return fields
+        return urlencode(fields).encode("ascii"), _FORM
     form = aiohttp.FormData(fields)
     for name, (file_name, content, mime_type) in request_data.multipart_data.items():
         form.add_field(name, content, filename=file_name, content_type=mime_type)
-    return form
+    return form, None

@@ -79,3 +79,31 @@ async def test_a_server_that_does_not_answer_in_time_is_a_timeout() -> None:
         await request.shutdown()
     finally:
         await runner.cleanup()
+
+
+async def test_the_proxy_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    async def proxy(request: web.Request) -> web.Response:
+        seen.append(f"{request.host}{request.path}")
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", proxy)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("NO_PROXY", "skipped.invalid")
+    request = AiohttpRequest(connect_timeout=1, read_timeout=1)
+    await request.initialize()
+    try:
+        # An address no resolver knows: only the proxy can answer it.
+        assert await request.post("http://api.invalid/botTOKEN/close") is True
+        with pytest.raises(NetworkError):
+            await request.post("http://skipped.invalid/botTOKEN/close")
+    finally:
+        await request.shutdown()
+        await runner.cleanup()
+    assert seen == ["api.invalid/botTOKEN/close"]
