@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -61,9 +62,23 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
         quiz = await svc.repo.quiz(quiz_id)
         assert quiz is not None
         await close_questions(ui, svc, quiz)
-    await svc.events.publish(QuizClosed(quiz))
-    await _results_once(ui, svc, quiz)
-    await deliver_feedback(ui, svc, quiz_id)
+    # The questions the chat saw are final: the model starts on the answers now, while the
+    # results are posted (which may wait for the chat's pace); its feedback follows them.
+    shown = asyncio.Event()
+    delivery = asyncio.ensure_future(deliver_feedback(ui, svc, quiz_id, after=shown.wait))
+    try:
+        await svc.events.publish(QuizClosed(quiz))
+        await _results_once(ui, svc, quiz)
+    except BaseException:
+        # As when the close failed before: the feedback is left to the retry button or the
+        # next start, which look for a submission already made.
+        delivery.cancel()
+        await asyncio.wait([delivery])
+        if not delivery.cancelled():
+            delivery.exception()  # retrieved: the close's own failure is the one reported
+        raise
+    shown.set()
+    await delivery
     return True
 
 
@@ -138,19 +153,26 @@ async def post_results(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
 
 
 async def deliver_feedback(
-    ui: Presenter, svc: Services, quiz_id: int, *, resumed: bool = False
+    ui: Presenter,
+    svc: Services,
+    quiz_id: int,
+    *,
+    resumed: bool = False,
+    after: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
     """Submit the answers once and post the model's feedback once.
 
     `resumed`: a previous process may have died mid-submission, so look in the conversation
-    for the answers (and the feedback) before sending them again."""
+    for the answers (and the feedback) before sending them again. `after`: what the chat
+    must be shown first (the results): awaited before anything is posted."""
+    shown = after or (lambda: asyncio.sleep(0))
     async with svc.lock(quiz_id):
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is None or quiz.state != QuizState.SUBMITTING:
             return
         stored = await svc.repo.feedback(quiz_id)
         if stored is None:
-            result = await _submit(ui, svc, quiz, await _submission(svc, quiz), resumed)
+            result = await _submit(ui, svc, quiz, await _submission(svc, quiz), resumed, shown)
             if result is None:
                 return
             citations = [(c.index, c.filename) for c in result.citations]
@@ -158,6 +180,7 @@ async def deliver_feedback(
             stored = (result.text, citations, False)
         text, citations, posted = stored
         if not posted:
+            await shown()
             await _post_feedback(ui, svc, quiz, text, citations)
         await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
 
@@ -180,7 +203,12 @@ async def _submission(svc: Services, quiz: QuizRow) -> dict[str, Any]:
 
 
 async def _submit(
-    ui: Presenter, svc: Services, quiz: QuizRow, submission: dict[str, Any], resumed: bool
+    ui: Presenter,
+    svc: Services,
+    quiz: QuizRow,
+    submission: dict[str, Any],
+    resumed: bool,
+    shown: Callable[[], Awaitable[object]],
 ) -> Feedback | None:
     """The model's feedback on the submission (the one it already wrote, when `resumed`);
     None when the quiz gave up on it after too many failed attempts."""
@@ -197,6 +225,7 @@ async def _submit(
             call, submission_json(submission), request, draft
         )
     except EngineError as exc:
+        await shown()  # what the chat is told comes after the results
         failures = await svc.repo.count_submit_failure(quiz.id)
         log.warning("Quiz %s: submission %s failed: %s", quiz.id, failures, exc)
         # The cards too: the answers stand whether or not feedback comes.
