@@ -5,8 +5,10 @@ without waiting for it to expire."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
+import pytest
 from telegram import Bot
 
 from fakes import BOT_TOKEN
@@ -16,6 +18,7 @@ from fakes.telegram_server import Chat, FakeTelegram, User
 from quiz.states import QuizState
 from services.quiz.participants import Participants
 from storage import QuizRow
+from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
 from tests.test_e2e_group import answer, answers_stored, submission
 
@@ -23,6 +26,7 @@ ANN = User(61, "Ann", language_code="en")
 BO = User(62, "Bo", language_code="en")
 CY = User(63, "Cy", language_code="en")
 GROUP = Chat(-1006161, "supergroup", title="Regulars")
+REFUSAL = "Forbidden: bot is not a member of the supergroup chat"
 
 
 async def _one_question_quiz(
@@ -138,3 +142,40 @@ def _quiz() -> QuizRow:
         member_count=None,
         writing=False,
     )
+
+
+async def test_a_failed_membership_request_is_reported_once_and_asked_again(
+    tg: FakeTelegram,
+    oa: FakeOpenAI,
+    make_bot: BotFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with make_bot() as bot:
+        tg.set_member_count(GROUP.id, 3)  # the bot, Ann and Bo
+        args = quiz_args(3)
+        oa.queue_function_call("generate_quiz", args)
+        oa.queue_message("Feedback.")
+        tg.user_sends(GROUP, ANN, "/quiz 3 cells")
+        polls = await tg.wait_for("sendPoll", count=3)
+        # Telegram refuses the one request Bo's first two answers wait for (a 400 would
+        # mean "no participant": a verdict).
+        tg.fail("getChatMember", status=403, description=REFUSAL)
+        for i, poll in enumerate(polls[:2]):
+            answer(tg, BO, poll, args, right_choice(args, i))
+        await tg.wait_for("getChatMember")
+        await asyncio.sleep(0.3)
+        # One report for the one failed request; both answers settled, none stored.
+        errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert len(errors) == 1
+        assert await bot.services.repo.answer_count(1) == 0
+        # Not remembered: his next answer is asked about again, and counts.
+        answer(tg, BO, polls[2], args, right_choice(args, 2))
+        for i, poll in enumerate(polls):
+            answer(tg, ANN, poll, args, right_choice(args, i))
+        await answers_stored(bot, 1, 4)
+        tg.user_sends(GROUP, ANN, "/stop")
+        await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Feedback.")
+        assert sorted(p["name"] for p in submission(oa)["participants"]) == ["Ann", "Bo"]
+        assert len(tg.calls_of("getChatMember")) == 2
+    tg.rejections.clear()
+    tg.violations[:] = [v for v in tg.violations if REFUSAL not in v]

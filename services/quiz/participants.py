@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Bot, ChatMemberRestricted
 from telegram.constants import ChatMemberStatus, ChatType
@@ -27,6 +28,8 @@ from telegram.error import BadRequest
 from storage import QuizRow
 
 log = logging.getLogger(__name__)
+
+Spawn = Callable[[Coroutine[Any, Any, bool]], "asyncio.Future[bool]"]
 
 _MEMBERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER)
 
@@ -50,14 +53,14 @@ class Participants:
         # of opening one each (a new connection costs far more CPU than the request).
         self._slots = asyncio.Semaphore(self.REQUESTS)
         # Answers waiting for their sender's verdict, by quiz: a close waits for them.
-        self._checking: dict[int, set[asyncio.Task[None]]] = {}
+        self._checking: dict[int, set[asyncio.Future[None]]] = {}
 
-    def track(self, quiz_id: int, check: asyncio.Task[None]) -> None:
+    def track(self, quiz_id: int, check: asyncio.Future[None]) -> None:
         """An answer whose sender is being asked about; done once it was submitted or not."""
         checks = self._checking.setdefault(quiz_id, set())
         checks.add(check)
 
-        def done(_: asyncio.Task[None]) -> None:
+        def done(_: asyncio.Future[None]) -> None:
             checks.discard(check)
             if not checks and self._checking.get(quiz_id) is checks:
                 del self._checking[quiz_id]
@@ -100,14 +103,22 @@ class Participants:
         verdict = self.known(quiz, user_id)
         if verdict is not None:
             return verdict
+        # Shielded: one waiter given up (its update cancelled) does not cancel the others'.
+        return await asyncio.shield(self.asking(bot, quiz, user_id))
+
+    def asking(
+        self, bot: Bot, quiz: QuizRow, user_id: int, spawn: Spawn = asyncio.ensure_future
+    ) -> asyncio.Future[bool]:
+        """Telegram's verdict on someone `known` knows nothing of: one request, shared by
+        every answer that arrives meanwhile. `spawn` runs the request (the application's
+        create_task, so that a shutdown waits for it)."""
         key = (quiz.chat_id, user_id)
         asking = self._asking.get(key)
         if asking is None:
-            asking = asyncio.ensure_future(self._ask(bot, quiz.chat_id, user_id))
+            asking = spawn(self._ask(bot, quiz.chat_id, user_id))
             self._asking[key] = asking
             asking.add_done_callback(lambda done: self._settle(key, done))
-        # Shielded: one waiter given up (its update cancelled) does not cancel the others'.
-        return await asyncio.shield(asking)
+        return asking
 
     async def _ask(self, bot: Bot, chat_id: int, user_id: int) -> bool:
         async with self._slots:
