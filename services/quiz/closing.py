@@ -70,8 +70,8 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
         await svc.events.publish(QuizClosed(quiz))
         await _results_once(ui, svc, quiz)
     except BaseException:
-        # As when the close failed before: the feedback is left to the retry button or the
-        # next start, which look for a submission already made.
+        # The feedback is left to the retry button or the next start, which look for a
+        # submission already made.
         delivery.cancel()
         await asyncio.wait([delivery])
         if not delivery.cancelled():

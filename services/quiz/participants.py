@@ -8,9 +8,9 @@ from people already seen, and a group's next quiz, cost no request, and each new
 request runs on its own, so it holds up no one else's answer. A message someone posts in the
 group, or their joining, proves them a member without asking; their leaving drops the verdict.
 A bot that is no admin hears of nobody leaving but through the service message, which a
-big supergroup may hide: someone who left quietly counts for up to `TTL` more, as they did
-for the rest of a quiz before. Nothing from anyone else is stored, so they are on no
-leaderboard, complete nothing and never reach the model.
+big supergroup may hide: someone who left quietly counts for up to `TTL` more. Nothing
+from anyone else is stored, so they are on no leaderboard, complete nothing and never reach
+the model.
 """
 
 from __future__ import annotations
