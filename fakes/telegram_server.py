@@ -552,6 +552,37 @@ class FakeTelegram:
         self._outsiders.pop((chat.id, user.id), None)
         return self._store_and_push(message)
 
+    def member_status_changes(
+        self, chat: Chat, user: User, old: str, new: Literal["member", "left", "kicked"]
+    ) -> int:
+        """An admin changes `user`'s status (`kicked`: banned): the `chat_member` update,
+        which Telegram sends only to a bot that is an administrator there and asked for it
+        in allowed_updates (a service message need not follow). Returns its update_id."""
+        self.add_user(user)
+        self._chats.setdefault(chat.id, chat.to_api())
+        if new == "member":
+            self._outsiders.pop((chat.id, user.id), None)
+        else:
+            self._outsiders[(chat.id, user.id)] = new
+
+        def member(state: str) -> JSONDict:
+            out: JSONDict = {"status": state, "user": user.to_api()}
+            if state == "kicked":
+                out["until_date"] = 0
+            return out
+
+        return self.push_update(
+            {
+                "chat_member": {
+                    "chat": copy.deepcopy(self._chats[chat.id]),
+                    "from": _bot_user(),
+                    "date": int(time.time()),
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(new),
+                }
+            }
+        )
+
     def set_member_count(self, chat_id: int, count: int) -> None:
         self._member_counts[chat_id] = count
 

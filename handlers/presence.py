@@ -1,6 +1,7 @@
 """Who is in a group, as its updates show (services/quiz/participants.py): a message someone
-posts there proves them a member, and so does joining; leaving drops what the bot knew.
-Noted before any feature handles the update, at no request's cost."""
+posts there proves them a member, and so does joining; leaving drops what the bot knew; a
+`chat_member` update (sent to a bot that is an admin there) says it outright. Noted before
+any feature handles the update, at no request's cost."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from telegram.constants import ChatType
 
 from services.context import BotContext
 from services.inbox import Callback
-from services.quiz.participants import Participants
+from services.quiz.participants import Participants, is_in
 
 _GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 
@@ -22,9 +23,14 @@ def noting(callback: Callback) -> Callback:
 
     @functools.wraps(callback)
     async def run(update: Update, context: BotContext) -> Any:
-        message = update.message
+        message, change = update.message, update.chat_member
         if message is not None and message.chat.type in _GROUPS:
             _note(message, context.services.participants)
+        elif change is not None and change.chat.type in _GROUPS:
+            member = change.new_chat_member
+            context.services.participants.note(
+                change.chat.id, member.user.id, is_in(member), change.date.timestamp()
+            )
         return await callback(update, context)
 
     return run

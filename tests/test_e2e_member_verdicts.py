@@ -99,6 +99,27 @@ async def test_someone_who_left_is_asked_again_and_a_joiner_counts(
     await answers_stored(bot, 2, 2)
 
 
+async def test_a_member_banned_by_an_admin_no_longer_counts_without_a_request(
+    tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
+) -> None:
+    tg.set_member_count(GROUP.id, 3)  # the bot, Ann and Bo
+    await _one_question_quiz(tg, oa, bot, [ANN, BO], 1)
+    # No service message: the bot, an admin, hears of it through a chat_member update.
+    tg.member_status_changes(GROUP, BO, "member", "kicked")
+    tg.set_member_count(GROUP.id, 2)
+    bot.services.clock = lambda: time.time() + 31
+    args = quiz_args(1)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Feedback 2.")
+    tg.user_sends(GROUP, ANN, "/quiz 1 cells")
+    [_, poll] = await tg.wait_for("sendPoll", count=2)
+    tg.user_answers_poll(BO, poll.result["poll"]["id"], [0], forwarded=True)
+    answer(tg, ANN, poll, args, right_choice(args, 0))
+    await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Feedback 2.")
+    assert [p["name"] for p in submission(oa)["participants"]] == ["Ann"]
+    assert [c.params["user_id"] for c in tg.calls_of("getChatMember")] == [BO.id]
+
+
 async def test_a_verdict_is_trusted_for_its_ttl_then_asked_again(tg: FakeTelegram) -> None:
     now = [1_000_000.0]
     participants = Participants(clock=lambda: now[0])

@@ -798,4 +798,10 @@ async def test_leaving_and_joining_a_group_post_service_messages(
     left, joined = [u["message"] for u in tg.pending_updates]
     assert left["left_chat_member"]["id"] == bob.id and left["chat"]["id"] == GROUP.id
     assert [m["id"] for m in joined["new_chat_members"]] == [bob.id]
+    # An admin bans him: a chat_member update, for a bot that asks for them.
+    tg.member_status_changes(GROUP, bob, "member", "kicked")
+    assert (await bot.get_chat_member(GROUP.id, bob.id)).status == "kicked"
+    *_, update = await bot.get_updates(allowed_updates=["message", "chat_member"])
+    assert update.chat_member is not None
+    assert update.chat_member.new_chat_member.status == "kicked"
     assert tg.violations == []

@@ -5,12 +5,12 @@ without saying where it was cast. So a vote (or a tap) counts only from someone 
 quiz's chat: in a private chat the starter, in a group whoever `getChatMember` calls a
 member. The verdict is kept per chat and person for `TTL` (bounded): a burst of answers
 from people already seen, and a group's next quiz, cost no request, and each newcomer's one
-request runs on its own, so it holds up no one else's answer. A message someone posts in the
-group, or their joining, proves them a member without asking; their leaving drops the verdict.
-A bot that is no admin hears of nobody leaving but through the service message, which a
-big supergroup may hide: someone who left quietly counts for up to `TTL` more. Nothing
-from anyone else is stored, so they are on no leaderboard, complete nothing and never reach
-the model.
+request runs on its own, so it holds up no one else's answer. A message someone posts in
+the group, or their joining, proves them a member without asking; their leaving drops the
+verdict, and an admin bot's `chat_member` updates set it. A bot that is no admin hears of
+nobody leaving but through the service message, which a big supergroup may hide: someone
+who left quietly counts for up to `TTL` more. Nothing from anyone else is stored, so they
+are on no leaderboard, complete nothing and never reach the model.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Bot, ChatMemberRestricted
+from telegram import Bot, ChatMember, ChatMemberRestricted
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest
 
@@ -144,6 +144,11 @@ async def _is_member(bot: Bot, chat_id: int, user_id: int) -> bool:
         # Telegram knows no such participant of the chat.
         log.info("Chat %s: user %s is no participant: %s", chat_id, user_id, exc.message)
         return False
+    return is_in(member)
+
+
+def is_in(member: ChatMember) -> bool:
+    """Whether Telegram's `member` is in the chat (a restricted member may be)."""
     if isinstance(member, ChatMemberRestricted):
         return member.is_member
     return member.status in _MEMBERS
