@@ -13,7 +13,6 @@ from typing import Any
 
 from openai import AsyncOpenAI
 from telegram.ext import Application, ApplicationBuilder
-from telegram.request import HTTPXRequest
 
 import cli
 import handlers
@@ -23,6 +22,7 @@ from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
 from quiz.verification import warm_up
 from services import fleet, reminders
+from services.bot_http import AiohttpRequest
 from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
 from services.inbox import (
     ALLOWED_UPDATES,
@@ -236,8 +236,9 @@ def _inbox_bot(settings: Settings, queue: DurableUpdateQueue) -> InboxBot:
         settings.telegram_token.get_secret_value(),
         base_url=f"{settings.telegram_api_base_url}/bot",
         base_file_url=f"{settings.telegram_api_base_url}/file/bot",
-        # ApplicationBuilder's pool size (InboxBot makes getUpdates' own connection).
-        request=HTTPXRequest(connection_pool_size=256),
+        # ApplicationBuilder's pool size (InboxBot makes getUpdates' own connection); aiohttp
+        # costs a fifth of httpx's CPU per request (services/bot_http.py).
+        request=AiohttpRequest(connection_pool_size=256),
         # Bursts wait for Telegram's flood limits instead of failing; 429s, connection errors
         # and 5xx are retried.
         rate_limiter=RetryingRateLimiter(

@@ -536,6 +536,53 @@ class FakeTelegram:
         self.add_user(user)
         self._outsiders[(chat_id, user.id)] = status
 
+    def user_leaves(self, chat: Chat, user: User) -> int:
+        """`user` leaves the group: from now on an outsider, and the service message Telegram
+        posts (bots get every service message, privacy mode or not). Returns its update_id."""
+        message = self._user_message(chat, user, None, None)
+        message["left_chat_member"] = user.to_api()
+        self._outsiders[(chat.id, user.id)] = "left"
+        return self._store_and_push(message)
+
+    def user_joins(self, chat: Chat, user: User) -> int:
+        """`user` joins the group (no longer an outsider): the `new_chat_members` service
+        message. Returns its update_id."""
+        message = self._user_message(chat, user, None, None)
+        message["new_chat_members"] = [user.to_api()]
+        self._outsiders.pop((chat.id, user.id), None)
+        return self._store_and_push(message)
+
+    def member_status_changes(
+        self, chat: Chat, user: User, old: str, new: Literal["member", "left", "kicked"]
+    ) -> int:
+        """An admin changes `user`'s status (`kicked`: banned): the `chat_member` update,
+        which Telegram sends only to a bot that is an administrator there and asked for it
+        in allowed_updates (a service message need not follow). Returns its update_id."""
+        self.add_user(user)
+        self._chats.setdefault(chat.id, chat.to_api())
+        if new == "member":
+            self._outsiders.pop((chat.id, user.id), None)
+        else:
+            self._outsiders[(chat.id, user.id)] = new
+
+        def member(state: str) -> JSONDict:
+            out: JSONDict = {"status": state, "user": user.to_api()}
+            if state == "kicked":
+                out["until_date"] = 0
+            return out
+
+        return self.push_update(
+            {
+                "chat_member": {
+                    "chat": copy.deepcopy(self._chats[chat.id]),
+                    "from": _bot_user(),
+                    "date": int(time.time()),
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(new),
+                }
+            }
+        )
+
     def set_member_count(self, chat_id: int, count: int) -> None:
         self._member_counts[chat_id] = count
 

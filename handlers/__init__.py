@@ -21,6 +21,7 @@ from handlers import (
     newcomers,
     photos,
     poll_answers,
+    presence,
     quiz,
     quiz_files,
     start,
@@ -69,9 +70,11 @@ def register(application: Application, settings: Settings) -> None:  # type: ign
             # A task in its chat's order: no chat waits for another (services/chat_order.py).
             chat_order.arrange(handler)
             limits.guard(handler)
+            # Who posts in a group is in it (poll answers show nothing of the kind).
+            handler.callback = presence.noting(handler.callback)
         # Every update leaves the inbox when the handler that took it is done.
         handler.callback = inbox.settling(handler.callback)
         application.add_handler(handler)
     # Last in the group, so it only sees what no feature handled.
-    application.add_handler(TypeHandler(Update, inbox.settling(inbox.unhandled)))
+    application.add_handler(TypeHandler(Update, inbox.settling(presence.noting(inbox.unhandled))))
     application.add_error_handler(errors.error_handler)

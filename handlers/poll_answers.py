@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import PollAnswerHandler
 
 from handlers.common import display_name
@@ -43,12 +43,20 @@ async def poll_answer(update: Update, context: BotContext) -> SettledLater | Non
     settle = inbox.settle_later(context, update)
     member = svc.participants.known(quiz, user.id)
     if member is None:
-        # Someone not seen in this quiz yet: asked about in a task of its own, so that the
-        # answers behind this one are not held up by the request.
-        check = context.application.create_task(
-            _check_then_submit(update, context, quiz, question, position, settle), update=update
+        # Someone not seen in this chat lately: the answer waits for one request (shared by
+        # their other answers) in a callback, so the answers behind it are not held up, and
+        # the close waits until it has been handed on.
+        handed_on: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        svc.participants.track(quiz.id, handed_on)
+        # The request is the application's task: a shutdown waits for it, and its failure
+        # goes to the error handler, as a failed handler's does.
+        spawn = functools.partial(context.application.create_task, update=update)
+        verdict = svc.participants.asking(context.bot, quiz, user.id, spawn=spawn)
+        verdict.add_done_callback(
+            functools.partial(
+                _decided, update, context, quiz, question, position, settle, handed_on
+            )
         )
-        svc.participants.track(quiz.id, check)
     elif member:
         _submit(update, context, quiz, question, position, settle)
     else:
@@ -62,26 +70,27 @@ def _ignore(update: Update, quiz: QuizRow, settle: Callable[[], None]) -> None:
     settle()
 
 
-async def _check_then_submit(
+def _decided(
     update: Update,
     context: BotContext,
     quiz: QuizRow,
     question: StoredQuestion,
     position: int,
     settle: Callable[[], None],
+    handed_on: asyncio.Future[None],
+    verdict: asyncio.Future[bool],
 ) -> None:
-    assert update.effective_user is not None
     try:
-        member = await context.services.participants.counts(
-            context.bot, quiz, update.effective_user.id
-        )
-    except TelegramError:
-        settle()  # reported by the error handler, as a failed answer is
-        raise
-    if member:
-        _submit(update, context, quiz, question, position, settle)
-    else:
-        _ignore(update, quiz, settle)
+        if verdict.cancelled():
+            return  # shutdown: left in the inbox, replayed at the next start
+        if verdict.exception() is not None:
+            settle()  # the request's task reported its failure; replaying would fail again
+        elif verdict.result():
+            _submit(update, context, quiz, question, position, settle)
+        else:
+            _ignore(update, quiz, settle)
+    finally:
+        handed_on.set_result(None)
 
 
 def _submit(

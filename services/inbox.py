@@ -22,8 +22,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, ExtBot
-from telegram.request import HTTPXRequest
 
+from services.bot_http import AiohttpRequest
 from services.context import BotContext
 from storage import DATABASE_ERRORS, Repository
 
@@ -153,7 +153,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         await self.flush()
 
 
-class RawUpdatesRequest(HTTPXRequest):
+class RawUpdatesRequest(AiohttpRequest):
     """getUpdates' connection, keeping the last batch's updates as Telegram sent them."""
 
     def __init__(self, **kwargs: Any) -> None:

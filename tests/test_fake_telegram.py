@@ -799,3 +799,23 @@ async def test_set_webhook_again_is_idempotent(tg: FakeTelegram) -> None:
         assert (info.url, info.pending_update_count) == (url, 1)
         assert await bot.set_webhook(url, drop_pending_updates=True)
         assert (await bot.get_webhook_info()).pending_update_count == 0
+
+
+async def test_leaving_and_joining_a_group_post_service_messages(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    bob = User(79, "Bob")
+    tg.user_leaves(GROUP, bob)
+    assert (await bot.get_chat_member(GROUP.id, bob.id)).status == "left"
+    tg.user_joins(GROUP, bob)
+    assert (await bot.get_chat_member(GROUP.id, bob.id)).status == "member"
+    left, joined = [u["message"] for u in tg.pending_updates]
+    assert left["left_chat_member"]["id"] == bob.id and left["chat"]["id"] == GROUP.id
+    assert [m["id"] for m in joined["new_chat_members"]] == [bob.id]
+    # An admin bans him: a chat_member update, for a bot that asks for them.
+    tg.member_status_changes(GROUP, bob, "member", "kicked")
+    assert (await bot.get_chat_member(GROUP.id, bob.id)).status == "kicked"
+    *_, update = await bot.get_updates(allowed_updates=["message", "chat_member"])
+    assert update.chat_member is not None
+    assert update.chat_member.new_chat_member.status == "kicked"
+    assert tg.violations == []

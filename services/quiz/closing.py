@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -72,9 +73,7 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
             quiz = await svc.repo.quizzes.quiz(quiz_id)
             assert quiz is not None
             await close_questions(ui, svc, quiz)
-        await svc.events.publish(QuizClosed(quiz))
-        await _results_once(ui, svc, quiz)
-        await deliver_feedback(ui, svc, quiz_id)
+        await _results_beside_feedback(ui, svc, quiz)
     return True
 
 
@@ -152,15 +151,48 @@ async def post_results(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     await ui.results(quiz, text)
 
 
+async def _results_beside_feedback(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
+    """The questions the chat saw are final: the model starts on the answers now, while the
+    results are posted (which may wait for the chat's pace); its feedback follows them. The
+    delivery runs under this close's lease (a task of its own cannot take it again)."""
+    shown = asyncio.Event()
+    delivery = asyncio.ensure_future(
+        deliver_feedback(ui, svc, quiz.id, after=shown.wait, leased=True)
+    )
+    try:
+        await svc.events.publish(QuizClosed(quiz))
+        await _results_once(ui, svc, quiz)
+    except BaseException:
+        # The feedback is left to the retry button or the next start, which look for a
+        # submission already made.
+        delivery.cancel()
+        await asyncio.wait([delivery])
+        if not delivery.cancelled():
+            delivery.exception()  # retrieved: the close's own failure is the one reported
+        raise
+    shown.set()
+    await delivery
+
+
 async def deliver_feedback(
-    ui: Presenter, svc: Services, quiz_id: int, *, resumed: bool = False
+    ui: Presenter,
+    svc: Services,
+    quiz_id: int,
+    *,
+    resumed: bool = False,
+    after: Callable[[], Awaitable[object]] | None = None,
+    leased: bool = False,
 ) -> None:
     """Submit the answers once and post the model's feedback once.
 
     `resumed`: a previous process may have died mid-submission, so look in the conversation
-    for the answers (and the feedback) before sending them again. A no-op while another
-    worker of the fleet delivers it (it posts the feedback)."""
-    async with close_lease(svc, quiz_id) as mine, svc.lock(quiz_id):
+    for the answers (and the feedback) before sending them again. `after`: what the chat
+    must be shown first (the results): awaited before anything is posted. A no-op while
+    another worker of the fleet delivers it (it posts the feedback); `leased`: the caller's
+    close holds the lease for it."""
+    shown = after or (lambda: asyncio.sleep(0))
+    lease = contextlib.nullcontext(True) if leased else close_lease(svc, quiz_id)
+    async with lease as mine, svc.lock(quiz_id):
         if not mine:
             log.info("Quiz %s: another worker is delivering its feedback", quiz_id)
             return
@@ -169,7 +201,7 @@ async def deliver_feedback(
             return
         stored = await svc.repo.quizzes.feedback(quiz_id)
         if stored is None:
-            result = await _submit(ui, svc, quiz, await _submission(svc, quiz), resumed)
+            result = await _submit(ui, svc, quiz, await _submission(svc, quiz), resumed, shown)
             if result is None:
                 return
             citations = [(c.index, c.filename) for c in result.citations]
@@ -177,6 +209,7 @@ async def deliver_feedback(
             stored = (result.text, citations, False)
         text, citations, posted = stored
         if not posted:
+            await shown()
             await _post_feedback(ui, svc, quiz, text, citations)
         await svc.repo.quizzes.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
 
@@ -199,7 +232,12 @@ async def _submission(svc: Services, quiz: QuizRow) -> dict[str, Any]:
 
 
 async def _submit(
-    ui: Presenter, svc: Services, quiz: QuizRow, submission: dict[str, Any], resumed: bool
+    ui: Presenter,
+    svc: Services,
+    quiz: QuizRow,
+    submission: dict[str, Any],
+    resumed: bool,
+    shown: Callable[[], Awaitable[object]],
 ) -> Feedback | None:
     """The model's feedback on the submission (the one it already wrote, when `resumed`);
     None when the quiz gave up on it after too many failed attempts."""
@@ -216,6 +254,7 @@ async def _submit(
             call, submission_json(submission), request, draft
         )
     except EngineError as exc:
+        await shown()  # what the chat is told comes after the results
         failures = await svc.repo.quizzes.count_submit_failure(quiz.id)
         log.warning("Quiz %s: submission %s failed: %s", quiz.id, failures, exc)
         # The cards too: the answers stand whether or not feedback comes.
