@@ -20,7 +20,9 @@ The cost: writes do not run in parallel (each holds the lock for a few milliseco
 trips), and a single write outside a transaction costs three round trips instead of one
 (BEGIN with the lock, the statement, COMMIT).
 
-A transaction holds its pooled connection for the block, bound to the task that opened it
+Inside one process, writers first queue on an asyncio lock, so that they do not each hold a
+pooled connection while they wait for the advisory lock. A transaction holds its pooled
+connection for the block, bound to the task that opened it
 (a context variable holding the task and the connection): that task's statements and nested
 blocks join it; a child task inherits the variable but not the task, so it never runs on the
 connection of its parent's transaction.
@@ -83,6 +85,9 @@ class PgDatabase:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
         self._sql: dict[str, tuple[str, bool]] = {}
+        # This process's writers queue here, not each on a pooled connection of its own
+        # waiting for the advisory lock: the pool stays free for reads.
+        self._writer = asyncio.Lock()
         # (the task in the transaction, its connection); see the module's docstring.
         self._current: contextvars.ContextVar[tuple[asyncio.Task[Any], Any] | None] = (
             contextvars.ContextVar(f"pg_transaction_{id(self)}", default=None)
@@ -125,7 +130,7 @@ class PgDatabase:
         if self.inside():
             yield
             return
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self._writer, self.pool.acquire() as conn, conn.transaction():
             await conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
             task = asyncio.current_task()
             assert task is not None
