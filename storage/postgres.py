@@ -44,6 +44,8 @@ from storage.migrations import MIGRATIONS, postgresql_script
 
 # The one key of the write lock (any constant: an application's keys are its own).
 WRITE_LOCK = 0x5354_5144_5157  # "STQDQW"
+# Statement texts remembered translated (oldest forgotten first).
+SQL_CACHE_SIZE = 512
 # How long closing waits for connections still in use before it cuts them.
 CLOSE_SECONDS = 10.0
 # What an asyncpg error is: the server's (PostgresError) or the driver's (InterfaceError).
@@ -110,6 +112,9 @@ class PgDatabase:
         found = self._sql.get(sql)
         if found is None:
             found = translate(sql), sql.lstrip().upper().startswith(_READS)
+            # Bounded: a batch's statement text grows with its rows.
+            if len(self._sql) >= SQL_CACHE_SIZE:
+                del self._sql[next(iter(self._sql))]
             self._sql[sql] = found
         return found
 

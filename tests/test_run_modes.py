@@ -212,3 +212,20 @@ def test_log_lines_are_one_per_event() -> None:
     lines = formatter.format(record).splitlines()
     assert lines[0] == "WARNING studyquiz: a\\nb c\\r\\nd"
     assert lines[-1] == "ValueError: boom"
+
+
+def test_check_reports_postgresql_and_never_its_password(
+    pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The test server trusts local connections: the password is there to be kept secret.
+    url = pg_url.replace("://studyquiz@", "://studyquiz:sekrit-pw@")
+    env = {"TELEGRAM_BOT_TOKEN": "1:a", "OPENAI_API_KEY": "sk-a", "DATABASE_URL": url}
+    assert entry.main(["--check", "--offline"], env) == 0
+    out = capsys.readouterr()
+    assert "ok  database: PostgreSQL " in out.out, out.out
+    # Nowhere to connect to: one line naming the variable, still without the password.
+    env["DATABASE_URL"] = "postgresql://studyquiz:sekrit-pw@127.0.0.1:1/nothing"
+    assert entry.main(["--check", "--offline"], env) == 1
+    out = capsys.readouterr()
+    assert "FAIL DATABASE_URL: cannot connect to PostgreSQL at 127.0.0.1/nothing" in out.err
+    assert "sekrit-pw" not in out.out + out.err
