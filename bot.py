@@ -7,7 +7,9 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from openai import AsyncOpenAI
 from telegram.ext import Application, ApplicationBuilder
@@ -20,19 +22,38 @@ from engine.api import options_for
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
 from quiz.verification import warm_up
-from services import reminders
+from services import fleet, reminders
 from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
-from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
+from services.inbox import (
+    ALLOWED_UPDATES,
+    CLAIM_LEASE,
+    DurableUpdateQueue,
+    InboxBot,
+    keep_claims,
+    replay,
+)
+from services.leases import Leases
 from services.menu import publish_commands
 from services.quiz.telegram_presenter import TelegramPresenter
-from services.ratelimit import RetryingRateLimiter
+from services.ratelimit import RetryingRateLimiter, SharedPace
 from services.recovery import recover
 from services.redaction import redact_in_logs
+from services.timers import Timers
 from services.wiring import wire
+from services.workers import new_worker_id
 from settings import ConfigError, Settings
 from storage.repository import open_repository
 
 log = logging.getLogger("studyquiz")
+
+# Long polling is one process's: it holds this lease while it runs (services/leases.py).
+POLLING_LEASE = "polling"
+# The exit status of a poller refused because another one runs on the database.
+EXIT_POLLING_TAKEN = 3
+
+
+class PollingTaken(Exception):
+    """Another live process polls Telegram with this database."""
 
 
 def silence_http_logs() -> None:
@@ -83,6 +104,8 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
         settings.database_pool_size,
     )
     client = _openai_client(settings)
+    # This process's identity in the fleet: its timer claims and leases carry it.
+    worker = new_worker_id()
     services = Services(
         settings,
         repo,
@@ -98,34 +121,93 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
                 settings.openai_verbosity,
             ),
         ),
-        application.job_queue,
+        leases=Leases(repo.leases, worker),
         library=OpenAILibrary(client),
     )
+    # Due times on the services' clock, looked up at each turn (tests move it).
+    services.timers = Timers(repo.timers, worker, lambda: services.clock())
     # Every model response's tokens are counted (quotas, /usage), on the services' clock
     # (looked up at each call: tests move it).
     services.engine = MeteredEngine(services.engine, repo.usage, lambda: services.clock())
     # One presenter for every chat output, and the features that follow the quiz
     # lifecycle's stages.
     presenter = TelegramPresenter(application.bot)
-    wire(services, presenter)
+    wire(services, presenter, lambda task: _spawn(application, task))
     install(application.bot_data, services, presenter)
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, RetryingRateLimiter) and limiter.shared is not None:
+        assert settings.database_url is not None
+        application.bot_data[_FLEET] = await fleet.join(
+            services, settings.database_url.get_secret_value(), limiter.shared
+        )
     return services
+
+
+def _spawn(application: Application, task: Coroutine[Any, Any, None]) -> None:  # type: ignore[type-arg]
+    """Run a feature's work beside the updates; dropped while stopping (the answers written at
+    shutdown): what it would do is recovered at the next start, as after a crash."""
+    if application.running:
+        application.create_task(task)
+    else:
+        task.close()
+
+
+_FLEET = "fleet"
+
+
+def _in_fleet(settings: Settings) -> bool:
+    """Webhook workers behind a load balancer share a PostgreSQL database: any of them may
+    get any update (long polling stays one process, SQLite is one process's file)."""
+    return settings.webhook_url is not None and settings.database_url is not None
 
 
 async def _start(application: Application, services: Services) -> None:  # type: ignore[type-arg]
     """Take over from the previous process: its updates, its quizzes, its reminders."""
+    assert services.leases is not None and services.timers is not None
+    await services.leases.reap_dead()
+    if services.settings.webhook_url is None:
+        await _take_polling_lease(services.leases)
     queue = application.update_queue
     assert isinstance(queue, DurableUpdateQueue)
     queue.repo = services.repo
+    queue.shared = _in_fleet(services.settings)
     await replay(application, services.repo)
+    assert application.job_queue is not None
+    if queue.shared:
+        # Renewed well within the lease, so no other worker takes what this one handles.
+        application.job_queue.run_repeating(
+            keep_claims, CLAIM_LEASE / 3, first=CLAIM_LEASE / 3, name="inbox-claims"
+        )
     await publish_commands(application.bot)
     # After start: recovery talks to Telegram and the model like any other job.
-    assert application.job_queue is not None
     application.job_queue.run_once(_recover, 0, name="recover")
     if services.settings.quiz_verify:  # else the first quiz would wait for the load
         application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")
-    # Reminders live in SQLite; their jobs are armed again at every start.
+    # Timers live in the database; a reminder missing one (set by a version of the bot
+    # before them, or missed while no process ran) gets its next.
     await reminders.arm_reminders(services)
+    await services.timers.start()
+
+
+async def _take_polling_lease(leases: Leases) -> None:
+    """Long polling is one process's: a second one would take half the updates each, and
+    Telegram ends one's getUpdates with a conflict."""
+    if await leases.acquire(POLLING_LEASE):
+        return
+    held = await leases.holder(POLLING_LEASE)
+    holder, until = ("?", 0.0) if held is None else (held.holder, held.expires_at)
+    raise PollingTaken(
+        f"Another process polls Telegram with this database: {holder} holds the polling"
+        f" lease until {datetime.fromtimestamp(until, UTC):%Y-%m-%d %H:%M:%S} UTC (renewed"
+        " while it runs). Stop it, or run several workers with WEBHOOK_URL."
+    )
+
+
+async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
+    """Before the bot's connection closes: the timers' callbacks use it."""
+    services = installed(application.bot_data)
+    if services is not None and services.timers is not None:
+        await services.timers.stop()
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
@@ -134,9 +216,16 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
     if isinstance(queue, DurableUpdateQueue):
         queue.repo = None
     if services is not None:
+        if services.timers is not None:
+            await services.timers.stop()
+        if services.leases is not None:
+            await services.leases.close()
         await services.answer_writer.aclose()
         await services.engine.aclose()
         await services.repo.close()
+    joined = application.bot_data.pop(_FLEET, None)
+    if isinstance(joined, fleet.Fleet):
+        await joined.aclose()
 
 
 def _inbox_bot(settings: Settings, queue: DurableUpdateQueue) -> InboxBot:
@@ -151,7 +240,9 @@ def _inbox_bot(settings: Settings, queue: DurableUpdateQueue) -> InboxBot:
         request=HTTPXRequest(connection_pool_size=256),
         # Bursts wait for Telegram's flood limits instead of failing; 429s, connection errors
         # and 5xx are retried.
-        rate_limiter=RetryingRateLimiter(max_retries=3),
+        rate_limiter=RetryingRateLimiter(
+            max_retries=3, shared=SharedPace() if _in_fleet(settings) else None
+        ),
     )
 
 
@@ -175,6 +266,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .update_queue(queue)
         .context_types(CONTEXT_TYPES)
         .post_init(post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -200,8 +292,13 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     application = build_application(settings)
     if settings.webhook_url is not None:
         application.run_webhook(**cli.webhook_options(settings))
-    else:
+        return 0
+    try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except PollingTaken as exc:
+        log.error("%s", exc)
+        print(f"Not started: {exc}", file=sys.stderr)
+        return EXIT_POLLING_TAKEN
     return 0
 
 

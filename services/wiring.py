@@ -1,29 +1,68 @@
 """The composition root of the features that follow the quiz lifecycle: which feature listens
-to which stage (services/events.py). bot.py's post_init calls `wire` once, with the one
-presenter the process shows chats through."""
+to which stage (services/events.py), and what runs when a durable timer is due
+(services/timers.py). bot.py's post_init calls `wire` once, with the one presenter the
+process shows chats through and the function that runs a task beside the updates (the
+Application's create_task)."""
 
 from __future__ import annotations
 
-from services import learning, review
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from services import reminders
 from services.context import Services
-from services.events import AnswersSubmitted, FeedbackPosted, SubmissionBuilt
-from services.presenter import Presenter
+from services.errors import UserFacingError
+from services.events import AnswersRecorded
+from services.quiz import deadlines, live
+from services.quiz.common import DEADLINE, LIVE_STEP
+from services.quiz.telegram_presenter import TelegramPresenter
+from services.study_cards import StudyCards
+from services.timers import Callback
+
+Spawn = Callable[[Coroutine[Any, Any, None]], object]
 
 
-def wire(svc: Services, ui: Presenter) -> None:
-    async def annotate(event: SubmissionBuilt) -> None:
-        # Only a review quiz's submission changes (one query for any other quiz): the
-        # feedback compares each card with how it went last time.
-        await learning.annotate_submission(svc, event.quiz, event.submission)
+def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn) -> None:
+    async def live_moves_on(event: AnswersRecorded) -> None:
+        # Inside the answer writer: only a (cached) read per quiz of the batch; checking
+        # whether everyone answered, and posting the next question, run as tasks of their
+        # own, so one chat's game never holds up another chat's answers.
+        for quiz_id, index in dict.fromkeys((a.quiz_id, a.index) for a in event.answers):
+            quiz = await svc.repo.quizzes.quiz(quiz_id)
+            if quiz is not None and quiz.is_live:
+                spawn(live.answered(ui, svc, quiz, index))
 
-    async def record_cards(event: AnswersSubmitted) -> None:
-        # After the submission, before the feedback (or the failure) is posted: off the path
-        # to the model, and done by the time the person sees it. Idempotent (per quiz).
-        await learning.record_quiz(svc, event.quiz.id)
+    svc.events.subscribe(AnswersRecorded, live_moves_on)
+    # The way every feature will go: a small object built here with exactly the stores,
+    # presenter, clock and settings it uses, which subscribes itself to its stages.
+    repo = svc.repo
+    StudyCards(
+        cards=repo.cards,
+        quizzes=repo.quizzes,
+        questions=repo.questions,
+        answers=repo.answers,
+        ui=ui,
+        # Looked up at each call: tests move the services' clock.
+        clock=lambda: svc.clock(),
+        max_questions=svc.settings.max_questions,
+    ).subscribe(svc.events)
 
-    async def offer_review(event: FeedbackPosted) -> None:
-        await review.offer_review(ui, svc, event.quiz)
+    if svc.timers is not None:
+        timers = svc.timers
+        timers.on(DEADLINE, _told(ui, lambda key: deadlines.deadline_reached(ui, svc, key)))
+        timers.on(LIVE_STEP, _told(ui, lambda key: live.step(ui, svc, key)))
+        timers.on(reminders.REMINDER, _told(ui, lambda key: reminders.remind(ui, svc, key)))
 
-    svc.events.subscribe(SubmissionBuilt, annotate)
-    svc.events.subscribe(AnswersSubmitted, record_cards)
-    svc.events.subscribe(FeedbackPosted, offer_review)
+
+def _told(ui: TelegramPresenter, callback: Callback) -> Callback:
+    """A timer's callback whose user-facing error (the feedback failed: try again) is told
+    to the chat, as the error handler tells a handler's; the timer is then done. Anything
+    else makes the timer try again later (services/timers.py)."""
+
+    async def run(key: int) -> None:
+        try:
+            await callback(key)
+        except UserFacingError as exc:
+            await ui.error(exc)
+
+    return run

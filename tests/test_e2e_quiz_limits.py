@@ -18,8 +18,8 @@ TOPICS = 12
 
 
 async def quiz_states(bot: RunningBot) -> list[QuizState]:
-    rows = await bot.services.repo.quizzes_in_state(QuizState.OPEN)
-    rows += await bot.services.repo.quizzes_in_state(QuizState.GENERATING)
+    rows = await bot.services.repo.quizzes.quizzes_in_state(QuizState.OPEN)
+    rows += await bot.services.repo.quizzes.quizzes_in_state(QuizState.GENERATING)
     return [r.state for r in rows]
 
 

@@ -17,7 +17,7 @@ from services.context import Services
 from services.errors import UserFacingError
 from services.events import QuizOpened
 from services.quiz import posting, streaming, verify
-from services.quiz.common import model_request
+from services.quiz.common import model_request, write_lease
 from services.quiz.presenter import Presenter
 from storage import QuizRow
 
@@ -45,20 +45,22 @@ async def generate(
     ui: Presenter, svc: Services, quiz: QuizRow, status_message_id: int | None
 ) -> None:
     """Ask the model for the quiz (correcting it once), store it, open it, post it."""
-    request = await model_request(svc, quiz)
-    streamed = streaming.StreamSink(ui, svc, quiz, status_message_id)
-    streamed.originals = learning.originals(request)  # learning hook
-    if svc.settings.quiz_verify:  # verify: each streamed question checked first
-        streamed.verify_with(verify.Verifier(svc, quiz, request))
-    written = await _write(svc, quiz, request, streamed, status_message_id)
-    if written is None:
-        return
-    call, parsed = written
-    if not svc.settings.quiz_verify:
-        # Only quotes found in what file_search retrieved will be shown as sources.
-        await open_and_post(ui, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
-        return
-    await _verify_and_post(ui, svc, quiz, request, call, parsed, status_message_id)
+    async with write_lease(svc, quiz.id):
+        request = await model_request(svc, quiz)
+        streamed = streaming.StreamSink(ui, svc, quiz, status_message_id)
+        streamed.originals = learning.originals(request)  # learning hook
+        if svc.settings.quiz_verify:  # verify: each streamed question checked first
+            streamed.verify_with(verify.Verifier(svc, quiz, request))
+        written = await _write(svc, quiz, request, streamed, status_message_id)
+        if written is None:
+            return
+        call, parsed = written
+        if not svc.settings.quiz_verify:
+            # Only quotes found in what file_search retrieved will be shown as sources.
+            quotes = verify_quotes(parsed, call.retrieved)
+            await open_and_post(ui, svc, quiz, quotes, status_message_id)
+            return
+        await _verify_and_post(ui, svc, quiz, request, call, parsed, status_message_id)
 
 
 async def _write(
@@ -75,15 +77,17 @@ async def _write(
         call = await svc.engine.generate(
             request, streamed.question if svc.settings.openai_stream else None
         )
-        await svc.repo.set_conversation(quiz.id, call.conversation_id)
-        await svc.repo.set_call(quiz.id, call.call_id)
+        await svc.repo.quizzes.set_conversation(quiz.id, call.conversation_id)
+        await svc.repo.quizzes.set_call(quiz.id, call.call_id)
         # Checked questions may still be on their way to the chat.
         if streamed.opened or streamed.cancelled or streamed.checking:
             await streamed.finish(call, request)
             if streamed.opened or streamed.cancelled:
                 return None
             # Every streamed question was rejected by its checks, and so were replacements.
-            await svc.repo.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
+            await svc.repo.quizzes.set_state(
+                quiz.id, QuizState.FAILED, error="no question confirmed"
+            )
             raise _failure(quiz, status_message_id, "invalid_quiz")
         try:
             parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
@@ -94,11 +98,11 @@ async def _write(
             )
     except InvalidQuizError as exc:
         log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
-        await svc.repo.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")
+        await svc.repo.quizzes.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")
         raise _failure(quiz, status_message_id, "invalid_quiz") from exc
     except EngineError as exc:
         log.warning("Quiz %s: the model failed: %s", quiz.id, exc)
-        await svc.repo.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
+        await svc.repo.quizzes.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
         raise _failure(quiz, status_message_id, _engine_error_key(exc)) from exc
     finally:
         streamed.stop_checks()
@@ -119,7 +123,7 @@ async def _verify_and_post(
     questions that passed, and says which were left out."""
     outcome = await verify.verify_whole(svc, quiz, request, call, parsed)
     if not outcome.kept:
-        await svc.repo.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
+        await svc.repo.quizzes.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
         raise _failure(quiz, status_message_id, "invalid_quiz")
     checked, orders, model_indices = verify.as_quiz(parsed.title, outcome)
     checked = verify_quotes(checked, outcome.call.retrieved)
@@ -143,7 +147,7 @@ async def open_and_post(
     if orders is None:
         orders = [shuffled_order(len(q.choices), svc.rng) for q in parsed.questions]
     styles = [choose_style(q, quiz.style) for q in parsed.questions]
-    if not await svc.repo.open_quiz(
+    if not await svc.repo.quizzes.open_quiz(
         quiz.id, parsed, orders, styles, svc.clock(), model_indices=model_indices
     ):
         log.info("Quiz %s was cancelled while it was being written", quiz.id)
