@@ -441,6 +441,12 @@ async def test_review_feedback_gets_each_card_s_last_time_and_is_told_to_compare
         said = f"Feedback {day}."
         await tg.wait_for("sendMessage", predicate=lambda c: said in c.params["text"])  # noqa: B023
 
+        async def over() -> bool:
+            # The quiz is closed just after its feedback is posted.
+            return await svc.repo.quizzes.live_quiz(PRIVATE.id, 0) is None
+
+        await eventually(over, what="the quiz to be closed")
+
     # The review: card A's variant repeats it word for word and is left out of the stream;
     # its replacement goes out after card B's. Posted order B, A; the model's order A, B.
     now[0] += 60
