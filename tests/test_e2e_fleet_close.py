@@ -85,9 +85,10 @@ async def test_a_close_under_way_on_one_worker_is_not_repeated_by_a_stop_or_a_st
         closing = "Quiz 1: another worker is closing it"
         tg.user_sends(GROUP, ANN, "/stop")
         await eventually(lambda: _true(logged(caplog, closing) == 1), what="A's /stop")
-        # A worker starting meanwhile: its recovery leaves B's close alone.
+        # A worker starting meanwhile: its recovery leaves B's close alone (it may look more
+        # than once: the one submission and one feedback below are what counts).
         async with worker(settings_for(tg, oa, db, **WEBHOOK)):
-            await eventually(lambda: _true(logged(caplog, closing) == 2), what="C's recovery")
+            await eventually(lambda: _true(logged(caplog, closing) >= 2), what="C's recovery")
 
         await tg.wait_for(
             "sendMessage", predicate=lambda c: c.params["text"] == FEEDBACK, timeout=20
