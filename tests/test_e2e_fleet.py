@@ -32,6 +32,8 @@ FEEDBACK = "Fleet feedback: well done."
 # Until the branch pg is merged, bot.py ignores DATABASE_URL (each worker would open its
 # own SQLite file): these tests fail then, as they should, so they wait for it.
 pytestmark = pytest.mark.skip(reason="needs pg: DATABASE_URL selecting PostgreSQL")
+# Until the branch pg is merged, bot.py ignores DATABASE_URL (each worker would open its
+# own SQLite file): these tests fail then, as they should, so they wait for it.
 
 
 @pytest.fixture
@@ -173,7 +175,9 @@ async def test_a_review_across_two_workers(
         predicate=lambda c: learning.REVIEW_DATA in json.dumps(c.params.get("reply_markup", {})),
         timeout=30,
     )
-    review = {"title": "Review", "questions": [args["questions"][1]]}
+    # The same fact in new words, as the model is told to write a review.
+    review = json.loads(json.dumps({"title": "Review", "questions": [args["questions"][1]]}))
+    review["questions"][0]["question_text"] = "In other words: what holds for cell part 2?"
     oa.queue_function_call("generate_quiz", review)
     oa.queue_message(FEEDBACK)
     tg.user_presses(ANN, PRIVATE.id, offer.result["message_id"], learning.REVIEW_DATA)
@@ -235,7 +239,8 @@ async def test_two_workers_keep_to_the_flood_limits_together(
 ) -> None:
     # Telegram's real limits: 1 message a second per chat, 20 a minute per group.
     tg.enforce_rate_limits()
-    tg.set_member_count(GROUP.id, 10)
+    # The bot and the four players: the quiz ends when all have answered.
+    tg.set_member_count(GROUP.id, len(PLAYERS) + 1)
     fleet = make_fleet(2)
     args = quiz_args(3)
     oa.queue_function_call("generate_quiz", args)
