@@ -20,12 +20,19 @@ from engine.api import options_for
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
 from quiz.verification import warm_up
-from services import reminders
+from services import fleet, reminders
 from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
-from services.inbox import ALLOWED_UPDATES, DurableUpdateQueue, InboxBot, replay
+from services.inbox import (
+    ALLOWED_UPDATES,
+    CLAIM_LEASE,
+    DurableUpdateQueue,
+    InboxBot,
+    keep_claims,
+    replay,
+)
 from services.menu import publish_commands
 from services.quiz.telegram_presenter import TelegramPresenter
-from services.ratelimit import RetryingRateLimiter
+from services.ratelimit import RetryingRateLimiter, SharedPace
 from services.recovery import recover
 from services.redaction import redact_in_logs
 from services.wiring import wire
@@ -105,7 +112,22 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
     presenter = TelegramPresenter(application.bot)
     wire(services, presenter)
     install(application.bot_data, services, presenter)
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, RetryingRateLimiter) and limiter.shared is not None:
+        assert settings.database_url is not None
+        application.bot_data[_FLEET] = await fleet.join(
+            services, settings.database_url.get_secret_value(), limiter.shared
+        )
     return services
+
+
+_FLEET = "fleet"
+
+
+def _in_fleet(settings: Settings) -> bool:
+    """Webhook workers behind a load balancer share a PostgreSQL database: any of them may
+    get any update (long polling stays one process, SQLite is one process's file)."""
+    return settings.webhook_url is not None and settings.database_url is not None
 
 
 async def _start(application: Application, services: Services) -> None:  # type: ignore[type-arg]
@@ -113,10 +135,16 @@ async def _start(application: Application, services: Services) -> None:  # type:
     queue = application.update_queue
     assert isinstance(queue, DurableUpdateQueue)
     queue.repo = services.repo
+    queue.shared = _in_fleet(services.settings)
     await replay(application, services.repo)
+    assert application.job_queue is not None
+    if queue.shared:
+        # Renewed well within the lease, so no other worker takes what this one handles.
+        application.job_queue.run_repeating(
+            keep_claims, CLAIM_LEASE / 3, first=CLAIM_LEASE / 3, name="inbox-claims"
+        )
     await publish_commands(application.bot)
     # After start: recovery talks to Telegram and the model like any other job.
-    assert application.job_queue is not None
     application.job_queue.run_once(_recover, 0, name="recover")
     if services.settings.quiz_verify:  # else the first quiz would wait for the load
         application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")
@@ -133,6 +161,9 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
         await services.answer_writer.aclose()
         await services.engine.aclose()
         await services.repo.close()
+    joined = application.bot_data.pop(_FLEET, None)
+    if isinstance(joined, fleet.Fleet):
+        await joined.aclose()
 
 
 def _inbox_bot(settings: Settings, queue: DurableUpdateQueue) -> InboxBot:
@@ -147,7 +178,9 @@ def _inbox_bot(settings: Settings, queue: DurableUpdateQueue) -> InboxBot:
         request=HTTPXRequest(connection_pool_size=256),
         # Bursts wait for Telegram's flood limits instead of failing; 429s, connection errors
         # and 5xx are retried.
-        rate_limiter=RetryingRateLimiter(max_retries=3),
+        rate_limiter=RetryingRateLimiter(
+            max_retries=3, shared=SharedPace() if _in_fleet(settings) else None
+        ),
     )
 
 

@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
     telegram_api_base_url: str = Field(DEFAULT_TELEGRAM_API, alias="TELEGRAM_API_BASE_URL")
     database_path: Path = Field(DEFAULT_DATABASE, alias="DATABASE_PATH")
+    # postgresql://user:pass@host/db selects PostgreSQL instead of the SQLite file.
+    database_url: SecretStr | None = Field(None, alias="DATABASE_URL")
     openai_model: str = Field(DEFAULT_MODEL, alias="OPENAI_MODEL")
     vector_store_id: str | None = Field(None, alias="VECTOR_STORE_ID")
     quiz_style: Annotated[Literal["poll", "keyboard"], Lower] = Field("poll", alias="QUIZ_STYLE")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import Callable
@@ -15,13 +16,16 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 from engine import QuizEngine
 from engine.library import DocumentLibrary
 from services.events import EventBus
-from services.keyed_locks import KeyedLocks
+from services.keyed_locks import KeyedLocks, Locks
 from services.quiz.answer_batch import AnswerWriter
 from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.transfers import FairLimiter
 from settings import Settings
 from storage import Repository
+
+# How often a close looks whether another worker's model call has ended.
+WRITING_POLL = 0.25
 
 _KEY = "services"
 _PRESENTER = "presenter"
@@ -37,14 +41,15 @@ class Services:
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.SystemRandom)
     # Serialises feedback delivery per quiz (retry taps, /stop and completion racing).
-    # Each of these keeps a key's lock only while it is held or awaited (services/keyed_locks).
-    locks: KeyedLocks = field(default_factory=KeyedLocks)
+    # Each of these keeps a key's lock only while it is held or awaited (services/keyed_locks);
+    # workers sharing PostgreSQL hold the database's lock too (services/fleet.py).
+    locks: Locks = field(default_factory=KeyedLocks)
     # Serialises a live game's steps (an answer, its timer, /stop): one question open at most.
-    live_locks: KeyedLocks = field(default_factory=KeyedLocks)
+    live_locks: Locks = field(default_factory=KeyedLocks)
     # Users' documents on OpenAI (files + one vector store per chat); None disables uploads.
     library: DocumentLibrary | None = None
     # Serialises creating a chat's vector store when documents arrive together.
-    library_locks: KeyedLocks = field(default_factory=KeyedLocks)
+    library_locks: Locks = field(default_factory=KeyedLocks)
     # Documents this process is adding now, per chat: a /quiz meanwhile waits for them.
     adding_documents: dict[int, int] = field(default_factory=dict)
     # Answers are written in batches through this (see services/quiz/answer_batch.py).
@@ -58,6 +63,8 @@ class Services:
     transfers: FairLimiter = field(init=False)
     # The lifecycle's stages, for the features that follow them (services/wiring.py).
     events: EventBus = field(default_factory=EventBus)
+    # Webhook workers share the database (services/fleet.py): a quiz may be another's.
+    fleet: bool = False
 
     def __post_init__(self) -> None:
         self.answer_writer = AnswerWriter(self.repo)
@@ -78,6 +85,22 @@ class Services:
         ended = self.writing.get(quiz_id)
         if ended is not None:
             await ended.wait()
+        elif self.fleet:
+            await self._written_elsewhere(quiz_id)
+
+    async def _written_elsewhere(self, quiz_id: int) -> None:
+        """Another worker may be streaming the quiz: its row says so until the call is
+        stored (finish_writing). Bounded by the model calls' own time limit: a worker that
+        died writing leaves the flag to recovery."""
+        limit = self.settings.openai_timeout * (self.settings.openai_max_retries + 1)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(limit):
+                # Polled: the other worker's event is out of reach (an Event cannot help).
+                while True:
+                    quiz = await self.repo.quiz(quiz_id)
+                    if quiz is None or not quiz.writing:
+                        return
+                    await asyncio.sleep(WRITING_POLL)
 
     def lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(quiz_id)

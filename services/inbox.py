@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 
 # Older unhandled updates are dropped at start rather than acted on out of the blue.
 REPLAY_WINDOW = 24 * 3600
+# Several workers on one database: an update stored this long ago and still unsettled is
+# presumed lost with its worker, and another may take it (Telegram re-sending it, or a
+# worker starting). Telegram re-sends only what was not answered, and a worker answers as
+# soon as the update is stored, so a re-send means that worker failed: a minute is enough,
+# and a worker handling it renews its claim (`keep_claims`) until it is settled.
+CLAIM_LEASE = 60.0
 
 # What the bot asks Telegram for: everything but `poll`, the vote totals of our own polls,
 # one per vote (as many as the poll_answers it does use), which nothing reads.
@@ -55,6 +61,10 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         self._stored: set[int] = set()
         self._settled: list[int] = []
         self._flusher: asyncio.Task[None] | None = None
+        # Whether other workers share the inbox (webhook workers on one PostgreSQL).
+        self.shared = False
+        # Then: the updates this worker has taken and not yet settled, whose claims it renews.
+        self._held: set[int] = set()
 
     def _first_time(self, update_id: int) -> bool:
         if update_id in self._seen:
@@ -91,12 +101,22 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             if not self._first_time(item.update_id):
                 return
             if self.repo is not None and not stored:
-                await self.repo.inbox.save(item.update_id, item.to_dict(), time.time())
+                now = time.time()
+                # Already in the inbox: another worker has it (Telegram re-sent it, maybe
+                # to another worker, after a timeout), unless it has been left there.
+                if not await self.repo.inbox.save(
+                    item.update_id, item.to_dict(), now, now - CLAIM_LEASE
+                ):
+                    log.info("Update %d is another worker's: dropped", item.update_id)
+                    return
+            if self.shared:
+                self._held.add(item.update_id)
         await super().put(item)
 
     def settle(self, update_id: int) -> None:
         """Its handler is done: delete it from the inbox soon (a crash before then replays
         it, which the handlers absorb)."""
+        self._held.discard(update_id)
         self._settled.append(update_id)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
@@ -113,6 +133,16 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         while self._settled and self.repo is not None:
             settled, self._settled = self._settled, []
             await self.repo.inbox.settle_many(settled)
+
+    async def keep_claims(self, now: float) -> list[dict[str, Any]]:
+        """Workers sharing the inbox, every so often: renew the claims on the updates this
+        one is handling, and take those another worker left unsettled longer than the
+        lease (it died after telling Telegram it had them)."""
+        if self.repo is None:
+            return []
+        if self._held:
+            await self.repo.inbox.renew(sorted(self._held), now)
+        return await self.repo.inbox.claim_stale(now - REPLAY_WINDOW, now - CLAIM_LEASE, now)
 
     async def aclose(self) -> None:
         """At shutdown, before the database closes: delete what has been handled."""
@@ -222,14 +252,35 @@ async def unhandled(update: Update, context: BotContext) -> None:
 
 
 async def replay(application: Application[Any, Any, Any, Any, Any, Any], repo: Repository) -> int:
-    """Queue what a previous process received but did not finish handling."""
-    pending = await repo.inbox.pending(time.time() - REPLAY_WINDOW)
+    """Queue what a previous process received but did not finish handling. With workers
+    sharing the inbox, only what has been left longer than CLAIM_LEASE: a younger update may
+    be in the hands of a live worker."""
     queue = application.update_queue
-    for payload in pending:
+    now = time.time()
+    if isinstance(queue, DurableUpdateQueue) and queue.shared:
+        pending = await queue.keep_claims(now)
+    else:
+        pending = await repo.inbox.pending(now - REPLAY_WINDOW)
+    await _requeue(application, pending)
+    if pending:
+        log.info("Replaying %d update(s) left unhandled by the previous run", len(pending))
+    return len(pending)
+
+
+async def keep_claims(context: BotContext) -> None:
+    """The repeating job of workers sharing the inbox (see DurableUpdateQueue.keep_claims)."""
+    left = await _queue(context).keep_claims(time.time())
+    await _requeue(context.application, left)
+    if left:
+        log.warning("Taking over %d update(s) another worker left unhandled", len(left))
+
+
+async def _requeue(
+    application: Application[Any, Any, Any, Any, Any, Any], payloads: list[dict[str, Any]]
+) -> None:
+    queue = application.update_queue
+    for payload in payloads:
         update = Update.de_json(payload, application.bot)
         if isinstance(queue, DurableUpdateQueue):
             queue.mark_stored(update.update_id)
         await queue.put(update)
-    if pending:
-        log.info("Replaying %d update(s) left unhandled by the previous run", len(pending))
-    return len(pending)

@@ -1,13 +1,29 @@
-"""One asyncio.Lock per key (a quiz, a chat), kept only while someone holds or awaits it.
+"""Locks per key (a quiz, a chat): what serialises a quiz's feedback, a live game's steps, a
+chat's vector store creation.
 
-A dict of locks that only grows keeps one per quiz the process has ever run; this one
-forgets a key's lock as its last user leaves, so a finished quiz leaves nothing behind."""
+`KeyedLocks` is one asyncio.Lock per key, kept only while someone holds or awaits it: a
+dict of locks that only grows keeps one per quiz the process has ever run; this one forgets
+a key's lock as its last user leaves, so a finished quiz leaves nothing behind. It is the
+whole story for one process; workers sharing a PostgreSQL database also take the key's
+advisory lock (storage/advisory_locks.py) inside it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+
+class Locks(Protocol):
+    def __len__(self) -> int:
+        """Keys held or awaited in this process."""
+        ...
+
+    def hold(self, key: int) -> AbstractAsyncContextManager[None]:
+        """Held by one task (of one process, or of the whole fleet) at a time per key."""
+        ...
 
 
 class KeyedLocks:

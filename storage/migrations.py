@@ -343,4 +343,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE quizzes ADD COLUMN results_posted INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE quizzes ADD COLUMN submit_failures INTEGER NOT NULL DEFAULT 0;
     """,
+    # Workers sharing one database: the times the latest messages to a chat (0: to anyone)
+    # were reserved for, so that Telegram's flood limits hold for the whole fleet.
+    """
+    CREATE TABLE send_slots (
+        chat_id INTEGER PRIMARY KEY,
+        sent    TEXT NOT NULL  -- JSON list of times, oldest first
+    );
+    """,
 )

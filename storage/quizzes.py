@@ -165,16 +165,17 @@ class QuizStore(Store):
 
     async def quiz(self, quiz_id: int) -> QuizRow | None:
         """The quiz as committed; from memory unless written since it was last read (all
-        writes of quizzes go through this store, and only this process writes them)."""
+        writes of quizzes go through this store, and only this process writes them). On
+        PostgreSQL other workers write them too: always read, one indexed lookup."""
+        if self._db.dialect != "sqlite":
+            return await self._read_quiz(quiz_id)
         cached = self._quizzes.get(quiz_id)
         if cached is not None:
             return cached
         writes, inside = self._quiz_writes, self._db.inside()
-        # One round trip to the database thread (execute, fetch and close at once).
-        rows = await self._fetch(f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE id = ?", (quiz_id,))
-        if not rows:
+        row = await self._read_quiz(quiz_id)
+        if row is None:
             return None
-        row = quiz_row(rows[0])
         # Not remembered: a row read inside a transaction (not committed yet) or while a
         # write of quizzes was under way.
         if not inside and writes == self._quiz_writes:
@@ -182,6 +183,11 @@ class QuizStore(Store):
             if len(self._quizzes) > QUIZ_CACHE_SIZE:
                 del self._quizzes[next(iter(self._quizzes))]
         return row
+
+    async def _read_quiz(self, quiz_id: int) -> QuizRow | None:
+        # One round trip to the database thread (execute, fetch and close at once).
+        rows = await self._fetch(f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE id = ?", (quiz_id,))
+        return quiz_row(rows[0]) if rows else None
 
     async def live_quiz(self, chat_id: int, thread_id: int) -> QuizRow | None:
         row = await self._one(

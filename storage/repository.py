@@ -99,6 +99,10 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
             # executescript commits first; BEGIN … COMMIT keeps each step all-or-nothing.
             await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
 
+    @property
+    def dialect(self) -> str:
+        return self._db.dialect
+
     async def schema_version(self) -> int:
         row = await self._one("PRAGMA user_version")
         return int(row[0]) if row else 0

@@ -789,6 +789,20 @@ async def test_poll_counts_follow_changed_and_retracted_votes(tg: FakeTelegram, 
     assert counts == [0, 1] and tg.polls[poll_id]["total_voter_count"] == 1
 
 
+async def test_set_webhook_again_is_idempotent(tg: FakeTelegram) -> None:
+    """As Telegram: setting the same webhook again changes nothing and keeps the updates
+    waiting for it; only drop_pending_updates drops them."""
+    tg.user_sends(PRIVATE, ALICE, "hello")
+    async with Bot(TOKEN, base_url=f"{tg.root}/bot") as bot:
+        url = "https://bot.example.com/hook"
+        assert await bot.set_webhook(url)
+        assert await bot.set_webhook(url)
+        info = await bot.get_webhook_info()
+        assert (info.url, info.pending_update_count) == (url, 1)
+        assert await bot.set_webhook(url, drop_pending_updates=True)
+        assert (await bot.get_webhook_info()).pending_update_count == 0
+
+
 # -- webhook delivery ---------------------------------------------------------------------------
 
 HOOK = "https://bot.example.com/hook"

@@ -12,12 +12,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from telegram.ext import Application
 
 import bot as entry
 import cli
 from fakes import BOT_TOKEN, OPENAI_KEY
 from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import Chat, FakeTelegram, User
+from services.context import installed
+from services.fleet import FleetLocks
+from services.ratelimit import RetryingRateLimiter
 from settings import Settings
 from tests.harness import settings_for
 
@@ -33,7 +37,7 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def webhook_bot(settings: Settings) -> AsyncIterator[None]:
+async def webhook_bot(settings: Settings) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """What Application.run_webhook does, with bot.py's options, without owning the loop."""
     app = entry.build_application(settings)
     await app.initialize()
@@ -42,7 +46,7 @@ async def webhook_bot(settings: Settings) -> AsyncIterator[None]:
     await app.updater.start_webhook(**cli.webhook_options(settings))
     await app.start()
     try:
-        yield
+        yield app
     finally:
         await app.updater.stop()
         await app.stop()
@@ -212,3 +216,58 @@ def test_log_lines_are_one_per_event() -> None:
     lines = formatter.format(record).splitlines()
     assert lines[0] == "WARNING studyquiz: a\\nb c\\r\\nd"
     assert lines[-1] == "ValueError: boom"
+
+
+async def test_every_webhook_worker_may_set_the_webhook_at_start(
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path
+) -> None:
+    """Workers behind a load balancer all call setWebhook as they start (and restart, one
+    at a time): the same call each time, which never drops what Telegram holds for them."""
+
+    def worker(n: int) -> Settings:
+        return settings_for(
+            tg,
+            oa,
+            tmp_path / f"worker{n}.sqlite3",
+            WEBHOOK_URL=HOOK_URL,
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(free_port()),
+            WEBHOOK_SECRET_TOKEN=SECRET,
+        )
+
+    async with webhook_bot(worker(1)):
+        tg.user_sends(Chat(EMMA.id, "private"), EMMA, "/help")
+        async with webhook_bot(worker(2)):
+            pass
+    async with webhook_bot(worker(1)):
+        pass
+    hooks = [c.params for c in tg.calls_of("setWebhook")]
+    assert len(hooks) == 3 and all(h == hooks[0] for h in hooks)
+    assert not hooks[0].get("drop_pending_updates")
+    assert [u["message"]["text"] for u in tg.pending_updates] == ["/help"]
+
+
+async def test_webhook_workers_on_postgresql_join_the_fleet(
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, pg_server_url: str
+) -> None:
+    """WEBHOOK_URL with DATABASE_URL: the locks and the flood limits are the database's."""
+    settings = settings_for(
+        tg,
+        oa,
+        tmp_path / "db.sqlite3",
+        WEBHOOK_URL=HOOK_URL,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(free_port()),
+        WEBHOOK_SECRET_TOKEN=SECRET,
+        DATABASE_URL=pg_server_url,
+    )
+    async with webhook_bot(settings) as app:
+        services = installed(app.bot_data)
+        assert services is not None and services.fleet
+        assert isinstance(services.locks, FleetLocks)
+        assert isinstance(services.live_locks, FleetLocks)
+        limiter = app.bot.rate_limiter
+        assert isinstance(limiter, RetryingRateLimiter) and limiter.shared is not None
+        assert limiter.shared.slots is not None
+        async with services.lock(1), services.live_lock(1), services.library_lock(-5):
+            pass
