@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from openai import AsyncOpenAI
 from telegram.ext import Application, ApplicationBuilder
@@ -30,16 +31,28 @@ from services.inbox import (
     keep_claims,
     replay,
 )
+from services.leases import Leases
 from services.menu import publish_commands
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.ratelimit import RetryingRateLimiter, SharedPace
 from services.recovery import recover
 from services.redaction import redact_in_logs
+from services.timers import Timers
 from services.wiring import wire
+from services.workers import new_worker_id
 from settings import ConfigError, Settings
 from storage import Repository
 
 log = logging.getLogger("studyquiz")
+
+# Long polling is one process's: it holds this lease while it runs (services/leases.py).
+POLLING_LEASE = "polling"
+# The exit status of a poller refused because another one runs on the database.
+EXIT_POLLING_TAKEN = 3
+
+
+class PollingTaken(Exception):
+    """Another live process polls Telegram with this database."""
 
 
 def silence_http_logs() -> None:
@@ -86,6 +99,8 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
     them in the application."""
     repo = await Repository.open(settings.database_path)
     client = _openai_client(settings)
+    # This process's identity in the fleet: its timer claims and leases carry it.
+    worker = new_worker_id()
     services = Services(
         settings,
         repo,
@@ -101,9 +116,11 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
                 settings.openai_verbosity,
             ),
         ),
-        application.job_queue,
+        leases=Leases(repo.leases, worker),
         library=OpenAILibrary(client),
     )
+    # Due times on the services' clock, looked up at each turn (tests move it).
+    services.timers = Timers(repo.timers, worker, lambda: services.clock())
     # Every model response's tokens are counted (quotas, /usage), on the services' clock
     # (looked up at each call: tests move it).
     services.engine = MeteredEngine(services.engine, repo.usage, lambda: services.clock())
@@ -132,6 +149,10 @@ def _in_fleet(settings: Settings) -> bool:
 
 async def _start(application: Application, services: Services) -> None:  # type: ignore[type-arg]
     """Take over from the previous process: its updates, its quizzes, its reminders."""
+    assert services.leases is not None and services.timers is not None
+    await services.leases.reap_dead()
+    if services.settings.webhook_url is None:
+        await _take_polling_lease(services.leases)
     queue = application.update_queue
     assert isinstance(queue, DurableUpdateQueue)
     queue.repo = services.repo
@@ -148,8 +169,31 @@ async def _start(application: Application, services: Services) -> None:  # type:
     application.job_queue.run_once(_recover, 0, name="recover")
     if services.settings.quiz_verify:  # else the first quiz would wait for the load
         application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")
-    # Reminders live in SQLite; their jobs are armed again at every start.
+    # Timers live in the database; a reminder missing one (set by a version of the bot
+    # before them, or missed while no process ran) gets its next.
     await reminders.arm_reminders(services)
+    await services.timers.start()
+
+
+async def _take_polling_lease(leases: Leases) -> None:
+    """Long polling is one process's: a second one would take half the updates each, and
+    Telegram ends one's getUpdates with a conflict."""
+    if await leases.acquire(POLLING_LEASE):
+        return
+    held = await leases.holder(POLLING_LEASE)
+    holder, until = ("?", 0.0) if held is None else (held.holder, held.expires_at)
+    raise PollingTaken(
+        f"Another process polls Telegram with this database: {holder} holds the polling"
+        f" lease until {datetime.fromtimestamp(until, UTC):%Y-%m-%d %H:%M:%S} UTC (renewed"
+        " while it runs). Stop it, or run several workers with WEBHOOK_URL."
+    )
+
+
+async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
+    """Before the bot's connection closes: the timers' callbacks use it."""
+    services = installed(application.bot_data)
+    if services is not None and services.timers is not None:
+        await services.timers.stop()
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
@@ -158,6 +202,10 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
     if isinstance(queue, DurableUpdateQueue):
         queue.repo = None
     if services is not None:
+        if services.timers is not None:
+            await services.timers.stop()
+        if services.leases is not None:
+            await services.leases.close()
         await services.answer_writer.aclose()
         await services.engine.aclose()
         await services.repo.close()
@@ -204,6 +252,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .update_queue(queue)
         .context_types(CONTEXT_TYPES)
         .post_init(post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -229,8 +278,13 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     application = build_application(settings)
     if settings.webhook_url is not None:
         application.run_webhook(**cli.webhook_options(settings))
-    else:
+        return 0
+    try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except PollingTaken as exc:
+        log.error("%s", exc)
+        print(f"Not started: {exc}", file=sys.stderr)
+        return EXIT_POLLING_TAKEN
     return 0
 
 

@@ -11,15 +11,17 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from engine import QuizEngine
 from engine.library import DocumentLibrary
 from services.events import EventBus
 from services.keyed_locks import KeyedLocks, Locks
+from services.leases import Leases
 from services.quiz.answer_batch import AnswerWriter
 from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.timers import Timers
 from services.transfers import FairLimiter
 from settings import Settings
 from storage import Repository
@@ -36,8 +38,11 @@ class Services:
     settings: Settings
     repo: Repository
     engine: QuizEngine
-    # Deadlines of group quizzes; None only in code paths that never open one.
-    jobs: JobQueue[Any] | None = None
+    # Durable timers (deadlines, live games' steps, reminders), shared by the fleet; None
+    # only in code paths that never arm one.
+    timers: Timers | None = None
+    # Leases one worker holds at a time (a quiz's close); None: a single process, no lease.
+    leases: Leases | None = None
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.SystemRandom)
     # Serialises feedback delivery per quiz (retry taps, /stop and completion racing).

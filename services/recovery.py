@@ -12,7 +12,7 @@ from quiz.states import QuizState, SubmissionStatus
 from services import waiting
 from services.context import Services
 from services.errors import UserFacingError
-from services.quiz import answers, closing, deadlines, posting
+from services.quiz import answers, closing, posting
 from services.quiz.telegram_presenter import TelegramPresenter
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,8 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
                 await ui.notice(quiz, "interrupted")
             except TelegramError as exc:
                 log.info("Quiz %s: could not tell chat about the restart: %s", quiz.id, exc)
+    # A group's deadline needs nothing here: its timer is in the database, and fires at once
+    # if it passed while no process ran.
     for quiz in await svc.repo.quizzes_in_state(QuizState.OPEN):
         if quiz.writing:
             # The stream that was writing its last questions died with the old process: the
@@ -42,9 +44,6 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
             await posting.post_questions(ui, svc, quiz.id)
         except TelegramError as exc:
             log.warning("Quiz %s: could not re-post questions: %s", quiz.id, exc)
-        if quiz.deadline is not None:
-            # A deadline that passed while we were down fires at once.
-            deadlines.arm_deadline(svc, quiz.id, quiz.deadline)
         # Its last answer was committed just before the old process died, before it could
         # close the quiz: nobody would answer again, so it closes now (a live game's step
         # above did that already).
@@ -55,7 +54,8 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
                 closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.COMPLETED), quiz.id
             )
     for quiz in await svc.repo.quizzes_in_state(QuizState.SUBMITTING):
-        # The close may have been cut short too: its missing steps are redone first.
+        # The close may have been cut short too: its missing steps are redone first (unless
+        # another live worker is closing it now: see closing.resume).
         await _safely_close(closing.resume(ui, svc, quiz.id), quiz.id)
     # Last, as it may write a whole quiz: a /quiz that was waiting for a document, whose
     # indexing the old process did not see to its end, starts if the document is ready now;

@@ -4,44 +4,50 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import cast
 
 from telegram.error import Forbidden, TelegramError
 
 from i18n import tr
 from quiz import reminder_times
 from services.chat_messages import ChatMessages
-from services.context import BotContext, Services
+from services.context import Services
 from storage.reminders import ReminderRow
 
 log = logging.getLogger(__name__)
 
 
+# The kind of a reminder's durable timer (services/timers.py), named `remind:<user>`.
+REMINDER = "remind"
+
+
 async def forget_reminder_job(svc: Services, user_id: int) -> None:
-    if svc.jobs is not None:
-        for job in svc.jobs.get_jobs_by_name(_job_name(user_id)):
-            job.schedule_removal()
+    if svc.timers is not None:
+        await svc.timers.disarm(timer_name(user_id))
 
 
 # reminders
 
 
-def _job_name(user_id: int) -> str:
-    return f"remind:{user_id}"
+def timer_name(user_id: int) -> str:
+    return f"{REMINDER}:{user_id}"
 
 
-def arm_reminder(svc: Services, user_id: int, minute: int, zone: str) -> float | None:
-    """(Re-)schedule the person's next reminder; returns when it fires (epoch seconds)."""
-    if svc.jobs is None:
+async def arm_reminder(
+    svc: Services, user_id: int, minute: int, zone: str, *, at_start: bool = False
+) -> float | None:
+    """(Re-)schedule the person's next reminder; returns when it fires (epoch seconds).
+    `at_start`: only if the database has none still to come (another worker's start)."""
+    if svc.timers is None:
         return None
-    for job in svc.jobs.get_jobs_by_name(_job_name(user_id)):
-        job.schedule_removal()
     tz = reminder_times.parse_zone(zone)
     if tz is None:
+        await svc.timers.disarm(timer_name(user_id))
         return None
-    now = svc.clock()
-    at = reminder_times.next_reminder(now, minute, tz)
-    svc.jobs.run_once(_remind, max(0.0, at - now), data=user_id, name=_job_name(user_id))
+    at = reminder_times.next_reminder(svc.clock(), minute, tz)
+    if at_start:
+        await svc.timers.restore(timer_name(user_id), REMINDER, user_id, at)
+    else:
+        await svc.timers.arm(timer_name(user_id), REMINDER, user_id, at)
     return at
 
 
@@ -54,7 +60,7 @@ async def set_reminder(
     svc: Services, user_id: int, chat_id: int, minute: int, zone: str, lang: str
 ) -> None:
     await svc.repo.reminders.set_reminder(user_id, chat_id, minute, zone, lang)
-    arm_reminder(svc, user_id, minute, zone)
+    await arm_reminder(svc, user_id, minute, zone)
 
 
 async def disable_reminder(svc: Services, user_id: int) -> None:
@@ -63,18 +69,18 @@ async def disable_reminder(svc: Services, user_id: int) -> None:
 
 
 async def arm_reminders(svc: Services) -> int:
-    """At start: every stored reminder gets its job again."""
+    """At start: every stored reminder has its timer (one missed while no process ran is
+    skipped: the next is at its next local time)."""
     rows = await svc.repo.reminders.reminders()
-    for row in rows:
-        arm_reminder(svc, row.user_id, row.minute, row.zone)
+    async with svc.repo.transaction():
+        for row in rows:
+            await arm_reminder(svc, row.user_id, row.minute, row.zone, at_start=True)
     return len(rows)
 
 
-async def _remind(context: BotContext) -> None:
+async def remind(ui: ChatMessages, svc: Services, user_id: int) -> None:
     """A reminder's time: one message a day at most, and only when cards are due."""
-    assert context.job is not None
-    svc, user_id = context.services, cast(int, context.job.data)
-    await send_reminder(context.presenter, svc, user_id)
+    await send_reminder(ui, svc, user_id)
 
 
 async def send_reminder(ui: ChatMessages, svc: Services, user_id: int) -> bool:
@@ -102,7 +108,7 @@ async def send_reminder(ui: ChatMessages, svc: Services, user_id: int) -> bool:
                 return False
             except TelegramError as exc:
                 log.warning("Reminder for user %s not sent: %s", user_id, exc)
-    if svc.jobs is not None and tz is not None:
+    if svc.timers is not None and tz is not None:
         # The next one: strictly after now, so the minute that just fired is not armed again.
-        arm_reminder(svc, user_id, row.minute, row.zone)
+        await arm_reminder(svc, user_id, row.minute, row.zone)
     return sent

@@ -351,4 +351,32 @@ MIGRATIONS: tuple[str, ...] = (
         sent    TEXT NOT NULL  -- JSON list of times, oldest first
     );
     """,
+    # Durable timers (a group's deadline, a live game's next step, a daily reminder): due at
+    # `due_at` on the services' clock, claimed by one worker at a time until `claimed_until`
+    # (wall clock), so that exactly one process of a fleet fires each, and a timer armed by a
+    # process that died still fires. `version` grows at each arm: a callback that finishes
+    # deletes only the row it ran, not one it re-armed. And named leases (the long-polling
+    # process, a quiz's close) held by one worker until they expire. Open quizzes' deadlines
+    # get their timers here (live games' steps are armed by recovery, reminders at start).
+    """
+    CREATE TABLE timers (
+        name          TEXT PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        key_id        INTEGER NOT NULL,
+        due_at        REAL NOT NULL,
+        version       INTEGER NOT NULL DEFAULT 1,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        claimed_by    TEXT,
+        claimed_until REAL
+    );
+    CREATE INDEX timers_by_due ON timers (due_at);
+    CREATE TABLE leases (
+        name       TEXT PRIMARY KEY,
+        holder     TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    INSERT INTO timers (name, kind, key_id, due_at)
+    SELECT 'deadline:' || id, 'deadline', id, deadline FROM quizzes
+    WHERE state = 'open' AND deadline IS NOT NULL;
+    """,
 )

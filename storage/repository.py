@@ -23,6 +23,7 @@ from storage.database import Database
 from storage.documents import DocumentStore
 from storage.inbox import Inbox
 from storage.items import ItemStore
+from storage.leases import LeaseStore
 from storage.library import LibraryStore
 from storage.migrations import MIGRATIONS
 from storage.questions import QUESTION_COLUMNS, QuestionStore, StoredQuestion, question_row
@@ -30,6 +31,7 @@ from storage.quizzes import QuizRow, QuizStore
 from storage.reminders import ReminderStore
 from storage.security import SecurityStore
 from storage.stats import StatsStore
+from storage.timers import TimerStore
 from storage.usage import UsageStore
 
 # Posted questions remembered by poll id: all those of 400 open 10-question quizzes.
@@ -69,6 +71,9 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         # Local document search (DOCUMENT_SEARCH=local).
         self.chunks = ChunkStore(self._db)
         self.library = LibraryStore(self._db)
+        # Durable timers and leases, shared by every worker on the database.
+        self.timers = TimerStore(self._db)
+        self.leases = LeaseStore(self._db)
         # poll id -> (quiz id, question), oldest first; see question_for_poll.
         self._polls: dict[str, tuple[int, StoredQuestion]] = {}
 

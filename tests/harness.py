@@ -65,6 +65,8 @@ async def running_bot(settings: Settings, **polling: Any) -> AsyncIterator[Runni
     finally:
         await app.updater.stop()
         await app.stop()
+        assert app.post_stop is not None
+        await app.post_stop(app)
         await app.shutdown()
         assert app.post_shutdown is not None
         await app.post_shutdown(app)

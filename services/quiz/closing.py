@@ -29,7 +29,13 @@ from services.context import Services
 from services.errors import UserFacingError
 from services.events import AnswersSubmitted, FeedbackPosted, QuizClosed, SubmissionBuilt
 from services.quiz import live_board
-from services.quiz.common import disarm_deadline, is_group, is_private, model_request
+from services.quiz.common import (
+    close_lease,
+    disarm_deadline,
+    is_group,
+    is_private,
+    model_request,
+)
 from services.quiz.drafts import FeedbackDraft
 from services.quiz.presenter import Presenter
 from storage import QuizRow, StoredQuestion
@@ -48,37 +54,46 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
         async with asyncio.timeout(VERDICT_WAIT):
             await svc.participants.settled(quiz_id)
     await svc.answer_writer.flush()
-    # A live game's step holds this while it posts a question: none goes out after the close.
-    async with svc.live_lock(quiz_id):
-        if not await svc.repo.begin_submission(quiz_id, status, svc.clock()):
+    # Taken before the quiz leaves `open`: no starting worker sees it submitting unheld.
+    async with close_lease(svc, quiz_id) as mine:
+        if not mine:
             return False
-        disarm_deadline(svc, quiz_id)
-    # A streamed quiz whose model is still writing: no question is stored from now on, but
-    # one may be on its way to the chat (closed below with the rest), and the answers can
-    # go only to a finished call.
-    await svc.writing_ended(quiz_id)
-    async with svc.live_lock(quiz_id):
-        quiz = await svc.repo.quiz(quiz_id)
-        assert quiz is not None
-        await close_questions(ui, svc, quiz)
-    await svc.events.publish(QuizClosed(quiz))
-    await _results_once(ui, svc, quiz)
-    await deliver_feedback(ui, svc, quiz_id)
+        # A live game's step holds this while it posts a question: none goes out after the
+        # close.
+        async with svc.live_lock(quiz_id):
+            if not await svc.repo.begin_submission(quiz_id, status, svc.clock()):
+                return False
+            await disarm_deadline(svc, quiz_id)
+        # A streamed quiz whose model is still writing: no question is stored from now on,
+        # but one may be on its way to the chat (closed below with the rest), and the
+        # answers can go only to a finished call.
+        await svc.writing_ended(quiz_id)
+        async with svc.live_lock(quiz_id):
+            quiz = await svc.repo.quiz(quiz_id)
+            assert quiz is not None
+            await close_questions(ui, svc, quiz)
+        await svc.events.publish(QuizClosed(quiz))
+        await _results_once(ui, svc, quiz)
+        await deliver_feedback(ui, svc, quiz_id)
     return True
 
 
 async def resume(ui: Presenter, svc: Services, quiz_id: int) -> None:
     """After a restart: redo the steps of the close a crash left undone (each question's
-    close and the results are marked once done), then get the feedback."""
-    quiz = await svc.repo.quiz(quiz_id)
-    if quiz is None or quiz.state != QuizState.SUBMITTING:
-        return
-    if any(
-        sq.message_id is not None and not sq.live_closed for sq in await svc.repo.questions(quiz_id)
-    ):
-        await close_questions(ui, svc, quiz)
-    await _results_once(ui, svc, quiz)
-    await deliver_feedback(ui, svc, quiz_id, resumed=True)
+    close and the results are marked once done), then get the feedback. Not while another
+    live worker closes it (its lease runs out if it died)."""
+    async with close_lease(svc, quiz_id) as mine:
+        if not mine:
+            log.info("Quiz %s: another worker is closing it", quiz_id)
+            return
+        quiz = await svc.repo.quiz(quiz_id)
+        if quiz is None or quiz.state != QuizState.SUBMITTING:
+            return
+        stored = await svc.repo.questions(quiz_id)
+        if any(sq.message_id is not None and not sq.live_closed for sq in stored):
+            await close_questions(ui, svc, quiz)
+        await _results_once(ui, svc, quiz)
+        await deliver_feedback(ui, svc, quiz_id, resumed=True)
 
 
 async def _results_once(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
@@ -143,8 +158,12 @@ async def deliver_feedback(
     """Submit the answers once and post the model's feedback once.
 
     `resumed`: a previous process may have died mid-submission, so look in the conversation
-    for the answers (and the feedback) before sending them again."""
-    async with svc.lock(quiz_id):
+    for the answers (and the feedback) before sending them again. A no-op while another
+    worker of the fleet delivers it (it posts the feedback)."""
+    async with close_lease(svc, quiz_id) as mine, svc.lock(quiz_id):
+        if not mine:
+            log.info("Quiz %s: another worker is delivering its feedback", quiz_id)
+            return
         quiz = await svc.repo.quiz(quiz_id)
         if quiz is None or quiz.state != QuizState.SUBMITTING:
             return
@@ -249,8 +268,9 @@ async def stop_quiz(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
             await ui.notice(quiz, "cancelled")
         return
     if quiz.state == QuizState.SUBMITTING:
-        # The answers may have reached the model before the last attempt failed.
-        await deliver_feedback(ui, svc, quiz.id, resumed=True)
+        # The answers may have reached the model before the last attempt failed; a close
+        # a crash cut short (this /stop replayed after it) has its missing steps redone.
+        await resume(ui, svc, quiz.id)
         return
     await finish_quiz(ui, svc, quiz.id, SubmissionStatus.STOPPED)
 

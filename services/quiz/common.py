@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import AsyncIterator
 
 from telegram.constants import ChatType
 
 from engine import QuizRequest
 from services import documents, learning, local_library
-from services.context import BotContext, Services
+from services.context import Services
 from services.quiz import verify
 from storage import QuizRow
 
@@ -25,28 +25,33 @@ def is_private(quiz: QuizRow) -> bool:
     return quiz.chat_type == ChatType.PRIVATE
 
 
-def deadline_job_name(quiz_id: int) -> str:
-    return f"deadline:{quiz_id}"
+# The kinds of a quiz's durable timers (services/timers.py); each is named `<kind>:<quiz>`.
+DEADLINE = "deadline"
+LIVE_STEP = "live"
 
 
-def live_job_name(quiz_id: int) -> str:
-    return f"live:{quiz_id}"
+def timer_name(kind: str, quiz_id: int) -> str:
+    return f"{kind}:{quiz_id}"
 
 
-def arm_job(
-    svc: Services,
-    callback: Callable[[BotContext], Coroutine[Any, Any, None]],
-    quiz_id: int,
-    at: float,
-    name: str,
-) -> None:
-    """Run `callback` for the quiz at `at` (at once if it has passed), replacing the job of
-    that name: a group's deadline, a live game's next step."""
-    if svc.jobs is None:
+async def arm_timer(svc: Services, kind: str, quiz_id: int, at: float) -> None:
+    """Run the kind's callback for the quiz at `at` (at once if it has passed), replacing
+    the quiz's timer of that kind: a group's deadline, a live game's next step."""
+    if svc.timers is not None:
+        await svc.timers.arm(timer_name(kind, quiz_id), kind, quiz_id, at)
+
+
+@contextlib.asynccontextmanager
+async def close_lease(svc: Services, quiz_id: int) -> AsyncIterator[bool]:
+    """A quiz's close (submission, feedback) is one worker's at a time in the fleet, held
+    for as long as it runs, so that a starting worker's recovery leaves it alone; False
+    when another live worker, or another task of this one, holds it (a close's own steps
+    share it)."""
+    if svc.leases is None:
+        yield True
         return
-    for job in svc.jobs.get_jobs_by_name(name):
-        job.schedule_removal()
-    svc.jobs.run_once(callback, max(0.0, at - svc.clock()), data=quiz_id, name=name)
+    async with svc.leases.hold(f"close:{quiz_id}") as mine:
+        yield mine
 
 
 async def chat_refused(svc: Services, quiz_id: int) -> None:
@@ -58,13 +63,12 @@ async def chat_refused(svc: Services, quiz_id: int) -> None:
         log.info("Chat %s refuses our messages; quiz %s cancelled", quiz.chat_id, quiz_id)
 
 
-def disarm_deadline(svc: Services, quiz_id: int) -> None:
+async def disarm_deadline(svc: Services, quiz_id: int) -> None:
     """The quiz's timers go with it: a group's deadline, a live game's next step."""
-    if svc.jobs is None:
+    if svc.timers is None:
         return
-    for name in (deadline_job_name(quiz_id), live_job_name(quiz_id)):
-        for job in svc.jobs.get_jobs_by_name(name):
-            job.schedule_removal()
+    for kind in (DEADLINE, LIVE_STEP):
+        await svc.timers.disarm(timer_name(kind, quiz_id))
 
 
 async def model_request(svc: Services, quiz: QuizRow) -> QuizRequest:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import cast
 
 from telegram.error import Forbidden
 
 from quiz.states import SubmissionStatus
 from services import chat_settings
-from services.context import BotContext, Services
+from services.context import Services
 from services.quiz import closing
-from services.quiz.common import arm_job, chat_refused, deadline_job_name
+from services.quiz.common import DEADLINE, arm_timer, chat_refused
 from services.quiz.presenter import Presenter
 from storage import QuizRow
 
@@ -24,20 +23,18 @@ async def set_group_rules(ui: Presenter, svc: Services, quiz: QuizRow) -> float:
     # Without a head count (None) the quiz still ends by /stop or the time limit.
     members = await ui.member_count(quiz.chat_id)
     await svc.repo.set_closing_rules(quiz.id, deadline, members)
-    arm_deadline(svc, quiz.id, deadline)
+    await arm_deadline(svc, quiz.id, deadline)
     return deadline
 
 
-def arm_deadline(svc: Services, quiz_id: int, deadline: float) -> None:
+async def arm_deadline(svc: Services, quiz_id: int, deadline: float) -> None:
     """Close the quiz at `deadline` (at once if it has passed); replaces an earlier timer."""
-    arm_job(svc, deadline_reached, quiz_id, deadline, deadline_job_name(quiz_id))
+    await arm_timer(svc, DEADLINE, quiz_id, deadline)
 
 
-async def deadline_reached(context: BotContext) -> None:
+async def deadline_reached(ui: Presenter, svc: Services, quiz_id: int) -> None:
     """Close a group quiz whose time is up (a no-op if it closed otherwise)."""
-    assert context.job is not None
-    svc, quiz_id = context.services, cast(int, context.job.data)
     try:
-        await closing.finish_quiz(context.presenter, svc, quiz_id, SubmissionStatus.TIMED_OUT)
+        await closing.finish_quiz(ui, svc, quiz_id, SubmissionStatus.TIMED_OUT)
     except Forbidden:
         await chat_refused(svc, quiz_id)

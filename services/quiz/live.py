@@ -1,7 +1,7 @@
 """A live game: one question open at a time, each with Telegram's countdown (open_period).
 
 The game moves on (`advance`) when the open question's time is up — its timer, armed in the
-JobQueue from what SQLite holds — or as soon as every member has answered it. Moving on
+durable timer (services/timers.py) — or as soon as every member has answered it. Moving on
 marks the question closed in SQLite first, then stops its poll (Telegram may have closed it
 already), updates the standings, and posts the next question, whose send time and deadline
 are stored with its message. After a restart `advance` finds the open question and arms its
@@ -11,32 +11,29 @@ timer again (or moves on at once if its time passed meanwhile): nothing is poste
 from __future__ import annotations
 
 import logging
-from typing import cast
 
 from telegram.error import Forbidden
 
 from quiz.render import POLL
 from quiz.states import SubmissionStatus
-from services.context import BotContext, Services
+from services.context import Services
 from services.quiz import closing, live_board
-from services.quiz.common import arm_job, chat_refused, is_group, live_job_name
+from services.quiz.common import LIVE_STEP, arm_timer, chat_refused, is_group
 from services.quiz.presenter import Presenter
 from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
 
 
-def arm(svc: Services, quiz_id: int, at: float) -> None:
+async def arm(svc: Services, quiz_id: int, at: float) -> None:
     """Run the game's next step at `at` (at once if it has passed); replaces an earlier one."""
-    arm_job(svc, _step, quiz_id, at, live_job_name(quiz_id))
+    await arm_timer(svc, LIVE_STEP, quiz_id, at)
 
 
-async def _step(context: BotContext) -> None:
+async def step(ui: Presenter, svc: Services, quiz_id: int) -> None:
     """The open question's time is up."""
-    assert context.job is not None
-    svc, quiz_id = context.services, cast(int, context.job.data)
     try:
-        await advance(context.presenter, svc, quiz_id)
+        await advance(ui, svc, quiz_id)
     except Forbidden:
         await chat_refused(svc, quiz_id)
 
@@ -81,7 +78,7 @@ async def _advance(ui: Presenter, svc: Services, quiz_id: int) -> bool:
         assert current.live_deadline is not None
         if svc.clock() < current.live_deadline and not await everyone_answered(svc, quiz, current):
             # Still counting (after a restart too): its timer moves the game on.
-            arm(svc, quiz_id, current.live_deadline)
+            await arm(svc, quiz_id, current.live_deadline)
             return False
         await _close(ui, svc, quiz, current, total)
     following = next((q for q in stored if q.message_id is None), None)
@@ -121,4 +118,4 @@ async def _post(
     await svc.repo.set_live_question_sent(
         quiz.id, sq.index, posted.message_id, posted.poll_id, posted.close_date, sent_at, deadline
     )
-    arm(svc, quiz.id, deadline)
+    await arm(svc, quiz.id, deadline)
