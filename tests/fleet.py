@@ -4,14 +4,12 @@ Telegram round-robin over their ports as a load balancer would (issue 24's deplo
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 import socket
-import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import asyncpg
 
@@ -44,26 +42,6 @@ async def listening(port: int, proc: BotProcess, within: float = 30.0) -> None:
             writer.close()
             await writer.wait_closed()
             return
-
-
-@contextlib.asynccontextmanager
-async def fresh_database(server_url: str) -> AsyncIterator[str]:
-    """A new, empty database on the test's PostgreSQL server; dropped at the end."""
-    name = f"fleet_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    parts = urlsplit(server_url)
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        admin = await asyncpg.connect(server_url)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
 
 
 class Fleet:

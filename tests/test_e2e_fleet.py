@@ -16,8 +16,9 @@ from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from services import learning
-from tests.fleet import Fleet, fresh_database
+from tests.fleet import Fleet
 from tests.harness import eventually
+from tests.pg_db import fresh_database
 from tests.test_e2e_group import answer
 
 GROUP = Chat(-1002424, "supergroup", title="Fleet group")

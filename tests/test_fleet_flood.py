@@ -33,7 +33,8 @@ async def database(server_url: str) -> AsyncIterator[str]:
     async with fresh_database(server_url) as url:
         conn = await asyncpg.connect(url)
         # The send_slots table as the PostgreSQL migrations create it (ids are BIGINT there).
-        await conn.execute(MIGRATIONS[-1].replace("INTEGER", "BIGINT"))
+        send_slots = next(m for m in MIGRATIONS if "CREATE TABLE send_slots" in m)
+        await conn.execute(send_slots.replace("INTEGER", "BIGINT"))
         await conn.close()
         yield url
 
