@@ -41,7 +41,7 @@ from services.timers import Timers
 from services.wiring import wire
 from services.workers import new_worker_id
 from settings import ConfigError, Settings
-from storage import Repository
+from storage.repository import open_repository
 
 log = logging.getLogger("studyquiz")
 
@@ -97,7 +97,11 @@ def _openai_client(settings: Settings) -> AsyncOpenAI:
 async def _compose(settings: Settings, application: Application) -> Services:  # type: ignore[type-arg]
     """The composition root: the one place that builds the long-lived objects and installs
     them in the application."""
-    repo = await Repository.open(settings.database_path)
+    repo = await open_repository(
+        settings.database_url.get_secret_value() if settings.database_url else None,
+        settings.database_path,
+        settings.database_pool_size,
+    )
     client = _openai_client(settings)
     # This process's identity in the fleet: its timer claims and leases carry it.
     worker = new_worker_id()

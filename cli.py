@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import asyncpg
 from openai import APIConnectionError, APIError, APIStatusError, AsyncOpenAI, AuthenticationError
 from openai.types.responses import FunctionToolParam, ResponseCompletedEvent
 from openai.types.responses.response_format_text_json_schema_config_param import (
@@ -22,6 +23,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from services.inbox import ALLOWED_UPDATES
 from settings import Settings
+from storage import DATABASE_ERRORS
 
 _PROBE_SCHEMA: dict[str, object] = {
     "type": "object",
@@ -213,12 +215,36 @@ async def _online_checks(settings: Settings) -> list[str]:
     return [problem for problem in found if problem is not None]
 
 
+_CONNECT_ERRORS: tuple[type[Exception], ...] = (OSError, TimeoutError, *DATABASE_ERRORS)
+
+
+async def _check_postgres(settings: Settings) -> list[str]:
+    """Connect to DATABASE_URL and say which server it is; never print the URL (a secret)."""
+    assert settings.database_url is not None
+    parts = urlsplit(settings.database_url.get_secret_value())
+    where = f"{parts.hostname or 'localhost'}/{parts.path.lstrip('/')}"
+    try:
+        conn = await asyncio.wait_for(asyncpg.connect(settings.database_url.get_secret_value()), 10)
+        try:
+            version = await conn.fetchval("SHOW server_version")
+        finally:
+            await conn.close()
+    except _CONNECT_ERRORS as exc:
+        return [f"DATABASE_URL: cannot connect to PostgreSQL at {where} ({type(exc).__name__})"]
+    print(f"ok  database: PostgreSQL {version} at {where}")
+    return []
+
+
 def check(settings: Settings, *, online: bool) -> int:
     """Print what was checked; 0 when everything passed, 1 otherwise."""
     problems: list[str] = []
     print("ok  configuration: the required variables are set and every value is valid")
-    if _writable_parent(settings.database_path) is None:
+    if settings.database_url is not None:
+        problems += asyncio.run(_check_postgres(settings))
+    elif _writable_parent(settings.database_path) is None:
         problems.append(f"DATABASE_PATH {settings.database_path}: its folder is not writable")
+    else:
+        print(f"ok  database: SQLite at {settings.database_path}")
     mode = f"webhook at {settings.webhook_url}" if settings.webhook_url else "long polling"
     print(f"ok  mode: {mode}")
     if online:

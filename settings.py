@@ -85,6 +85,17 @@ def _secret_token(token: SecretStr) -> SecretStr:
 SecretToken = Annotated[SecretStr, AfterValidator(_secret_token)]
 
 
+def _postgres_url(url: SecretStr) -> SecretStr:
+    # The message never holds the value: it may hold a password.
+    if urlsplit(url.get_secret_value()).scheme not in ("postgresql", "postgres"):
+        raise ValueError("must be a postgresql:// URL")
+    return url
+
+
+# DATABASE_URL: a secret (it may hold the password), never shown in logs or messages.
+PostgresURL = Annotated[SecretStr, AfterValidator(_postgres_url)]
+
+
 def _https(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
@@ -109,8 +120,10 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
     telegram_api_base_url: str = Field(DEFAULT_TELEGRAM_API, alias="TELEGRAM_API_BASE_URL")
     database_path: Path = Field(DEFAULT_DATABASE, alias="DATABASE_PATH")
-    # postgresql://user:pass@host/db selects PostgreSQL instead of the SQLite file.
-    database_url: SecretStr | None = Field(None, alias="DATABASE_URL")
+    # PostgreSQL (postgresql://user:password@host/db) instead of the SQLite file when set.
+    database_url: PostgresURL | None = Field(None, alias="DATABASE_URL")
+    # Connections each process keeps to PostgreSQL at most.
+    database_pool_size: int = Field(10, alias="DATABASE_POOL_SIZE", ge=1, le=1000)
     openai_model: str = Field(DEFAULT_MODEL, alias="OPENAI_MODEL")
     vector_store_id: str | None = Field(None, alias="VECTOR_STORE_ID")
     quiz_style: Annotated[Literal["poll", "keyboard"], Lower] = Field("poll", alias="QUIZ_STYLE")

@@ -4,7 +4,6 @@ with its traceback, and the person hears that something went wrong (never what).
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -14,6 +13,7 @@ from i18n import language_for, tr
 from services.context import BotContext
 from services.errors import UserFacingError
 from services.quiz import lookup
+from storage import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ async def _sorry(update: Update, context: BotContext) -> None:
         return
     try:
         lang = await lang_of(update, context)
-    except sqlite3.Error:
+    except DATABASE_ERRORS:
         lang = language_for(update.effective_user.language_code if update.effective_user else None)
     text = tr(lang, "internal_error")
     try:

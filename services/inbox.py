@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
@@ -26,7 +25,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ExtBot
 from telegram.request import HTTPXRequest
 
 from services.context import BotContext
-from storage import Repository
+from storage import DATABASE_ERRORS, Repository
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +124,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         await asyncio.sleep(self.SETTLE_DELAY)
         try:
             await self.flush()
-        except sqlite3.Error:
+        except DATABASE_ERRORS:
             # Left in the inbox, they are replayed (harmlessly) at the next start.
             log.exception("Could not delete handled updates from the inbox")
 

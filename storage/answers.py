@@ -21,6 +21,13 @@ _UPSERT_USER = (
 )
 
 
+# One answer of a multi-row INSERT, typed: PostgreSQL cannot tell a VALUES list's types.
+_ANSWER_ROW = (
+    "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT),"
+    " CAST(? AS DOUBLE PRECISION))"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class NewAnswer:
     quiz_id: int
@@ -80,7 +87,10 @@ class AnswerStore(Store):
                 " SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS"
                 " (SELECT 1 FROM quizzes WHERE id = ?1 AND state = 'open')"
                 " ON CONFLICT DO NOTHING"
-                " RETURNING (SELECT COUNT(*) FROM answers a WHERE a.quiz_id = ?1 AND a.user_id = ?3"
+                # The others and this one: PostgreSQL's RETURNING sees the table as it was
+                # before the statement, SQLite's with the new row.
+                " RETURNING 1 + (SELECT COUNT(*) FROM answers a WHERE a.quiz_id = ?1"
+                " AND a.user_id = ?3 AND a.question_idx != ?2"
                 " AND a.question_idx IN (SELECT q.idx FROM questions q WHERE q.quiz_id = ?1)),"
                 " (SELECT COUNT(*) FROM questions q WHERE q.quiz_id = ?1),"
                 " (SELECT u.name FROM users u WHERE u.user_id = ?3)",
@@ -112,7 +122,7 @@ class AnswerStore(Store):
                 rows = await self._fetch(
                     "INSERT INTO answers (quiz_id, question_idx, user_id, choice_index,"
                     " answered_at) SELECT v.column1, v.column2, v.column3, v.column4, v.column5"
-                    " FROM (VALUES " + ", ".join(["(?, ?, ?, ?, ?)"] * len(chunk)) + ") v"
+                    " FROM (VALUES " + ", ".join([_ANSWER_ROW] * len(chunk)) + ") v"
                     " JOIN quizzes q ON q.id = v.column1 AND q.state = 'open'"
                     " JOIN questions qq ON qq.quiz_id = v.column1 AND qq.idx = v.column2"
                     # WHERE true: without it SQLite reads ON CONFLICT as a join's ON.
@@ -167,8 +177,8 @@ class AnswerStore(Store):
         self, quiz_id: int, *, user_id: int | None = None, index: int | None = None
     ) -> int:
         row = await self._one(
-            "SELECT COUNT(*) FROM answers WHERE quiz_id = ?"
-            " AND (? IS NULL OR user_id = ?) AND (? IS NULL OR question_idx = ?)",
+            "SELECT COUNT(*) FROM answers WHERE quiz_id = ? AND (CAST(? AS BIGINT) IS NULL"
+            " OR user_id = ?) AND (CAST(? AS BIGINT) IS NULL OR question_idx = ?)",
             (quiz_id, user_id, user_id, index, index),
         )
         return int(row[0]) if row else 0

@@ -1,8 +1,8 @@
 """Local document search: a document's text in chunks, indexed with SQLite FTS5 and ranked
-by BM25. Only ready documents are searched.
+by BM25, or on PostgreSQL with a GIN index over the chunks' tsvector and ranked by ts_rank
+(see the migration of document_chunks). Only ready documents are searched.
 
-The quiz side sees only the ChunkIndex protocol, so another engine (PostgreSQL's tsvector
-with a GIN index and ts_rank) can take this one's place.
+The quiz side sees only the ChunkIndex protocol.
 """
 
 from __future__ import annotations
@@ -59,10 +59,29 @@ _FOUND = (
 )
 
 
+def _words(text: str) -> list[str]:
+    return list(dict.fromkeys(w.lower() for w in _WORD.findall(text)))[:MAX_QUERY_WORDS]
+
+
 def match_query(text: str) -> str | None:
     """Any of the words, as an FTS5 query; None when the text has no words."""
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)))[:MAX_QUERY_WORDS]
-    return " OR ".join(f'"{w}"' for w in words) or None
+    return " OR ".join(f'"{w}"' for w in _words(text)) or None
+
+
+def tsquery_words(text: str) -> str | None:
+    """Any of the words, for PostgreSQL's websearch_to_tsquery; None when it has none.
+
+    Only word characters reach it, and `or` between them is its OR: the word "or" itself
+    would be read as one, so it is left out (it matches too much to help anyway)."""
+    return " or ".join(w for w in _words(text) if w != "or") or None
+
+
+# PostgreSQL: the index's expression (see the migration), so the GIN index serves it.
+_PG_SEARCH = (
+    f"{_FOUND}, websearch_to_tsquery('simple', ?) query"
+    " WHERE to_tsvector('simple', c.text) @@ query AND c.chat_id = ? AND d.state = 'ready'"
+    " ORDER BY ts_rank(to_tsvector('simple', c.text), query) DESC, c.id LIMIT ?"
+)
 
 
 class ChunkStore(Store):
@@ -74,6 +93,12 @@ class ChunkStore(Store):
         )
 
     async def search_chunks(self, chat_id: int, query: str, limit: int) -> list[FoundChunk]:
+        if self._db.dialect == "postgresql":
+            words = tsquery_words(query)
+            if words is None:
+                return []
+            rows = await self._all(_PG_SEARCH, (words, chat_id, limit))
+            return [FoundChunk(*row) for row in rows]
         match = match_query(query)
         if match is None:
             return []

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from typing import Any, Literal, Protocol
 
 import aiosqlite
 
 
 class Database:
-    dialect = "sqlite"
+    dialect: Literal["sqlite"] = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
@@ -69,11 +68,11 @@ class Database:
         async with self._lock:
             yield
 
-    async def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+    async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         async with self._turn(), self.conn.execute(sql, params) as cur:
             return await cur.fetchone()
 
-    async def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Like `one` for every row, in one round trip to the database thread instead of
         three (execute, fetch, close)."""
         async with self._turn():
@@ -92,3 +91,40 @@ class Database:
     async def write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         async with self._turn():
             await self.conn.executemany(sql, rows)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+class Row(Protocol):
+    """A result row, by name or position: sqlite3.Row here, asyncpg's Record on PostgreSQL."""
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def __len__(self) -> int: ...
+
+
+class SQLDatabase(Protocol):
+    """What every store talks to: this module's Database (SQLite) or storage/postgres.py's
+    PgDatabase. Statements use `?` placeholders; `dialect` tells the few that differ."""
+
+    @property
+    def dialect(self) -> Literal["sqlite", "postgresql"]: ...
+
+    def inside(self) -> bool: ...
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[None]: ...
+
+    async def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None: ...
+
+    async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    async def write(self, sql: str, params: Sequence[Any] = ()) -> int: ...
+
+    async def insert(self, sql: str, params: Sequence[Any] = ()) -> int | None: ...
+
+    async def write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+    async def close(self) -> None: ...

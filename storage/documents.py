@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, fields
 
 from quiz.states import DocumentState
+from storage.database import Row
 from storage.store import Store
 from storage.usage import DocumentLimits, LimitReachedError
 
@@ -28,7 +28,7 @@ _DOC_FIELDS = tuple(f.name for f in fields(DocumentRow))
 _DOC_COLUMNS = ", ".join(_DOC_FIELDS)
 
 
-def _document(row: sqlite3.Row) -> DocumentRow:
+def _document(row: Row) -> DocumentRow:
     values = {name: row[name] for name in _DOC_FIELDS}
     values["state"] = DocumentState(values["state"])
     return DocumentRow(**values)

@@ -6,11 +6,11 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from storage.database import Database
+from storage.database import SQLDatabase
 
 
 class Inbox:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SQLDatabase) -> None:
         self._db = db
 
     async def save(

@@ -10,11 +10,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from storage.database import Database
+from storage.database import SQLDatabase
 
 
 class ItemStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SQLDatabase) -> None:
         self._db = db
 
     async def items(self, key: str) -> list[dict[str, Any]]:

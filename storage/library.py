@@ -7,12 +7,12 @@ every quiz a person started and that opened, numbered in the order it was made."
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quiz.csv_format import Card
 from quiz.model import Quiz
+from storage.database import Row
 from storage.store import Store
 
 # A search or a page never reads more rows than this.
@@ -50,7 +50,7 @@ _ENTRY = (
 )
 
 
-def _entry(r: sqlite3.Row) -> LibraryEntry:
+def _entry(r: Row) -> LibraryEntry:
     return LibraryEntry(
         quiz_id=r["quiz_id"],
         owner_id=r["owner_id"],
@@ -95,7 +95,8 @@ class LibraryStore(Store):
     async def search(self, owner_id: int, words: Sequence[str], limit: int) -> list[LibraryEntry]:
         """The owner's entries whose title or topic holds every word, newest first."""
         where = "".join(
-            " AND (COALESCE(l.title, q.title, '') || ' ' || q.topic) LIKE ? ESCAPE '\\'"
+            # LOWER: PostgreSQL's LIKE is case-sensitive, SQLite's not (for ASCII).
+            " AND LOWER(COALESCE(l.title, q.title, '') || ' ' || q.topic) LIKE LOWER(?) ESCAPE '\\'"
             for _ in words
         )
         like = [
@@ -163,7 +164,8 @@ class LibraryStore(Store):
         """Each taker's best closed try (most right, then fastest) of the quiz's copies."""
         rows = await self._all(
             "SELECT a.user_id, COALESCE(u.name, '') AS name,"
-            " SUM(a.choice_index = s.answer_index) AS score, q.num_questions AS total,"
+            " SUM(CASE WHEN a.choice_index = s.answer_index THEN 1 ELSE 0 END) AS score,"
+            " q.num_questions AS total,"
             " MAX(a.answered_at) - COALESCE(q.opened_at, q.created_at) AS seconds"
             " FROM quiz_copies c JOIN quizzes q"
             " ON q.id = c.quiz_id AND q.state IN ('submitting', 'done')"

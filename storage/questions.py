@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quiz.model import Question, Quiz
+from storage.database import Row
 from storage.store import Store
 
 
@@ -37,7 +37,7 @@ QUESTION_COLUMNS = (
 )
 
 
-def question_row(r: sqlite3.Row) -> StoredQuestion:
+def question_row(r: Row) -> StoredQuestion:
     verified = r["quote_verified"]
     return StoredQuestion(
         index=r["idx"],

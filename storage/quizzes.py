@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 
 from quiz.model import Quiz
 from quiz.states import LIVE_STATES, QuizMode, QuizState, SubmissionStatus
-from storage.database import Database
+from storage.database import Row, SQLDatabase
+from storage.errors import INTEGRITY_ERRORS
 from storage.store import Store
 from storage.usage import StartLimits, check_start
 
@@ -69,7 +70,7 @@ _QUIZ_FIELDS = tuple(f.name for f in fields(QuizRow))
 _QUIZ_COLUMNS = ", ".join(_QUIZ_FIELDS)
 
 
-def quiz_row(row: sqlite3.Row) -> QuizRow:
+def quiz_row(row: Row) -> QuizRow:
     values = {name: row[name] for name in _QUIZ_FIELDS}
     # State and status come back as plain strings; the row carries them typed.
     values["state"] = QuizState(values["state"])
@@ -81,7 +82,7 @@ def quiz_row(row: sqlite3.Row) -> QuizRow:
 
 
 class QuizStore(Store):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SQLDatabase) -> None:
         super().__init__(db)
         # Rows as last read, oldest first; every write of a quiz forgets it (see _changing).
         self._quizzes: dict[int, QuizRow] = {}
@@ -152,7 +153,7 @@ class QuizStore(Store):
                         int(exam),
                     ),
                 )
-        except sqlite3.IntegrityError:
+        except INTEGRITY_ERRORS:
             # The failed INSERT undid itself, and the transaction (nothing else) rolled back.
             if await self._one("SELECT 1 FROM quizzes WHERE request_key = ?", (request_key,)):
                 return None
@@ -319,14 +320,16 @@ class QuizStore(Store):
         *,
         error: str | None = None,
         only_from: Sequence[QuizState] = LIVE_STATES,
+        now: float | None = None,
     ) -> bool:
+        """`now`: when it closed, if it had not yet (the wall clock when not given)."""
         with self._changing(quiz_id):
             placeholders = ", ".join("?" for _ in only_from)
             changed = await self._write(
                 f"UPDATE quizzes SET state = ?, error = COALESCE(?, error),"
-                f" closed_at = COALESCE(closed_at, strftime('%s','now'))"
+                f" closed_at = COALESCE(closed_at, ?)"
                 f" WHERE id = ? AND state IN ({placeholders})",
-                (state, error, quiz_id, *only_from),
+                (state, error, time.time() if now is None else now, quiz_id, *only_from),
             )
             return changed == 1
 
@@ -346,9 +349,9 @@ class QuizStore(Store):
         with self._changing(None):
             return await self._write(
                 "UPDATE quizzes SET state = 'cancelled', error = ?,"
-                " closed_at = COALESCE(closed_at, strftime('%s','now'))"
+                " closed_at = COALESCE(closed_at, ?)"
                 " WHERE chat_id = ? AND state IN (?, ?, ?)",
-                (reason, chat_id, *LIVE_STATES),
+                (reason, time.time(), chat_id, *LIVE_STATES),
             )
 
     async def results_posted(self, quiz_id: int) -> bool:

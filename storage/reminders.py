@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
+from storage.database import Row
 from storage.store import Store
 
 
@@ -66,7 +66,7 @@ class ReminderStore(Store):
         )
 
 
-def _reminder(r: sqlite3.Row) -> ReminderRow:
+def _reminder(r: Row) -> ReminderRow:
     return ReminderRow(
         r["user_id"],
         r["chat_id"],

@@ -1,4 +1,5 @@
-"""The repository: every store of the bot over one SQLite connection.
+"""The repository: every store of the bot over one database: an SQLite file (one
+connection, storage/database.py) or PostgreSQL (a pool, storage/postgres.py).
 
 Each aggregate has its own store (quizzes, questions, answers, chat settings, documents;
 usage, security, inbox and model items as attributes). Every method commits before
@@ -19,13 +20,14 @@ from storage.cards import CardStore
 from storage.chats import ChatStore
 from storage.chunks import ChunkStore
 from storage.conversation import ChatMemoryStore
-from storage.database import Database
+from storage.database import Database, SQLDatabase
 from storage.documents import DocumentStore
 from storage.inbox import Inbox
 from storage.items import ItemStore
 from storage.leases import LeaseStore
 from storage.library import LibraryStore
-from storage.migrations import MIGRATIONS
+from storage.migrations import MIGRATIONS, sqlite_script
+from storage.postgres import PgDatabase, migrate
 from storage.questions import QUESTION_COLUMNS, QuestionStore, StoredQuestion, question_row
 from storage.quizzes import QuizRow, QuizStore
 from storage.reminders import ReminderStore
@@ -57,9 +59,9 @@ def _owner_only(path: Path) -> None:
 
 
 class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore):
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        # The stores share the connection and its one unit of work.
-        super().__init__(Database(conn))
+    def __init__(self, db: SQLDatabase) -> None:
+        # The stores share the connection (or pool) and its one unit of work.
+        super().__init__(db)
         self.usage = UsageStore(self._db)
         self.security = SecurityStore(self._db)
         self.inbox = Inbox(self._db)
@@ -93,6 +95,17 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         except BaseException:
             await db.close()
             raise
+        return cls(Database(db))
+
+    @classmethod
+    async def open_postgres(cls, url: str, pool_size: int) -> Repository:
+        """PostgreSQL at `url` (postgresql://…), migrated to the current version."""
+        db = await PgDatabase.connect(url, pool_size)
+        try:
+            await migrate(db.pool)
+        except BaseException:
+            await db.close()
+            raise
         return cls(db)
 
     @staticmethod
@@ -102,18 +115,24 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         version = int(row[0]) if row else 0
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             # executescript commits first; BEGIN … COMMIT keeps each step all-or-nothing.
-            await db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+            await db.executescript(
+                f"BEGIN;\n{sqlite_script(script)}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
 
     @property
     def dialect(self) -> str:
         return self._db.dialect
 
     async def schema_version(self) -> int:
-        row = await self._one("PRAGMA user_version")
+        if self._db.dialect == "postgresql":
+            sql = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
+        else:
+            sql = "PRAGMA user_version"
+        row = await self._one(sql)
         return int(row[0]) if row else 0
 
     async def close(self) -> None:
-        await self._db.conn.close()
+        await self._db.close()
 
     async def question_for_poll(self, poll_id: str) -> tuple[QuizRow, StoredQuestion] | None:
         """The quiz (as committed: see `quiz`) and the question a poll of ours asks."""
@@ -140,3 +159,10 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
             return None
         found = [q for q in await self.questions(quiz_id) if q.index == index]
         return (quiz, found[0]) if found else None
+
+
+async def open_repository(database_url: str | None, path: Path, pool_size: int) -> Repository:
+    """PostgreSQL when a URL is given (DATABASE_URL), else the SQLite file at `path`."""
+    if database_url:
+        return await Repository.open_postgres(database_url, pool_size)
+    return await Repository.open(path)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from storage.database import Database
+from storage.database import SQLDatabase
 
 
 class SecurityStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SQLDatabase) -> None:
         self._db = db
 
     # access
@@ -38,7 +38,8 @@ class SecurityStore:
         )
         # Overwrite what is deleted instead of leaving it in free pages of the file.
         async with self._db.transaction():
-            await self._db.write("PRAGMA secure_delete = ON")
+            if self._db.dialect == "sqlite":
+                await self._db.write("PRAGMA secure_delete = ON")
             # The model's feedback names them, and the items a stateless quiz keeps hold it
             # and the answers; both were only kept to post the feedback once.
             await self._db.write(f"DELETE FROM feedback WHERE quiz_id IN ({ended})", them)

@@ -1,21 +1,21 @@
-"""What every store shares: the one connection and its unit of work."""
+"""What every store shares: the one database and its unit of work."""
 
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from storage.database import Database
+from storage.database import Row, SQLDatabase
 
 
 class Store:
-    """A store for one aggregate; all of them share one Database (see storage/database.py).
+    """A store for one aggregate; all of them share one database (SQLite's Database in
+    storage/database.py, or PostgreSQL's PgDatabase in storage/postgres.py).
 
-    Rows come back as sqlite3.Row (set where the connection is opened): map them by name."""
+    Rows are read by name (or position): sqlite3.Row, or asyncpg's Record."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SQLDatabase) -> None:
         self._db = db
 
     def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
@@ -23,10 +23,10 @@ class Store:
         unit: all committed at its end, none if it raises."""
         return self._db.transaction()
 
-    async def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+    async def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         return await self._db.one(sql, params)
 
-    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return await self._db.all(sql, params)
 
     # The queries every answer makes: one round trip to the database thread.

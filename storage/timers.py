@@ -5,9 +5,9 @@ claim is about whether its worker is still alive."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
+from storage.database import Row
 from storage.store import Store
 
 
@@ -20,7 +20,7 @@ class TimerRow:
     attempts: int
 
 
-def _timer(row: sqlite3.Row) -> TimerRow:
+def _timer(row: Row) -> TimerRow:
     return TimerRow(
         str(row["name"]),
         str(row["kind"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quiz.states import LIVE_STATES
-from storage.database import Database
+from storage.database import SQLDatabase
 
 # Token usage older than this is deleted: quotas only look at the current UTC day and the
 # operator's /usage at today, so a month is plenty for spotting a trend.
@@ -50,7 +50,7 @@ class DocumentLimits:
 
 
 async def check_start(
-    db: Database, limits: StartLimits, chat_id: int, thread_id: int, starter_id: int, key: str
+    db: SQLDatabase, limits: StartLimits, chat_id: int, thread_id: int, starter_id: int, key: str
 ) -> None:
     """Inside the transaction that creates a quiz: LimitReachedError when it would break one
     of `limits`. A re-delivered request and a topic with a live quiz are left to the INSERT,
@@ -98,7 +98,7 @@ class UsageReport:
 
 
 class UsageStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SQLDatabase) -> None:
         self._db = db
 
     async def _scalar(self, sql: str, params: tuple[object, ...]) -> int:
@@ -123,7 +123,8 @@ class UsageStore:
         """Tokens used since `since`, by one chat, one user, or (neither given) everyone."""
         return await self._scalar(
             "SELECT SUM(tokens) FROM usage WHERE at >= ?"
-            " AND (? IS NULL OR chat_id = ?) AND (? IS NULL OR user_id = ?)",
+            " AND (CAST(? AS BIGINT) IS NULL OR chat_id = ?)"
+            " AND (CAST(? AS BIGINT) IS NULL OR user_id = ?)",
             (since, chat_id, chat_id, user_id, user_id),
         )
 
@@ -134,7 +135,8 @@ class UsageStore:
         never opened because the model or the bot failed (their tokens still count)."""
         return await self._scalar(
             f"SELECT COUNT(*) FROM quizzes WHERE created_at >= ? AND {COUNTS}"
-            " AND (? IS NULL OR chat_id = ?) AND (? IS NULL OR starter_id = ?)",
+            " AND (CAST(? AS BIGINT) IS NULL OR chat_id = ?)"
+            " AND (CAST(? AS BIGINT) IS NULL OR starter_id = ?)",
             (since, chat_id, chat_id, user_id, user_id),
         )
 

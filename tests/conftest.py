@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
 import os
 import subprocess
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import pytest
 
 from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import FakeTelegram
+from storage import Repository
 from tests.harness import RunningBot, running_bot, settings_for
 from tools import pg_server
 
@@ -80,3 +86,79 @@ def pg_server_url() -> Iterator[str]:
         pytest.skip(f"no PostgreSQL server could start on this machine: {exc}")
     yield url
     pg_server.stop(folder)
+
+
+def _in_own_loop(work: Coroutine[Any, Any, None]) -> None:
+    """Run setup work on a loop of its own, in a thread: never the test's loop, which a
+    session fixture's work must not outlive, nor the main thread's event loop setting."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, work).result()
+
+
+def database_url(server_url: str, name: str) -> str:
+    """The server's URL with another database."""
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+
+
+async def _admin(server_url: str, *statements: str) -> None:
+    conn = await asyncpg.connect(server_url)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server_url: str) -> str:
+    """A database migrated once per session, the template of every test's own database."""
+    name = f"studyquiz_template_{uuid.uuid4().hex[:12]}"
+
+    async def make() -> None:
+        await _admin(pg_server_url, f"CREATE DATABASE {name}")
+        repo = await Repository.open_postgres(database_url(pg_server_url, name), 2)
+        await repo.close()
+
+    _in_own_loop(make())
+    return name
+
+
+@pytest.fixture
+def pg_url(pg_server_url: str, pg_template: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database of this test's own (a copy of the template)."""
+    name = f"t_{uuid.uuid4().hex}"
+    _in_own_loop(_admin(pg_server_url, f"CREATE DATABASE {name} TEMPLATE {pg_template}"))
+    yield database_url(pg_server_url, name)
+    _in_own_loop(_admin(pg_server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+# The databases the storage tests and the core e2e flows run on.
+DATABASES = ("sqlite", "postgresql")
+
+
+def chosen_database(request: pytest.FixtureRequest) -> str | None:
+    """The DATABASE_URL for the request's parameter: None for SQLite, a fresh database
+    (`pg_url`) for PostgreSQL."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return None
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest) -> str | None:
+    """The DATABASE_URL a test runs on: None (SQLite, the default) unless parametrized
+    `@pytest.mark.parametrize("database", DATABASES, indirect=True)`, or overridden by a
+    module whose every test runs on both (`@pytest.fixture(params=DATABASES)`)."""
+    return chosen_database(request)
+
+
+@pytest.fixture
+async def open_repo(database: str | None, tmp_path: Path) -> AsyncIterator[Repository]:
+    """A repository on the test's database (see `database`)."""
+    if database is None:
+        repo = await Repository.open(tmp_path / "db" / "quiz.sqlite3")
+    else:
+        repo = await Repository.open_postgres(database, 4)
+    yield repo
+    await repo.close()

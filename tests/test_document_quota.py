@@ -4,14 +4,13 @@ the download, and release when nothing reached OpenAI."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from storage import Repository
 from storage.usage import DocumentLimits, LimitReachedError
+from tests.conftest import DATABASES, chosen_database
 
 DAY = 86_400.0
 LIMITS = DocumentLimits(
@@ -24,11 +23,15 @@ LIMITS = DocumentLimits(
 )
 
 
+@pytest.fixture(params=DATABASES)
+def database(request: pytest.FixtureRequest) -> str | None:
+    """Every test of this module that uses the repository runs on both databases."""
+    return chosen_database(request)
+
+
 @pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[Repository]:
-    r = await Repository.open(tmp_path / "quota.sqlite3")
-    yield r
-    await r.close()
+def repo(open_repo: Repository) -> Repository:
+    return open_repo
 
 
 async def add(repo: Repository, key: str, user: int, size: int = 10, chat: int = -5) -> None:

@@ -51,7 +51,7 @@ async def test_a_quiz_another_worker_changed_is_read_as_it_is_now(
     await writer.set_state(quiz_id, QuizState.CANCELLED)
     # One process on SQLite remembers the row: nobody else writes it.
     assert (await reader.quiz(quiz_id)).state == QuizState.GENERATING  # type: ignore[union-attr]
-    reader._db.dialect = "postgresql"
+    reader._db.dialect = "postgresql"  # type: ignore[misc]
     assert (await reader.quiz(quiz_id)).state == QuizState.CANCELLED  # type: ignore[union-attr]
 
 

@@ -15,7 +15,7 @@ from telegram.ext import ExtBot
 from fakes import BOT_TOKEN
 from fakes.telegram_server import Chat, FakeTelegram
 from services.ratelimit import RetryingRateLimiter, SharedPace
-from storage.migrations import MIGRATIONS
+from storage.migrations import MIGRATIONS, postgresql_script, sqlite_script
 from storage.send_slots import SendSlots, next_slot, open_slot_pool
 from tests.pg_db import fresh_database
 
@@ -33,8 +33,8 @@ async def database(server_url: str) -> AsyncIterator[str]:
     async with fresh_database(server_url) as url:
         conn = await asyncpg.connect(url)
         # The send_slots table as the PostgreSQL migrations create it (ids are BIGINT there).
-        send_slots = next(m for m in MIGRATIONS if "CREATE TABLE send_slots" in m)
-        await conn.execute(send_slots.replace("INTEGER", "BIGINT"))
+        send_slots = next(m for m in MIGRATIONS if "CREATE TABLE send_slots" in sqlite_script(m))
+        await conn.execute(postgresql_script(send_slots))
         await conn.close()
         yield url
 

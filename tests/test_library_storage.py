@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from quiz.states import QuizState
 from storage import Repository
+from tests.conftest import DATABASES, chosen_database
 from tests.test_storage import QUIZ, new_quiz
 
 OWNER = 7  # new_quiz's starter
 
 
+@pytest.fixture(params=DATABASES)
+def database(request: pytest.FixtureRequest) -> str | None:
+    """Every test of this module that uses the repository runs on both databases."""
+    return chosen_database(request)
+
+
 @pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[Repository]:
-    r = await Repository.open(tmp_path / "db" / "quiz.sqlite3")
-    yield r
-    await r.close()
+def repo(open_repo: Repository) -> Repository:
+    return open_repo
 
 
 async def opened_quiz(repo: Repository, key: str) -> int:

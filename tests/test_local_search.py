@@ -3,9 +3,6 @@ chunks, and the SQLite FTS5 index (BM25) behind the ChunkIndex interface."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from fakes.study_files import docx_file, pptx_file, scanned_pdf, text_pdf
@@ -20,13 +17,18 @@ from services.extraction import (
 )
 from storage import Repository
 from storage.chunks import Chunk, match_query
+from tests.conftest import DATABASES, chosen_database
+
+
+@pytest.fixture(params=DATABASES)
+def database(request: pytest.FixtureRequest) -> str | None:
+    """Every test of this module that uses the repository runs on both databases."""
+    return chosen_database(request)
 
 
 @pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[Repository]:
-    r = await Repository.open(tmp_path / "db" / "quiz.sqlite3")
-    yield r
-    await r.close()
+def repo(open_repo: Repository) -> Repository:
+    return open_repo
 
 
 def test_pdf_pages_keep_their_numbers() -> None:

@@ -7,24 +7,29 @@ import contextlib
 import signal
 import sqlite3
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from quiz.model import Question, Quiz
 from quiz.states import QuizState, SubmissionStatus
 from storage import QuizAlreadyOpenError, Repository
 from storage.migrations import MIGRATIONS
+from tests.conftest import DATABASES, chosen_database
 
 QUIZ = Quiz("t", (Question("q0", ("a", "b"), 1, "e"), Question("q1", ("a", "b", "c"), 2, "e")))
 
 
+@pytest.fixture(params=DATABASES)
+def database(request: pytest.FixtureRequest) -> str | None:
+    """Every test of this module that uses the repository runs on both databases."""
+    return chosen_database(request)
+
+
 @pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[Repository]:
-    r = await Repository.open(tmp_path / "db" / "quiz.sqlite3")
-    yield r
-    await r.close()
+def repo(open_repo: Repository) -> Repository:
+    return open_repo
 
 
 async def new_quiz(repo: Repository, key: str = "1:1", chat: int = 1) -> int:
@@ -129,8 +134,20 @@ def committed(path: Path, sql: str) -> list[tuple[object, ...]]:
         return list(other.execute(sql).fetchall())
 
 
-async def test_a_write_waits_for_an_open_transaction(repo: Repository, tmp_path: Path) -> None:
-    path = tmp_path / "db" / "quiz.sqlite3"
+async def committed_in(database: str | None, tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
+    """`committed` on the test's database (SQLite's file, or PostgreSQL's URL)."""
+    if database is None:
+        return committed(tmp_path / "db" / "quiz.sqlite3", sql)
+    other = await asyncpg.connect(database)
+    try:
+        return [tuple(r) for r in await other.fetch(sql)]
+    finally:
+        await other.close()
+
+
+async def test_a_write_waits_for_an_open_transaction(
+    repo: Repository, database: str | None, tmp_path: Path
+) -> None:
     inside, release = asyncio.Event(), asyncio.Event()
 
     async def two_statements() -> None:
@@ -146,17 +163,21 @@ async def test_a_write_waits_for_an_open_transaction(repo: Repository, tmp_path:
     other = asyncio.create_task(repo.set_chat_lang(2, "ko"))
     await asyncio.sleep(0.05)
     assert not other.done(), "a write ran inside another task's transaction"
-    assert committed(path, "SELECT chat_id FROM chat_settings") == []
+    assert await committed_in(database, tmp_path, "SELECT chat_id FROM chat_settings") == []
     release.set()
     await asyncio.gather(first, other)
-    assert committed(path, "SELECT chat_id, quiz_style, time_limit, lang FROM chat_settings") == [
+    assert await committed_in(
+        database,
+        tmp_path,
+        "SELECT chat_id, quiz_style, time_limit, lang FROM chat_settings ORDER BY chat_id",
+    ) == [
         (1, "keyboard", 60, None),
         (2, None, None, "ko"),
     ]
 
 
 async def test_an_exception_inside_a_transaction_writes_nothing_of_it(
-    repo: Repository, tmp_path: Path
+    repo: Repository, database: str | None, tmp_path: Path
 ) -> None:
     inside = asyncio.Event()
 
@@ -176,9 +197,7 @@ async def test_an_exception_inside_a_transaction_writes_nothing_of_it(
     # The rollback undid the failed transaction only, not the other task's write.
     assert (await repo.chat_settings(1)).style is None
     assert (await repo.chat_settings(2)).lang == "ko"
-    assert committed(tmp_path / "db" / "quiz.sqlite3", "SELECT chat_id FROM chat_settings") == [
-        (2,)
-    ]
+    assert await committed_in(database, tmp_path, "SELECT chat_id FROM chat_settings") == [(2,)]
 
 
 async def test_a_failed_open_quiz_is_not_committed_by_the_next_write(repo: Repository) -> None:

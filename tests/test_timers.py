@@ -1,5 +1,5 @@
-"""Durable timers and leases on a real database: several workers (each its own connection,
-as separate processes have) on one SQLite file."""
+"""Durable timers and leases on a real database, SQLite and PostgreSQL: several workers, each
+with its own connection (or pool) as separate processes have, on one database."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import pytest
 from services.leases import Leases
 from services.timers import POLL_SECONDS, Timers
 from storage import Repository
+from storage.repository import open_repository
+from tests.conftest import DATABASES, chosen_database
 from tests.harness import eventually
 
 T0 = 1_000_000.0
@@ -36,14 +38,27 @@ class Fired(list[tuple[str, int, str]]):
     """(kind, key, worker) of each run, in order."""
 
 
+@pytest.fixture(params=DATABASES)
+def database(request: pytest.FixtureRequest) -> str | None:
+    """Every test of this module runs on both databases."""
+    return chosen_database(request)
+
+
+async def connect(database: str | None, tmp_path: Path) -> Repository:
+    """One worker's connection to the test's database."""
+    return await open_repository(database, tmp_path / "db.sqlite3", 4)
+
+
 @pytest.fixture
-async def fleet(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Timers]]]:
+async def fleet(
+    database: str | None, tmp_path: Path
+) -> AsyncIterator[Callable[..., Awaitable[Timers]]]:
     """`await fleet(worker)`: a worker's Timers on the shared database, each with its own
     connection, stopped (and closed) at the end."""
     async with AsyncExitStack() as stack:
 
         async def make(worker: str, clock: Clock, poll: float = POLL_SECONDS) -> Timers:
-            repo = await Repository.open(tmp_path / "db.sqlite3")
+            repo = await connect(database, tmp_path)
             stack.push_async_callback(repo.close)
             timers = Timers(repo.timers, worker, clock, poll=poll)
             stack.push_async_callback(timers.stop)
@@ -216,9 +231,11 @@ async def test_stop_lets_a_running_callback_finish_and_frees_what_it_holds(
     assert finished.is_set() and await timers.due("deadline:1") is None
 
 
-async def test_a_lease_has_one_holder_until_released_or_expired(tmp_path: Path) -> None:
+async def test_a_lease_has_one_holder_until_released_or_expired(
+    database: str | None, tmp_path: Path
+) -> None:
     wall = [100.0]
-    repos = [await Repository.open(tmp_path / "db.sqlite3") for _ in range(2)]
+    repos = [await connect(database, tmp_path) for _ in range(2)]
     try:
         one, two = (
             Leases(r.leases, w, seconds=10, wall=lambda: wall[0])

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from storage import Repository
+from storage import DATABASE_ERRORS, Repository
 from storage.answers import NewAnswer, QuizProgress
 
 
@@ -122,7 +121,7 @@ class AnswerWriter:
         answers = [w.answer for w in batch]
         try:
             stored, progress = await self._repo.store_answers(answers)
-        except sqlite3.Error as exc:
+        except DATABASE_ERRORS as exc:
             # Each waiting handler fails as its own write used to (the error handler
             # reports it, and the update is settled).
             self._fail(batch, exc)
