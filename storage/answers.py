@@ -64,7 +64,7 @@ _PROGRESS = (
     " CASE WHEN q.chat_type = 'private' THEN 0 ELSE"
     " (SELECT COUNT(*) FROM (SELECT 1 FROM answers a WHERE a.quiz_id = q.id"
     " GROUP BY a.user_id HAVING COUNT(*) >= (SELECT COUNT(*) FROM questions qq"
-    " WHERE qq.quiz_id = q.id))) END"
+    " WHERE qq.quiz_id = q.id)) f) END"
     " FROM quizzes q WHERE q.id IN "
 )
 

@@ -31,6 +31,8 @@ class BotProcess:
             **env,
         }
         self.proc: asyncio.subprocess.Process | None = None
+        # Where its data is: PostgreSQL's URL when given one, else the SQLite file.
+        self.target: Path | str = env.get("DATABASE_URL") or db
 
     async def start(self, *, ready: bool = True) -> None:
         """Start and wait until it polls Telegram (so it is handling updates); `ready=False`:

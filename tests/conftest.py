@@ -12,7 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -42,18 +42,25 @@ async def oa() -> AsyncIterator[FakeOpenAI]:
 # As bot.py does: PTB otherwise warns on every RetryAfter (and warnings are errors here).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+T = TypeVar("T")
 BotFactory = Callable[..., AbstractAsyncContextManager[RunningBot]]
 
 
 @pytest.fixture
 def make_bot(
-    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tg: FakeTelegram,
+    oa: FakeOpenAI,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    database: str | None,
 ) -> BotFactory:
-    """`async with make_bot(QUIZ_STYLE="keyboard") as bot:` — env overrides as keywords."""
+    """`async with make_bot(QUIZ_STYLE="keyboard") as bot:` — env overrides as keywords.
+    On the test's `database`: SQLite unless the test is parametrized for PostgreSQL."""
     caplog.set_level(logging.INFO)
+    on = {"DATABASE_URL": database} if database else {}
 
     def factory(**env: str) -> AbstractAsyncContextManager[RunningBot]:
-        return running_bot(settings_for(tg, oa, tmp_path / "studyquiz.sqlite3", **env))
+        return running_bot(settings_for(tg, oa, tmp_path / "studyquiz.sqlite3", **on, **env))
 
     return factory
 
@@ -88,11 +95,25 @@ def pg_server_url() -> Iterator[str]:
     pg_server.stop(folder)
 
 
-def _in_own_loop(work: Coroutine[Any, Any, None]) -> None:
+def _in_own_loop(work: Coroutine[Any, Any, T]) -> T:
     """Run setup work on a loop of its own, in a thread: never the test's loop, which a
     session fixture's work must not outlive, nor the main thread's event loop setting."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, work).result()
+        return pool.submit(asyncio.run, work).result()
+
+
+def pg_rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """What another connection reads in the PostgreSQL database at `url` (as sqlite3 would
+    in a file: synchronously, from a test that is not inside a transaction of its own)."""
+
+    async def read() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(url)
+        try:
+            return [tuple(r) for r in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+
+    return _in_own_loop(read())
 
 
 def database_url(server_url: str, name: str) -> str:
@@ -134,12 +155,15 @@ def pg_url(pg_server_url: str, pg_template: str) -> Iterator[str]:
 
 # The databases the storage tests and the core e2e flows run on.
 DATABASES = ("sqlite", "postgresql")
+# What every other test runs on: SQLite, unless TEST_DATABASE=postgresql runs the whole
+# suite on PostgreSQL (tests that open the SQLite file themselves still use it).
+DEFAULT_DATABASE = os.environ.get("TEST_DATABASE", "sqlite")
 
 
 def chosen_database(request: pytest.FixtureRequest) -> str | None:
     """The DATABASE_URL for the request's parameter: None for SQLite, a fresh database
     (`pg_url`) for PostgreSQL."""
-    if getattr(request, "param", "sqlite") == "sqlite":
+    if getattr(request, "param", DEFAULT_DATABASE) == "sqlite":
         return None
     url: str = request.getfixturevalue("pg_url")
     return url

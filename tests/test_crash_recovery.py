@@ -18,6 +18,7 @@ from fakes.openai_server import FakeOpenAI, message_item
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from tests.botprocess import BotProcess
+from tests.conftest import DATABASES, pg_rows
 from tests.harness import eventually
 
 ANN = User(41, "Ann", language_code="en")
@@ -26,8 +27,11 @@ FEEDBACK = "Feedback after the crash."
 
 
 @pytest.fixture
-async def proc(tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    bot = BotProcess(tg, oa, tmp_path / "db.sqlite3", tmp_path / "bot.log")
+async def proc(
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, database: str | None
+) -> AsyncIterator[BotProcess]:
+    on = {"DATABASE_URL": database} if database else {}
+    bot = BotProcess(tg, oa, tmp_path / "db.sqlite3", tmp_path / "bot.log", **on)
     yield bot
     if bot.proc is not None:
         await bot.kill()
@@ -58,12 +62,15 @@ def feedback_posts(tg: FakeTelegram) -> list[Call]:
     return [c for c in tg.calls_of("sendMessage") if c.ok and c.params["text"] == FEEDBACK]
 
 
-def db_rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+def db_rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
+    """What the bot committed, read by another connection (SQLite's file or PostgreSQL)."""
+    if isinstance(db, str):
+        return pg_rows(db, sql)
     with contextlib.closing(sqlite3.connect(db)) as conn:
         return list(conn.execute(sql))
 
 
-async def polls_recorded(db: Path, count: int) -> None:
+async def polls_recorded(db: Path | str, count: int) -> None:
     """Wait until the bot has stored the polls it sent: from then on it owes nothing.
 
     (Between Telegram accepting a poll and our commit there is an unavoidable window: the
@@ -85,7 +92,7 @@ async def test_killed_after_polls_were_sent(
     await proc.start()
     tg.user_sends(PRIVATE, ANN, "/quiz 3 cells")
     polls = await tg.wait_for("sendPoll", count=3, timeout=20)
-    await polls_recorded(proc.db, 3)
+    await polls_recorded(proc.target, 3)
     await proc.restart()
     for i, poll in enumerate(polls):
         answer_poll(tg, poll, args, right_choice(args, i))
@@ -98,6 +105,7 @@ async def test_killed_after_polls_were_sent(
     assert len(feedback_posts(tg)) == 1
 
 
+@pytest.mark.parametrize("database", DATABASES, indirect=True)
 async def test_killed_mid_answers_right_after_telegram_forgot_them(
     tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess
 ) -> None:
@@ -107,7 +115,7 @@ async def test_killed_mid_answers_right_after_telegram_forgot_them(
     await proc.start()
     tg.user_sends(PRIVATE, ANN, "/quiz 3 cells")
     polls = await tg.wait_for("sendPoll", count=3, timeout=20)
-    await polls_recorded(proc.db, 3)
+    await polls_recorded(proc.target, 3)
     answer_poll(tg, polls[0], args, 0)
     last = answer_poll(tg, polls[1], args, 1)
     # The next getUpdates confirmed them: Telegram will never send them again.
@@ -120,11 +128,12 @@ async def test_killed_mid_answers_right_after_telegram_forgot_them(
     answers = [(a["question_index"], a["choice_index"]) for a in sub["participants"][0]["answers"]]
     assert answers == [(0, 0), (1, 1), (2, 2)]
     await proc.terminate()
-    assert db_rows(proc.db, "SELECT COUNT(*) FROM answers") == [(3,)]
-    assert db_rows(proc.db, "SELECT COUNT(*) FROM inbox") == [(0,)]
+    assert db_rows(proc.target, "SELECT COUNT(*) FROM answers") == [(3,)]
+    assert db_rows(proc.target, "SELECT COUNT(*) FROM inbox") == [(0,)]
     assert len(feedback_posts(tg)) == 1
 
 
+@pytest.mark.parametrize("database", DATABASES, indirect=True)
 async def test_killed_while_the_model_wrote_the_feedback(
     tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess
 ) -> None:
@@ -142,7 +151,7 @@ async def test_killed_while_the_model_wrote_the_feedback(
     await proc.start()
     tg.user_sends(PRIVATE, ANN, "/quiz 1 cells")
     [poll] = await tg.wait_for("sendPoll", timeout=20)
-    await polls_recorded(proc.db, 1)
+    await polls_recorded(proc.target, 1)
     answer_poll(tg, poll, args, right_choice(args, 0))
     await oa.wait_for_request("/responses", count=2, timeout=20)
     await proc.reap()
@@ -154,7 +163,7 @@ async def test_killed_while_the_model_wrote_the_feedback(
     assert oa.requests_to("/conversations/")  # it looked
     await proc.terminate()
     assert len(feedback_posts(tg)) == 1
-    assert db_rows(proc.db, "SELECT state FROM quizzes") == [("done",)]
+    assert db_rows(proc.target, "SELECT state FROM quizzes") == [("done",)]
 
 
 async def test_killed_while_the_model_wrote_the_feedback_without_conversations(
@@ -176,7 +185,7 @@ async def test_killed_while_the_model_wrote_the_feedback_without_conversations(
     await proc.start()
     tg.user_sends(PRIVATE, ANN, "/quiz 1 cells")
     [poll] = await tg.wait_for("sendPoll", timeout=20)
-    await polls_recorded(proc.db, 1)
+    await polls_recorded(proc.target, 1)
     answer_poll(tg, poll, args, right_choice(args, 0))
     # The quiz, its question's solve (issue 19), the lost submission.
     await oa.wait_for_request("/responses", count=3, timeout=20)
@@ -199,7 +208,7 @@ async def test_killed_while_the_model_wrote_the_feedback_without_conversations(
     await proc.terminate()
     assert len(feedback_posts(tg)) == 1
     assert not [c for c in tg.calls_of("sendMessage") if "old process" in c.params["text"]]
-    assert db_rows(proc.db, "SELECT state FROM quizzes") == [("done",)]
+    assert db_rows(proc.target, "SELECT state FROM quizzes") == [("done",)]
 
 
 async def test_sigterm_shuts_down_cleanly(
@@ -210,8 +219,8 @@ async def test_sigterm_shuts_down_cleanly(
     tg.user_sends(PRIVATE, ANN, "/quiz 2 cells")
     await tg.wait_for("sendPoll", count=2, timeout=20)
     assert await proc.terminate() == 0
-    assert db_rows(proc.db, "PRAGMA integrity_check") == [("ok",)]
-    assert db_rows(proc.db, "SELECT state FROM quizzes") == [("open",)]
+    assert db_rows(proc.target, "PRAGMA integrity_check") == [("ok",)]
+    assert db_rows(proc.target, "SELECT state FROM quizzes") == [("open",)]
 
 
 async def test_killed_while_the_model_wrote_the_quiz(
@@ -230,7 +239,7 @@ async def test_killed_while_the_model_wrote_the_quiz(
         predicate=lambda c: "interrupted by a restart" in c.params["text"],
         timeout=20,
     )
-    assert db_rows(proc.db, "SELECT state FROM quizzes") == [("failed",)]
+    assert db_rows(proc.target, "SELECT state FROM quizzes") == [("failed",)]
     assert not tg.calls_of("sendPoll")
     await proc.terminate()
 
@@ -256,7 +265,7 @@ async def test_killed_right_after_a_burst_across_two_quizzes_was_confirmed(
         polls[group.id] = await tg.wait_for(
             "sendPoll", count=3, predicate=sent_to(group.id), timeout=20
         )
-    await polls_recorded(proc.db, 6)
+    await polls_recorded(proc.target, 6)
     oa.queue_message(FEEDBACK)
     oa.queue_message(FEEDBACK)
 
@@ -278,16 +287,16 @@ async def test_killed_right_after_a_burst_across_two_quizzes_was_confirmed(
     )
     await proc.terminate()
     assert db_rows(
-        proc.db,
+        proc.target,
         "SELECT COUNT(*), COUNT(DISTINCT quiz_id || '/' || question_idx"
         " || '/' || user_id) FROM answers",
     ) == [(24, 24)]
-    assert db_rows(proc.db, "SELECT state FROM quizzes ORDER BY id") == [("done",), ("done",)]
+    assert db_rows(proc.target, "SELECT state FROM quizzes ORDER BY id") == [("done",), ("done",)]
     assert sorted(c.params["chat_id"] for c in feedback_posts(tg)) == sorted(g.id for g in groups)
     assert len(submissions(oa)) == 2
     assert all(len(sub["participants"]) == 4 for sub in submissions(oa))
     assert len(tg.calls_of("sendPoll")) == 6
-    assert db_rows(proc.db, "SELECT COUNT(*) FROM inbox") == [(0,)]
+    assert db_rows(proc.target, "SELECT COUNT(*) FROM inbox") == [(0,)]
 
 
 BO = User(42, "Bo", language_code="en")
@@ -307,23 +316,30 @@ def answer_as(tg: FakeTelegram, user: User, poll: Call, args: dict[str, Any], ri
     )
 
 
-async def answers_recorded(db: Path, count: int) -> None:
+async def answers_recorded(db: Path | str, count: int) -> None:
     async def check() -> bool:
         return db_rows(db, "SELECT COUNT(*) FROM answers") == [(count,)]
 
     await eventually(check, within=20, what=f"{count} answers recorded")
 
 
+@pytest.mark.parametrize("database", DATABASES, indirect=True)
 async def test_a_live_game_killed_mid_question_continues_after_the_restart(
-    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, database: str | None
 ) -> None:
     # The bot and three players: a question ends early once all three answered.
     tg.set_member_count(GROUP.id, 4)
     args = quiz_args(3)
     oa.queue_function_call("generate_quiz", args)
     oa.queue_message(LIVE_FEEDBACK)
+    on = {"DATABASE_URL": database} if database else {}
     proc = BotProcess(
-        tg, oa, tmp_path / "db.sqlite3", tmp_path / "bot.log", QUIZ_LIVE_SECONDS=str(LIVE_SECONDS)
+        tg,
+        oa,
+        tmp_path / "db.sqlite3",
+        tmp_path / "bot.log",
+        QUIZ_LIVE_SECONDS=str(LIVE_SECONDS),
+        **on,
     )
     try:
         await proc.start()
@@ -332,18 +348,18 @@ async def test_a_live_game_killed_mid_question_continues_after_the_restart(
         for user in (ANN, BO, CY):
             answer_as(tg, user, q1, args, right=True)
         q2 = (await tg.wait_for("sendPoll", count=2, timeout=20))[1]
-        await polls_recorded(proc.db, 2)
+        await polls_recorded(proc.target, 2)
         # Question 2 of 3 is open: Ann's answer is stored and Telegram forgot it; then kill.
         last = answer_as(tg, ANN, q2, args, right=True)
         await tg.wait_confirmed(last, timeout=20)
-        await answers_recorded(proc.db, 4)
+        await answers_recorded(proc.target, 4)
         await proc.kill()
         # While the bot is down the poll keeps counting: Bo's answer waits at Telegram.
         answer_as(tg, BO, q2, args, right=False)
         # Down for a while: a timer counted from the restart would be late by this much.
         await asyncio.sleep(DOWNTIME)
         await proc.start()
-        await answers_recorded(proc.db, 5)
+        await answers_recorded(proc.target, 5)
         # Cy never answers question 2: question 3 goes out at question 2's own deadline,
         # neither at once after the restart nor a whole period later.
         q3 = (await tg.wait_for("sendPoll", count=3, timeout=LIVE_SECONDS + 10))[2]
@@ -379,4 +395,4 @@ async def test_a_live_game_killed_mid_question_continues_after_the_restart(
         "P3": [0, 2],
     }
     assert [a["correct"] for a in by_user["P2"]["answers"]] == [True, False, True]
-    assert db_rows(proc.db, "SELECT COUNT(*) FROM answers") == [(8,)]
+    assert db_rows(proc.target, "SELECT COUNT(*) FROM answers") == [(8,)]

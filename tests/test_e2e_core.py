@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
+from tests.conftest import DATABASES
 from tests.harness import RunningBot, eventually
 
 MINSU = User(501, "민수", username="minsu", language_code="ko")
@@ -60,6 +63,7 @@ def position_of(poll_call: Call, choice_text: str) -> int:
     return texts.index(choice_text)
 
 
+@pytest.mark.parametrize("database", DATABASES, indirect=True)
 async def test_seed_case_end_to_end(tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot) -> None:
     call_id = oa.queue_function_call("generate_quiz", SUWON_QUIZ)
     oa.queue_message(FEEDBACK)

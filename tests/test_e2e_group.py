@@ -7,13 +7,15 @@ import json
 import time
 from typing import Any
 
+import pytest
+
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.states import SubmissionStatus
 from services.quiz import closing
 from services.quiz.telegram_presenter import TelegramPresenter
-from tests.conftest import BotFactory
+from tests.conftest import DATABASES, BotFactory
 from tests.harness import RunningBot, eventually
 
 GROUP = Chat(-1001234, "supergroup", title="Biology study")
@@ -144,6 +146,7 @@ async def test_exam_mode_hides_the_votes_until_the_quiz_ends(
     assert "hide_results_until_closes" not in last.params
 
 
+@pytest.mark.parametrize("database", DATABASES, indirect=True)
 async def test_group_quiz_times_out(tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory) -> None:
     tg.set_member_count(GROUP.id, 10)
     args = quiz_args(2)

@@ -11,13 +11,15 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.reminder_times import next_reminder, parse_zone
 from quiz.states import QuizState
 from services import learning
-from tests.conftest import BotFactory
+from tests.conftest import DATABASES, BotFactory
 from tests.harness import RunningBot, eventually
 from tests.test_e2e_forgetme import forget
 
@@ -62,6 +64,7 @@ async def _one_question_quiz(tg: FakeTelegram, oa: FakeOpenAI, *, right: bool) -
     return args
 
 
+@pytest.mark.parametrize("database", DATABASES, indirect=True)
 async def test_mistakes_come_back_first_and_a_review_moves_their_due_dates(
     tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
 ) -> None:

@@ -7,11 +7,13 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
+
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.live import speed_points, streak_bonus
-from tests.conftest import BotFactory
+from tests.conftest import DATABASES, BotFactory
 from tests.harness import RunningBot
 from tests.test_e2e_group import answer, answers_stored, submission
 
@@ -34,6 +36,7 @@ async def next_poll(tg: FakeTelegram, count: int) -> Call:
     return (await tg.wait_for("sendPoll", count=count))[count - 1]
 
 
+@pytest.mark.parametrize("database", DATABASES, indirect=True)
 async def test_one_question_at_a_time_early_when_all_answered_speed_and_streaks(
     tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
 ) -> None:
