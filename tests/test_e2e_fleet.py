@@ -18,7 +18,6 @@ from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from services import learning
 from tests.fleet import Fleet
 from tests.harness import eventually
-from tests.pg_db import fresh_database
 from tests.test_e2e_group import answer
 
 GROUP = Chat(-1002424, "supergroup", title="Fleet group")
@@ -29,28 +28,18 @@ DI = User(2404, "Di", language_code="en")
 PLAYERS = [ANN, BO, CY, DI]
 PRIVATE = Chat(ANN.id, "private")
 FEEDBACK = "Fleet feedback: well done."
-
 # Until the branch pg is merged, bot.py ignores DATABASE_URL (each worker would open its
 # own SQLite file): these tests fail then, as they should, so they wait for it.
-pytestmark = pytest.mark.skip(reason="needs pg: DATABASE_URL selecting PostgreSQL")
-# Until the branch pg is merged, bot.py ignores DATABASE_URL (each worker would open its
-# own SQLite file): these tests fail then, as they should, so they wait for it.
-
-
-@pytest.fixture
-async def database_url(pg_server_url: str) -> AsyncIterator[str]:
-    async with fresh_database(pg_server_url) as url:
-        yield url
 
 
 @pytest.fixture
 async def make_fleet(
-    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, database_url: str
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, pg_url: str
 ) -> AsyncIterator[Callable[..., Fleet]]:
     made: list[Fleet] = []
 
     def factory(workers: int = 2, **env: str) -> Fleet:
-        fleet = Fleet(tg, oa, tmp_path, database_url, workers, **env)
+        fleet = Fleet(tg, oa, tmp_path, pg_url, workers, **env)
         made.append(fleet)
         return fleet
 
@@ -80,6 +69,19 @@ def workers_reached(tg: FakeTelegram) -> set[str]:
     return {d.target for d in tg.webhook.deliveries if d.ok}
 
 
+async def polls_recorded(fleet: Fleet, count: int) -> None:
+    """Wait until the worker that sent the polls has stored them: another worker can place
+    an answer only then. (A person answers seconds after a poll appears; between Telegram
+    accepting a poll and that commit there are a few milliseconds, in which an answer
+    reaching another worker would find no poll yet.)"""
+
+    async def check() -> bool:
+        sql = "SELECT COUNT(*) FROM questions WHERE poll_id IS NOT NULL"
+        return int(await fleet.value(sql)) >= count
+
+    await eventually(check, within=30, what=f"{count} polls recorded")
+
+
 async def answers_in_db(fleet: Fleet, count: int) -> None:
     async def check() -> bool:
         return int(await fleet.value("SELECT COUNT(*) FROM answers")) >= count
@@ -97,6 +99,7 @@ async def test_a_private_quiz_across_two_workers(
     await fleet.start()
     tg.user_sends(PRIVATE, ANN, "/quiz 3 cells")
     polls = await tg.wait_for("sendPoll", count=3, timeout=30)
+    await polls_recorded(fleet, 3)
     for i, poll in enumerate(polls):
         answer(tg, ANN, poll, args, right_choice(args, i))
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == FEEDBACK, timeout=30)
@@ -120,6 +123,7 @@ async def test_a_group_quiz_ends_by_its_deadline_once(
     await fleet.start()
     tg.user_sends(GROUP, ANN, "/quiz 2 cells")
     polls = await tg.wait_for("sendPoll", count=2, timeout=30)
+    await polls_recorded(fleet, 2)
     for player in PLAYERS[:3]:
         answer(tg, player, polls[0], args, right_choice(args, 0))
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == FEEDBACK, timeout=30)
@@ -144,6 +148,7 @@ async def test_a_live_game_across_two_workers(
     tg.user_sends(GROUP, ANN, "/live 3 cells")
     for i in range(3):
         poll = (await tg.wait_for("sendPoll", count=i + 1, timeout=30))[i]
+        await polls_recorded(fleet, i + 1)
         answer(tg, ANN, poll, args, right_choice(args, i))
         answer(tg, BO, poll, args, (right_choice(args, i) + 1) % 4)
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == FEEDBACK, timeout=30)
@@ -169,6 +174,7 @@ async def test_a_review_across_two_workers(
     await fleet.start()
     tg.user_sends(PRIVATE, ANN, "/quiz 2 cells")
     polls = await tg.wait_for("sendPoll", count=2, timeout=30)
+    await polls_recorded(fleet, 2)
     answer(tg, ANN, polls[0], args, right_choice(args, 0))
     answer(tg, ANN, polls[1], args, (right_choice(args, 1) + 1) % 4)
     [offer] = await tg.wait_for(
@@ -183,6 +189,7 @@ async def test_a_review_across_two_workers(
     oa.queue_message(FEEDBACK)
     tg.user_presses(ANN, PRIVATE.id, offer.result["message_id"], learning.REVIEW_DATA)
     review_poll = (await tg.wait_for("sendPoll", count=3, timeout=30))[2]
+    await polls_recorded(fleet, 3)
     # The model was given the card that was missed, not the one answered right.
     text = json.dumps(oa.writer_requests[-1].json["input"], ensure_ascii=False)
     assert args["questions"][1]["question_text"] in text
@@ -210,6 +217,7 @@ async def test_a_worker_killed_mid_quiz_the_others_finish_it_once(
     await fleet.start()
     start = tg.user_sends(GROUP, ANN, "/quiz 3 cells")
     polls = await tg.wait_for("sendPoll", count=3, timeout=30)
+    await polls_recorded(fleet, 3)
     # Kill the worker that started the quiz (and armed its deadline), mid-answers.
     [armed_by] = [d.target for d in tg.webhook.deliveries if d.update_id == start and d.ok]
     victim = [f"http://127.0.0.1:{p}" in armed_by for p in fleet.ports].index(True)
@@ -254,6 +262,7 @@ async def test_two_workers_keep_to_the_flood_limits_together(
     for player, text in zip(PLAYERS, asks, strict=True):
         tg.user_sends(GROUP, player, text)
     polls = await tg.wait_for("sendPoll", count=3, timeout=60)
+    await polls_recorded(fleet, 3)
     for player in PLAYERS:
         for i, poll in enumerate(polls):
             answer(tg, player, poll, args, right_choice(args, i))
