@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bench.__main__ import ingest_rows, memory_rows, pacing_rows, table, ttfq_rows
 from bench.scenarios import SMOKE, group_pacing, ingest, memory, time_to_first_question
 
@@ -147,7 +145,6 @@ async def test_fleet_part_commits_the_burst_through_webhooks(tmp_path: Path) -> 
     assert "via webhooks" in table(fleet_rows([run]))
 
 
-@pytest.mark.skip(reason="needs pg: DATABASE_URL selecting PostgreSQL")
 async def test_fleet_part_prints_the_three_setups_side_by_side(
     tmp_path: Path, pg_server_url: str
 ) -> None:
