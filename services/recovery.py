@@ -13,28 +13,30 @@ from services import waiting
 from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import answers, closing, posting
+from services.quiz.common import write_lease
 from services.quiz.telegram_presenter import TelegramPresenter
+from storage import QuizRow
 
 log = logging.getLogger(__name__)
 
 
 async def recover(ui: TelegramPresenter, svc: Services) -> None:
     # A quiz being written when the process died: its model call is gone with it, and the
-    # user may have moved on, so close it and say so rather than leave it hanging.
+    # user may have moved on, so close it and say so rather than leave it hanging. One that
+    # a live worker (or a task of this one) is writing is left to it.
     for quiz in await svc.repo.quizzes_in_state(QuizState.GENERATING):
-        if await svc.repo.set_state(
-            quiz.id,
-            QuizState.FAILED,
-            error="interrupted by restart",
-            only_from=(QuizState.GENERATING,),
-        ):
-            try:
-                await ui.notice(quiz, "interrupted")
-            except TelegramError as exc:
-                log.info("Quiz %s: could not tell chat about the restart: %s", quiz.id, exc)
+        async with write_lease(svc, quiz.id) as mine:
+            if mine:
+                await _interrupted(ui, svc, quiz)
+            else:
+                log.info("Quiz %s: another worker is writing it", quiz.id)
     # A group's deadline needs nothing here: its timer is in the database, and fires at once
     # if it passed while no process ran.
     for quiz in await svc.repo.quizzes_in_state(QuizState.OPEN):
+        async with write_lease(svc, quiz.id) as mine:
+            if not mine:
+                log.info("Quiz %s: another worker is writing it", quiz.id)
+                continue
         if quiz.writing:
             # The stream that was writing its last questions died with the old process: the
             # quiz goes on with the questions already posted.
@@ -61,6 +63,16 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
     # indexing the old process did not see to its end, starts if the document is ready now;
     # else the person is told.
     await waiting.start_waiting(ui, svc, None, restarted=True)
+
+
+async def _interrupted(ui: TelegramPresenter, svc: Services, quiz: QuizRow) -> None:
+    if await svc.repo.set_state(
+        quiz.id, QuizState.FAILED, error="interrupted by restart", only_from=(QuizState.GENERATING,)
+    ):
+        try:
+            await ui.notice(quiz, "interrupted")
+        except TelegramError as exc:
+            log.info("Quiz %s: could not tell chat about the restart: %s", quiz.id, exc)
 
 
 async def _safely_close(closing_steps: Awaitable[object], quiz_id: int) -> None:

@@ -15,6 +15,7 @@ from bot import build_application, silence_http_logs
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args, right_choice
 from fakes.telegram_server import FakeTelegram
+from i18n import tr
 from quiz.states import QuizState, SubmissionStatus
 from settings import Settings
 from tests.harness import RunningBot, eventually, running_bot, settings_for
@@ -103,4 +104,28 @@ async def test_a_close_under_way_on_one_worker_is_not_repeated_by_a_stop_or_a_st
     assert len(submissions(oa)) == 1
     posted = [c for c in tg.calls_of("sendMessage") if c.params["text"] == FEEDBACK]
     assert len(posted) == 1, tg.describe_calls()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_starting_worker_leaves_a_quiz_another_worker_is_writing_alone(
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    tg.set_member_count(GROUP.id, 10)
+    oa.queue_function_call("generate_quiz", quiz_args(2))
+    db = tmp_path / "db.sqlite3"
+    # Longer than the model's delay below (the harness's 5 s is not).
+    async with running_bot(settings_for(tg, oa, db, OPENAI_TIMEOUT="30")) as a:
+        # The model takes a while to write the quiz: a worker starts meanwhile.
+        oa.delay_next(6, path="/responses")
+        tg.user_sends(GROUP, ANN, "/quiz 2 cells")
+        await oa.wait_for_request("/responses")
+        async with worker(settings_for(tg, oa, db, **WEBHOOK)):
+            writing = "Quiz 1: another worker is writing it"
+            await eventually(lambda: _true(logged(caplog, writing) == 1), what="C's recovery")
+        await tg.wait_for("sendPoll", count=2, timeout=20)
+        quiz = await a.services.repo.quiz(1)
+        assert quiz is not None and quiz.state == QuizState.OPEN
+    interrupted = tr("en", "interrupted")
+    assert not [c for c in tg.calls_of("sendMessage") if c.params["text"] == interrupted]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

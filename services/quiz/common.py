@@ -47,10 +47,24 @@ async def close_lease(svc: Services, quiz_id: int) -> AsyncIterator[bool]:
     for as long as it runs, so that a starting worker's recovery leaves it alone; False
     when another live worker, or another task of this one, holds it (a close's own steps
     share it)."""
+    async with _lease(svc, f"close:{quiz_id}") as mine:
+        yield mine
+
+
+@contextlib.asynccontextmanager
+async def write_lease(svc: Services, quiz_id: int) -> AsyncIterator[bool]:
+    """Held while the model writes a quiz and it is posted, so that a starting worker's
+    recovery fails (or finishes) only quizzes whose writer is gone."""
+    async with _lease(svc, f"write:{quiz_id}") as mine:
+        yield mine
+
+
+@contextlib.asynccontextmanager
+async def _lease(svc: Services, name: str) -> AsyncIterator[bool]:
     if svc.leases is None:
         yield True
         return
-    async with svc.leases.hold(f"close:{quiz_id}") as mine:
+    async with svc.leases.hold(name) as mine:
         yield mine
 
 

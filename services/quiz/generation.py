@@ -17,7 +17,7 @@ from services.context import Services
 from services.errors import UserFacingError
 from services.events import QuizOpened
 from services.quiz import posting, streaming, verify
-from services.quiz.common import model_request
+from services.quiz.common import model_request, write_lease
 from services.quiz.presenter import Presenter
 from storage import QuizRow
 
@@ -45,20 +45,22 @@ async def generate(
     ui: Presenter, svc: Services, quiz: QuizRow, status_message_id: int | None
 ) -> None:
     """Ask the model for the quiz (correcting it once), store it, open it, post it."""
-    request = await model_request(svc, quiz)
-    streamed = streaming.StreamSink(ui, svc, quiz, status_message_id)
-    streamed.originals = learning.originals(request)  # learning hook
-    if svc.settings.quiz_verify:  # verify: each streamed question checked first
-        streamed.verify_with(verify.Verifier(svc, quiz, request))
-    written = await _write(svc, quiz, request, streamed, status_message_id)
-    if written is None:
-        return
-    call, parsed = written
-    if not svc.settings.quiz_verify:
-        # Only quotes found in what file_search retrieved will be shown as sources.
-        await open_and_post(ui, svc, quiz, verify_quotes(parsed, call.retrieved), status_message_id)
-        return
-    await _verify_and_post(ui, svc, quiz, request, call, parsed, status_message_id)
+    async with write_lease(svc, quiz.id):
+        request = await model_request(svc, quiz)
+        streamed = streaming.StreamSink(ui, svc, quiz, status_message_id)
+        streamed.originals = learning.originals(request)  # learning hook
+        if svc.settings.quiz_verify:  # verify: each streamed question checked first
+            streamed.verify_with(verify.Verifier(svc, quiz, request))
+        written = await _write(svc, quiz, request, streamed, status_message_id)
+        if written is None:
+            return
+        call, parsed = written
+        if not svc.settings.quiz_verify:
+            # Only quotes found in what file_search retrieved will be shown as sources.
+            quotes = verify_quotes(parsed, call.retrieved)
+            await open_and_post(ui, svc, quiz, quotes, status_message_id)
+            return
+        await _verify_and_post(ui, svc, quiz, request, call, parsed, status_message_id)
 
 
 async def _write(
