@@ -7,8 +7,9 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from openai import AsyncOpenAI
 from telegram.ext import Application, ApplicationBuilder
@@ -131,7 +132,7 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
     # One presenter for every chat output, and the features that follow the quiz
     # lifecycle's stages.
     presenter = TelegramPresenter(application.bot)
-    wire(services, presenter)
+    wire(services, presenter, lambda task: _spawn(application, task))
     install(application.bot_data, services, presenter)
     limiter = application.bot.rate_limiter
     if isinstance(limiter, RetryingRateLimiter) and limiter.shared is not None:
@@ -140,6 +141,15 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
             services, settings.database_url.get_secret_value(), limiter.shared
         )
     return services
+
+
+def _spawn(application: Application, task: Coroutine[Any, Any, None]) -> None:  # type: ignore[type-arg]
+    """Run a feature's work beside the updates; dropped while stopping (the answers written at
+    shutdown): what it would do is recovered at the next start, as after a crash."""
+    if application.running:
+        application.create_task(task)
+    else:
+        task.close()
 
 
 _FLEET = "fleet"

@@ -5,7 +5,7 @@ and the bot gets a core of its own, as it would against the real Bot API.
 
 * `studyquiz` runs the production `Application` (`bot.build_application`) with
   `run_polling`, as `python bot.py` does, configured from the environment. The only
-  addition is a wrapper around `Repository.store_answers` that notes when each stored
+  addition is a wrapper around `AnswerStore.store_answers` that notes when each stored
   answer's batch has committed (the method commits before it returns).
 * `bare` runs a python-telegram-bot `Application` with one `PollAnswerHandler` that only
   notes the time: the framework's own cost, the ceiling for the first figure. It asks for
@@ -102,10 +102,9 @@ def _with_reporter(
 def _note_commits() -> None:
     """Record the commit time of every answer the bot stores, without touching its code."""
     from storage.answers import AnswerStore, NewAnswer, QuizProgress
-    from storage.repository import Repository
 
     Result = tuple[set[tuple[int, int, int]], dict[int, QuizProgress]]
-    original: Callable[..., Awaitable[Result]] = Repository.store_answers
+    original: Callable[..., Awaitable[Result]] = AnswerStore.store_answers
 
     async def store_answers(self: AnswerStore, answers: Sequence[NewAnswer]) -> Result:
         result = await original(self, answers)
@@ -114,7 +113,7 @@ def _note_commits() -> None:
         _note_cpu(EXPECTED)
         return result
 
-    Repository.store_answers = store_answers  # type: ignore[method-assign]
+    AnswerStore.store_answers = store_answers  # type: ignore[method-assign]
 
 
 def studyquiz_app() -> Application:  # type: ignore[type-arg]

@@ -79,7 +79,7 @@ async def library_part(workdir: Path, smoke: bool) -> list[Row]:
         started = time.perf_counter()
         chunks = await extract(".pdf", pdf, 600)
         extracted = time.perf_counter() - started
-        row = await repo.create_document(
+        row = await repo.documents.create_document(
             chat_id=CHAT,
             uploader_id=1,
             request_key="bench",
@@ -89,7 +89,7 @@ async def library_part(workdir: Path, smoke: bool) -> list[Row]:
         )
         assert row is not None
         await repo.chunks.add_chunks(row.id, CHAT, chunks)
-        await repo.update_document(row.id, DocumentState.READY)
+        await repo.documents.update_document(row.id, DocumentState.READY)
         indexed = time.perf_counter() - started
         topic = await _timed(
             RETRIEVALS,

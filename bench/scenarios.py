@@ -421,7 +421,7 @@ async def seed_open_quizzes(db: Path, count: int, questions: int) -> None:
     repo = await Repository.open(db)
     try:
         for i in range(count):
-            row = await repo.create_quiz(
+            row = await repo.quizzes.create_quiz(
                 chat_id=-(2_000_000 + i),
                 thread_id=0,
                 chat_type="group",
@@ -435,11 +435,11 @@ async def seed_open_quizzes(db: Path, count: int, questions: int) -> None:
             )
             assert row is not None
             orders = [tuple(range(len(q.choices))) for q in parsed.questions]
-            await repo.open_quiz(row.id, parsed, orders, ["poll"] * questions, now)
+            await repo.quizzes.open_quiz(row.id, parsed, orders, ["poll"] * questions, now)
             # Far-off deadline and a head count nobody reaches: they stay open while measured.
-            await repo.set_closing_rules(row.id, now + 24 * 3600, 100)
+            await repo.quizzes.set_closing_rules(row.id, now + 24 * 3600, 100)
             for index in range(questions):
-                await repo.set_question_message(
+                await repo.questions.set_question_message(
                     row.id, index, message_id=index + 2, poll_id=_seed_poll_id(i, index)
                 )
     finally:

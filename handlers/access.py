@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineQueryResultsButton, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
@@ -23,6 +23,12 @@ from services.quiz import lookup
 from settings import Settings
 
 log = logging.getLogger(__name__)
+
+# A refused inline query's empty answer: Telegram keeps it for that person (they type on, and
+# every keystroke would be another request otherwise).
+REFUSED_INLINE_CACHE_SECONDS = 300
+# The button under it opens the private chat, where the refusal names the person's id.
+REFUSED_INLINE_START = "denied"
 
 # Deleting one's data is a right even for someone the bot no longer serves.
 ALWAYS_ALLOWED_COMMANDS = ("/forgetme",)
@@ -88,10 +94,19 @@ async def _refuse(update: Update, context: BotContext) -> None:
     """A toast for a button; one message per chat for commands (and anything in private)."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     lang = await lang_of(update, context)
-    query = update.callback_query
+    query, inline = update.callback_query, update.inline_query
     try:
         if query is not None:
             await query.answer(tr(lang, "access_denied_short"))
+            return
+        if inline is not None:
+            # Unanswered, the person's client would spin until Telegram gives up.
+            button = InlineQueryResultsButton(
+                tr(lang, "access_denied_short"), start_parameter=REFUSED_INLINE_START
+            )
+            await inline.answer(
+                [], cache_time=REFUSED_INLINE_CACHE_SECONDS, is_personal=True, button=button
+            )
             return
         if chat is None or message is None:
             return

@@ -13,7 +13,7 @@ from quiz import callbacks
 from quiz.states import QuizState, SubmissionStatus
 from services.context import BotContext
 from services.permissions import may_stop
-from services.quiz import answers, closing, live, lookup
+from services.quiz import answers, closing, lookup
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,7 @@ async def answer_button(update: Update, context: BotContext) -> None:
         svc, quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
     )
     await acknowledge(query, tr(lang, result.value))
-    if quiz.is_live and result == answers.AnswerResult.SAVED:
-        await live.answered(context.presenter, svc, quiz, question)
+    # A live game moves on by itself once everyone has answered (services/wiring.py).
     if complete:
         await closing.finish_quiz(context.presenter, svc, quiz.id, SubmissionStatus.COMPLETED)
 

@@ -12,6 +12,7 @@ from quiz.states import QuizMode
 from services import chat_settings
 from services.context import BotContext
 from services.quiz import starting
+from services.start_request import QuizCommand, StartRequest
 
 log = logging.getLogger(__name__)
 
@@ -61,29 +62,46 @@ def thread_of(message: Message) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
 
 
-async def start_quiz_here(
-    context: BotContext,
+def start_request(
     message: Message,
     chat: Chat,
     user: User,
     lang: str,
-    command: starting.QuizCommand,
     *,
+    command: QuizCommand | None = None,
     request_key: str | None = None,
     mode: QuizMode | None = None,
-) -> None:
-    """Start a quiz for `user` in the chat and topic of `message`: every way a quiz starts
-    (a command, a button) goes through the same start checks."""
-    await starting.start_quiz(
-        context.presenter,
-        context.services,
+) -> StartRequest:
+    """`user`'s request for a quiz in the chat and topic of `message`. `request_key`
+    identifies the request when it is not the command message (a tap, a deep link), so that
+    a re-delivered update is a no-op."""
+    return StartRequest(
         chat_id=chat.id,
         chat_type=chat.type,
         thread_id=thread_of(message),
         user_id=user.id,
         message_id=message.message_id,
         lang=lang,
-        command=command,
-        request_key=request_key,
+        key=request_key or f"{chat.id}:{message.message_id}",
+        command=command or QuizCommand(None, ""),
         mode=mode,
     )
+
+
+async def start_quiz_here(
+    context: BotContext,
+    message: Message,
+    chat: Chat,
+    user: User,
+    lang: str,
+    command: QuizCommand,
+    *,
+    request_key: str | None = None,
+    mode: QuizMode | None = None,
+) -> None:
+    """Start a quiz for `user` in the chat and topic of `message`: every way a quiz starts
+    (a command, a button) goes through the same start checks."""
+    request = start_request(
+        message, chat, user, lang, command=command, request_key=request_key, mode=mode
+    )
+    await starting.start_quiz(context.presenter, context.services, request)

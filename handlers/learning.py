@@ -6,12 +6,12 @@ from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.common import acknowledge, lang_of, start_quiz_here, thread_of
+from handlers.common import acknowledge, lang_of, start_quiz_here, start_request, thread_of
 from i18n import tr
 from quiz import callbacks, reminder_times
 from services import learning, reminders, review, stats
 from services.context import BotContext
-from services.quiz import starting
+from services.start_request import QuizCommand
 
 
 async def review_command(update: Update, context: BotContext) -> None:
@@ -19,17 +19,9 @@ async def review_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    await review.start_review(
-        context.presenter,
-        context.services,
-        chat_id=chat.id,
-        chat_type=chat.type,
-        thread_id=thread_of(message),
-        user_id=user.id,
-        message_id=message.message_id,
-        lang=await lang_of(update, context),
-        request_key=f"{chat.id}:review:{message.message_id}",
-    )
+    lang, key = await lang_of(update, context), f"{chat.id}:review:{message.message_id}"
+    request = start_request(message, chat, user, lang, request_key=key)
+    await review.start_review(context.presenter, context.services, request)
 
 
 async def learning_button(update: Update, context: BotContext) -> None:
@@ -57,21 +49,12 @@ async def learning_button(update: Update, context: BotContext) -> None:
             chat,
             user,
             lang,
-            starting.QuizCommand(None, topic),
+            QuizCommand(None, topic),
             request_key=key,
         )
         return
-    await review.start_review(
-        context.presenter,
-        svc,
-        chat_id=chat.id,
-        chat_type=chat.type,
-        thread_id=thread_of(message),
-        user_id=user.id,
-        message_id=message.message_id,
-        lang=lang,
-        request_key=key,
-    )
+    request = start_request(message, chat, user, lang, request_key=key)
+    await review.start_review(context.presenter, svc, request)
 
 
 async def remind_command(update: Update, context: BotContext) -> None:

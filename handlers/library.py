@@ -18,7 +18,7 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from handlers.common import acknowledge, lang_of, thread_of
+from handlers.common import acknowledge, lang_of, start_request
 from handlers.quiz_files import send_export
 from i18n import tr
 from quiz import callbacks
@@ -151,18 +151,8 @@ async def _play_here(
     *,
     shared: bool,
 ) -> None:
-    await library.play(
-        context.presenter,
-        context.services,
-        entry,
-        chat_id=chat.id,
-        chat_type=chat.type,
-        thread_id=thread_of(message),
-        user_id=user.id,
-        lang=lang,
-        request_key=request_key,
-        shared=shared,
-    )
+    request = start_request(message, chat, user, lang, request_key=request_key)
+    await library.play(context.presenter, context.services, entry, request, shared=shared)
 
 
 async def library_button(update: Update, context: BotContext) -> None:

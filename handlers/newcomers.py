@@ -17,6 +17,7 @@ from quiz import callbacks
 from services import offers
 from services.context import BotContext
 from services.quiz import starting
+from services.start_request import QuizCommand
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ async def offer_button(update: Update, context: BotContext) -> None:
         chat,
         user,
         lang,
-        starting.QuizCommand(None, topic),
+        QuizCommand(None, topic),
         # The tap is the request: a replay of it is a no-op, like the sample quiz's.
         request_key=f"{chat.id}:tap:{query.id}",
     )

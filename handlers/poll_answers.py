@@ -15,7 +15,7 @@ from quiz.states import SubmissionStatus
 from services import inbox
 from services.context import BotContext
 from services.inbox import SettledLater
-from services.quiz import answers, closing, live, lookup
+from services.quiz import answers, closing, lookup
 from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
@@ -112,14 +112,9 @@ def _submit(
         error = done.exception()
         if isinstance(error, Exception):
             application.create_task(application.process_error(update, error), update=update)
-        elif quiz.is_live:
-            # A live game decides itself whether the question (or the game) is over; a poll
-            # stops taking answers by itself when its open_period ends.
-            if done.result()[0] == answers.AnswerResult.SAVED:
-                application.create_task(
-                    live.answered(context.presenter, svc, quiz, question), update=update
-                )
-        elif done.result()[1]:
+        elif done.result()[1] and not quiz.is_live:
+            # A live game decides itself when it is over: it moves on once everyone has
+            # answered (services/wiring.py follows AnswersRecorded).
             application.create_task(
                 closing.finish_quiz(context.presenter, svc, quiz.id, SubmissionStatus.COMPLETED),
                 update=update,

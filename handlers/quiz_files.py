@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from handlers import documents
-from handlers.common import lang_of, thread_of
+from handlers.common import lang_of, start_request
 from i18n import tr
 from services import quiz_files
 from services.chat_messages import TooBigError
@@ -114,17 +114,9 @@ async def csv_received(update: Update, context: BotContext) -> None:
             return
         await documents.document_received(update, context)
         return
+    request = start_request(message, chat, user, lang)
     result = await quiz_files.import_quiz(
-        context.presenter,
-        context.services,
-        text=text,
-        file_name=name,
-        chat_id=chat.id,
-        chat_type=chat.type,
-        thread_id=thread_of(message),
-        user_id=user.id,
-        lang=lang,
-        request_key=f"{chat.id}:{message.message_id}",
+        context.presenter, context.services, request, text=text, file_name=name
     )
     await _tell_import(message, lang, result)
 

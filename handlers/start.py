@@ -8,7 +8,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from handlers import library as library_handlers
 from handlers.admin import ask_to_forget
-from handlers.common import acknowledge, lang_of, start_quiz_here, tapped_message, thread_of
+from handlers.common import (
+    acknowledge,
+    lang_of,
+    start_quiz_here,
+    start_request,
+    tapped_message,
+)
 from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
@@ -17,7 +23,7 @@ from services import chat_settings, learning, library, review
 from services.context import BotContext
 from services.local_library import is_local
 from services.permissions import may_change_settings
-from services.quiz import starting
+from services.start_request import QuizCommand
 
 SAMPLE, HELP, STYLE, LANG = "sample", "help", "style", "lang"
 
@@ -57,17 +63,9 @@ async def start(update: Update, context: BotContext) -> None:
     lang = await lang_of(update, context)
     if context.args == [learning.DEEP_LINK_PAYLOAD] and chat is not None and user is not None:
         # The deep link of a group's "Review my mistakes" button.
-        await review.start_review(
-            context.presenter,
-            context.services,
-            chat_id=chat.id,
-            chat_type=chat.type,
-            thread_id=thread_of(message),
-            user_id=user.id,
-            message_id=message.message_id,
-            lang=lang,
-            request_key=f"{chat.id}:review:{message.message_id}",
-        )
+        key = f"{chat.id}:review:{message.message_id}"
+        request = start_request(message, chat, user, lang, request_key=key)
+        await review.start_review(context.presenter, context.services, request)
         return
     if context.args == [callbacks.DEEP_LINK_FORGET] and chat is not None and user is not None:
         await ask_to_forget(message, chat, user, lang)
@@ -153,7 +151,7 @@ async def menu_button(update: Update, context: BotContext) -> None:
             chat,
             user,
             lang,
-            starting.QuizCommand(None, tr(lang, "sample_topic")),
+            QuizCommand(None, tr(lang, "sample_topic")),
             # The tap, not the menu message, is the request: the menu can be used again.
             request_key=f"{chat.id}:tap:{query.id}",
         )

@@ -22,7 +22,7 @@ class ChatSettings:
 
 
 async def effective(svc: Services, chat_id: int) -> ChatSettings:
-    chosen = await svc.repo.chat_settings(chat_id)
+    chosen = await svc.repo.chats.chat_settings(chat_id)
     return ChatSettings(
         style=chosen.style or svc.settings.quiz_style,
         time_limit=chosen.time_limit or svc.settings.quiz_time_limit,
@@ -36,29 +36,29 @@ async def effective(svc: Services, chat_id: int) -> ChatSettings:
 
 
 async def set_style(svc: Services, chat_id: int, style: str) -> None:
-    await svc.repo.set_chat_style(chat_id, style)
+    await svc.repo.chats.set_chat_style(chat_id, style)
 
 
 async def set_time_limit(svc: Services, chat_id: int, seconds: int) -> None:
-    await svc.repo.set_chat_time_limit(chat_id, seconds)
+    await svc.repo.chats.set_chat_time_limit(chat_id, seconds)
 
 
 async def set_lang(svc: Services, chat_id: int, lang: str | None) -> None:
     """None: follow each user's Telegram language again."""
-    await svc.repo.set_chat_lang(chat_id, lang)
+    await svc.repo.chats.set_chat_lang(chat_id, lang)
 
 
 async def set_mode(svc: Services, chat_id: int, mode: QuizMode) -> None:
-    await svc.repo.set_chat_mode(chat_id, mode)
+    await svc.repo.chats.set_chat_mode(chat_id, mode)
 
 
 async def set_live_seconds(svc: Services, chat_id: int, seconds: int) -> None:
-    await svc.repo.set_chat_live_seconds(chat_id, seconds)
+    await svc.repo.chats.set_chat_live_seconds(chat_id, seconds)
 
 
 async def set_exam(svc: Services, chat_id: int, on: bool) -> None:
-    await svc.repo.set_chat_exam(chat_id, on)
+    await svc.repo.chats.set_chat_exam(chat_id, on)
 
 
 async def set_starters(svc: Services, chat_id: int, starters: str) -> None:
-    await svc.repo.set_starters(chat_id, starters)
+    await svc.repo.chats.set_starters(chat_id, starters)

@@ -72,7 +72,7 @@ class Services:
     fleet: bool = False
 
     def __post_init__(self) -> None:
-        self.answer_writer = AnswerWriter(self.repo)
+        self.answer_writer = AnswerWriter(self.repo, self.events)
         self.transfers = FairLimiter(
             self.settings.document_transfers, self.settings.user_document_transfers
         )
@@ -102,7 +102,7 @@ class Services:
             async with asyncio.timeout(limit):
                 # Polled: the other worker's event is out of reach (an Event cannot help).
                 while True:
-                    quiz = await self.repo.quiz(quiz_id)
+                    quiz = await self.repo.quizzes.quiz(quiz_id)
                     if quiz is None or not quiz.writing:
                         return
                     await asyncio.sleep(WRITING_POLL)

@@ -15,9 +15,9 @@ from i18n import tr
 from quiz.states import DocumentState
 from services.chat_messages import ChatMessages
 from services.context import Services
-from services.document_transfer import Fail, document_limits, limit_values
+from services.document_transfer import document_limits, limit_values
 from services.document_types import human_size, supported_extension, supported_list, upload_name
-from services.errors import UserFacingError
+from services.errors import Fail, UserFacingError
 from storage.usage import DocumentLimits, LimitReachedError
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class IncomingDocument:
 
 
 # (the downloaded bytes, add_document's fail) -> the document's text, as bytes.
-Transcribe = Callable[[bytes, Callable[..., Awaitable[UserFacingError]]], Awaitable[bytes]]
+Transcribe = Callable[[bytes, Fail], Awaitable[bytes]]
 
 
 def refuse(
@@ -97,8 +97,10 @@ class Intake:
     async def fail(self, text: str, error: str, **values: Any) -> UserFacingError:
         """Mark the document failed and release its reservation; what to tell the user."""
         # Nothing of it stays on OpenAI: it costs none of the day's documents.
-        await self.svc.repo.update_document(self.row_id, DocumentState.FAILED, error=error)
-        await self.svc.repo.release_document(self.key)
+        await self.svc.repo.documents.update_document(
+            self.row_id, DocumentState.FAILED, error=error
+        )
+        await self.svc.repo.documents.release_document(self.key)
         return refuse(self.doc, self.shown, text, self.status_id, **values)
 
     async def progress(self, key: str, **values: Any) -> None:
@@ -116,7 +118,7 @@ async def reserve(
     now = svc.clock()
     limits = document_limits(svc.settings, now)
     try:
-        row = await svc.repo.create_document(
+        row = await svc.repo.documents.create_document(
             chat_id=doc.chat_id,
             uploader_id=doc.user_id,
             request_key=key,

@@ -20,15 +20,12 @@ from services import daily
 from services.chat_messages import TelegramFiles, TooBigError
 from services.daily import day_start
 from services.document_types import human_size
-from services.errors import UserFacingError
+from services.errors import Fail
 from settings import Settings
 from storage import Repository
 from storage.usage import DocumentLimits, LimitReachedError
 
 log = logging.getLogger(__name__)
-
-# Marks the document failed (releasing its reservation) and returns what to tell the user.
-Fail = Callable[..., Awaitable[UserFacingError]]
 
 
 def document_limits(settings: Settings, now: float) -> DocumentLimits:
@@ -84,7 +81,7 @@ class Transfer:
         if received > self.max_bytes:
             raise await self.fail("doc_too_big", "too big", size=human_size(received), limit=limit)
         try:
-            await self.repo.settle_document_size(self.key, received, self.limits)
+            await self.repo.documents.settle_document_size(self.key, received, self.limits)
         except LimitReachedError as exc:
             raise await self.fail(exc.key, exc.key, **limit_values(exc, now)) from None
         return received
@@ -103,7 +100,7 @@ class Transfer:
         except LibraryError as exc:
             log.warning("Document %s: OpenAI failed: %s", self.doc_id, exc)
             raise await self.fail("doc_openai_failed", type(exc).__name__) from exc
-        await self.repo.update_document(
+        await self.repo.documents.update_document(
             self.doc_id, DocumentState.PROCESSING, openai_file_id=file_id, vector_store_id=store
         )
         return store, file_id

@@ -104,7 +104,7 @@ async def _upload(intake: Intake, transfer: Transfer, path: Path) -> _Uploaded |
     svc, doc = intake.svc, intake.doc
     uploading = (await asyncio.to_thread(path.stat)).st_size
     size = human_size(uploading)
-    await svc.repo.update_document(intake.row_id, DocumentState.UPLOADING, size=uploading)
+    await svc.repo.documents.update_document(intake.row_id, DocumentState.UPLOADING, size=uploading)
     await intake.progress("doc_uploading", size=size)
     try:
         store, file_id = await transfer.upload(
@@ -134,13 +134,13 @@ async def _index(
         raise await intake.fail("doc_openai_failed", type(exc).__name__) from exc
 
     if indexed.completed:
-        await svc.repo.update_document(intake.row_id, DocumentState.READY)
+        await svc.repo.documents.update_document(intake.row_id, DocumentState.READY)
         await intake.progress("doc_ready", size=size)
     elif indexed.in_progress:
         await intake.progress("doc_still_processing")
     else:
         reason = indexed.error or indexed.status
-        await svc.repo.update_document(intake.row_id, DocumentState.FAILED, error=reason)
+        await svc.repo.documents.update_document(intake.row_id, DocumentState.FAILED, error=reason)
         # A file the store could not index is of no use; don't leave it stored on OpenAI.
         await _discard(library, store, file_id)
         await intake.progress("doc_failed", reason=escape(reason))
@@ -157,14 +157,14 @@ async def chat_store(svc: Services, chat_id: int, chat_title: str) -> str:
     """The chat's vector store, created on first use (and again if OpenAI expired it)."""
     library = _library(svc.library)
     async with svc.library_lock(chat_id):
-        store = await svc.repo.chat_library(chat_id)
+        store = await svc.repo.documents.chat_library(chat_id)
         if store is not None and await library.store_usable(store):
             return store
         if store is not None:
             await _expire(svc, chat_id)
         name = f"StudyQuiz: {chat_title}"[:MAX_STORE_NAME]
         store = await library.create_store(name, svc.settings.vector_store_expiry_days)
-        await svc.repo.set_chat_library(chat_id, store, svc.clock())
+        await svc.repo.documents.set_chat_library(chat_id, store, svc.clock())
         log.info("Chat %s: created vector store %s", chat_id, store)
         return store
 
@@ -172,12 +172,12 @@ async def chat_store(svc: Services, chat_id: int, chat_title: str) -> str:
 async def _expire(svc: Services, chat_id: int) -> None:
     """OpenAI deleted the chat's store after its idle period: its documents went with it."""
     library = _library(svc.library)
-    for doc in await svc.repo.documents(chat_id):
+    for doc in await svc.repo.documents.of_chat(chat_id):
         if doc.openai_file_id is not None:
             # The store is gone, but the uploaded files are not deleted with it.
             await _discard(library, None, doc.openai_file_id)
-        await svc.repo.update_document(doc.id, DocumentState.FAILED, error="expired")
-    await svc.repo.drop_chat_library(chat_id)
+        await svc.repo.documents.update_document(doc.id, DocumentState.FAILED, error="expired")
+    await svc.repo.documents.drop_chat_library(chat_id)
     log.info("Chat %s: vector store expired; documents marked", chat_id)
 
 
@@ -185,8 +185,8 @@ async def quiz_stores(svc: Services, chat_id: int) -> tuple[str, ...]:
     """The vector stores a quiz in this chat searches: its own (if it has ready documents)
     and the configured VECTOR_STORE_ID."""
     stores: list[str] = []
-    store = await svc.repo.chat_library(chat_id)
-    if store is not None and await svc.repo.has_ready_documents(chat_id):
+    store = await svc.repo.documents.chat_library(chat_id)
+    if store is not None and await svc.repo.documents.has_ready_documents(chat_id):
         try:
             usable = await _library(svc.library).store_usable(store)
         except LibraryError as exc:
@@ -197,7 +197,7 @@ async def quiz_stores(svc: Services, chat_id: int) -> tuple[str, ...]:
             stores.append(store)
         else:
             async with svc.library_lock(chat_id):
-                if await svc.repo.chat_library(chat_id) == store:
+                if await svc.repo.documents.chat_library(chat_id) == store:
                     await _expire(svc, chat_id)
     if svc.settings.vector_store_id and svc.settings.vector_store_id not in stores:
         stores.append(svc.settings.vector_store_id)
@@ -206,7 +206,7 @@ async def quiz_stores(svc: Services, chat_id: int) -> tuple[str, ...]:
 
 async def chat_documents(svc: Services, chat_id: int) -> list[DocumentRow]:
     """The chat's documents, oldest first (the numbering /docs and /forget use)."""
-    return await svc.repo.documents(chat_id)
+    return await svc.repo.documents.of_chat(chat_id)
 
 
 async def refresh(svc: Services, docs: Sequence[DocumentRow]) -> list[DocumentRow]:
@@ -221,12 +221,12 @@ async def refresh(svc: Services, docs: Sequence[DocumentRow]) -> list[DocumentRo
                 log.info("Document %s: status unknown: %s", doc.id, exc)
             else:
                 if now.completed:
-                    await svc.repo.update_document(doc.id, DocumentState.READY)
+                    await svc.repo.documents.update_document(doc.id, DocumentState.READY)
                 elif not now.in_progress:
-                    await svc.repo.update_document(
+                    await svc.repo.documents.update_document(
                         doc.id, DocumentState.FAILED, error=now.error or now.status
                     )
-                doc = await svc.repo.document(doc.id) or doc
+                doc = await svc.repo.documents.document(doc.id) or doc
         out.append(doc)
     return out
 
@@ -238,10 +238,10 @@ async def remove_documents(svc: Services, chat_id: int, docs: Sequence[DocumentR
     for doc in docs:
         if doc.openai_file_id is not None:
             await library.remove(doc.vector_store_id, doc.openai_file_id)
-        await svc.repo.delete_document(doc.id)
-    if not await svc.repo.documents(chat_id):
+        await svc.repo.documents.delete_document(doc.id)
+    if not await svc.repo.documents.of_chat(chat_id):
         async with svc.library_lock(chat_id):
-            store = await svc.repo.chat_library(chat_id)
+            store = await svc.repo.documents.chat_library(chat_id)
             if store is not None:
                 await library.delete_store(store)
-                await svc.repo.drop_chat_library(chat_id)
+                await svc.repo.documents.drop_chat_library(chat_id)

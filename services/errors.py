@@ -5,7 +5,8 @@ documents) itself."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -32,3 +33,12 @@ class UserFacingError(Exception):
         self.edit_message_id = edit_message_id
         self.retry_quiz_id = retry_quiz_id
         self.values = values
+
+
+class Fail(Protocol):
+    """How a step of longer work (adding a document) gives up: `raise await fail(text,
+    error, **values)` marks the work failed, releases what it held (a document's
+    reservation), logs `error` and returns the person's message (`text`, an i18n key, with
+    `values`)."""
+
+    def __call__(self, text: str, error: str, **values: Any) -> Awaitable[UserFacingError]: ...

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from telegram.error import TelegramError
 
 from storage import QuizRow
+from storage.answers import NewAnswer
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,17 @@ class QuizOpened:
     """The quiz's questions are stored and about to be posted."""
 
     quiz_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswersRecorded:
+    """A batch of answers is durable: one event per batch (services/quiz/answer_batch.py),
+    not per answer, so the ingest pays for its subscribers once per transaction.
+    `answers` are the ones stored, in arrival order (a duplicate or an answer to a closed
+    quiz is not). Subscribers run inside the answer writer: they must be quick and hand
+    anything slow (a Telegram call) to a task of its own."""
+
+    answers: tuple[NewAnswer, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +74,9 @@ class FeedbackPosted:
     quiz: QuizRow
 
 
-Event = QuizOpened | QuizClosed | SubmissionBuilt | AnswersSubmitted | FeedbackPosted
+Event = (
+    QuizOpened | AnswersRecorded | QuizClosed | SubmissionBuilt | AnswersSubmitted | FeedbackPosted
+)
 E = TypeVar("E", bound=Event)
 Subscriber = Callable[[Any], Awaitable[None]]
 

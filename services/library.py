@@ -58,6 +58,7 @@ from services.library_board import (
 )
 from services.quiz import generation
 from services.quiz.presenter import Presenter
+from services.start_request import StartRequest
 from storage import QuizAlreadyOpenError, QuizRow
 from storage.library import LibraryEntry
 
@@ -113,53 +114,33 @@ def as_call(quiz: Quiz) -> str:
 
 
 async def play(
-    ui: Presenter,
-    svc: Services,
-    entry: LibraryEntry,
-    *,
-    chat_id: int,
-    chat_type: str,
-    thread_id: int | None,
-    user_id: int,
-    lang: str,
-    request_key: str,
-    shared: bool,
+    ui: Presenter, svc: Services, entry: LibraryEntry, req: StartRequest, *, shared: bool
 ) -> None:
     """Post a copy of the saved quiz in this chat, with the chat's style and mode."""
-    await quotas.check_start(
-        ui,
-        svc,
-        chat_id=chat_id,
-        chat_type=chat_type,
-        thread_id=thread_id,
-        user_id=user_id,
-        lang=lang,
-        request_key=request_key,
-    )
-    parsed, _ = await svc.repo.load_quiz(entry.quiz_id, entry.title)
-    chosen = await chat_settings.effective(svc, chat_id)
+    await quotas.check_start(ui, svc, req)
+    parsed, _ = await svc.repo.questions.load_quiz(entry.quiz_id, entry.title)
+    chosen = await chat_settings.effective(svc, req.chat_id)
+    mode = req.mode or chosen.mode
     try:
-        quiz = await svc.repo.create_quiz(
-            chat_id=chat_id,
-            thread_id=thread_id or 0,
-            chat_type=chat_type,
-            starter_id=user_id,
-            request_key=request_key,
+        quiz = await svc.repo.quizzes.create_quiz(
+            chat_id=req.chat_id,
+            thread_id=req.thread_id or 0,
+            chat_type=req.chat_type,
+            starter_id=req.user_id,
+            request_key=req.key,
             topic=entry.topic,
             num_questions=len(parsed.questions),
             style=chosen.style,
-            lang=lang,
+            lang=req.lang,
             now=svc.clock(),
-            mode=chosen.mode,
-            live_seconds=chosen.live_seconds if chosen.mode == QuizMode.LIVE else None,
-            exam=chosen.exam and chat_type in (ChatType.GROUP, ChatType.SUPERGROUP),
+            mode=mode,
+            live_seconds=chosen.live_seconds if mode == QuizMode.LIVE else None,
+            exam=chosen.exam and req.chat_type in (ChatType.GROUP, ChatType.SUPERGROUP),
         )
     except QuizAlreadyOpenError:
-        raise UserFacingError(
-            "already_open", chat_id=chat_id, lang=lang, thread_id=thread_id
-        ) from None
+        raise req.refusal("already_open") from None
     if quiz is None:
-        log.info("Ignoring a re-delivered play of quiz %s in chat %s", entry.quiz_id, chat_id)
+        log.info("Ignoring a re-delivered play of quiz %s in chat %s", entry.quiz_id, req.chat_id)
         return
     await svc.repo.library.add_copy(quiz.id, entry.quiz_id, shared=shared)
     await _seed(svc, quiz, parsed)
@@ -182,12 +163,12 @@ async def _seed(svc: Services, quiz: QuizRow, parsed: Quiz) -> None:
         conversation_id = await svc.engine.seed(items)
     except EngineError as exc:
         log.warning("Quiz %s: no thread for the copy: %s", quiz.id, exc)
-        await svc.repo.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
+        await svc.repo.quizzes.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
         raise UserFacingError(
             "openai_unavailable",
             chat_id=quiz.chat_id,
             lang=quiz.lang,
             thread_id=quiz.thread_id or None,
         ) from exc
-    await svc.repo.set_conversation(quiz.id, conversation_id)
-    await svc.repo.set_call(quiz.id, call_id)
+    await svc.repo.quizzes.set_conversation(quiz.id, conversation_id)
+    await svc.repo.quizzes.set_call(quiz.id, call_id)

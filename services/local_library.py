@@ -6,7 +6,6 @@ a quiz request carries the chunks it is about. Nothing but those chunks leaves t
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from i18n import tr
@@ -15,7 +14,7 @@ from quiz.states import DocumentState
 from services.chat_messages import ChatMessages
 from services.context import Services
 from services.document_types import human_size
-from services.errors import UserFacingError
+from services.errors import Fail
 from services.extraction import ExtractionError, extract
 from storage.chunks import FoundChunk
 
@@ -27,9 +26,6 @@ MIN_PASSAGES = 6
 MAX_PASSAGES = 12
 # Seconds the text of one document may take to come out (the child process is then killed).
 EXTRACT_TIMEOUT = 120.0
-
-# Raises the person's message (the document marked failed), as documents.add_document's.
-Fail = Callable[..., Awaitable[UserFacingError]]
 
 
 def is_local(svc: Services) -> bool:
@@ -59,7 +55,7 @@ async def add_locally(
     """Take the text out, index it and say it is ready (raises what went wrong)."""
     chat_id, lang, doc_id, shown = added.chat_id, added.lang, added.doc_id, added.shown
     status_id = added.status_id
-    await svc.repo.update_document(doc_id, DocumentState.PROCESSING, size=len(data))
+    await svc.repo.documents.update_document(doc_id, DocumentState.PROCESSING, size=len(data))
     await ui.document_progress(chat_id, status_id, tr(lang, "doc_indexing_here", name=shown))
     await ui.reading(chat_id, added.thread_id)
     try:
@@ -68,7 +64,7 @@ async def add_locally(
         log.info("Document %s: no text taken out: %s", doc_id, exc)
         raise await fail(exc.key, exc.key) from exc
     await svc.repo.chunks.add_chunks(doc_id, chat_id, chunks)
-    await svc.repo.update_document(doc_id, DocumentState.READY)
+    await svc.repo.documents.update_document(doc_id, DocumentState.READY)
     log.info("Document %s: %d chunks indexed here", doc_id, len(chunks))
     text = tr(lang, "doc_ready", name=shown, size=human_size(len(data)))
     await ui.document_progress(chat_id, status_id, text)
@@ -95,7 +91,7 @@ async def passages(
 ) -> tuple[RetrievedChunk, ...]:
     """The chunks a quiz is written from: the best for its topic, or (no topic, or nothing
     matches) chunks spread over all the chat's documents, so a quiz covers more than page 1."""
-    if not await svc.repo.has_ready_documents(chat_id):
+    if not await svc.repo.documents.has_ready_documents(chat_id):
         # Most quizzes have no documents: one indexed lookup, no full-text search.
         return ()
     limit = max(MIN_PASSAGES, min(MAX_PASSAGES, questions + 2))

@@ -8,7 +8,7 @@ from services.context import Services
 
 async def left(svc: Services, chat_id: int) -> int:
     """Cancel the chat's live quizzes (how many) and forget that the bot introduced itself."""
-    cancelled = await svc.repo.cancel_live_quizzes(chat_id, "bot removed")
+    cancelled = await svc.repo.quizzes.cancel_live_quizzes(chat_id, "bot removed")
     await svc.repo.chat_memory.forget_introduction(chat_id)
     return cancelled
 

@@ -19,9 +19,11 @@ from i18n import tr
 from services import documents, waiting
 from services.chat_messages import ChatMessages
 from services.context import Services
-from services.errors import UserFacingError
-from services.quiz.starting import QuizCommand, parse_quiz_args
+from services.document_intake import Transcribe
+from services.errors import Fail
+from services.quiz.starting import parse_quiz_args
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.start_request import QuizCommand
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +117,8 @@ def _album(photo: IncomingPhoto, name: str) -> tuple[_Album | None, str]:
     return album, tr(photo.lang, "photo_page", name=album.name or name, page=album.pages)
 
 
-def _reader(
-    ui: ChatMessages, svc: Services, photo: IncomingPhoto
-) -> Callable[[bytes, Callable[..., Awaitable[UserFacingError]]], Awaitable[bytes]]:
-    async def read(image: bytes, fail: Callable[..., Awaitable[UserFacingError]]) -> bytes:
+def _reader(ui: ChatMessages, svc: Services, photo: IncomingPhoto) -> Transcribe:
+    async def read(image: bytes, fail: Fail) -> bytes:
         thread_id = photo.thread_id
         await ui.reading(photo.chat_id, thread_id)
         try:

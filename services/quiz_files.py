@@ -19,6 +19,7 @@ from quiz.verification import KeyCheck, key_problem
 from services import chat_settings, quotas
 from services.context import Services
 from services.quiz.presenter import Presenter
+from services.start_request import StartRequest
 from storage.library import LibraryEntry
 
 log = logging.getLogger(__name__)
@@ -75,30 +76,12 @@ async def _disputed(svc: Services, quiz: Quiz, user_id: int, chat_id: int) -> li
 
 
 async def import_quiz(
-    ui: Presenter,
-    svc: Services,
-    *,
-    text: str,
-    file_name: str,
-    chat_id: int,
-    chat_type: str,
-    thread_id: int | None,
-    user_id: int,
-    lang: str,
-    request_key: str,
+    ui: Presenter, svc: Services, req: StartRequest, *, text: str, file_name: str
 ) -> Imported:
     """Check every row, then the keys; store the quiz in the owner's library only if all
     pass. Counts as a quiz towards the start checks (cooldown, daily limits)."""
-    await quotas.check_start(
-        ui,
-        svc,
-        chat_id=chat_id,
-        chat_type=chat_type,
-        thread_id=thread_id,
-        user_id=user_id,
-        lang=lang,
-        request_key=request_key,
-    )
+    await quotas.check_start(ui, svc, req)
+    chat_id, user_id = req.chat_id, req.user_id
     title = PurePath(file_name).stem.replace("_", " ")
     parsed = csv_format.parse_quiz_file(
         text, csv_format.delimiter_for(file_name), title, svc.settings.max_questions
@@ -114,11 +97,11 @@ async def import_quiz(
     number = await svc.repo.library.import_quiz(
         owner_id=user_id,
         chat_id=chat_id,
-        chat_type=chat_type or ChatType.PRIVATE,
-        request_key=request_key,
+        chat_type=req.chat_type or ChatType.PRIVATE,
+        request_key=req.key,
         quiz=quiz,
         styles=[choose_style(q, style) for q in quiz.questions],
-        lang=lang,
+        lang=req.lang,
         now=svc.clock(),
     )
     return Imported(number, quiz)
@@ -126,7 +109,7 @@ async def import_quiz(
 
 async def export_quiz(svc: Services, entry: LibraryEntry) -> tuple[str, bytes]:
     """The file name and the CSV of a library quiz."""
-    parsed, _ = await svc.repo.load_quiz(entry.quiz_id, entry.title)
+    parsed, _ = await svc.repo.questions.load_quiz(entry.quiz_id, entry.title)
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in entry.title)[:40] or "quiz"
     return f"{safe}.csv", csv_format.quiz_csv(parsed).encode()
 

@@ -18,6 +18,7 @@ from services.context import Services
 from services.daily import day_start, reset_in
 from services.errors import UserFacingError
 from services.presenter import Presenter
+from services.start_request import StartRequest
 from settings import Settings
 from storage.chats import ADMINS
 from storage.usage import StartLimits, UsageStore
@@ -35,36 +36,27 @@ def start_limits(settings: Settings, now: float) -> StartLimits:
     )
 
 
-async def check_start(
-    ui: Presenter,
-    svc: Services,
-    *,
-    chat_id: int,
-    chat_type: str,
-    thread_id: int | None,
-    user_id: int,
-    lang: str,
-    request_key: str,
-) -> None:
+async def check_start(ui: Presenter, svc: Services, request: StartRequest) -> None:
     """Raise UserFacingError (naming the limit and when it resets) if the quiz may not start.
 
     A request already seen (a re-delivered update) and a topic with a live quiz pass through:
     the quiz flow answers those itself."""
     settings, store = svc.settings, svc.repo.usage
+    chat_id, user_id, topic = request.chat_id, request.user_id, request.thread_id or 0
 
     def refuse(key: str, **values: Any) -> UserFacingError:
         log.info("Quiz refused in chat %s for user %s: %s", chat_id, user_id, key)
-        return UserFacingError(key, chat_id=chat_id, lang=lang, thread_id=thread_id, **values)
+        return request.refusal(key, **values)
 
-    if await _admins_only(ui, svc, chat_id, chat_type, user_id):
+    if await _admins_only(ui, svc, chat_id, request.chat_type, user_id):
         raise refuse("starters_admins_only")
-    if await store.seen_request(request_key):
+    if await store.seen_request(request.key):
         return
-    if await svc.repo.live_quiz(chat_id, thread_id or 0) is not None:
+    if await svc.repo.quizzes.live_quiz(chat_id, topic) is not None:
         return
 
     now = svc.clock()
-    last = await store.last_quiz_at(chat_id, thread_id or 0)
+    last = await store.last_quiz_at(chat_id, topic)
     if settings.quiz_cooldown and last is not None and now - last < settings.quiz_cooldown:
         raise refuse("cooldown", seconds=math.ceil(last + settings.quiz_cooldown - now))
 

@@ -24,7 +24,7 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
     # A quiz being written when the process died: its model call is gone with it, and the
     # user may have moved on, so close it and say so rather than leave it hanging. One that
     # a live worker (or a task of this one) is writing is left to it.
-    for quiz in await svc.repo.quizzes_in_state(QuizState.GENERATING):
+    for quiz in await svc.repo.quizzes.quizzes_in_state(QuizState.GENERATING):
         async with write_lease(svc, quiz.id) as mine:
             if mine:
                 await _interrupted(ui, svc, quiz)
@@ -32,7 +32,7 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
                 log.info("Quiz %s: another worker is writing it", quiz.id)
     # A group's deadline needs nothing here: its timer is in the database, and fires at once
     # if it passed while no process ran.
-    for quiz in await svc.repo.quizzes_in_state(QuizState.OPEN):
+    for quiz in await svc.repo.quizzes.quizzes_in_state(QuizState.OPEN):
         async with write_lease(svc, quiz.id) as mine:
             if not mine:
                 log.info("Quiz %s: another worker is writing it", quiz.id)
@@ -40,7 +40,7 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
         if quiz.writing:
             # The stream that was writing its last questions died with the old process: the
             # quiz goes on with the questions already posted.
-            await svc.repo.finish_writing(quiz.id)
+            await svc.repo.quizzes.finish_writing(quiz.id)
         # Questions whose message id never reached the database are sent now.
         try:
             await posting.post_questions(ui, svc, quiz.id)
@@ -49,13 +49,13 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
         # Its last answer was committed just before the old process died, before it could
         # close the quiz: nobody would answer again, so it closes now (a live game's step
         # above did that already).
-        fresh = await svc.repo.quiz(quiz.id)
+        fresh = await svc.repo.quizzes.quiz(quiz.id)
         live_or_closed = fresh is None or not fresh.is_open or fresh.is_live
         if fresh is not None and not live_or_closed and await answers.all_done(svc, fresh):
             await _safely_close(
                 closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.COMPLETED), quiz.id
             )
-    for quiz in await svc.repo.quizzes_in_state(QuizState.SUBMITTING):
+    for quiz in await svc.repo.quizzes.quizzes_in_state(QuizState.SUBMITTING):
         # The close may have been cut short too: its missing steps are redone first (unless
         # another live worker is closing it now: see closing.resume).
         await _safely_close(closing.resume(ui, svc, quiz.id), quiz.id)
@@ -66,7 +66,7 @@ async def recover(ui: TelegramPresenter, svc: Services) -> None:
 
 
 async def _interrupted(ui: TelegramPresenter, svc: Services, quiz: QuizRow) -> None:
-    if await svc.repo.set_state(
+    if await svc.repo.quizzes.set_state(
         quiz.id, QuizState.FAILED, error="interrupted by restart", only_from=(QuizState.GENERATING,)
     ):
         try:

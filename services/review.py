@@ -1,9 +1,10 @@
-"""Reviews: the "Review my mistakes" offer after a quiz's feedback, and /review, a quiz of
-the person's due study cards written afresh by the model (or, when nothing is due, when the
-next card is and which topic is weakest)."""
+"""/review: a quiz of the person's due study cards written afresh by the model (or, when
+nothing is due, when the next card is and which topic is weakest). The "Review my mistakes"
+offer after a quiz's feedback is services/study_cards.py's."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 
 from telegram.constants import ChatType
@@ -12,26 +13,15 @@ from i18n import tr
 from quiz import reminder_times
 from services import learning, reminders
 from services.context import Services
-from services.presenter import Presenter
 from services.quiz import starting
 from services.quiz.telegram_presenter import TelegramPresenter
-from storage import QuizRow
+from services.start_request import QuizCommand, StartRequest
 
 
-async def start_review(
-    ui: TelegramPresenter,
-    svc: Services,
-    *,
-    chat_id: int,
-    chat_type: str,
-    thread_id: int | None,
-    user_id: int,
-    message_id: int,
-    lang: str,
-    request_key: str,
-) -> None:
+async def start_review(ui: TelegramPresenter, svc: Services, req: StartRequest) -> None:
     """A quiz of the person's due cards, written afresh; or why there is none."""
-    if chat_type != ChatType.PRIVATE:
+    chat_id, thread_id, user_id, lang = req.chat_id, req.thread_id, req.user_id, req.lang
+    if req.chat_type != ChatType.PRIVATE:
         await ui.review_in_private(chat_id, thread_id, lang)
         return
     store, now = svc.repo.cards, svc.clock()
@@ -39,20 +29,10 @@ async def start_review(
     if not cards:
         await _nothing_due(ui, svc, chat_id, user_id, lang)
         return
-    await store.create_review(request_key, user_id, [c.id for c in cards], now)
+    await store.create_review(req.key, user_id, [c.id for c in cards], now)
     # The same path as /quiz: who may start, cooldown and quotas apply to reviews too.
-    await starting.start_quiz(
-        ui,
-        svc,
-        chat_id=chat_id,
-        chat_type=chat_type,
-        thread_id=thread_id,
-        user_id=user_id,
-        message_id=message_id,
-        lang=lang,
-        command=starting.QuizCommand(len(cards), tr(lang, "review_topic")),
-        request_key=request_key,
-    )
+    command = QuizCommand(len(cards), tr(lang, "review_topic"))
+    await starting.start_quiz(ui, svc, replace(req, command=command))
 
 
 async def _nothing_due(
@@ -73,34 +53,3 @@ async def _nothing_due(
     if weakest:
         text += "\n" + tr(lang, "review_weakest", topic=weakest[0][0])
     await ui.nothing_due(chat_id, text, lang, weakest_button=bool(weakest))
-
-
-async def offer_review(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
-    """After the feedback: a "Review my mistakes (N)" button for whoever got one wrong."""
-    parsed, _ = await svc.repo.load_quiz(quiz.id, quiz.title)
-    wrong = {
-        a.user_id
-        for a in await svc.repo.answers(quiz.id)
-        if a.question_index < len(parsed.questions)
-        and a.choice_index != parsed.questions[a.question_index].answer_index
-    }
-    if not wrong:
-        return
-    if quiz.chat_type == ChatType.PRIVATE:
-        due = await svc.repo.cards.due_count(quiz.starter_id, svc.clock())
-        if due == 0:
-            return
-        n = min(due, svc.settings.max_questions)
-        await ui.review_offer(
-            quiz,
-            tr(quiz.lang, "review_offer", n=n),
-            tr(quiz.lang, "review_button", n=n),
-            in_private=True,
-        )
-    else:
-        await ui.review_offer(
-            quiz,
-            tr(quiz.lang, "review_offer_group", n=len(wrong)),
-            tr(quiz.lang, "review_button_group"),
-            in_private=False,
-        )

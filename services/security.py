@@ -15,7 +15,7 @@ async def note_refusal(svc: Services, chat_id: int) -> bool:
 async def forget_user(svc: Services, user_id: int) -> int:
     """Delete or redact everything stored about the user (storage/security.py says what
     stays and why); how many answers went."""
-    await svc.repo.redact_topics_of(user_id)
+    await svc.repo.quizzes.redact_topics_of(user_id)
     return await svc.repo.security.forget_user(user_id)
 
 

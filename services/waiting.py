@@ -15,6 +15,7 @@ from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import starting
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.start_request import StartRequest
 from storage.conversation import PendingQuiz
 
 log = logging.getLogger(__name__)
@@ -63,18 +64,7 @@ async def _start(
     thread_id = pending.thread_id or None
     docs = await documents.refresh(svc, await documents.chat_documents(svc, pending.chat_id))
     if any(d.state == DocumentState.READY for d in docs):
-        await starting.start_quiz(
-            ui,
-            svc,
-            chat_id=pending.chat_id,
-            chat_type=pending.chat_type,
-            thread_id=thread_id,
-            user_id=pending.user_id,
-            message_id=pending.message_id,
-            lang=pending.lang,
-            command=starting.QuizCommand(pending.requested, pending.topic),
-            request_key=pending.request_key,
-        )
+        await starting.start_quiz(ui, svc, StartRequest.of_pending(pending))
         return
     if restarted:
         key = "doc_quiz_interrupted"

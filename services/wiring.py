@@ -1,37 +1,51 @@
 """The composition root of the features that follow the quiz lifecycle: which feature listens
 to which stage (services/events.py), and what runs when a durable timer is due
 (services/timers.py). bot.py's post_init calls `wire` once, with the one presenter the
-process shows chats through."""
+process shows chats through and the function that runs a task beside the updates (the
+Application's create_task)."""
 
 from __future__ import annotations
 
-from services import learning, reminders, review
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from services import reminders
 from services.context import Services
 from services.errors import UserFacingError
-from services.events import AnswersSubmitted, FeedbackPosted, SubmissionBuilt
+from services.events import AnswersRecorded
 from services.quiz import deadlines, live
 from services.quiz.common import DEADLINE, LIVE_STEP
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.study_cards import StudyCards
 from services.timers import Callback
 
+Spawn = Callable[[Coroutine[Any, Any, None]], object]
 
-def wire(svc: Services, ui: TelegramPresenter) -> None:
-    async def annotate(event: SubmissionBuilt) -> None:
-        # Only a review quiz's submission changes (one query for any other quiz): the
-        # feedback compares each card with how it went last time.
-        await learning.annotate_submission(svc, event.quiz, event.submission)
 
-    async def record_cards(event: AnswersSubmitted) -> None:
-        # After the submission, before the feedback (or the failure) is posted: off the path
-        # to the model, and done by the time the person sees it. Idempotent (per quiz).
-        await learning.record_quiz(svc, event.quiz.id)
+def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn) -> None:
+    async def live_moves_on(event: AnswersRecorded) -> None:
+        # Inside the answer writer: only a (cached) read per quiz of the batch; checking
+        # whether everyone answered, and posting the next question, run as tasks of their
+        # own, so one chat's game never holds up another chat's answers.
+        for quiz_id, index in dict.fromkeys((a.quiz_id, a.index) for a in event.answers):
+            quiz = await svc.repo.quizzes.quiz(quiz_id)
+            if quiz is not None and quiz.is_live:
+                spawn(live.answered(ui, svc, quiz, index))
 
-    async def offer_review(event: FeedbackPosted) -> None:
-        await review.offer_review(ui, svc, event.quiz)
-
-    svc.events.subscribe(SubmissionBuilt, annotate)
-    svc.events.subscribe(AnswersSubmitted, record_cards)
-    svc.events.subscribe(FeedbackPosted, offer_review)
+    svc.events.subscribe(AnswersRecorded, live_moves_on)
+    # The way every feature will go: a small object built here with exactly the stores,
+    # presenter, clock and settings it uses, which subscribes itself to its stages.
+    repo = svc.repo
+    StudyCards(
+        cards=repo.cards,
+        quizzes=repo.quizzes,
+        questions=repo.questions,
+        answers=repo.answers,
+        ui=ui,
+        # Looked up at each call: tests move the services' clock.
+        clock=lambda: svc.clock(),
+        max_questions=svc.settings.max_questions,
+    ).subscribe(svc.events)
 
     if svc.timers is not None:
         timers = svc.timers

@@ -162,7 +162,7 @@ class AnswerStore(Store):
             for r in rows
         }
 
-    async def answers(self, quiz_id: int) -> list[Answer]:
+    async def of_quiz(self, quiz_id: int) -> list[Answer]:
         rows = await self._all(
             "SELECT user_id, question_idx, choice_index, answered_at FROM answers"
             " WHERE quiz_id = ? ORDER BY answered_at, user_id",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from storage.database import Row, SQLDatabase
+from storage.database import Row
+from storage.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +95,7 @@ class RatedCard:
     log: str
 
 
-class CardStore:
-    def __init__(self, db: SQLDatabase) -> None:
-        self._db = db
-
-    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return await self._db.all(sql, params)
-
-    async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return await self._db.write(sql, params)
-
+class CardStore(Store):
     # recording answers
 
     async def record(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.database import SQLDatabase
+from storage.store import Store
 
 # An offer's button is for the conversation at hand; the text (personal data) goes after this.
 OFFER_RETENTION = 24 * 3600
@@ -35,11 +35,8 @@ _PENDING_COLUMNS = (
 )
 
 
-class ChatMemoryStore:
+class ChatMemoryStore(Store):
     """A chat's short memory (this module's docstring): not the model's conversations."""
-
-    def __init__(self, db: SQLDatabase) -> None:
-        self._db = db
 
     # a /quiz waiting for the chat's documents
 

@@ -141,7 +141,7 @@ class DocumentStore(Store):
         row = await self._one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
         return None if row is None else _document(row)
 
-    async def documents(self, chat_id: int) -> list[DocumentRow]:
+    async def of_chat(self, chat_id: int) -> list[DocumentRow]:
         """The chat's documents, oldest first (the numbering /docs and /forget use)."""
         rows = await self._all(
             f"SELECT {_DOC_COLUMNS} FROM documents WHERE chat_id = ? ORDER BY id", (chat_id,)

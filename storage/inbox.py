@@ -6,13 +6,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from storage.database import SQLDatabase
+from storage.store import Store
 
 
-class Inbox:
-    def __init__(self, db: SQLDatabase) -> None:
-        self._db = db
-
+class Inbox(Store):
     async def save(
         self, update_id: int, payload: dict[str, Any], now: float, stale_before: float
     ) -> bool:

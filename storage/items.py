@@ -10,13 +10,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from storage.database import SQLDatabase
+from storage.store import Store
 
 
-class ItemStore:
-    def __init__(self, db: SQLDatabase) -> None:
-        self._db = db
-
+class ItemStore(Store):
     async def items(self, key: str) -> list[dict[str, Any]]:
         rows = await self._db.all(
             "SELECT item_json FROM quiz_items WHERE conversation_key = ? ORDER BY seq", (key,)

@@ -172,7 +172,7 @@ class LibraryStore(Store):
             " JOIN answers a ON a.quiz_id = q.id"
             " JOIN questions s ON s.quiz_id = a.quiz_id AND s.idx = a.question_idx"
             " LEFT JOIN users u ON u.user_id = a.user_id"
-            " WHERE c.source_id = ? GROUP BY q.id, a.user_id",
+            " WHERE c.source_id = ? GROUP BY q.id, a.user_id, u.name",
             (source_id,),
         )
         best: dict[int, BoardRow] = {}

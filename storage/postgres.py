@@ -20,7 +20,9 @@ The cost: writes do not run in parallel (each holds the lock for a few milliseco
 trips), and a single write outside a transaction costs three round trips instead of one
 (BEGIN with the lock, the statement, COMMIT).
 
-A transaction holds its pooled connection for the block, bound to the task that opened it
+Inside one process, writers first queue on an asyncio lock, so that they do not each hold a
+pooled connection while they wait for the advisory lock. A transaction holds its pooled
+connection for the block, bound to the task that opened it
 (a context variable holding the task and the connection): that task's statements and nested
 blocks join it; a child task inherits the variable but not the task, so it never runs on the
 connection of its parent's transaction.
@@ -42,6 +44,8 @@ from storage.migrations import MIGRATIONS, postgresql_script
 
 # The one key of the write lock (any constant: an application's keys are its own).
 WRITE_LOCK = 0x5354_5144_5157  # "STQDQW"
+# Statement texts remembered translated (oldest forgotten first).
+SQL_CACHE_SIZE = 512
 # How long closing waits for connections still in use before it cuts them.
 CLOSE_SECONDS = 10.0
 # What an asyncpg error is: the server's (PostgresError) or the driver's (InterfaceError).
@@ -83,6 +87,9 @@ class PgDatabase:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
         self._sql: dict[str, tuple[str, bool]] = {}
+        # This process's writers queue here, not each on a pooled connection of its own
+        # waiting for the advisory lock: the pool stays free for reads.
+        self._writer = asyncio.Lock()
         # (the task in the transaction, its connection); see the module's docstring.
         self._current: contextvars.ContextVar[tuple[asyncio.Task[Any], Any] | None] = (
             contextvars.ContextVar(f"pg_transaction_{id(self)}", default=None)
@@ -105,6 +112,9 @@ class PgDatabase:
         found = self._sql.get(sql)
         if found is None:
             found = translate(sql), sql.lstrip().upper().startswith(_READS)
+            # Bounded: a batch's statement text grows with its rows.
+            if len(self._sql) >= SQL_CACHE_SIZE:
+                del self._sql[next(iter(self._sql))]
             self._sql[sql] = found
         return found
 
@@ -125,7 +135,7 @@ class PgDatabase:
         if self.inside():
             yield
             return
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self._writer, self.pool.acquire() as conn, conn.transaction():
             await conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
             task = asyncio.current_task()
             assert task is not None

@@ -63,15 +63,22 @@ def question_row(r: Row) -> StoredQuestion:
 
 
 class QuestionStore(Store):
-    async def questions(self, quiz_id: int) -> list[StoredQuestion]:
+    async def of_quiz(self, quiz_id: int) -> list[StoredQuestion]:
         rows = await self._all(
             f"SELECT {QUESTION_COLUMNS} FROM questions WHERE quiz_id = ? ORDER BY idx",
             (quiz_id,),
         )
         return [question_row(r) for r in rows]
 
+    async def of_poll(self, poll_id: str) -> tuple[int, StoredQuestion] | None:
+        """The quiz id and the question a poll asks (storage/polls.py caches it)."""
+        rows = await self._fetch(
+            f"SELECT quiz_id, {QUESTION_COLUMNS} FROM questions WHERE poll_id = ?", (poll_id,)
+        )
+        return (int(rows[0]["quiz_id"]), question_row(rows[0])) if rows else None
+
     async def load_quiz(self, quiz_id: int, title: str | None) -> tuple[Quiz, list[StoredQuestion]]:
-        stored = await self.questions(quiz_id)
+        stored = await self.of_quiz(quiz_id)
         return Quiz(title or "", tuple(s.question for s in stored)), stored
 
     async def set_question_message(

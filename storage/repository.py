@@ -1,10 +1,11 @@
 """The repository: every store of the bot over one database: an SQLite file (one
 connection, storage/database.py) or PostgreSQL (a pool, storage/postgres.py).
 
-Each aggregate has its own store (quizzes, questions, answers, chat settings, documents;
-usage, security, inbox and model items as attributes). Every method commits before
-returning, so whatever a handler acknowledges to a user is already durable; a method that
-writes several statements does it in one transaction (see storage/database.py)."""
+Each aggregate has its own store, an attribute of the repository (`repo.quizzes`,
+`repo.questions`, `repo.answers`, `repo.chats`, `repo.documents`, `repo.cards`, …), and it
+is reached only that way. Every method commits before returning, so whatever a handler
+acknowledges to a user is already durable; a method that writes several statements does it
+in one transaction (see storage/database.py)."""
 
 from __future__ import annotations
 
@@ -27,17 +28,15 @@ from storage.items import ItemStore
 from storage.leases import LeaseStore
 from storage.library import LibraryStore
 from storage.migrations import MIGRATIONS, sqlite_script
+from storage.polls import PollLookup
 from storage.postgres import PgDatabase, migrate
-from storage.questions import QUESTION_COLUMNS, QuestionStore, StoredQuestion, question_row
-from storage.quizzes import QuizRow, QuizStore
+from storage.questions import QuestionStore
+from storage.quizzes import QuizStore
 from storage.reminders import ReminderStore
 from storage.security import SecurityStore
 from storage.stats import StatsStore
 from storage.timers import TimerStore
 from storage.usage import UsageStore
-
-# Posted questions remembered by poll id: all those of 400 open 10-question quizzes.
-POLL_CACHE_SIZE = 4096
 
 
 def _owner_only(path: Path) -> None:
@@ -58,10 +57,18 @@ def _owner_only(path: Path) -> None:
             existing.chmod(0o600)
 
 
-class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore):
+class Repository:
+    """Every store, each reached one way: `repo.quizzes.quiz(...)`, `repo.cards.record(...)`."""
+
     def __init__(self, db: SQLDatabase) -> None:
         # The stores share the connection (or pool) and its one unit of work.
-        super().__init__(db)
+        self._db = db
+        self.quizzes = QuizStore(self._db)
+        self.questions = QuestionStore(self._db)
+        self.answers = AnswerStore(self._db)
+        self.chats = ChatStore(self._db)
+        self.documents = DocumentStore(self._db)
+        self.polls = PollLookup(self.quizzes, self.questions)
         self.usage = UsageStore(self._db)
         self.security = SecurityStore(self._db)
         self.inbox = Inbox(self._db)
@@ -76,8 +83,11 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
         # Durable timers and leases, shared by every worker on the database.
         self.timers = TimerStore(self._db)
         self.leases = LeaseStore(self._db)
-        # poll id -> (quiz id, question), oldest first; see question_for_poll.
-        self._polls: dict[str, tuple[int, StoredQuestion]] = {}
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """`async with repo.transaction():` — every store's writes in the block are one
+        unit: all committed at its end, none if it raises."""
+        return self._db.transaction()
 
     @classmethod
     async def open(cls, path: Path | str) -> Repository:
@@ -128,37 +138,11 @@ class Repository(QuizStore, QuestionStore, AnswerStore, ChatStore, DocumentStore
             sql = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
         else:
             sql = "PRAGMA user_version"
-        row = await self._one(sql)
+        row = await self._db.one(sql)
         return int(row[0]) if row else 0
 
     async def close(self) -> None:
         await self._db.close()
-
-    async def question_for_poll(self, poll_id: str) -> tuple[QuizRow, StoredQuestion] | None:
-        """The quiz (as committed: see `quiz`) and the question a poll of ours asks."""
-        found = self._polls.get(poll_id)
-        if found is None:
-            rows = await self._fetch(
-                f"SELECT quiz_id, {QUESTION_COLUMNS} FROM questions WHERE poll_id = ?",
-                (poll_id,),
-            )
-            if not rows:
-                return None
-            found = (int(rows[0]["quiz_id"]), question_row(rows[0]))
-            # A question with its poll id is posted and never changes again, so every answer
-            # to it after the first is spared this query and the JSON decoding.
-            self._polls[poll_id] = found
-            if len(self._polls) > POLL_CACHE_SIZE:
-                del self._polls[next(iter(self._polls))]
-        quiz = await self.quiz(found[0])
-        return None if quiz is None else (quiz, found[1])
-
-    async def question(self, quiz_id: int, index: int) -> tuple[QuizRow, StoredQuestion] | None:
-        quiz = await self.quiz(quiz_id)
-        if quiz is None:
-            return None
-        found = [q for q in await self.questions(quiz_id) if q.index == index]
-        return (quiz, found[0]) if found else None
 
 
 async def open_repository(database_url: str | None, path: Path, pool_size: int) -> Repository:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from storage.database import SQLDatabase
+from storage.store import Store
 
 
-class SecurityStore:
-    def __init__(self, db: SQLDatabase) -> None:
-        self._db = db
-
+class SecurityStore(Store):
     # access
 
     async def note_refusal(self, chat_id: int, now: float) -> bool:

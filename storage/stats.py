@@ -63,7 +63,7 @@ class StatsStore(Store):
         rows = await self._all(
             "SELECT l.user_id, COALESCE(u.name, '?'), COUNT(*), SUM(l.correct)"
             " FROM review_log l LEFT JOIN users u ON u.user_id = l.user_id"
-            " WHERE l.chat_id = ? AND l.at >= ? GROUP BY l.user_id",
+            " WHERE l.chat_id = ? AND l.at >= ? GROUP BY l.user_id, u.name",
             (chat_id, since),
         )
         return [MemberWeek(int(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
@@ -72,7 +72,8 @@ class StatsStore(Store):
         rows = await self._all(
             "SELECT l.quiz_id, COALESCE(q.title, q.topic, ''), COUNT(*), SUM(l.correct)"
             " FROM review_log l LEFT JOIN quizzes q ON q.id = l.quiz_id"
-            " WHERE l.chat_id = ? AND l.at >= ? GROUP BY l.quiz_id ORDER BY l.quiz_id",
+            " WHERE l.chat_id = ? AND l.at >= ?"
+            " GROUP BY l.quiz_id, q.title, q.topic ORDER BY l.quiz_id",
             (chat_id, since),
         )
         return [QuizWeek(int(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from quiz.states import LIVE_STATES
 from storage.database import SQLDatabase
+from storage.store import Store
 
 # Token usage older than this is deleted: quotas only look at the current UTC day and the
 # operator's /usage at today, so a month is plenty for spotting a trend.
@@ -97,10 +98,7 @@ class UsageReport:
     top_users: list[tuple[int, str | None, int]]  # (user_id, stored name, tokens)
 
 
-class UsageStore:
-    def __init__(self, db: SQLDatabase) -> None:
-        self._db = db
-
+class UsageStore(Store):
     async def _scalar(self, sql: str, params: tuple[object, ...]) -> int:
         row = await self._db.one(sql, params)
         return int(row[0] or 0) if row else 0

@@ -36,17 +36,17 @@ async def test_a_chat_that_chose_nothing_gets_the_defaults(svc: Services) -> Non
 
 
 async def test_each_choice_overrides_only_its_own_default(svc: Services) -> None:
-    await svc.repo.set_chat_style(1, "poll")
-    await svc.repo.set_chat_lang(1, "ko")
+    await svc.repo.chats.set_chat_style(1, "poll")
+    await svc.repo.chats.set_chat_lang(1, "ko")
     assert await chat_settings.effective(svc, 1) == chat_settings.ChatSettings(
         style="poll", time_limit=90, lang="ko", starters=ANYONE
     )
-    await svc.repo.set_chat_time_limit(1, 60)
-    await svc.repo.set_starters(1, ADMINS)
+    await svc.repo.chats.set_chat_time_limit(1, 60)
+    await svc.repo.chats.set_starters(1, ADMINS)
     chosen = await chat_settings.effective(svc, 1)
     assert (chosen.time_limit, chosen.starters) == (60, ADMINS)
 
 
 async def test_a_language_no_longer_shipped_falls_back_to_the_users(svc: Services) -> None:
-    await svc.repo.set_chat_lang(1, "xx")
+    await svc.repo.chats.set_chat_lang(1, "xx")
     assert (await chat_settings.effective(svc, 1)).lang is None

@@ -35,7 +35,7 @@ def repo(open_repo: Repository) -> Repository:
 
 
 async def add(repo: Repository, key: str, user: int, size: int = 10, chat: int = -5) -> None:
-    await repo.create_document(
+    await repo.documents.create_document(
         chat_id=chat,
         uploader_id=user,
         request_key=key,
@@ -52,7 +52,7 @@ async def test_a_chats_members_together_reach_the_chat_limit(repo: Repository) -
     with pytest.raises(LimitReachedError) as caught:
         await add(repo, "k4", 4)
     assert (caught.value.key, caught.value.limit) == ("doc_limit_chat_documents", 4)
-    assert len(await repo.documents(-5)) == 4
+    assert len(await repo.documents.of_chat(-5)) == 4
 
 
 async def test_concurrent_reservations_never_pass_the_limit(repo: Repository) -> None:
@@ -70,12 +70,12 @@ async def test_the_real_size_is_checked_and_a_release_frees_the_reservation(
     await add(repo, "a", 1, size=100)
     await add(repo, "b", 1, size=10)
     with pytest.raises(LimitReachedError) as caught:
-        await repo.settle_document_size("b", 990, LIMITS)
+        await repo.documents.settle_document_size("b", 990, LIMITS)
     assert caught.value.key == "doc_limit_user_bytes"
-    await repo.settle_document_size("b", 900, LIMITS)
+    await repo.documents.settle_document_size("b", 900, LIMITS)
     with pytest.raises(LimitReachedError):
         await add(repo, "c", 1, size=1)
-    await repo.release_document("b")
+    await repo.documents.release_document("b")
     await add(repo, "c", 1, size=1)
 
 
@@ -84,7 +84,7 @@ async def test_yesterdays_reservations_do_not_count(repo: Repository) -> None:
         await add(repo, f"k{i}", 1, chat=-7 - i)
     with pytest.raises(LimitReachedError):
         await add(repo, "k3", 1, chat=-20)
-    row = await repo.create_document(
+    row = await repo.documents.create_document(
         chat_id=-20,
         uploader_id=1,
         request_key="k3",

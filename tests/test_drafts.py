@@ -13,6 +13,7 @@ from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
 from services.quiz import closing, starting
 from services.quiz.drafts import DRAFT_INTERVAL, DRAFT_MIN_NEW_CHARS, FeedbackDraft, draft_text
+from services.start_request import QuizCommand, StartRequest
 from settings import Settings
 from storage import QuizRow, Repository
 from tests.lifecycle import RecordingPresenter, ScriptedEngine
@@ -35,15 +36,18 @@ async def _quiz(ui: RecordingPresenter, repo: Repository, chat_id: int) -> tuple
     await starting.start_quiz(
         ui,
         svc,
-        chat_id=chat_id,
-        chat_type="private" if chat_id > 0 else "supergroup",
-        thread_id=None,
-        user_id=1,
-        message_id=1,
-        lang="en",
-        command=starting.QuizCommand(1, "cells"),
+        StartRequest(
+            chat_id=chat_id,
+            chat_type="private" if chat_id > 0 else "supergroup",
+            thread_id=None,
+            user_id=1,
+            message_id=1,
+            key=f"{chat_id}:1",
+            lang="en",
+            command=QuizCommand(1, "cells"),
+        ),
     )
-    [quiz] = await svc.repo.quizzes_in_state(QuizState.OPEN)
+    [quiz] = await svc.repo.quizzes.quizzes_in_state(QuizState.OPEN)
     return svc, quiz
 
 

@@ -144,7 +144,7 @@ async def test_seed_case_end_to_end(tg: FakeTelegram, oa: FakeOpenAI, bot: Runni
     repo = bot.services.repo
 
     async def done() -> bool:
-        quiz = await repo.quiz(1)
+        quiz = await repo.quizzes.quiz(1)
         return quiz is not None and quiz.state == "done"
 
     await eventually(done, what="the quiz to be done")

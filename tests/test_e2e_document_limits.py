@@ -46,7 +46,7 @@ async def test_a_burst_of_sixty_documents_uploads_only_the_daily_quota(
     # Refused before the download: Telegram was only asked for the twenty.
     assert len(tg.calls_of("getFile")) == 20
     assert all("resets at midnight UTC (in " in text_of(c) for c in refusals)
-    assert len(await bot.services.repo.documents(ANNA_CHAT.id)) == 20
+    assert len(await bot.services.repo.documents.of_chat(ANNA_CHAT.id)) == 20
 
 
 async def test_a_full_library_refuses_until_a_document_is_removed(

@@ -96,9 +96,9 @@ async def test_document_is_indexed_and_grounds_the_next_quiz(
     assert _exact(oa, "GET", f"/vector_stores/{store_id}/files/{file_id}")
 
     repo = bot.services.repo
-    [doc] = await repo.documents(PRIVATE.id)
+    [doc] = await repo.documents.of_chat(PRIVATE.id)
     assert (doc.state, doc.openai_file_id, doc.vector_store_id) == ("ready", file_id, store_id)
-    assert await repo.chat_library(PRIVATE.id) == store_id
+    assert await repo.documents.chat_library(PRIVATE.id) == store_id
 
     # The quiz: file_search over the chat's store, with the retrieved chunks included.
     oa.queue_file_search([{"file_id": file_id, "text": NOTES.decode()}])
@@ -124,7 +124,7 @@ async def test_document_is_indexed_and_grounds_the_next_quiz(
     assert verified == f"📄 notes.txt: “{REAL_QUOTE}”"
     assert "description" not in polls[1].params
     assert all(p.params["allows_revoting"] is False for p in polls)
-    stored = await repo.questions(1)
+    stored = await repo.questions.of_quiz(1)
     assert [sq.question.quote_verified for sq in stored] == [True, False]
     # The unverified quote is kept (flagged), just never shown.
     assert stored[1].question.source_quote == FAKE_QUOTE
@@ -187,7 +187,7 @@ async def test_a_long_verified_quote_appears_whole_in_the_poll_and_when_revealed
         for poll in polls:
             assert poll.result["poll"]["description"] == f"📄 notes.txt: “{LONG_NOTES}”"
             assert poll.result["poll"]["description_entities"][0]["type"] == "italic"
-        stored = await bot.services.repo.questions(1)
+        stored = await bot.services.repo.questions.of_quiz(1)
         assert all(sq.question.quote_verified for sq in stored)
 
 
@@ -220,7 +220,7 @@ async def test_indexing_failure_reports_last_error_and_deletes_the_file(
     )
     assert "unsupported_file: Could not parse it." in failed.params["text"]
     assert oa.files == {}
-    [doc] = await bot.services.repo.documents(PRIVATE.id)
+    [doc] = await bot.services.repo.documents.of_chat(PRIVATE.id)
     assert doc.state == "failed" and doc.error == "unsupported_file: Could not parse it."
 
 
@@ -243,8 +243,8 @@ async def test_forget_removes_the_file_from_the_store_and_openai(
     assert oa.files == {} and oa.vector_store_files == {}
     # The last document took the (now empty) store with it.
     assert oa.vector_stores == {}
-    assert await bot.services.repo.documents(PRIVATE.id) == []
-    assert await bot.services.repo.chat_library(PRIVATE.id) is None
+    assert await bot.services.repo.documents.of_chat(PRIVATE.id) == []
+    assert await bot.services.repo.documents.chat_library(PRIVATE.id) is None
 
     # Without documents or a topic, /quiz asks for a topic again.
     tg.user_sends(PRIVATE, ANNA, "/quiz")
@@ -260,17 +260,17 @@ async def test_group_documents_need_addressing_and_only_uploader_or_admin_remove
     await _send_ready(tg, GROUP, ANNA, caption=f"for the quiz @{BOT_USERNAME}")
     # The unaddressed document was never fetched.
     assert len(tg.calls_of("getFile")) == 1
-    [doc] = await bot.services.repo.documents(GROUP.id)
+    [doc] = await bot.services.repo.documents.of_chat(GROUP.id)
     assert doc.file_name == "notes.txt"
 
     tg.user_sends(GROUP, BEN, "/forget all")
     await tg.wait_for("sendMessage", predicate=lambda c: "kept" in str(c.params.get("text")))
-    assert len(await bot.services.repo.documents(GROUP.id)) == 1
+    assert len(await bot.services.repo.documents.of_chat(GROUP.id)) == 1
     assert len(oa.files) == 1
 
     tg.user_sends(GROUP, ADMIN, "/forget 1")
     await tg.wait_for("sendMessage", predicate=lambda c: "Removed" in str(c.params.get("text")))
-    assert await bot.services.repo.documents(GROUP.id) == []
+    assert await bot.services.repo.documents.of_chat(GROUP.id) == []
     assert oa.files == {}
 
 
@@ -290,7 +290,7 @@ async def test_expired_store_is_dropped_and_a_new_one_created(
     await eventually(second_ready, what="the second document to be ready")
     [new_store] = oa.vector_stores
     assert new_store != old_store and old_file not in oa.files
-    docs = await bot.services.repo.documents(PRIVATE.id)
+    docs = await bot.services.repo.documents.of_chat(PRIVATE.id)
     assert [(d.file_name, d.state, d.error) for d in docs] == [
         ("notes.txt", "failed", "expired"),
         ("more.txt", "ready", None),

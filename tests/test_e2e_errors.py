@@ -22,7 +22,7 @@ def said(tg: FakeTelegram, fragment: str) -> bool:
 
 
 async def state_of(bot: RunningBot, quiz_id: int) -> str | None:
-    quiz = await bot.services.repo.quiz(quiz_id)
+    quiz = await bot.services.repo.quizzes.quiz(quiz_id)
     return None if quiz is None else quiz.state
 
 
@@ -120,7 +120,7 @@ async def test_stop_in_private_submits_what_was_answered(
     tg.user_answers_poll(ANN, polls[0].result["poll"]["id"], [0])
 
     async def one_answer() -> bool:
-        return await bot.services.repo.answer_count(1) == 1
+        return await bot.services.repo.answers.answer_count(1) == 1
 
     await eventually(one_answer)
     tg.user_sends(PRIVATE, ANN, "/stop")
@@ -144,7 +144,7 @@ async def test_feedback_failure_offers_try_again_and_loses_no_answer(
         predicate=lambda c: "Try again" in json.dumps(c.params.get("reply_markup", "")),
     )
     assert await state_of(bot, 1) == "submitting"
-    assert await bot.services.repo.answer_count(1) == 1
+    assert await bot.services.repo.answers.answer_count(1) == 1
 
     oa.queue_message("Here is your feedback.")
     message_id = sorry.result["message_id"]

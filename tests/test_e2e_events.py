@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ import pytest
 from fakes.openai_server import FakeOpenAI, message_item
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Chat, FakeTelegram, User
-from services.events import AnswersSubmitted, QuizClosed
+from services.events import AnswersRecorded, AnswersSubmitted, QuizClosed
 from tests.conftest import BotFactory
 from tests.harness import RunningBot
+from tests.test_e2e_group import answer
 
 BEA = User(731, "Bea", language_code="en")
 PRIVATE = Chat(731, "private")
@@ -98,3 +100,43 @@ async def test_cards_are_written_when_the_model_fails_the_submission(
     assert "retry" in json.dumps(failed.params["reply_markup"])
     # The answer is a card although the feedback has to wait for a retry.
     assert _cards(Path(bot.settings.database_path)) == 1
+
+
+async def test_a_live_game_moves_on_from_the_recorded_answers(
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory
+) -> None:
+    # The bot and two players: once both answers of a question are recorded, the next
+    # question goes out at once (its 30 s countdown is far off). Nothing in the answer's
+    # handler moves the game: only the feature following AnswersRecorded does.
+    group, ann, bo = (
+        Chat(-1006161, "supergroup", title="Live"),
+        User(61, "Ann", language_code="en"),
+        User(62, "Bo", language_code="en"),
+    )
+    tg.set_member_count(group.id, 3)
+    args = quiz_args(2)
+    oa.queue_function_call("generate_quiz", args)
+    oa.queue_message("Both done.")
+    async with make_bot() as bot:
+        recorded: list[AnswersRecorded] = []
+
+        async def record(event: AnswersRecorded) -> None:
+            recorded.append(event)
+
+        bot.services.events.subscribe(AnswersRecorded, record)
+        tg.user_sends(group, ann, "/live 2 cells")
+        [first] = await tg.wait_for("sendPoll")
+        answer(tg, ann, first, args, right_choice(args, 0))
+        answer(tg, bo, first, args, right_choice(args, 0))
+        answered_at = time.monotonic()
+        second = (await tg.wait_for("sendPoll", count=2))[1]
+        assert time.monotonic() - answered_at < 5
+        [stop] = tg.calls_of("stopPoll")
+        assert stop.params["message_id"] == first.result["message_id"] and stop.time <= second.time
+        answer(tg, ann, second, args, right_choice(args, 1))
+        answer(tg, bo, second, args, right_choice(args, 1))
+        await tg.wait_for("sendMessage", predicate=lambda c: "Both done" in c.params["text"])
+        # Every stored answer was published once, in the batch that committed it.
+        published = [(a.user_id, a.index) for event in recorded for a in event.answers]
+        assert sorted(published) == [(61, 0), (61, 1), (62, 0), (62, 1)]
+        assert 1 <= len(recorded) <= 4

@@ -57,11 +57,11 @@ async def test_links_in_feedback_are_plain_text_and_no_user_id_reaches_the_model
             assert str(user.id) not in json.dumps(request.json)
 
     async def done() -> bool:
-        quiz = await bot.services.repo.quiz(1)
+        quiz = await bot.services.repo.quizzes.quiz(1)
         return quiz is not None and quiz.state == "done"
 
     await eventually(done)
-    quiz = await bot.services.repo.quiz(1)
+    quiz = await bot.services.repo.quizzes.quiz(1)
     assert quiz is not None and quiz.conversation_id is not None
     kept = json.dumps(await bot.services.repo.items.items(quiz.conversation_id))
     assert "participants" in kept and str(EVE.id) not in kept and str(MAX.id) not in kept

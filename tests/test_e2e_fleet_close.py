@@ -95,11 +95,11 @@ async def test_a_close_under_way_on_one_worker_is_not_repeated_by_a_stop_or_a_st
 
         # Read where it was written: A's cache of quiz rows is its own (not this test's).
         async def done() -> bool:
-            quiz = await b.services.repo.quiz(1)
+            quiz = await b.services.repo.quizzes.quiz(1)
             return quiz is not None and quiz.state == QuizState.DONE
 
         await eventually(done, what="the quiz to be done")
-        quiz = await b.services.repo.quiz(1)
+        quiz = await b.services.repo.quizzes.quiz(1)
         assert quiz is not None and quiz.status == SubmissionStatus.TIMED_OUT
     assert len(submissions(oa)) == 1
     posted = [c for c in tg.calls_of("sendMessage") if c.params["text"] == FEEDBACK]
@@ -124,7 +124,7 @@ async def test_a_starting_worker_leaves_a_quiz_another_worker_is_writing_alone(
             writing = "Quiz 1: another worker is writing it"
             await eventually(lambda: _true(logged(caplog, writing) == 1), what="C's recovery")
         await tg.wait_for("sendPoll", count=2, timeout=20)
-        quiz = await a.services.repo.quiz(1)
+        quiz = await a.services.repo.quizzes.quiz(1)
         assert quiz is not None and quiz.state == QuizState.OPEN
     interrupted = tr("en", "interrupted")
     assert not [c for c in tg.calls_of("sendMessage") if c.params["text"] == interrupted]

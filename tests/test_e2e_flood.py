@@ -154,6 +154,6 @@ async def test_the_flooders_poll_answers_still_count(
         tg.user_answers_poll(FLOODER, poll.result["poll"]["id"], [choice])
 
     async def answered() -> bool:
-        return await bot.services.repo.answer_count(1) == 2
+        return await bot.services.repo.answers.answer_count(1) == 2
 
     await eventually(answered, within=10, what="the flooder's two answers")

@@ -38,11 +38,11 @@ async def test_style_and_its_buttons_are_for_admins_in_groups(
     tg: FakeTelegram, bot: RunningBot
 ) -> None:
     tg.set_admins(GROUP.id, {ADMIN.id}, creator=ADMIN.id)
-    default = (await bot.services.repo.chat_settings(GROUP.id)).style
+    default = (await bot.services.repo.chats.chat_settings(GROUP.id)).style
     tg.user_sends(GROUP, ANN, "/style keyboard")
     [refused] = await tg.wait_for("sendMessage")
     assert refused.params["text"] == tr("en", "admins_only")
-    assert (await bot.services.repo.chat_settings(GROUP.id)).style == default
+    assert (await bot.services.repo.chats.chat_settings(GROUP.id)).style == default
 
     # The /start menu's style buttons follow the same rule.
     tg.user_sends(GROUP, ANN, "/start")
@@ -54,17 +54,17 @@ async def test_style_and_its_buttons_are_for_admins_in_groups(
     await tg.wait_for("answerCallbackQuery", count=2)
     assert toasts(tg)[-1] == tr("en", "admins_only")
     assert touched(tg, GROUP.id, choices_id) == []
-    assert (await bot.services.repo.chat_settings(GROUP.id)).style == default
+    assert (await bot.services.repo.chats.chat_settings(GROUP.id)).style == default
 
     tg.user_presses(ADMIN, GROUP.id, choices_id, "menu:style:keyboard")
     [edit] = await tg.wait_for("editMessageText")
     assert edit.params["text"] == tr("en", "style_set", style="keyboard")
-    assert (await bot.services.repo.chat_settings(GROUP.id)).style == "keyboard"
+    assert (await bot.services.repo.chats.chat_settings(GROUP.id)).style == "keyboard"
     tg.user_sends(GROUP, ADMIN, "/style poll")
     await tg.wait_for(
         "sendMessage", predicate=lambda c: c.params["text"] == tr("en", "style_set", style="poll")
     )
-    assert (await bot.services.repo.chat_settings(GROUP.id)).style == "poll"
+    assert (await bot.services.repo.chats.chat_settings(GROUP.id)).style == "poll"
 
 
 async def test_forged_menu_and_retry_data_touch_no_other_message(
@@ -91,8 +91,8 @@ async def test_forged_menu_and_retry_data_touch_no_other_message(
     assert toasts(tg) == [tr("en", "invalid_button")] * 3
     assert touched(tg, PRIVATE.id, poll_id) == []
     assert touched(tg, PRIVATE.id, sorry_id) == []
-    assert (await bot.services.repo.chat_settings(PRIVATE.id)).style is None
-    assert (await bot.services.repo.chat_settings(PRIVATE.id)).lang is None
+    assert (await bot.services.repo.chats.chat_settings(PRIVATE.id)).style is None
+    assert (await bot.services.repo.chats.chat_settings(PRIVATE.id)).lang is None
     assert len(oa.writer_requests) == 2
 
     # The real button still works, and removes only its own message.
@@ -105,7 +105,7 @@ async def test_forged_menu_and_retry_data_touch_no_other_message(
     assert deleted.params["message_id"] == sorry_id
 
     async def done() -> bool:
-        quiz = await bot.services.repo.quiz(1)
+        quiz = await bot.services.repo.quizzes.quiz(1)
         return quiz is not None and quiz.state == "done"
 
     await eventually(done)

@@ -62,7 +62,7 @@ async def test_forgetme_asks_first_and_then_forgets_every_table_that_holds_the_p
     await tg.wait_for("sendMessage", predicate=lambda c: "Evelyn and Max" in c.params["text"])
 
     async def done() -> bool:
-        quiz = await svc.repo.quiz(1)
+        quiz = await svc.repo.quizzes.quiz(1)
         return quiz is not None and quiz.state == "done"
 
     await eventually(done)
@@ -98,8 +98,8 @@ async def test_forgetme_asks_first_and_then_forgets_every_table_that_holds_the_p
     toasts = [c.params.get("text") for c in tg.calls_of("answerCallbackQuery")]
     # Max's tap on her button, and her forged tap for Max: neither forgets anyone.
     assert toasts == [tr("en", "forgetme_not_yours"), tr("en", "invalid_button")]
-    assert await svc.repo.answer_count(1, user_id=EVE.id) == 1
-    assert await svc.repo.answer_count(1, user_id=MAX.id) == 1
+    assert await svc.repo.answers.answer_count(1, user_id=EVE.id) == 1
+    assert await svc.repo.answers.answer_count(1, user_id=MAX.id) == 1
 
     tg.user_presses(EVE, EVE_CHAT.id, ask_id, f"forget:yes:{EVE.id}")
     [finished] = await tg.wait_for(
@@ -122,13 +122,13 @@ async def test_forgetme_asks_first_and_then_forgets_every_table_that_holds_the_p
     assert all(
         json.loads(r.removeprefix("library: ").split("]")[0] + "]")[4] == "1" for r in tombstones
     )
-    started = await svc.repo.quiz(1)
+    started = await svc.repo.quizzes.quiz(1)
     assert started is not None and started.topic == ""
-    [doc] = await svc.repo.documents(EVE_CHAT.id)
+    [doc] = await svc.repo.documents.of_chat(EVE_CHAT.id)
     assert doc.uploader_id == 0
     # Max is not forgotten.
-    assert await svc.repo.answer_count(1, user_id=MAX.id) == 1
-    assert await svc.repo.participant_names(1) == {MAX.id: "Max"}
+    assert await svc.repo.answers.answer_count(1, user_id=MAX.id) == 1
+    assert await svc.repo.answers.participant_names(1) == {MAX.id: "Max"}
 
 
 async def test_keep_my_data_keeps_it(tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot) -> None:

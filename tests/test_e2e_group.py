@@ -36,7 +36,7 @@ def answer(tg: FakeTelegram, user: User, poll: Call, args: dict[str, Any], choic
 
 async def answers_stored(bot: RunningBot, quiz_id: int, count: int) -> None:
     async def check() -> bool:
-        return await bot.services.repo.answer_count(quiz_id) >= count
+        return await bot.services.repo.answers.answer_count(quiz_id) >= count
 
     await eventually(check, within=20, what=f"{count} answers stored")
 
@@ -161,7 +161,7 @@ async def test_group_quiz_times_out(tg: FakeTelegram, oa: FakeOpenAI, make_bot: 
         )
         assert submission(oa)["status"] == "timed_out"
         assert len(tg.calls_of("stopPoll")) == 2
-        quiz = await bot.services.repo.quiz(1)
+        quiz = await bot.services.repo.quizzes.quiz(1)
         assert quiz is not None and quiz.deadline is not None
 
 
@@ -231,7 +231,7 @@ async def test_stop_time_limit_and_completion_race_submit_once(
     tg.user_sends(GROUP, ANN, "/quiz 2 cells")
     await tg.wait_for("sendPoll", count=2)
     svc, ui = bot.services, TelegramPresenter(bot.app.bot)
-    quiz = await svc.repo.quiz(1)
+    quiz = await svc.repo.quizzes.quiz(1)
     assert quiz is not None
 
     results = await asyncio.gather(

@@ -91,7 +91,7 @@ async def test_keyboard_quiz_answered_by_taps(
         assert player["score"] == 2
 
         async def done() -> bool:
-            quiz = await bot.services.repo.quiz(1)
+            quiz = await bot.services.repo.quizzes.quiz(1)
             return quiz is not None and quiz.state == "done"
 
         await eventually(done, what="the quiz to be done")
@@ -153,7 +153,7 @@ async def test_forged_and_stale_callbacks_store_nothing(
             tg.user_presses(ANN, chat_id, message_id, data, forged=True)
         toasts = await tg.wait_for("answerCallbackQuery", count=len(forged))
         assert all(t.params.get("text") == "This button is not valid any more" for t in toasts)
-        assert await bot.services.repo.answer_count(1) == 0
+        assert await bot.services.repo.answers.answer_count(1) == 0
 
         # Close the quiz, then replay an old button: "closed", nothing stored.
         stale_data = button_for(q1, args, 1, 0)
@@ -164,6 +164,6 @@ async def test_forged_and_stale_callbacks_store_nothing(
         assert stale[-1].params.get("text") == "This quiz is closed"
 
         async def nothing_stored() -> bool:
-            return await bot.services.repo.answer_count(1) == 0
+            return await bot.services.repo.answers.answer_count(1) == 0
 
         await eventually(nothing_stored)

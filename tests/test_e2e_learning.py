@@ -19,6 +19,8 @@ from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.reminder_times import next_reminder, parse_zone
 from quiz.states import QuizState
 from services import learning
+from services.quiz.telegram_presenter import TelegramPresenter
+from services.study_cards import StudyCards
 from tests.conftest import DATABASES, BotFactory
 from tests.harness import RunningBot, eventually
 from tests.test_e2e_forgetme import forget
@@ -27,6 +29,21 @@ ANNA = User(701, "Anna", language_code="en")
 PRIVATE = Chat(701, "private")
 # 2026-05-03 09:00 UTC: a fixed clock every test moves forward by hand.
 T0 = datetime(2026, 5, 3, 9, 0, tzinfo=UTC).timestamp()
+
+
+def study_cards(bot: RunningBot) -> StudyCards:
+    """The cards' feature over the running bot's stores (what it records is the database's,
+    so a second instance sees the first one's work)."""
+    svc, repo = bot.services, bot.services.repo
+    return StudyCards(
+        cards=repo.cards,
+        quizzes=repo.quizzes,
+        questions=repo.questions,
+        answers=repo.answers,
+        ui=TelegramPresenter(bot.app.bot),
+        clock=svc.clock,
+        max_questions=svc.settings.max_questions,
+    )
 
 
 def _position(poll: Call, text: str) -> int:
@@ -131,8 +148,8 @@ async def test_mistakes_come_back_first_and_a_review_moves_their_due_dates(
     }
     assert await svc.repo.cards.due_cards(ANNA.id, now[0], 10) == []
     # Recording is idempotent: a re-run rates nothing twice.
-    quiz_id = (await svc.repo.quizzes_in_state(QuizState.DONE))[-1].id
-    assert await learning.record_quiz(svc, quiz_id) is False
+    quiz_id = (await svc.repo.quizzes.quizzes_in_state(QuizState.DONE))[-1].id
+    assert await study_cards(bot).record_quiz(quiz_id) is False
 
     # Nothing due now: /review says when, and offers the weakest topic.
     tg.user_sends(PRIVATE, ANNA, "/review")
@@ -352,17 +369,17 @@ async def _group_quiz(
             text = choice_text(args, i, right_choice(args, i)) if right else _wrong(args, i)
             tg.user_answers_poll(user, poll.result["poll"]["id"], [_position(poll, text)])
             given += 1
-    quiz_id = max(q.id for q in await bot.services.repo.quizzes_in_state(QuizState.OPEN))
+    quiz_id = max(q.id for q in await bot.services.repo.quizzes.quizzes_in_state(QuizState.OPEN))
 
     async def stored() -> bool:
-        return await bot.services.repo.answer_count(quiz_id) >= given
+        return await bot.services.repo.answers.answer_count(quiz_id) >= given
 
     await eventually(stored, what=f"{given} answers stored")
     tg.user_sends(GROUP, ANNA, "/stop")
     await tg.wait_for("sendMessage", predicate=lambda c: f"Feedback on {title}" in c.params["text"])
 
     async def done() -> bool:
-        quiz = await bot.services.repo.quiz(quiz_id)
+        quiz = await bot.services.repo.quizzes.quiz(quiz_id)
         return quiz is not None and quiz.state == QuizState.DONE
 
     # The review offer follows the feedback; the chat is free for the next quiz after it.
@@ -423,6 +440,12 @@ async def test_review_feedback_gets_each_card_s_last_time_and_is_told_to_compare
         await _answer(tg, [poll], [_wrong(args, 0)])
         said = f"Feedback {day}."
         await tg.wait_for("sendMessage", predicate=lambda c: said in c.params["text"])  # noqa: B023
+
+        async def over() -> bool:
+            # The quiz is closed just after its feedback is posted.
+            return await svc.repo.quizzes.live_quiz(PRIVATE.id, 0) is None
+
+        await eventually(over, what="the quiz to be closed")
 
     # The review: card A's variant repeats it word for word and is left out of the stream;
     # its replacement goes out after card B's. Posted order B, A; the model's order A, B.

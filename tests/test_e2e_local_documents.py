@@ -81,7 +81,7 @@ async def test_pdf_is_indexed_here_and_its_page_grounds_the_quiz(
 ) -> None:
     no_files_api(oa)
     await send_ready(tg, "biology.pdf", "application/pdf", PDF)
-    [doc] = await bot.services.repo.documents(PRIVATE.id)
+    [doc] = await bot.services.repo.documents.of_chat(PRIVATE.id)
     assert doc.state == "ready" and doc.openai_file_id is None
     # The server was asked once (its 404 showed it has no such API); nothing was stored there.
     assert not oa.files and not oa.vector_stores
@@ -187,7 +187,7 @@ async def test_a_scanned_pdf_is_refused_with_the_advice_to_send_photos(
         "editMessageText", predicate=lambda c: "scan" in str(c.params.get("text"))
     )
     assert "photos of the pages" in told.params["text"]
-    [doc] = await bot.services.repo.documents(PRIVATE.id)
+    [doc] = await bot.services.repo.documents.of_chat(PRIVATE.id)
     assert doc.state == "failed" and doc.error == "doc_scanned"
 
 

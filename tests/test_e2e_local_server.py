@@ -75,7 +75,7 @@ async def test_quiz_without_conversations_sends_the_whole_item_list(
 
     repo = bot.services.repo
     await eventually(lambda: _done(bot), what="the quiz to be done")
-    quiz = await repo.quizzes_in_state(QuizState.DONE)
+    quiz = await repo.quizzes.quizzes_in_state(QuizState.DONE)
     assert quiz[0].conversation_id is not None and quiz[0].conversation_id.startswith("local:")
     # Decided once per process: the next quiz does not ask for a conversation again.
     oa.queue_function_call("generate_quiz", SUWON_QUIZ)
@@ -140,7 +140,7 @@ async def _has_text(tg: FakeTelegram, needle: str) -> bool:
 
 
 async def _done(bot: RunningBot) -> bool:
-    return bool(await bot.services.repo.quizzes_in_state(QuizState.DONE))
+    return bool(await bot.services.repo.quizzes.quizzes_in_state(QuizState.DONE))
 
 
 async def test_documents_on_a_server_without_files_are_refused_clearly(
@@ -155,7 +155,7 @@ async def test_documents_on_a_server_without_files_are_refused_clearly(
         await eventually(
             lambda: _has_text(tg, "cannot search documents"), what="the no-search answer"
         )
-        [doc] = await bot.services.repo.documents(ANNA_CHAT.id)
+        [doc] = await bot.services.repo.documents.of_chat(ANNA_CHAT.id)
         assert doc.state == "failed"
         # Known now: the next document is answered before anything is downloaded.
         tg.user_sends_document(ANNA_CHAT, ANNA, "more.txt", "text/plain", b"More.")

@@ -53,12 +53,12 @@ async def test_plain_text_gets_a_hint_and_an_offer_that_makes_the_quiz(
     assert topic.strip()[:MAX_TOPIC_LENGTH] in json.dumps(request.json)
 
     async def quiz_open() -> bool:
-        quiz = await bot.services.repo.quiz(1)
+        quiz = await bot.services.repo.quizzes.quiz(1)
         return quiz is not None and quiz.state == "open"
 
     await eventually(quiz_open)
     # The replayed tap made no second quiz (and no refusal).
-    assert await bot.services.repo.quiz(2) is None
+    assert await bot.services.repo.quizzes.quiz(2) is None
     assert len(sent_to(tg, PRIVATE.id)) == 2  # the offer and "writing…"
 
 

@@ -97,7 +97,7 @@ async def test_docs_longer_than_a_message_lists_what_fits(
 ) -> None:
     repo = bot.services.repo
     for n in range(30):
-        doc = await repo.create_document(
+        doc = await repo.documents.create_document(
             chat_id=PRIVATE.id,
             uploader_id=OLA.id,
             request_key=f"{PRIVATE.id}:{n}",
@@ -106,7 +106,7 @@ async def test_docs_longer_than_a_message_lists_what_fits(
             now=time.time(),
         )
         assert doc is not None
-        await repo.update_document(doc.id, DocumentState.READY)
+        await repo.documents.update_document(doc.id, DocumentState.READY)
     tg.user_sends(PRIVATE, OLA, "/docs")
     [listing] = await tg.wait_for("sendMessage")
     text = listing.result["text"]
@@ -131,7 +131,7 @@ async def test_finished_quizzes_and_documents_leave_no_lock_behind(
     await tg.wait_for("editMessageText", predicate=lambda c: "is ready" in c.params["text"])
 
     async def done() -> bool:
-        quiz = await svc.repo.quiz(1)
+        quiz = await svc.repo.quizzes.quiz(1)
         return quiz is not None and quiz.state == "done"
 
     await eventually(done)

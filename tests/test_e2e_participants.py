@@ -46,8 +46,8 @@ async def test_a_private_quiz_counts_only_its_starter(
     sent = submission(oa)
     assert [p["name"] for p in sent["participants"]] == [ANN.first_name]
     assert "Eve" not in json.dumps(oa.writer_requests[-1].json)
-    assert await bot.services.repo.answer_count(1) == 2
-    assert await bot.services.repo.participant_names(1) == {ANN.id: "Ann"}
+    assert await bot.services.repo.answers.answer_count(1) == 2
+    assert await bot.services.repo.answers.participant_names(1) == {ANN.id: "Ann"}
     # A private quiz needs no request to know who counts.
     assert not tg.calls_of("getChatMember")
 
@@ -74,7 +74,7 @@ async def test_a_group_quiz_counts_only_members_asking_once_per_person(
     await answers_stored(bot, 1, 3)
     await asyncio.sleep(0.5)
     # Eve answered everything, Bo has not: the quiz is still open.
-    assert (await bot.services.repo.quiz(1)).is_open  # type: ignore[union-attr]
+    assert (await bot.services.repo.quizzes.quiz(1)).is_open  # type: ignore[union-attr]
     answer(tg, BO, polls[1], args, right_choice(args, 1))
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Group feedback.")
     [board] = [c for c in tg.calls_of("sendMessage") if "Results" in c.params["text"]]
@@ -82,7 +82,7 @@ async def test_a_group_quiz_counts_only_members_asking_once_per_person(
     assert sorted(p["name"] for p in submission(oa)["participants"]) == sorted(
         [ANN.first_name, BO.first_name]
     )
-    assert await bot.services.repo.answer_count(1) == 4
+    assert await bot.services.repo.answers.answer_count(1) == 4
     # Once per person, however many answers (the starter is known to be in the chat).
     asked = sorted(c.params["user_id"] for c in tg.calls_of("getChatMember"))
     assert asked == [BO.id, EVE.id]
@@ -104,7 +104,7 @@ async def test_a_keyboard_tap_from_outside_the_group_is_refused_with_a_toast(
         tg.user_presses(EVE, GROUP.id, question["message_id"], data)
         [toast] = await tg.wait_for("answerCallbackQuery")
         assert toast.params["text"] == "Only members of this chat can answer this quiz"
-        assert await bot.services.repo.answer_count(1) == 0
+        assert await bot.services.repo.answers.answer_count(1) == 0
         tg.user_presses(ANN, GROUP.id, question["message_id"], data)
         toasts = await tg.wait_for("answerCallbackQuery", count=2)
         assert toasts[1].params["text"] == "Answer saved"
@@ -138,7 +138,7 @@ async def test_a_live_game_moves_on_for_members_only(
         return len(tg.calls_of("getChatMember")) >= 2
 
     await eventually(eve_left_out)
-    assert await bot.services.repo.answer_count(1) == 2
+    assert await bot.services.repo.answers.answer_count(1) == 2
 
 
 async def test_verdicts_are_asked_once_shared_and_bounded(tg: FakeTelegram) -> None:
@@ -200,4 +200,4 @@ async def test_votes_cast_just_before_stop_count(
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Group feedback.")
     names = sorted(p["name"] for p in submission(oa)["participants"])
     assert names == sorted(p.first_name for p in players)
-    assert await bot.services.repo.answer_count(1) == len(players)
+    assert await bot.services.repo.answers.answer_count(1) == len(players)

@@ -62,11 +62,11 @@ async def test_quiz_waits_for_the_document_and_starts_once(
     assert {"type": "file_search", "vector_store_ids": [store]} in request.json["tools"]
 
     async def opened() -> bool:
-        quiz = await bot.services.repo.quiz(1)
+        quiz = await bot.services.repo.quizzes.quiz(1)
         return quiz is not None and quiz.state == "open"
 
     await eventually(opened)
-    assert await bot.services.repo.quiz(2) is None
+    assert await bot.services.repo.quizzes.quiz(2) is None
     assert said(tg, "doc_quiz_waiting") == 1 and said(tg, "doc_quiz_already_waiting") == 1
 
 
@@ -83,7 +83,7 @@ async def test_quiz_gives_up_after_the_index_timeout(
             predicate=lambda c: c.params["text"] == tr("en", "doc_quiz_not_ready", seconds=2),
             timeout=10,
         )
-        assert await bot.services.repo.quiz(1) is None
+        assert await bot.services.repo.quizzes.quiz(1) is None
         assert not oa.requests_to("/responses")
 
 

@@ -88,7 +88,7 @@ async def test_a_photo_is_read_by_the_model_and_grounds_the_next_quiz(
     sent = json.dumps(request)
     assert base64.b64encode(PAGE).decode() in sent
     assert "/file/bot" not in sent and BOT_TOKEN not in sent
-    [doc] = await bot.services.repo.documents(PRIVATE.id)
+    [doc] = await bot.services.repo.documents.of_chat(PRIVATE.id)
     assert (doc.file_name, doc.state) == ("Krebs cycle.txt", "ready")
 
     oa.queue_function_call("generate_quiz", KREBS_QUIZ)
@@ -110,7 +110,7 @@ async def test_a_caption_quiz_command_starts_the_quiz_at_once(
     oa.queue_message("Well done!")
     tg.user_sends_photo(PRIVATE, ANNA, PAGE, caption="/quiz 2")
     polls = await tg.wait_for("sendPoll", count=2)
-    [doc] = await bot.services.repo.documents(PRIVATE.id)
+    [doc] = await bot.services.repo.documents.of_chat(PRIVATE.id)
     # A caption that only asks for a quiz does not name the document.
     assert doc.file_name.startswith("Photo, 20") and doc.file_name.endswith(".txt")
     assert PAGE_TEXT.split("\n")[0] in oa.writer_requests[-1].json["input"][0]["content"]
@@ -127,7 +127,7 @@ async def test_an_album_becomes_numbered_pages_and_a_bare_number_starts_the_quiz
     tg.user_sends_photo(PRIVATE, ANNA, PAGE, caption="2", media_group_id="al1")
     tg.user_sends_photo(PRIVATE, ANNA, BOARD, media_group_id="al1")
     await tg.wait_for("sendPoll", count=2)
-    names = [d.file_name for d in await bot.services.repo.documents(PRIVATE.id)]
+    names = [d.file_name for d in await bot.services.repo.documents.of_chat(PRIVATE.id)]
     assert [n.split(", ", 2)[2] for n in names] == ["page 1.txt", "page 2.txt"]
     assert all(n.startswith("Photo, 20") for n in names)
     # The quiz waited for the whole album: both pages were there to draw on.
@@ -156,7 +156,7 @@ async def test_a_server_without_image_input_says_so_in_one_sentence(
         "editMessageText", predicate=lambda c: "cannot read pictures" in str(c.params["text"])
     )
     assert "try again" not in told.params["text"].lower()
-    [doc] = await bot.services.repo.documents(PRIVATE.id)
+    [doc] = await bot.services.repo.documents.of_chat(PRIVATE.id)
     assert doc.state == "failed"
     assert not oa.files
 
@@ -169,7 +169,7 @@ async def test_group_photos_are_read_only_when_addressed_to_the_bot(
     reads_photos(oa, {PAGE: PAGE_TEXT})
     tg.user_sends_photo(GROUP, ANNA, PAGE, caption=f"@{BOT_USERNAME} chapter 5")
     await ready(tg)
-    [doc] = await bot.services.repo.documents(GROUP.id)
+    [doc] = await bot.services.repo.documents.of_chat(GROUP.id)
     assert doc.file_name == "chapter 5.txt"
     assert oa.images == [("image/jpeg", PAGE)]
 
@@ -187,7 +187,7 @@ async def test_an_album_is_named_from_the_first_photos_caption(
     tg.user_sends_photo(PRIVATE, ANNA, PAGE, caption="Lecture 3", media_group_id="al2")
     tg.user_sends_photo(PRIVATE, ANNA, BOARD, media_group_id="al2")
     await ready(tg, count=2)
-    names = [d.file_name for d in await bot.services.repo.documents(PRIVATE.id)]
+    names = [d.file_name for d in await bot.services.repo.documents.of_chat(PRIVATE.id)]
     assert names == ["Lecture 3, page 1.txt", "Lecture 3, page 2.txt"]
 
 
@@ -203,6 +203,6 @@ async def test_a_group_album_addressed_in_its_caption_is_read_whole(
     tg.user_sends_photo(GROUP, BEN, BOARD, caption="holiday", media_group_id="g2")
     tg.user_sends_photo(GROUP, BEN, PAGE, media_group_id="g2")
     await ready(tg, count=2)
-    names = [d.file_name for d in await bot.services.repo.documents(GROUP.id)]
+    names = [d.file_name for d in await bot.services.repo.documents.of_chat(GROUP.id)]
     assert names == ["Lecture 4, page 1.txt", "Lecture 4, page 2.txt"]
     assert len(oa.images) == 2

@@ -25,7 +25,7 @@ def button_data(tg: FakeTelegram, chat_id: int, message_id: int) -> list[str]:
 
 
 async def _state_is(bot: RunningBot, quiz_id: int, state: str) -> bool:
-    quiz = await bot.services.repo.quiz(quiz_id)
+    quiz = await bot.services.repo.quizzes.quiz(quiz_id)
     return quiz is not None and quiz.state == state
 
 
@@ -82,7 +82,7 @@ async def test_late_language_tap_still_sets_the_language(tg: FakeTelegram, bot: 
     await tg.wait_for(
         "editMessageText", predicate=lambda c: c.params["text"] == tr("ko", "lang_set")
     )
-    assert (await bot.services.repo.chat_settings(PRIVATE.id)).lang == "ko"
+    assert (await bot.services.repo.chats.chat_settings(PRIVATE.id)).lang == "ko"
     assert len(refused_answers(tg)) == 1
 
 
@@ -99,7 +99,7 @@ async def test_late_menu_taps_still_answer(
     await tg.wait_for("sendPoll", count=2)
 
     async def opened() -> bool:
-        quiz = await bot.services.repo.quiz(1)
+        quiz = await bot.services.repo.quizzes.quiz(1)
         return quiz is not None and quiz.state == "open"
 
     await eventually(opened)

@@ -28,7 +28,7 @@ async def test_stop_while_the_model_writes_waits_for_the_call_and_sends_only_pos
     tg.user_answers_poll(ANN, first.result["poll"]["id"], [texts.index(choice_text(args, 0, 0))])
 
     async def answered() -> bool:
-        return await bot.services.repo.answer_count(1) == 1
+        return await bot.services.repo.answers.answer_count(1) == 1
 
     await eventually(answered)
     tg.user_sends(PRIVATE, ANN, "/stop")
@@ -39,7 +39,7 @@ async def test_stop_while_the_model_writes_waits_for_the_call_and_sends_only_pos
     # Stopped well before the model's last question: those after the stop were not kept.
     assert len(polls) < 6
     assert all(tg.polls[p.result["poll"]["id"]]["is_closed"] for p in polls)
-    stored = await bot.services.repo.questions(1)
+    stored = await bot.services.repo.questions.of_quiz(1)
     assert len(stored) == len(polls) and all(sq.message_id is not None for sq in stored)
     [item] = oa.writer_requests[-1].json["input"]
     output = json.loads(item["output"])

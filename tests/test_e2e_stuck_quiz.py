@@ -41,7 +41,7 @@ def submissions(oa: FakeOpenAI) -> list[dict[str, Any]]:
 
 async def state_is(bot: RunningBot, quiz_id: int, state: str) -> None:
     async def check() -> bool:
-        quiz = await bot.services.repo.quiz(quiz_id)
+        quiz = await bot.services.repo.quizzes.quiz(quiz_id)
         return quiz is not None and quiz.state == state
 
     await eventually(check, what=f"quiz {quiz_id} {state}")
@@ -87,7 +87,7 @@ async def test_repeated_failures_close_the_quiz_and_free_the_chat(
     await tg.wait_for("sendMessage", predicate=lambda c: "after 3 tries" in c.params["text"])
     await state_is(bot, 1, "failed")
     # The chat is free for a new quiz (once the usual cooldown has passed).
-    assert await bot.services.repo.live_quiz(PRIVATE.id, 0) is None
+    assert await bot.services.repo.quizzes.live_quiz(PRIVATE.id, 0) is None
 
 
 async def test_an_admin_cancels_a_quiz_stuck_without_feedback(
@@ -111,4 +111,4 @@ async def test_an_admin_cancels_a_quiz_stuck_without_feedback(
     # Its buttons go with it.
     [deleted] = await tg.wait_for("deleteMessage")
     assert deleted.params["message_id"] == sorry.result["message_id"]
-    assert await bot.services.repo.live_quiz(GROUP.id, 0) is None
+    assert await bot.services.repo.quizzes.live_quiz(GROUP.id, 0) is None

@@ -87,13 +87,13 @@ async def test_lang_overrides_telegram_language_per_chat(
     tg.user_sends(private(EMMA), EMMA, "/quiz 2 cells")
     await tg.wait_for("sendPoll", count=2)
     assert any("문제를 만드는 중" in text for text in texts_to(tg, EMMA.id))
-    quiz = await bot.services.repo.live_quiz(EMMA.id, 0)
+    quiz = await bot.services.repo.quizzes.live_quiz(EMMA.id, 0)
     assert quiz is not None and quiz.lang == "ko"
     await reply_to(tg, private(EMMA), EMMA, "/stop")
 
     back = await reply_to(tg, private(EMMA), EMMA, "/lang auto")
     assert back.params["text"] == tr("en", "lang_auto_set")
-    assert (await bot.services.repo.chat_settings(EMMA.id)).lang is None
+    assert (await bot.services.repo.chats.chat_settings(EMMA.id)).lang is None
     again = await reply_to(tg, private(EMMA), EMMA, "/help")
     assert "How StudyQuiz works" in again.params["text"]
 
@@ -104,14 +104,14 @@ async def test_lang_without_a_known_code_shows_the_choices(
     usage = await reply_to(tg, private(JIWOO), JIWOO, "/lang xx")
     assert "en|ko" in usage.params["text"]
     assert buttons(usage) == [f"lang:{code}" for code in sorted(catalogues())] + ["lang:auto"]
-    assert (await bot.services.repo.chat_settings(JIWOO.id)).lang is None
+    assert (await bot.services.repo.chats.chat_settings(JIWOO.id)).lang is None
 
 
 async def test_only_admins_set_a_groups_language(tg: FakeTelegram, bot: RunningBot) -> None:
     tg.set_admins(GROUP.id, {ADMIN.id}, creator=ADMIN.id)
     refused = await reply_to(tg, GROUP, EMMA, "/lang ko")
     assert refused.params["text"] == tr("en", "admins_only")
-    assert (await bot.services.repo.chat_settings(GROUP.id)).lang is None
+    assert (await bot.services.repo.chats.chat_settings(GROUP.id)).lang is None
     done = await reply_to(tg, GROUP, ADMIN, "/lang ko")
     assert done.params["text"] == tr("ko", "lang_set")
     # Everyone in the group now gets Korean, whatever their own Telegram language.
@@ -156,7 +156,7 @@ async def test_start_buttons(tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot) 
     assert buttons(style_msg) == ["menu:style:poll", "menu:style:keyboard"]
     tap("menu:style:keyboard", style_msg.result["message_id"])
     await tg.wait_for("editMessageText", predicate=lambda c: "keyboard" in c.params["text"])
-    assert (await bot.services.repo.chat_settings(chat.id)).style == "keyboard"
+    assert (await bot.services.repo.chats.chat_settings(chat.id)).style == "keyboard"
 
     before += 1
     tap("menu:lang")
@@ -165,7 +165,7 @@ async def test_start_buttons(tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot) 
     await tg.wait_for(
         "editMessageText", predicate=lambda c: c.params["text"] == tr("ko", "lang_set")
     )
-    assert (await bot.services.repo.chat_settings(chat.id)).lang == "ko"
+    assert (await bot.services.repo.chats.chat_settings(chat.id)).lang == "ko"
 
     # The sample quiz: on the Korean sample topic now, and again after it ends.
     # In Korean, as the chat now is: the quiz is held to the chat's language (issue 19).
@@ -221,7 +221,7 @@ async def test_feedback_falls_back_to_plain_text_when_telegram_refuses_entities(
     assert plain.params["text"] == "Well done. The right answer was choice 1."
 
     async def done() -> bool:
-        quiz = await bot.services.repo.quiz(1)
+        quiz = await bot.services.repo.quizzes.quiz(1)
         return quiz is not None and quiz.state == "done"
 
     await eventually(done, what="the quiz to be done")

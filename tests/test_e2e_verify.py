@@ -75,7 +75,7 @@ async def test_a_key_still_disputed_is_left_out_and_the_chat_told(
     assert all("Question 2" not in p.params["question"] for p in polls)
 
     async def two_questions() -> bool:
-        quiz = await bot.services.repo.quiz(1)
+        quiz = await bot.services.repo.quizzes.quiz(1)
         return quiz is not None and quiz.num_questions == 2
 
     await eventually(two_questions, what="the quiz to count two questions")

@@ -43,7 +43,7 @@ async def test_slow_model_times_out_with_a_clear_message(
         await tg.wait_for(
             "editMessageText", predicate=lambda c: "not answering right now" in c.params["text"]
         )
-        quiz = await bot.services.repo.quiz(1)
+        quiz = await bot.services.repo.quizzes.quiz(1)
         assert quiz is not None and quiz.state == "failed"
         # /quiz works again right away.
         tg.user_sends(PRIVATE, ANN, "/quiz 2 cells")
@@ -71,7 +71,7 @@ async def test_blocked_by_one_user_does_not_disturb_another(
         tg.user_sends(PRIVATE, ANN, "/quiz 1 cells")
 
         async def cancelled() -> bool:
-            quiz = await bot.services.repo.quiz(1)
+            quiz = await bot.services.repo.quizzes.quiz(1)
             return quiz is not None and quiz.state == "cancelled"
 
         await eventually(cancelled, what="Ann's quiz to be cancelled")
@@ -108,16 +108,16 @@ async def test_every_update_delivered_twice_changes_nothing(
         await tg.wait_for("answerCallbackQuery", count=6)
 
         async def settled() -> bool:
-            quiz = await bot.services.repo.quiz(1)
+            quiz = await bot.services.repo.quizzes.quiz(1)
             return not tg.pending_updates and quiz is not None and quiz.state == "done"
 
         await eventually(settled)
         repo = bot.services.repo
         # Status, 3 questions, feedback, and once the review offer (one answer was wrong).
         assert len(tg.calls_of("sendMessage")) == 1 + 3 + 1 + 1
-        assert [q.state for q in [await repo.quiz(1)] if q] == ["done"]
-        assert await repo.quiz(2) is None
-        assert await repo.answer_count(1) == 3
+        assert [q.state for q in [await repo.quizzes.quiz(1)] if q] == ["done"]
+        assert await repo.quizzes.quiz(2) is None
+        assert await repo.answers.answer_count(1) == 3
         submissions: list[dict[str, Any]] = [
             json.loads(i["output"])
             for r in oa.requests_to("/responses")

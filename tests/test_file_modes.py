@@ -47,7 +47,7 @@ async def test_folder_database_wal_and_shm_are_owner_only_after_a_quiz(
         [poll] = await tg.wait_for("sendPoll")
 
         async def stored() -> bool:
-            found = await bot.services.repo.question_for_poll(poll.result["poll"]["id"])
+            found = await bot.services.repo.polls.question_for_poll(poll.result["poll"]["id"])
             return found is not None
 
         await eventually(stored, what="the posted poll stored")

@@ -26,7 +26,7 @@ async def two_workers(tmp_path: Path) -> AsyncIterator[tuple[Repository, Reposit
 
 
 async def new_quiz(repo: Repository, key: str) -> int:
-    quiz = await repo.create_quiz(
+    quiz = await repo.quizzes.create_quiz(
         chat_id=-100,
         thread_id=0,
         chat_type="supergroup",
@@ -47,12 +47,13 @@ async def test_a_quiz_another_worker_changed_is_read_as_it_is_now(
 ) -> None:
     writer, reader = two_workers
     quiz_id = await new_quiz(writer, "a")
-    assert (await reader.quiz(quiz_id)).state == QuizState.GENERATING  # type: ignore[union-attr]
-    await writer.set_state(quiz_id, QuizState.CANCELLED)
+    assert (await reader.quizzes.quiz(quiz_id)).state == QuizState.GENERATING  # type: ignore[union-attr]
+    await writer.quizzes.set_state(quiz_id, QuizState.CANCELLED)
     # One process on SQLite remembers the row: nobody else writes it.
-    assert (await reader.quiz(quiz_id)).state == QuizState.GENERATING  # type: ignore[union-attr]
+    assert (await reader.quizzes.quiz(quiz_id)).state == QuizState.GENERATING  # type: ignore[union-attr]
+    # As if it were PostgreSQL: the read goes to the database.
     reader._db.dialect = "postgresql"  # type: ignore[misc]
-    assert (await reader.quiz(quiz_id)).state == QuizState.CANCELLED  # type: ignore[union-attr]
+    assert (await reader.quizzes.quiz(quiz_id)).state == QuizState.CANCELLED  # type: ignore[union-attr]
 
 
 async def test_a_close_waits_for_the_model_writing_in_another_worker(
@@ -63,14 +64,14 @@ async def test_a_close_waits_for_the_model_writing_in_another_worker(
     try:
         quiz_id = await new_quiz(other, "b")
         # Another worker's stream has posted the first questions and is still writing.
-        assert await other.open_writing(quiz_id, "Cells", 0.0)
+        assert await other.quizzes.open_writing(quiz_id, "Cells", 0.0)
         # This worker's own calls are no help: the call streams elsewhere.
         assert quiz_id not in svc.writing
         svc.fleet = True
         waiting = asyncio.create_task(svc.writing_ended(quiz_id))
         await asyncio.sleep(1.0)
         assert not waiting.done()
-        await other.finish_writing(quiz_id)
+        await other.quizzes.finish_writing(quiz_id)
         async with asyncio.timeout(5):
             await waiting
     finally:

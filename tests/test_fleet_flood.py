@@ -8,14 +8,13 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-import asyncpg
 import pytest
 from telegram.ext import ExtBot
 
 from fakes import BOT_TOKEN
 from fakes.telegram_server import Chat, FakeTelegram
 from services.ratelimit import RetryingRateLimiter, SharedPace
-from storage.migrations import MIGRATIONS, postgresql_script, sqlite_script
+from storage import Repository
 from storage.send_slots import SendSlots, next_slot, open_slot_pool
 from tests.pg_db import fresh_database
 
@@ -31,11 +30,9 @@ OVERALL_WINDOWS = ((0.06, 30),)
 @asynccontextmanager
 async def database(server_url: str) -> AsyncIterator[str]:
     async with fresh_database(server_url) as url:
-        conn = await asyncpg.connect(url)
-        # The send_slots table as the PostgreSQL migrations create it (ids are BIGINT there).
-        send_slots = next(m for m in MIGRATIONS if "CREATE TABLE send_slots" in sqlite_script(m))
-        await conn.execute(postgresql_script(send_slots))
-        await conn.close()
+        # The schema as a worker finds it: every migration, send_slots among them.
+        repo = await Repository.open_postgres(url, 1)
+        await repo.close()
         yield url
 
 

@@ -25,8 +25,8 @@ def repo(open_repo: Repository) -> Repository:
 
 async def opened_quiz(repo: Repository, key: str) -> int:
     quiz_id = await new_quiz(repo, key)
-    assert await repo.open_quiz(quiz_id, QUIZ, [(0, 1), (2, 0, 1)], ["poll", "poll"], 2.0)
-    await repo.set_state(quiz_id, QuizState.DONE)
+    assert await repo.quizzes.open_quiz(quiz_id, QUIZ, [(0, 1), (2, 0, 1)], ["poll", "poll"], 2.0)
+    await repo.quizzes.set_state(quiz_id, QuizState.DONE)
     return quiz_id
 
 
@@ -35,7 +35,7 @@ async def test_numbers_are_stable_and_copies_and_unopened_quizzes_are_not_filed(
 ) -> None:
     first = await opened_quiz(repo, "1:1")
     never_opened = await new_quiz(repo, "1:2")
-    await repo.set_state(never_opened, QuizState.FAILED)
+    await repo.quizzes.set_state(never_opened, QuizState.FAILED)
     copy = await opened_quiz(repo, "1:3")
     await repo.library.add_copy(copy, first, shared=False)
     await repo.library.sync(OWNER)

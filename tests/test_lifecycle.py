@@ -13,8 +13,10 @@ import pytest
 from fakes.quizdata import quiz_args
 from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
+from services.events import AnswersRecorded
 from services.quiz import answers, closing, starting
 from services.quiz.answers import AnswerResult
+from services.start_request import QuizCommand, StartRequest
 from settings import Settings
 from storage import QuizRow, Repository
 from tests.lifecycle import RecordingPresenter, ScriptedEngine
@@ -45,22 +47,25 @@ async def start(
     await starting.start_quiz(
         ui,
         svc,
-        chat_id=chat_id,
-        chat_type="private" if chat_id > 0 else "supergroup",
-        thread_id=None,
-        user_id=user,
-        message_id=1,
-        lang="en",
-        command=starting.QuizCommand(n, "cells"),
+        StartRequest(
+            chat_id=chat_id,
+            chat_type="private" if chat_id > 0 else "supergroup",
+            thread_id=None,
+            user_id=user,
+            message_id=1,
+            key=f"{chat_id}:1",
+            lang="en",
+            command=QuizCommand(n, "cells"),
+        ),
     )
-    [quiz] = await svc.repo.quizzes_in_state(QuizState.OPEN)
+    [quiz] = await svc.repo.quizzes.quizzes_in_state(QuizState.OPEN)
     return quiz
 
 
 async def answer_all(svc: Services, quiz: QuizRow, user: int) -> list[tuple[AnswerResult, bool]]:
     out = []
-    for sq in await svc.repo.questions(quiz.id):
-        current = await svc.repo.quiz(quiz.id)
+    for sq in await svc.repo.questions.of_quiz(quiz.id):
+        current = await svc.repo.quizzes.quiz(quiz.id)
         assert current is not None
         out.append(
             await answers.record_answer(
@@ -88,7 +93,7 @@ async def test_a_private_quiz_completes_with_its_players_last_answer(repo: Repos
     # Every poll of a completed private quiz is answered: stopping them would be noise.
     assert ui.named("stop_poll") == [] and ui.named("results") == []
     assert ui.named("feedback") == [["Well done."]]
-    done = await repo.quiz(quiz.id)
+    done = await repo.quizzes.quiz(quiz.id)
     assert done is not None and done.state == QuizState.DONE
 
 
@@ -96,7 +101,7 @@ async def test_a_second_answer_to_a_question_is_a_duplicate(repo: Repository) ->
     ui, engine = RecordingPresenter(), ScriptedEngine(quiz_args(2))
     svc = services(repo, engine, OPENAI_STREAM="false")
     quiz = await start(ui, svc, PRIVATE, 2)
-    [first, _] = await repo.questions(quiz.id)
+    [first, _] = await repo.questions.of_quiz(quiz.id)
     kwargs: dict[str, Any] = {"user_id": ANN, "user_name": "Ann", "position": 1}
     assert await answers.record_answer(svc, quiz, first, **kwargs) == (AnswerResult.SAVED, False)
     assert await answers.record_answer(svc, quiz, first, **kwargs) == (
@@ -147,7 +152,7 @@ async def test_a_malformed_streamed_question_is_replaced_by_a_correction(
     # Each question goes out as soon as it is complete; the replacement comes last.
     assert ui.named("question") == [(0, 3, None), (1, 3, None), (2, 3, None)]
     assert ui.named("notice") == []
-    stored = await repo.questions(quiz.id)
+    stored = await repo.questions.of_quiz(quiz.id)
     assert [sq.model_index for sq in stored] == [0, 2, 1]
 
     assert (await answer_all(svc, quiz, ANN))[-1] == (AnswerResult.SAVED, True)
@@ -172,7 +177,7 @@ async def test_a_question_not_replaced_either_is_dropped_and_said_so(repo: Repos
     assert ui.named("notice") == [("questions_dropped", {"n": 2, "asked": 3})]
     [(header, finish_button)] = ui.named("update_header")
     assert "2" in header and not finish_button
-    current = await repo.quiz(quiz.id)
+    current = await repo.quizzes.quiz(quiz.id)
     assert current is not None and current.num_questions == 2 and not current.writing
     assert (await answer_all(svc, quiz, ANN))[-1] == (AnswerResult.SAVED, True)
 
@@ -183,7 +188,7 @@ async def test_a_quiz_finishes_once_however_many_close_it(repo: Repository) -> N
     quiz = await start(ui, svc, GROUP, 1)
     assert await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.TIMED_OUT)
     assert not await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.STOPPED)
-    closed = await repo.quiz(quiz.id)
+    closed = await repo.quizzes.quiz(quiz.id)
     assert closed is not None
     await closing.stop_quiz(ui, svc, closed)
     assert len(engine.submitted) == 1 and len(ui.named("feedback")) == 1
@@ -194,7 +199,7 @@ async def test_a_quiz_finishes_once_however_many_close_it(repo: Repository) -> N
 async def test_stopping_a_quiz_being_written_cancels_it(repo: Repository) -> None:
     ui, engine = RecordingPresenter(), ScriptedEngine(quiz_args(1))
     svc = services(repo, engine)
-    quiz = await repo.create_quiz(
+    quiz = await repo.quizzes.create_quiz(
         chat_id=PRIVATE,
         thread_id=0,
         chat_type="private",
@@ -209,7 +214,7 @@ async def test_stopping_a_quiz_being_written_cancels_it(repo: Repository) -> Non
     assert quiz is not None
     await closing.stop_quiz(ui, svc, quiz)
     assert ui.named("notice") == [("cancelled", {})]
-    cancelled = await repo.quiz(quiz.id)
+    cancelled = await repo.quizzes.quiz(quiz.id)
     assert cancelled is not None and cancelled.state == QuizState.CANCELLED
 
 
@@ -219,15 +224,15 @@ async def test_answers_arriving_together_share_one_batch_and_complete_the_quiz_o
     ui, engine = RecordingPresenter(members=3), ScriptedEngine(quiz_args(2))
     svc = services(repo, engine, OPENAI_STREAM="false")
     quiz = await start(ui, svc, GROUP, 2)
-    questions = await repo.questions(quiz.id)
+    questions = await repo.questions.of_quiz(quiz.id)
     batches: list[int] = []
-    store = repo.store_answers
+    store = repo.answers.store_answers
 
     async def counted(answers: Any) -> Any:
         batches.append(len(answers))
         return await store(answers)
 
-    repo.store_answers = counted  # type: ignore[method-assign]
+    repo.answers.store_answers = counted  # type: ignore[method-assign]
     taps = [(user, sq) for user in (ANN, BOB) for sq in questions] + [(ANN, questions[0])]
     results = await asyncio.gather(
         *(
@@ -241,17 +246,45 @@ async def test_answers_arriving_together_share_one_batch_and_complete_the_quiz_o
     # The batch completed the quiz (both players of three members, one the bot): one of its
     # answers says so, so its handler alone closes the quiz.
     assert [complete for _, complete in results] == [False, False, False, True, False]
-    assert await repo.answer_count(quiz.id) == 4
+    assert await repo.answers.answer_count(quiz.id) == 4
+
+
+async def test_a_batch_of_answers_is_published_once_with_the_answers_it_stored(
+    repo: Repository,
+) -> None:
+    ui, engine = RecordingPresenter(members=3), ScriptedEngine(quiz_args(2))
+    svc = services(repo, engine, OPENAI_STREAM="false")
+    quiz = await start(ui, svc, GROUP, 2)
+    questions = await repo.questions.of_quiz(quiz.id)
+    recorded: list[AnswersRecorded] = []
+
+    async def record(event: AnswersRecorded) -> None:
+        recorded.append(event)
+
+    svc.events.subscribe(AnswersRecorded, record)
+    taps = [(ANN, questions[0]), (BOB, questions[1]), (ANN, questions[0])]
+    await asyncio.gather(
+        *(
+            answers.record_answer(svc, quiz, sq, user_id=user, user_name=f"user {user}", position=0)
+            for user, sq in taps
+        )
+    )
+    # One event for the batch, not one per answer; the repeated tap was not stored.
+    [event] = recorded
+    assert [(a.user_id, a.index) for a in event.answers] == [(ANN, 0), (BOB, 1)]
+    # A batch that stores nothing (only a repeat) publishes nothing.
+    await answers.record_answer(svc, quiz, questions[1], user_id=BOB, user_name="Bob", position=0)
+    assert len(recorded) == 1
 
 
 async def test_an_answer_to_a_quiz_closed_since_it_was_read_is_refused(repo: Repository) -> None:
     ui, engine = RecordingPresenter(), ScriptedEngine(quiz_args(2))
     svc = services(repo, engine, OPENAI_STREAM="false")
     quiz = await start(ui, svc, PRIVATE, 2)
-    [first, _] = await repo.questions(quiz.id)
-    assert await repo.begin_submission(quiz.id, SubmissionStatus.STOPPED, NOW)
+    [first, _] = await repo.questions.of_quiz(quiz.id)
+    assert await repo.quizzes.begin_submission(quiz.id, SubmissionStatus.STOPPED, NOW)
     # `quiz` was read while open: the batch's own check refuses the answer.
     assert await answers.record_answer(
         svc, quiz, first, user_id=ANN, user_name="Ann", position=0
     ) == (AnswerResult.CLOSED, False)
-    assert await repo.answer_count(quiz.id) == 0
+    assert await repo.answers.answer_count(quiz.id) == 0

@@ -96,7 +96,7 @@ def test_a_topic_cannot_be_fts_syntax() -> None:
 
 
 async def _document(repo: Repository, chat_id: int, name: str, texts: list[str]) -> int:
-    row = await repo.create_document(
+    row = await repo.documents.create_document(
         chat_id=chat_id,
         uploader_id=1,
         request_key=f"{chat_id}:{name}",
@@ -107,7 +107,7 @@ async def _document(repo: Repository, chat_id: int, name: str, texts: list[str])
     assert row is not None
     chunks = [Chunk(n, t) for n, t in enumerate(texts, start=1)]
     await repo.chunks.add_chunks(row.id, chat_id, chunks)
-    await repo.update_document(row.id, DocumentState.READY)
+    await repo.documents.update_document(row.id, DocumentState.READY)
     return row.id
 
 
@@ -118,7 +118,7 @@ async def test_search_ranks_by_bm25_within_the_chat_and_ready_documents(repo: Re
     found = await repo.chunks.search_chunks(1, "enzymes", 5)
     assert [(f.file_name, f.page) for f in found] == [("b.pdf", 1), ("a.pdf", 2)]
     failed = await _document(repo, 1, "c.pdf", ["Enzymes in a failed document."])
-    await repo.update_document(failed, DocumentState.FAILED, error="x")
+    await repo.documents.update_document(failed, DocumentState.FAILED, error="x")
     assert len(await repo.chunks.search_chunks(1, "enzymes", 5)) == 2
     assert await repo.chunks.search_chunks(1, "photosynthesis", 5) == []
 
@@ -130,6 +130,6 @@ async def test_spread_covers_the_whole_library_and_forgetting_drops_the_index(
     spread = await repo.chunks.spread_chunks(1, 5)
     assert [f.page for f in spread] == [11, 31, 51, 71, 91]
     assert len(await repo.chunks.spread_chunks(1, 500)) == 100
-    await repo.delete_document(doc)
+    await repo.documents.delete_document(doc)
     assert await repo.chunks.count_chunks(1) == 0
     assert await repo.chunks.search_chunks(1, "topic7", 5) == []

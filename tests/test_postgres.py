@@ -124,22 +124,22 @@ async def test_a_transaction_holds_every_workers_writes(pg_url: str) -> None:
 
         async def two_statements() -> None:
             async with first.transaction():
-                await first.set_chat_style(1, "keyboard")
+                await first.chats.set_chat_style(1, "keyboard")
                 inside.set()
                 await release.wait()
-                await first.set_chat_time_limit(1, 60)
+                await first.chats.set_chat_time_limit(1, 60)
 
         task = asyncio.create_task(two_statements())
         await asyncio.wait_for(inside.wait(), 5)
-        other = asyncio.create_task(second.set_chat_lang(2, "ko"))
+        other = asyncio.create_task(second.chats.set_chat_lang(2, "ko"))
         await asyncio.sleep(0.2)
         assert not other.done(), "another worker wrote inside an open transaction"
         # Reads are not held up.
-        assert (await second.chat_settings(1)).style is None
+        assert (await second.chats.chat_settings(1)).style is None
         release.set()
         await asyncio.gather(task, other)
-        assert (await second.chat_settings(1)).time_limit == 60
-        assert (await first.chat_settings(2)).lang == "ko"
+        assert (await second.chats.chat_settings(1)).time_limit == 60
+        assert (await first.chats.chat_settings(2)).lang == "ko"
     finally:
         await first.close()
         await second.close()
@@ -152,7 +152,7 @@ async def test_racing_workers_never_pass_a_quota_together(pg_url: str) -> None:
 
         async def start(n: int) -> bool:
             try:
-                await workers[n % 3].create_quiz(
+                await workers[n % 3].quizzes.create_quiz(
                     chat_id=100 + n,
                     thread_id=0,
                     chat_type="private",

@@ -248,7 +248,7 @@ async def test_every_webhook_worker_may_set_the_webhook_at_start(
 
 
 async def test_webhook_workers_on_postgresql_join_the_fleet(
-    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, pg_server_url: str
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, pg_url: str
 ) -> None:
     """WEBHOOK_URL with DATABASE_URL: the locks and the flood limits are the database's."""
     settings = settings_for(
@@ -259,7 +259,7 @@ async def test_webhook_workers_on_postgresql_join_the_fleet(
         WEBHOOK_LISTEN="127.0.0.1",
         WEBHOOK_PORT=str(free_port()),
         WEBHOOK_SECRET_TOKEN=SECRET,
-        DATABASE_URL=pg_server_url,
+        DATABASE_URL=pg_url,
     )
     async with webhook_bot(settings) as app:
         services = installed(app.bot_data)
@@ -271,3 +271,20 @@ async def test_webhook_workers_on_postgresql_join_the_fleet(
         assert limiter.shared.slots is not None
         async with services.lock(1), services.live_lock(1), services.library_lock(-5):
             pass
+
+
+def test_check_reports_postgresql_and_never_its_password(
+    pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The test server trusts local connections: the password is there to be kept secret.
+    url = pg_url.replace("://studyquiz@", "://studyquiz:sekrit-pw@")
+    env = {"TELEGRAM_BOT_TOKEN": "1:a", "OPENAI_API_KEY": "sk-a", "DATABASE_URL": url}
+    assert entry.main(["--check", "--offline"], env) == 0
+    out = capsys.readouterr()
+    assert "ok  database: PostgreSQL " in out.out, out.out
+    # Nowhere to connect to: one line naming the variable, still without the password.
+    env["DATABASE_URL"] = "postgresql://studyquiz:sekrit-pw@127.0.0.1:1/nothing"
+    assert entry.main(["--check", "--offline"], env) == 1
+    out = capsys.readouterr()
+    assert "FAIL DATABASE_URL: cannot connect to PostgreSQL at 127.0.0.1/nothing" in out.err
+    assert "sekrit-pw" not in out.out + out.err

@@ -98,7 +98,7 @@ async def test_outside_the_chat_allow_list_one_refusal_and_nothing_reaches_opena
         tg.user_answers_poll(EVE, poll.result["poll"]["id"], [0])
 
         async def answered() -> bool:
-            return await bot.services.repo.answer_count(1, user_id=EVE.id) == 1
+            return await bot.services.repo.answers.answer_count(1, user_id=EVE.id) == 1
 
         await eventually(answered, what="the stranger's answer in an allowed group")
 
@@ -119,6 +119,22 @@ async def test_user_allow_list_and_operators(
         await forget(tg, EVE_CHAT, EVE)
         await inbox_empty(bot)
         assert oa.requests == []
+
+
+async def test_a_refused_inline_query_is_answered_with_nothing_and_a_way_to_ask(
+    tg: FakeTelegram, make_bot: BotFactory
+) -> None:
+    tg.inline_mode = True
+    async with make_bot(ALLOWED_USER_IDS=str(ANN.id)):
+        tg.user_inline_query(EVE, "photosynthesis")
+        [answer] = await tg.wait_for("answerInlineQuery")
+        assert answer.ok and answer.params["results"] == []
+        assert answer.params["is_personal"] is True
+        # The button opens the private chat, where the refusal names the person's id.
+        start = answer.params["button"]["start_parameter"]
+        tg.user_sends(EVE_CHAT, EVE, f"/start {start}")
+        await tg.wait_for("sendMessage", predicate=lambda c: c.params["chat_id"] == EVE_CHAT.id)
+        assert str(EVE.id) in texts_to(tg, EVE_CHAT.id)[0]
 
 
 # -- quotas ---------------------------------------------------------------------------------
@@ -234,7 +250,7 @@ async def test_the_cooldown_belongs_to_the_forum_topic(
 
 
 async def _state(bot: RunningBot, quiz_id: int, *states: str) -> bool:
-    quiz = await bot.services.repo.quiz(quiz_id)
+    quiz = await bot.services.repo.quizzes.quiz(quiz_id)
     return quiz is not None and quiz.state in states
 
 
@@ -367,8 +383,8 @@ async def test_forged_cross_chat_and_replayed_taps_store_nothing_extra(
             "This button is not valid any more",
             "You already answered this question",
         ]
-        assert await repo.answer_count(1) == 1
-        assert [a.user_id for a in await repo.answers(1)] == [ANN.id]
+        assert await repo.answers.answer_count(1) == 1
+        assert [a.user_id for a in await repo.answers.of_quiz(1)] == [ANN.id]
         assert sum("Refused callback data" in r.getMessage() for r in caplog.records) == 2
 
         # A poll answer for a poll that is not ours stores nothing either.
@@ -383,7 +399,7 @@ async def test_forged_cross_chat_and_replayed_taps_store_nothing_extra(
             }
         )
         await inbox_empty(bot)
-        assert await repo.answer_count(1) == 1
+        assert await repo.answers.answer_count(1) == 1
 
 
 # -- secrets --------------------------------------------------------------------------------
@@ -457,11 +473,11 @@ async def test_usage_for_operators_only_and_forgetme(
         assert f"<code>{ANN_CHAT.id}</code> — {tokens:,}" in report.params["text"]
         assert f"Ann (<code>{ANN.id}</code>) — {tokens:,}" in report.params["text"]
 
-        assert await repo.answer_count(1, user_id=ANN.id) == 2
+        assert await repo.answers.answer_count(1, user_id=ANN.id) == 2
         done = await forget(tg, ANN_CHAT, ANN)
         assert "your 2 stored answers" in done.params["text"]
-        assert await repo.answer_count(1, user_id=ANN.id) == 0
-        assert await repo.participant_names(1) == {}
+        assert await repo.answers.answer_count(1, user_id=ANN.id) == 0
+        assert await repo.answers.participant_names(1) == {}
         # Quotas survive forgetting: usage keeps the id, not the name.
         assert await repo.usage.tokens_since(0, user_id=ANN.id) == tokens
         report_after = await repo.usage.report(0)

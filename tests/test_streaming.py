@@ -30,7 +30,7 @@ async def test_first_poll_is_sent_before_the_stream_ends(
     assert request.json["stream"] is True
 
     async def writing_done() -> bool:
-        quiz = await bot.services.repo.quiz(1)
+        quiz = await bot.services.repo.quizzes.quiz(1)
         return quiz is not None and not quiz.writing
 
     await eventually(writing_done)

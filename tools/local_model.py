@@ -334,12 +334,12 @@ async def _play(tg: FakeTelegram, repo: Repository, timings: dict[str, float]) -
     async def polls_or_end() -> bool:
         if len(tg.calls_of("sendPoll")) >= QUESTIONS:
             return True
-        return bool(await repo.quizzes_in_state(QuizState.FAILED))
+        return bool(await repo.quizzes.quizzes_in_state(QuizState.FAILED))
 
     async def ended() -> bool:
-        return not any([await repo.quizzes_in_state(s) for s in LIVE_STATES]) and bool(
-            await repo.quizzes_in_state(QuizState.DONE)
-            or await repo.quizzes_in_state(QuizState.FAILED)
+        return not any([await repo.quizzes.quizzes_in_state(s) for s in LIVE_STATES]) and bool(
+            await repo.quizzes.quizzes_in_state(QuizState.DONE)
+            or await repo.quizzes.quizzes_in_state(QuizState.FAILED)
         )
 
     t0 = time.monotonic()
@@ -358,8 +358,8 @@ async def _play(tg: FakeTelegram, repo: Repository, timings: dict[str, float]) -
     timings["answers → feedback" if polls else "/quiz → failed"] = (
         time.monotonic() - t1 if polls else time.monotonic() - t0
     )
-    done = await repo.quizzes_in_state(QuizState.DONE)
-    [quiz] = done or await repo.quizzes_in_state(QuizState.FAILED)
+    done = await repo.quizzes.quizzes_in_state(QuizState.DONE)
+    [quiz] = done or await repo.quizzes.quizzes_in_state(QuizState.FAILED)
     kept = quiz.conversation_id
     written = await repo.items.items(kept) if kept else []
     return QuizRun(t0, polls, bool(done), kept, written)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from services.events import AnswersRecorded, EventBus
 from storage import DATABASE_ERRORS, Repository
 from storage.answers import NewAnswer, QuizProgress
 
@@ -87,8 +88,10 @@ class AnswerWriter:
     # A batch this big goes at once (and bigger ones are split).
     MAX = 500
 
-    def __init__(self, repo: Repository) -> None:
+    def __init__(self, repo: Repository, events: EventBus | None = None) -> None:
         self._repo = repo
+        # AnswersRecorded goes here once per committed batch; None: nobody follows answers.
+        self._events = events
         self._pending: list[_Waiting] = []
         self._full = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -120,7 +123,7 @@ class AnswerWriter:
     async def _write(self, batch: list[_Waiting]) -> None:
         answers = [w.answer for w in batch]
         try:
-            stored, progress = await self._repo.store_answers(answers)
+            stored, progress = await self._repo.answers.store_answers(answers)
         except DATABASE_ERRORS as exc:
             # Each waiting handler fails as its own write used to (the error handler
             # reports it, and the update is settled).
@@ -130,10 +133,16 @@ class AnswerWriter:
             # Cancelled, or a bug: nobody is left waiting forever.
             self._fail(batch, exc)
             raise
-        for w, outcome in zip(batch, outcomes(answers, stored, progress), strict=True):
+        results = outcomes(answers, stored, progress)
+        for w, outcome in zip(batch, results, strict=True):
             # A handler cancelled meanwhile (shutdown) has given up on its future.
             if not w.done.done():
                 w.done.set_result(outcome)
+        if self._events is not None and stored:
+            saved = (
+                a for a, (r, _) in zip(answers, results, strict=True) if r is AnswerResult.SAVED
+            )
+            await self._events.publish(AnswersRecorded(tuple(saved)))
 
     @staticmethod
     def _fail(batch: list[_Waiting], exc: BaseException) -> None:

@@ -46,7 +46,7 @@ async def record_answer(
 async def _live_open(svc: Services, quiz: QuizRow, sq: StoredQuestion) -> bool:
     if sq.live_deadline is None or svc.clock() > sq.live_deadline:
         return False
-    return await svc.repo.live_question_open(quiz.id, sq.index)
+    return await svc.repo.questions.live_question_open(quiz.id, sq.index)
 
 
 def submit_answer(
@@ -70,5 +70,5 @@ async def all_done(svc: Services, quiz: QuizRow) -> bool:
     """Whether everyone has answered everything (see `answer_batch.is_complete`)."""
     # Read after the caller's write: the stream's end (writing = 0, then this check) and a
     # batch of answers (stored and checked in one transaction) always see each other.
-    progress = (await svc.repo.quiz_progress([quiz.id])).get(quiz.id)
+    progress = (await svc.repo.answers.quiz_progress([quiz.id])).get(quiz.id)
     return progress is not None and is_complete(progress)

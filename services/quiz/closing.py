@@ -61,7 +61,7 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
         # A live game's step holds this while it posts a question: none goes out after the
         # close.
         async with svc.live_lock(quiz_id):
-            if not await svc.repo.begin_submission(quiz_id, status, svc.clock()):
+            if not await svc.repo.quizzes.begin_submission(quiz_id, status, svc.clock()):
                 return False
             await disarm_deadline(svc, quiz_id)
         # A streamed quiz whose model is still writing: no question is stored from now on,
@@ -69,7 +69,7 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
         # answers can go only to a finished call.
         await svc.writing_ended(quiz_id)
         async with svc.live_lock(quiz_id):
-            quiz = await svc.repo.quiz(quiz_id)
+            quiz = await svc.repo.quizzes.quiz(quiz_id)
             assert quiz is not None
             await close_questions(ui, svc, quiz)
         await svc.events.publish(QuizClosed(quiz))
@@ -86,10 +86,10 @@ async def resume(ui: Presenter, svc: Services, quiz_id: int) -> None:
         if not mine:
             log.info("Quiz %s: another worker is closing it", quiz_id)
             return
-        quiz = await svc.repo.quiz(quiz_id)
+        quiz = await svc.repo.quizzes.quiz(quiz_id)
         if quiz is None or quiz.state != QuizState.SUBMITTING:
             return
-        stored = await svc.repo.questions(quiz_id)
+        stored = await svc.repo.questions.of_quiz(quiz_id)
         if any(sq.message_id is not None and not sq.live_closed for sq in stored):
             await close_questions(ui, svc, quiz)
         await _results_once(ui, svc, quiz)
@@ -97,23 +97,23 @@ async def resume(ui: Presenter, svc: Services, quiz_id: int) -> None:
 
 
 async def _results_once(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
-    if await svc.repo.results_posted(quiz.id):
+    if await svc.repo.quizzes.results_posted(quiz.id):
         return
     if quiz.is_live:
         await live_board.post_podium(ui, svc, quiz)
     elif is_group(quiz):
         await post_results(ui, svc, quiz)
-    await svc.repo.mark_results_posted(quiz.id)
+    await svc.repo.quizzes.mark_results_posted(quiz.id)
 
 
 async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     """Stop open polls and reveal keyboard questions (which also removes their buttons)."""
-    stored = await svc.repo.questions(quiz.id)
+    stored = await svc.repo.questions.of_quiz(quiz.id)
     private_done = is_private(quiz) and quiz.status == SubmissionStatus.COMPLETED
     if quiz.status_message_id is not None and is_group(quiz):
         await ui.remove_finish_button(quiz)
         # Done once: a restart after a crash mid-close does not edit the header again.
-        await svc.repo.set_status_message(quiz.id, None)
+        await svc.repo.quizzes.set_status_message(quiz.id, None)
     for sq in stored:
         # A live game's earlier questions were closed as it moved past them.
         if sq.message_id is None or sq.live_closed:
@@ -125,17 +125,17 @@ async def close_questions(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
             if not private_done and not closed:
                 await ui.stop_poll(quiz, sq)
         else:
-            answered = await svc.repo.answer_count(quiz.id, index=sq.index)
+            answered = await svc.repo.answers.answer_count(quiz.id, index=sq.index)
             await ui.reveal(quiz, sq, len(stored), answered)
         # Marked once done: a restart after a crash mid-close redoes only what is left.
-        await svc.repo.close_live_question(quiz.id, sq.index)
+        await svc.repo.questions.close_live_question(quiz.id, sq.index)
 
 
 async def post_results(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     """The leaderboard, from our own data, before the model's words."""
-    parsed, _ = _posted(*await svc.repo.load_quiz(quiz.id, quiz.title))
-    answers = await svc.repo.answers(quiz.id)
-    names = await svc.repo.participant_names(quiz.id)
+    parsed, _ = _posted(*await svc.repo.questions.load_quiz(quiz.id, quiz.title))
+    answers = await svc.repo.answers.of_quiz(quiz.id)
+    names = await svc.repo.answers.participant_names(quiz.id)
     table = standings(parsed, answers, names, quiz.opened_at or quiz.created_at)
     per_question = [
         (q["correct_count"], q["answered"])
@@ -164,32 +164,32 @@ async def deliver_feedback(
         if not mine:
             log.info("Quiz %s: another worker is delivering its feedback", quiz_id)
             return
-        quiz = await svc.repo.quiz(quiz_id)
+        quiz = await svc.repo.quizzes.quiz(quiz_id)
         if quiz is None or quiz.state != QuizState.SUBMITTING:
             return
-        stored = await svc.repo.feedback(quiz_id)
+        stored = await svc.repo.quizzes.feedback(quiz_id)
         if stored is None:
             result = await _submit(ui, svc, quiz, await _submission(svc, quiz), resumed)
             if result is None:
                 return
             citations = [(c.index, c.filename) for c in result.citations]
-            await svc.repo.save_feedback(quiz_id, result.text, citations)
+            await svc.repo.quizzes.save_feedback(quiz_id, result.text, citations)
             stored = (result.text, citations, False)
         text, citations, posted = stored
         if not posted:
             await _post_feedback(ui, svc, quiz, text, citations)
-        await svc.repo.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
+        await svc.repo.quizzes.set_state(quiz_id, QuizState.DONE, only_from=(QuizState.SUBMITTING,))
 
 
 async def _submission(svc: Services, quiz: QuizRow) -> dict[str, Any]:
     """The answers of the questions the chat saw, as the model numbered them."""
-    parsed, stored_questions = _posted(*await svc.repo.load_quiz(quiz.id, quiz.title))
+    parsed, stored_questions = _posted(*await svc.repo.questions.load_quiz(quiz.id, quiz.title))
     submission = in_model_order(
         build_submission(
             parsed,
             quiz.status or SubmissionStatus.STOPPED,
-            await svc.repo.answers(quiz.id),
-            await svc.repo.participant_names(quiz.id),
+            await svc.repo.answers.of_quiz(quiz.id),
+            await svc.repo.answers.participant_names(quiz.id),
             await live_board.scored(svc, quiz) if quiz.is_live else None,
         ),
         [sq.model_index for sq in stored_questions],
@@ -216,7 +216,7 @@ async def _submit(
             call, submission_json(submission), request, draft
         )
     except EngineError as exc:
-        failures = await svc.repo.count_submit_failure(quiz.id)
+        failures = await svc.repo.quizzes.count_submit_failure(quiz.id)
         log.warning("Quiz %s: submission %s failed: %s", quiz.id, failures, exc)
         # The cards too: the answers stand whether or not feedback comes.
         await svc.events.publish(AnswersSubmitted(quiz))
@@ -242,13 +242,13 @@ async def _post_feedback(
         text, [Citation(i, f) for i, f in citations], tr(quiz.lang, "sources")
     )
     quotes = quotes_html(
-        [sq.question for sq in await svc.repo.questions(quiz.id)],
+        [sq.question for sq in await svc.repo.questions.of_quiz(quiz.id)],
         tr(quiz.lang, "quotes_header"),
     )
     chunks = append_block(to_html_chunks(markdown), quotes, MessageLimit.MAX_TEXT_LENGTH)
     board, buttons = await library_board.feedback_extras(svc, quiz)
     await ui.feedback(quiz, [*chunks, *board], buttons)
-    await svc.repo.mark_feedback_posted(quiz.id)
+    await svc.repo.quizzes.mark_feedback_posted(quiz.id)
     await svc.events.publish(FeedbackPosted(quiz))
 
 
@@ -262,7 +262,7 @@ def _posted(parsed: Quiz, stored: list[StoredQuestion]) -> tuple[Quiz, list[Stor
 async def stop_quiz(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     """End a live quiz now: cancel one still being written, close and submit an open one."""
     if quiz.state == QuizState.GENERATING:
-        if await svc.repo.set_state(
+        if await svc.repo.quizzes.set_state(
             quiz.id, QuizState.CANCELLED, only_from=(QuizState.GENERATING,)
         ):
             await ui.notice(quiz, "cancelled")
@@ -284,7 +284,7 @@ async def cancel_stuck(ui: Presenter, svc: Services, quiz: QuizRow) -> bool:
 
 
 async def _give_up(ui: Presenter, svc: Services, quiz: QuizRow, key: str, **values: int) -> bool:
-    if not await svc.repo.set_state(
+    if not await svc.repo.quizzes.set_state(
         quiz.id, QuizState.FAILED, error=key, only_from=(QuizState.SUBMITTING,)
     ):
         return False

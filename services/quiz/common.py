@@ -71,9 +71,9 @@ async def _lease(svc: Services, name: str) -> AsyncIterator[bool]:
 async def chat_refused(svc: Services, quiz_id: int) -> None:
     """A job's message was refused (bot blocked or removed): nothing in that chat can go
     on, and every other chat is unaffected."""
-    quiz = await svc.repo.quiz(quiz_id)
+    quiz = await svc.repo.quizzes.quiz(quiz_id)
     if quiz is not None:
-        await svc.repo.cancel_live_quizzes(quiz.chat_id, "forbidden")
+        await svc.repo.quizzes.cancel_live_quizzes(quiz.chat_id, "forbidden")
         log.info("Chat %s refuses our messages; quiz %s cancelled", quiz.chat_id, quiz_id)
 
 

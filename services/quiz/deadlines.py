@@ -22,7 +22,7 @@ async def set_group_rules(ui: Presenter, svc: Services, quiz: QuizRow) -> float:
     deadline = float(math.ceil(svc.clock() + limit))
     # Without a head count (None) the quiz still ends by /stop or the time limit.
     members = await ui.member_count(quiz.chat_id)
-    await svc.repo.set_closing_rules(quiz.id, deadline, members)
+    await svc.repo.quizzes.set_closing_rules(quiz.id, deadline, members)
     await arm_deadline(svc, quiz.id, deadline)
     return deadline
 

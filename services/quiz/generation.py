@@ -77,15 +77,17 @@ async def _write(
         call = await svc.engine.generate(
             request, streamed.question if svc.settings.openai_stream else None
         )
-        await svc.repo.set_conversation(quiz.id, call.conversation_id)
-        await svc.repo.set_call(quiz.id, call.call_id)
+        await svc.repo.quizzes.set_conversation(quiz.id, call.conversation_id)
+        await svc.repo.quizzes.set_call(quiz.id, call.call_id)
         # Checked questions may still be on their way to the chat.
         if streamed.opened or streamed.cancelled or streamed.checking:
             await streamed.finish(call, request)
             if streamed.opened or streamed.cancelled:
                 return None
             # Every streamed question was rejected by its checks, and so were replacements.
-            await svc.repo.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
+            await svc.repo.quizzes.set_state(
+                quiz.id, QuizState.FAILED, error="no question confirmed"
+            )
             raise _failure(quiz, status_message_id, "invalid_quiz")
         try:
             parsed = parse_quiz(call.arguments, quiz.num_questions, learning.originals(request))
@@ -96,11 +98,11 @@ async def _write(
             )
     except InvalidQuizError as exc:
         log.warning("Quiz %s: invalid again, giving up: %s", quiz.id, exc)
-        await svc.repo.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")
+        await svc.repo.quizzes.set_state(quiz.id, QuizState.FAILED, error="invalid tool call")
         raise _failure(quiz, status_message_id, "invalid_quiz") from exc
     except EngineError as exc:
         log.warning("Quiz %s: the model failed: %s", quiz.id, exc)
-        await svc.repo.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
+        await svc.repo.quizzes.set_state(quiz.id, QuizState.FAILED, error=type(exc).__name__)
         raise _failure(quiz, status_message_id, _engine_error_key(exc)) from exc
     finally:
         streamed.stop_checks()
@@ -121,7 +123,7 @@ async def _verify_and_post(
     questions that passed, and says which were left out."""
     outcome = await verify.verify_whole(svc, quiz, request, call, parsed)
     if not outcome.kept:
-        await svc.repo.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
+        await svc.repo.quizzes.set_state(quiz.id, QuizState.FAILED, error="no question confirmed")
         raise _failure(quiz, status_message_id, "invalid_quiz")
     checked, orders, model_indices = verify.as_quiz(parsed.title, outcome)
     checked = verify_quotes(checked, outcome.call.retrieved)
@@ -145,7 +147,7 @@ async def open_and_post(
     if orders is None:
         orders = [shuffled_order(len(q.choices), svc.rng) for q in parsed.questions]
     styles = [choose_style(q, quiz.style) for q in parsed.questions]
-    if not await svc.repo.open_quiz(
+    if not await svc.repo.quizzes.open_quiz(
         quiz.id, parsed, orders, styles, svc.clock(), model_indices=model_indices
     ):
         log.info("Quiz %s was cancelled while it was being written", quiz.id)

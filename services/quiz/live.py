@@ -42,19 +42,22 @@ def _open_question(stored: list[StoredQuestion]) -> StoredQuestion | None:
     return next((q for q in stored if q.message_id is not None and not q.live_closed), None)
 
 
-async def everyone_answered(svc: Services, quiz: QuizRow, sq: StoredQuestion) -> bool:
+async def everyone_answered(svc: Services, quiz: QuizRow, index: int) -> bool:
     """Private: the player answered it. Groups: every member but the bot did (as counted
     when the game started; without a count, only the time moves the game on)."""
     if not is_group(quiz):
-        return await svc.repo.answer_count(quiz.id, user_id=quiz.starter_id, index=sq.index) > 0
+        return (
+            await svc.repo.answers.answer_count(quiz.id, user_id=quiz.starter_id, index=index) > 0
+        )
     if quiz.member_count is None:
         return False
-    return await svc.repo.answer_count(quiz.id, index=sq.index) >= quiz.member_count - 1
+    return await svc.repo.answers.answer_count(quiz.id, index=index) >= quiz.member_count - 1
 
 
-async def answered(ui: Presenter, svc: Services, quiz: QuizRow, sq: StoredQuestion) -> None:
-    """An answer was stored: the next question goes out now if it was the last one due."""
-    if await everyone_answered(svc, quiz, sq):
+async def answered(ui: Presenter, svc: Services, quiz: QuizRow, index: int) -> None:
+    """Answers to question `index` were stored (services/wiring.py follows AnswersRecorded):
+    the next question goes out now if they were the last ones due."""
+    if await everyone_answered(svc, quiz, index):
         await advance(ui, svc, quiz.id)
 
 
@@ -68,22 +71,24 @@ async def advance(ui: Presenter, svc: Services, quiz_id: int) -> None:
 
 async def _advance(ui: Presenter, svc: Services, quiz_id: int) -> bool:
     """Close the open question if it is over, post the next; True when the game is over."""
-    quiz = await svc.repo.quiz(quiz_id)
+    quiz = await svc.repo.quizzes.quiz(quiz_id)
     if quiz is None or not quiz.is_open:
         return False
-    stored = await svc.repo.questions(quiz_id)
+    stored = await svc.repo.questions.of_quiz(quiz_id)
     total = max(len(stored), quiz.num_questions)
     current = _open_question(stored)
     if current is not None:
         assert current.live_deadline is not None
-        if svc.clock() < current.live_deadline and not await everyone_answered(svc, quiz, current):
+        if svc.clock() < current.live_deadline and not await everyone_answered(
+            svc, quiz, current.index
+        ):
             # Still counting (after a restart too): its timer moves the game on.
             await arm(svc, quiz_id, current.live_deadline)
             return False
         await _close(ui, svc, quiz, current, total)
     following = next((q for q in stored if q.message_id is None), None)
     if following is None:
-        fresh = await svc.repo.quiz(quiz_id)
+        fresh = await svc.repo.quizzes.quiz(quiz_id)
         # While the model still writes, the next question's arrival calls this again.
         return fresh is not None and not fresh.writing
     if current is not None and is_group(quiz):
@@ -96,14 +101,16 @@ async def _close(
     ui: Presenter, svc: Services, quiz: QuizRow, sq: StoredQuestion, total: int
 ) -> None:
     """The game moves past `sq`: stored first, so that a restart never closes it twice."""
-    if not await svc.repo.close_live_question(quiz.id, sq.index):
+    if not await svc.repo.questions.close_live_question(quiz.id, sq.index):
         return
     if sq.style == POLL:
         # Telegram closed the poll itself at its close_date (a 400 if stopped again).
         if sq.close_date is None or sq.close_date > svc.clock():
             await ui.stop_poll(quiz, sq)
     else:
-        await ui.reveal(quiz, sq, total, await svc.repo.answer_count(quiz.id, index=sq.index))
+        await ui.reveal(
+            quiz, sq, total, await svc.repo.answers.answer_count(quiz.id, index=sq.index)
+        )
 
 
 async def _post(
@@ -115,7 +122,7 @@ async def _post(
     # it was tapped, so both ends are our own clock's.
     sent_at = svc.clock()
     deadline = sent_at + seconds
-    await svc.repo.set_live_question_sent(
+    await svc.repo.questions.set_live_question_sent(
         quiz.id, sq.index, posted.message_id, posted.poll_id, posted.close_date, sent_at, deadline
     )
     await arm(svc, quiz.id, deadline)

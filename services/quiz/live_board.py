@@ -21,12 +21,12 @@ def sent_questions(quiz: QuizRow, stored: list[StoredQuestion]) -> list[SentQues
 async def _facts(
     svc: Services, quiz: QuizRow
 ) -> tuple[Quiz, list[SentQuestion], list[Answer], dict[int, str]]:
-    parsed, stored = await svc.repo.load_quiz(quiz.id, quiz.title)
+    parsed, stored = await svc.repo.questions.load_quiz(quiz.id, quiz.title)
     return (
         parsed,
         sent_questions(quiz, stored),
-        await svc.repo.answers(quiz.id),
-        await svc.repo.participant_names(quiz.id),
+        await svc.repo.answers.of_quiz(quiz.id),
+        await svc.repo.answers.participant_names(quiz.id),
     )
 
 
@@ -46,7 +46,7 @@ async def show_standings(ui: Presenter, svc: Services, quiz: QuizRow) -> None:
     )
     message_id = await ui.standings(quiz, html, quiz.standings_message_id)
     if message_id != quiz.standings_message_id:
-        await svc.repo.set_standings_message(quiz.id, message_id)
+        await svc.repo.quizzes.set_standings_message(quiz.id, message_id)
 
 
 async def post_podium(ui: Presenter, svc: Services, quiz: QuizRow) -> None:

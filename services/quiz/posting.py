@@ -48,7 +48,9 @@ async def announce(
     if quiz.is_live:
         if is_group(quiz):
             # No time limit for the whole game: each question has its own (services.live).
-            await svc.repo.set_closing_rules(quiz.id, None, await ui.member_count(quiz.chat_id))
+            await svc.repo.quizzes.set_closing_rules(
+                quiz.id, None, await ui.member_count(quiz.chat_id)
+            )
     elif is_group(quiz):
         deadline = await deadlines.set_group_rules(ui, svc, quiz)
         quiz = replace(quiz, deadline=deadline)
@@ -71,14 +73,14 @@ def close_date(svc: Services, quiz: QuizRow) -> int | None:
 
 async def post_questions(ui: Presenter, svc: Services, quiz_id: int) -> None:
     """Send every question not sent yet; each message id is stored before the next send."""
-    quiz = await svc.repo.quiz(quiz_id)
+    quiz = await svc.repo.quizzes.quiz(quiz_id)
     if quiz is None or not quiz.is_open:
         return
     if quiz.is_live:
         # One at a time: the next goes out only when the open one is over.
         await live.advance(ui, svc, quiz_id)
         return
-    stored = await svc.repo.questions(quiz_id)
+    stored = await svc.repo.questions.of_quiz(quiz_id)
     # While streaming, fewer are stored than the quiz will have.
     total = max(len(stored), quiz.num_questions)
     for sq in stored:
@@ -87,6 +89,6 @@ async def post_questions(ui: Presenter, svc: Services, quiz_id: int) -> None:
         # Chosen for each poll just before it goes out: a streamed quiz posts over time.
         countdown = close_date(svc, quiz) if sq.style == POLL else None
         posted = await ui.question(quiz, sq, total, countdown)
-        await svc.repo.set_question_message(
+        await svc.repo.questions.set_question_message(
             quiz_id, sq.index, posted.message_id, posted.poll_id, posted.close_date
         )

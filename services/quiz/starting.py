@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
-from typing import Any
 
 from telegram.constants import ChatType
 
@@ -17,6 +15,7 @@ from services.context import Services
 from services.errors import UserFacingError
 from services.quiz import generation
 from services.quiz.presenter import Presenter
+from services.start_request import QuizCommand, StartRequest
 from storage import QuizAlreadyOpenError, QuizRow
 from storage.conversation import PendingQuiz
 from storage.usage import LimitReachedError
@@ -28,14 +27,6 @@ MAX_TOPIC_LENGTH = 200
 # Any N above the maximum is clamped to it; this bound only keeps a huge N within a SQLite
 # INTEGER (pending_quizzes keeps what was asked for) and int() within its digit limit.
 MAX_REQUESTED = 10**6
-
-
-@dataclass(frozen=True, slots=True)
-class QuizCommand:
-    """A parsed `/quiz [N] topic…`."""
-
-    requested: int | None
-    topic: str
 
 
 def parse_quiz_args(args: Sequence[str]) -> QuizCommand:
@@ -94,107 +85,45 @@ async def _waits_for_documents(svc: Services, pending: PendingQuiz) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
-class _Request:
-    """One request for a quiz (a /quiz command or a button tap), as start_quiz got it."""
-
-    chat_id: int
-    chat_type: str
-    thread_id: int | None
-    user_id: int
-    message_id: int
-    lang: str
-    command: QuizCommand
-    key: str  # identifies the request: a re-delivered one is a no-op
-
-    def refusal(self, key: str, **values: Any) -> UserFacingError:
-        return UserFacingError(
-            key, chat_id=self.chat_id, lang=self.lang, thread_id=self.thread_id, **values
-        )
-
-    def pending(self, now: float) -> PendingQuiz:
-        return PendingQuiz(
-            chat_id=self.chat_id,
-            thread_id=self.thread_id or 0,
-            chat_type=self.chat_type,
-            user_id=self.user_id,
-            message_id=self.message_id,
-            lang=self.lang,
-            requested=self.command.requested,
-            topic=self.command.topic,
-            request_key=self.key,
-            created_at=now,
-        )
-
-
-async def start_quiz(
-    ui: Presenter,
-    svc: Services,
-    *,
-    chat_id: int,
-    chat_type: str,
-    thread_id: int | None,
-    user_id: int,
-    message_id: int,
-    lang: str,
-    command: QuizCommand,
-    request_key: str | None = None,
-    mode: QuizMode | None = None,
-) -> None:
-    """Create the quiz, have the model write it, and post the questions.
-
-    `request_key` identifies the request when it is not a command message (a button tap), so
-    that a re-delivered update is a no-op. `mode`: how it is played (/live); None: the
-    chat's default (/mode).
-    """
-    key = request_key or f"{chat_id}:{message_id}"
-    req = _Request(chat_id, chat_type, thread_id, user_id, message_id, lang, command, key)
+async def start_quiz(ui: Presenter, svc: Services, req: StartRequest) -> None:
+    """Create the quiz, have the model write it, and post the questions."""
     # Before the start checks: they apply when the quiz really starts.
     if await _nothing_to_ask(svc, req) and await _waits_for_documents(
         svc, req.pending(svc.clock())
     ):
         return
     # Who may start, the cooldown and the daily limits, before anything reaches the model.
-    await quotas.check_start(
-        ui,
-        svc,
-        chat_id=chat_id,
-        chat_type=chat_type,
-        thread_id=thread_id,
-        user_id=user_id,
-        lang=lang,
-        request_key=key,
-    )
+    await quotas.check_start(ui, svc, req)
     if await _nothing_to_ask(svc, req):
         raise req.refusal("quiz_usage")
     settings = svc.settings
     n, clamped = clamp_questions(
-        command.requested, settings.default_questions, settings.max_questions
+        req.command.requested, settings.default_questions, settings.max_questions
     )
-    quiz = await _create(svc, req, n, mode)
+    quiz = await _create(svc, req, n)
     if quiz is None:
-        log.info("Ignoring a re-delivered /quiz in chat %s", chat_id)
+        log.info("Ignoring a re-delivered /quiz in chat %s", req.chat_id)
         return
     await _generate(ui, svc, quiz, req, n, clamped)
 
 
-async def _nothing_to_ask(svc: Services, req: _Request) -> bool:
+async def _nothing_to_ask(svc: Services, req: StartRequest) -> bool:
     """No topic, and no documents or configured store to draw the questions from."""
     return (
         not req.command.topic
         and not svc.settings.vector_store_id
-        and not await svc.repo.has_ready_documents(req.chat_id)
+        and not await svc.repo.documents.has_ready_documents(req.chat_id)
     )
 
 
-async def _create(svc: Services, req: _Request, n: int, mode: QuizMode | None) -> QuizRow | None:
+async def _create(svc: Services, req: StartRequest, n: int) -> QuizRow | None:
     """The quiz's row, in the chat's settings (refuses over a limit or beside an open quiz);
     None for a re-delivered request."""
     chosen = await chat_settings.effective(svc, req.chat_id)
-    mode = mode or chosen.mode
+    mode = req.mode or chosen.mode
     now = svc.clock()
     try:
-        return await svc.repo.create_quiz(
+        return await svc.repo.quizzes.create_quiz(
             chat_id=req.chat_id,
             thread_id=req.thread_id or 0,
             chat_type=req.chat_type,
@@ -222,7 +151,7 @@ async def _create(svc: Services, req: _Request, n: int, mode: QuizMode | None) -
 
 
 async def _generate(
-    ui: Presenter, svc: Services, quiz: QuizRow, req: _Request, n: int, clamped: bool
+    ui: Presenter, svc: Services, quiz: QuizRow, req: StartRequest, n: int, clamped: bool
 ) -> None:
     """Say the quiz is being written (and if N was clamped), then have the model write it."""
     text = tr(req.lang, "generating", n=n, topic=escape(req.command.topic or "📄"))
@@ -230,6 +159,6 @@ async def _generate(
         high = svc.settings.max_questions
         text += "\n" + tr(req.lang, "clamped", low=MIN_QUESTIONS, high=high, n=n)
     status_message_id = await ui.status(quiz, text)
-    await svc.repo.set_status_message(quiz.id, status_message_id)
+    await svc.repo.quizzes.set_status_message(quiz.id, status_message_id)
     async with ui.typing(quiz):
         await generation.generate(ui, svc, quiz, status_message_id)

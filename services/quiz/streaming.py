@@ -108,10 +108,10 @@ class StreamSink:
             return
         if not self.opened:
             # Stored before the quiz opens: a restart mid-stream can still submit its answers.
-            await svc.repo.set_conversation(quiz.id, streamed.conversation_id)
-            await svc.repo.set_call(quiz.id, streamed.call_id)
+            await svc.repo.quizzes.set_conversation(quiz.id, streamed.conversation_id)
+            await svc.repo.quizzes.set_call(quiz.id, streamed.call_id)
             title = clean_title(streamed.title or quiz.topic)
-            if not await svc.repo.open_writing(quiz.id, title, svc.clock()):
+            if not await svc.repo.quizzes.open_writing(quiz.id, title, svc.clock()):
                 log.info("Quiz %s was cancelled while it was being written", quiz.id)
                 self.cancelled = True
                 return
@@ -125,7 +125,7 @@ class StreamSink:
     async def _add(self, question: Question, model_index: int, order: Sequence[int]) -> None:
         """Store the question under the next number and post it."""
         quiz, svc = self.quiz, self.svc
-        await svc.repo.add_question(
+        await svc.repo.questions.add_question(
             quiz.id,
             self.kept,
             question,
@@ -148,12 +148,12 @@ class StreamSink:
             await self._replace(call, request, rejected)
         if not self.opened:
             return
-        await svc.repo.finish_writing(quiz.id)
+        await svc.repo.quizzes.finish_writing(quiz.id)
         # A close waiting for the writing goes on now; this one's own close below too.
         svc.end_writing(quiz.id)
         if self.kept < quiz.num_questions:
             await self._say_fewer()
-        current = await svc.repo.quiz(quiz.id)
+        current = await svc.repo.quizzes.quiz(quiz.id)
         if current is not None and current.is_live:
             # The last question may be over already: then the game ends now.
             await posting.post_questions(self.ui, svc, quiz.id)
@@ -171,7 +171,7 @@ class StreamSink:
         # Under the quiz's lock: a /stop or the deadline meanwhile submits after this, to
         # the call that holds the questions the quiz has.
         async with svc.lock(quiz.id):
-            current = await svc.repo.quiz(quiz.id)
+            current = await svc.repo.quizzes.quiz(quiz.id)
             # Not opened yet: every question the checks saw was rejected.
             if current is None or not (current.is_open or current.state == QuizState.GENERATING):
                 return
@@ -201,7 +201,7 @@ class StreamSink:
             # The first call now has its output (the problems): answers go to this one,
             # whose indices the stored questions keep. After the posts: a quiz that a
             # replacement opened stored the first call's id.
-            await svc.repo.set_call(quiz.id, corrected.call_id)
+            await svc.repo.quizzes.set_call(quiz.id, corrected.call_id)
 
     async def _post_replacements(self, fresh: Sequence[tuple[int, Question]]) -> None:
         if self.checks is None:
@@ -218,7 +218,7 @@ class StreamSink:
     async def _say_fewer(self) -> None:
         """The quiz has fewer questions than its header and its polls (k/N) said."""
         quiz, svc = self.quiz, self.svc
-        current = await svc.repo.quiz(quiz.id)
+        current = await svc.repo.quizzes.quiz(quiz.id)
         if current is None or not current.is_open:
             return
         if self.status_message_id is not None:

@@ -182,7 +182,7 @@ async def corrected_quiz(
     """Send the problems back to the writer, once, and parse what it writes instead; raises
     EngineError or InvalidQuizError (the quiz's call is the corrected one either way)."""
     corrected = await svc.engine.correct(call, problems, request)
-    await svc.repo.set_call(quiz.id, corrected.call_id)
+    await svc.repo.quizzes.set_call(quiz.id, corrected.call_id)
     return corrected, parse_quiz(corrected.arguments, n, learning.originals(request))
 
 
