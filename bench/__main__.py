@@ -23,6 +23,7 @@ import telegram
 
 from bench.burst_scenario import SMOKE_BURST, BurstSizes, big_group, big_rows, burst, burst_rows
 from bench.drafts_scenario import drafts_part
+from bench.fleet_scenario import fleet_part
 from bench.flood_scenario import flood_part
 from bench.footprint_scenario import footprint, footprint_rows
 from bench.learning_scenario import stats_part
@@ -52,6 +53,7 @@ OWN_PARTS = {
     "library": library_part,  # local document search (issue 26)
     "stop": stop_part,
     "flood": flood_part,
+    "fleet": fleet_part,  # 1 process SQLite, 1 process PostgreSQL, 2 workers (issue 24)
 }
 PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS, "burst", "big", "footprint")
 RSS_TARGET_MIB = 150.0

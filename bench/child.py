@@ -147,6 +147,14 @@ def bare_app() -> Application:  # type: ignore[type-arg]
     return app
 
 
+def _run_webhook(app: Application) -> None:  # type: ignore[type-arg]
+    """Webhook mode, as bot.main runs it when WEBHOOK_URL is set (the fleet part)."""
+    import cli
+    from settings import Settings
+
+    app.run_webhook(**cli.webhook_options(Settings.from_env(os.environ)))
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1 or argv[0] not in ("studyquiz", "bare"):
         print("usage: python -m bench.child studyquiz|bare", file=sys.stderr)
@@ -166,7 +174,10 @@ def main(argv: list[str]) -> int:
     try:
         # The same call as bot.main, for both: the bare bot is not asked to fetch what ours
         # does not. SIGTERM from the parent ends it cleanly.
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        if argv[0] == "studyquiz" and os.environ.get("WEBHOOK_URL"):
+            _run_webhook(app)
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         if profiler is not None:
             profiler.stop()

@@ -15,6 +15,7 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import hashlib
 import itertools
@@ -46,6 +47,7 @@ from telegram.constants import (
 )
 
 from fakes.telegram_spec import Spec, UploadedFile, load_spec
+from fakes.webhook import DEFAULT_MAX_CONNECTIONS, WebhookDelivery
 
 BOT_ID = 1000
 BOT_USERNAME = "StudyQuizBot"
@@ -64,6 +66,8 @@ _BUTTON_DECOR_FIELDS = frozenset({"text", "icon_custom_emoji_id", "style"})
 # and sends a plain /start, so the payload is lost.
 _DEEP_LINK_RE = re.compile(r"https://t\.me/(?P<bot>\w+)\?(?P<kind>start|startgroup)=(?P<arg>.*)")
 _START_PARAMETER_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# setWebhook's secret_token: "1-256 characters. Only characters A-Z, a-z, 0-9, _ and -".
+_SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _COMMAND_RE = re.compile(rf"[a-z0-9_]{{1,{BotCommandLimit.MAX_COMMAND}}}")
 _BUTTON_URL_RE = re.compile(r"(https?|tg)://\S+", re.IGNORECASE)
 # Telegram expects a callback query to be answered soon after it was sent (clients show a
@@ -426,6 +430,8 @@ class FakeTelegram:
         self.allowed_updates: list[str] | None = None
         self.webhook_url = ""
         self.confirmed_offset = 0
+        # Updates the webhook answered 2xx (Telegram forgets them then).
+        self.webhook_acknowledged: set[int] = set()
         # (update id, action) to run once the update is confirmed; see when_confirmed.
         self._on_confirmed: list[tuple[int, Callable[[], object]]] = []
         # [method, calls to let through first, action]; see before_call.
@@ -457,6 +463,8 @@ class FakeTelegram:
         self._sent_at: dict[int, deque[float]] = {}
         self._ids = itertools.count(1)
         self._changed = asyncio.Event()
+        # After setWebhook, with targets from route_webhook: updates are POSTed to the bot.
+        self.webhook = WebhookDelivery(self._webhook_queue, self._webhook_delivered, self._notify)
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -506,6 +514,7 @@ class FakeTelegram:
         # Wake long-polling getUpdates first so the shutdown doesn't wait for their timeouts.
         self._closing = True
         self._notify()
+        await self.webhook.aclose()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -522,6 +531,13 @@ class FakeTelegram:
         return f"http://127.0.0.1:{self._port}"
 
     # -- configuration ----------------------------------------------------------------------
+
+    def route_webhook(self, targets: list[str]) -> None:
+        """Where the (public, https) webhook URL leads: local `http://127.0.0.1:<port>/<path>`
+        targets, delivered to round-robin as a load balancer would (see fakes/webhook.py).
+        Without targets, updates stay queued after setWebhook (nobody can be reached)."""
+        self.webhook.targets = list(targets)
+        self.webhook.poke()
 
     def set_admins(self, chat_id: int, user_ids: set[int], *, creator: int | None = None) -> None:
         self._admins[chat_id] = set(user_ids)
@@ -713,6 +729,18 @@ class FakeTelegram:
                 f"confirmed_offset={self.confirmed_offset}. Recent calls:\n{self.describe_calls()}"
             )
 
+    async def wait_acknowledged(
+        self,
+        update_id: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 - as wait_confirmed
+    ) -> None:
+        """Wait until the webhook answered ``update_id``'s delivery with 2xx."""
+        if not await self._wait_until(lambda: update_id in self.webhook_acknowledged, timeout):
+            raise AssertionError(
+                f"timed out after {timeout}s waiting for update {update_id} to be delivered; "
+                f"deliveries: {self.webhook.deliveries[-5:]}"
+            )
+
     def describe_calls(self, last: int = 15) -> str:
         lines = []
         for c in self.calls[-last:]:
@@ -733,6 +761,7 @@ class FakeTelegram:
         if expect_delivery:
             self._must_deliver.add(update["update_id"])
         self._notify()
+        self.webhook.poke()
         return int(update["update_id"])
 
     def user_sends(
@@ -1315,22 +1344,31 @@ class FakeTelegram:
         return copy.deepcopy(self._deliverable()[:limit])
 
     def _deliverable(self) -> list[JSONDict]:
+        return [update for update in list(self._updates) if self._subscribed(update)]
+
+    def _subscribed(self, update: JSONDict) -> bool:
+        """Whether the bot asked for this kind of update; if not, it is dropped."""
         allowed = self.allowed_updates
-        out = []
-        for update in list(self._updates):
-            kind = next(k for k in update if k != "update_id")
-            wanted = kind in allowed if allowed else kind not in _DEFAULT_EXCLUDED_UPDATES
-            if wanted:
-                out.append(update)
-                continue
-            # Telegram never creates updates the bot didn't subscribe to.
+        kind = next(k for k in update if k != "update_id")
+        if kind in allowed if allowed else kind not in _DEFAULT_EXCLUDED_UPDATES:
+            return True
+        # Telegram never creates updates the bot didn't subscribe to.
+        self._updates.remove(update)
+        if update["update_id"] in self._must_deliver:
+            self.violations.append(
+                f"update {update['update_id']} ({kind}) dropped: allowed_updates={allowed} "
+                "excludes it"
+            )
+        return False
+
+    def _webhook_queue(self) -> list[JSONDict]:
+        return self._deliverable()
+
+    def _webhook_delivered(self, update: JSONDict) -> None:
+        # Answered 2xx: Telegram forgets it, as getUpdates' offset would confirm it.
+        with contextlib.suppress(ValueError):
             self._updates.remove(update)
-            if update["update_id"] in self._must_deliver:
-                self.violations.append(
-                    f"update {update['update_id']} ({kind}) dropped: allowed_updates={allowed} "
-                    "excludes it"
-                )
-        return out
+        self.webhook_acknowledged.add(int(update["update_id"]))
 
     async def _send_message(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params["chat_id"])
@@ -1706,23 +1744,43 @@ class FakeTelegram:
         return True
 
     async def _set_webhook(self, params: JSONDict) -> bool:
-        self.webhook_url = params["url"]
+        url = params["url"]
+        connections = params.get("max_connections", DEFAULT_MAX_CONNECTIONS)
+        secret = params.get("secret_token")
+        if url and not url.startswith("https://"):
+            raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+        if not 1 <= connections <= 100:
+            raise _bad("bad webhook: max_connections must be between 1 and 100")
+        if secret is not None and not _SECRET_TOKEN_RE.fullmatch(secret):
+            raise _bad("bad webhook: secret token contains unallowed characters")
+        if "allowed_updates" in params:
+            self.allowed_updates = list(params["allowed_updates"])
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        self.webhook_url = url
+        self.webhook.set(url, secret if url else None, connections)
         return True
 
     async def _delete_webhook(self, params: JSONDict) -> bool:
         self.webhook_url = ""
+        self.webhook.set("", None, DEFAULT_MAX_CONNECTIONS)
         if params.get("drop_pending_updates"):
             self._updates.clear()
         return True
 
     async def _get_webhook_info(self, params: JSONDict) -> JSONDict:
-        return {
+        info: JSONDict = {
             "url": self.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
+        if self.webhook_url:
+            info["max_connections"] = self.webhook.max_connections
+            if self.allowed_updates:
+                info["allowed_updates"] = list(self.allowed_updates)
+        if self.webhook.last_error is not None:
+            info["last_error_date"], info["last_error_message"] = self.webhook.last_error
+        return info
 
     async def _get_chat(self, params: JSONDict) -> JSONDict:
         return {

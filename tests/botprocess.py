@@ -34,14 +34,16 @@ class BotProcess:
         # Where its data is: PostgreSQL's URL when given one, else the SQLite file.
         self.target: Path | str = env.get("DATABASE_URL") or db
 
-    async def start(self) -> None:
-        """Start and wait until it polls Telegram (so it is handling updates)."""
+    async def start(self, *, ready: bool = True) -> None:
+        """Start and wait until it polls Telegram (so it is handling updates); `ready=False`:
+        don't wait (webhook mode, where the caller knows what to wait for)."""
         polls = len(self.tg.calls_of("getUpdates"))
         with self.log.open("ab") as out:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "bot.py", cwd=ROOT, env=self.env, stdout=out, stderr=out
             )
-        await self.tg.wait_for("getUpdates", count=polls + 1, timeout=20)
+        if ready:
+            await self.tg.wait_for("getUpdates", count=polls + 1, timeout=20)
 
     async def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a power cut or an OOM kill."""

@@ -134,3 +134,24 @@ async def test_memory_with_the_defaults_after_a_quiz_and_stats(tmp_path: Path) -
     result = await footprint(tmp_path, settle=0.5, bare=False)
     assert result.stats_sent and result.peak_kib >= result.later_kib > 0
     assert "defaults" in table(footprint_rows(result))
+
+
+async def test_fleet_part_commits_the_burst_through_webhooks(tmp_path: Path) -> None:
+    from bench.fleet_scenario import SETUPS, fleet, fleet_rows
+
+    [run] = await fleet(SMOKE, tmp_path, setups=SETUPS[:1])
+    assert run.error is None and run.stored == SMOKE.members * SMOKE.questions
+    assert len(run.latencies) == run.stored and run.bot_cpu_seconds > 0 and run.finished
+    assert "via webhooks" in table(fleet_rows([run]))
+
+
+async def test_fleet_part_prints_the_three_setups_side_by_side(
+    tmp_path: Path, pg_server_url: str
+) -> None:
+    from bench.fleet_scenario import fleet, fleet_rows
+
+    runs = await fleet(SMOKE, tmp_path, server_url=pg_server_url)
+    assert [r.error for r in runs] == [None, None, None]
+    assert [r.stored for r in runs] == [SMOKE.members * SMOKE.questions] * 3
+    assert all(r.finished for r in runs)
+    assert "2 workers, PostgreSQL" in table(fleet_rows(runs))

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from aiohttp import web
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -21,7 +22,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import PollLimit
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -40,6 +41,7 @@ from fakes.telegram_server import (
     parse_html,
 )
 from fakes.telegram_spec import load_spec
+from fakes.webhook import SECRET_HEADER
 
 TOKEN = "123456:TEST-token"
 ALICE = User(42, "Alice", username="alice")
@@ -819,3 +821,135 @@ async def test_leaving_and_joining_a_group_post_service_messages(
     assert update.chat_member is not None
     assert update.chat_member.new_chat_member.status == "kicked"
     assert tg.violations == []
+
+
+# -- webhook delivery ---------------------------------------------------------------------------
+
+HOOK = "https://bot.example.com/hook"
+
+
+class Receiver:
+    """A webhook endpoint on 127.0.0.1 that notes what it got and answers `statuses` in turn
+    (then 200); while `hold` is clear, requests wait."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[int, str | None]] = []
+        self.statuses: list[int] = []
+        self.delays: list[float] = []
+        self.hold = asyncio.Event()
+        self.hold.set()
+        self.open = self.most_open = 0
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+
+    async def handle(self, request: web.Request) -> web.Response:
+        update = await request.json()
+        self.got.append((update["update_id"], request.headers.get(SECRET_HEADER)))
+        self.open += 1
+        self.most_open = max(self.most_open, self.open)
+        try:
+            await self.hold.wait()
+            if self.delays:
+                await asyncio.sleep(self.delays.pop(0))
+        finally:
+            self.open -= 1
+        return web.Response(status=self.statuses.pop(0) if self.statuses else 200)
+
+    async def __aenter__(self) -> Receiver:
+        app = web.Application()
+        app.router.add_post("/hook", self.handle)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}/hook"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.hold.set()
+        assert self._runner is not None
+        await self._runner.cleanup()
+
+
+def dead_target() -> str:
+    """A local port nobody listens on: the connection is refused."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}/hook"
+
+
+async def test_webhook_delivers_round_robin_with_the_secret_and_getupdates_conflicts(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    async with Receiver() as a, Receiver() as b:
+        tg.route_webhook([a.url, b.url])
+        assert await bot.set_webhook(HOOK, secret_token="s3cret_-X")
+        ids = [tg.user_sends(PRIVATE, ALICE, f"m{i}") for i in range(4)]
+        for update_id in ids:
+            await tg.wait_acknowledged(update_id)
+        assert a.got == [(ids[0], "s3cret_-X"), (ids[2], "s3cret_-X")]
+        assert b.got == [(ids[1], "s3cret_-X"), (ids[3], "s3cret_-X")]
+        assert tg.pending_updates == []
+        info = await bot.get_webhook_info()
+        assert (info.url, info.pending_update_count, info.max_connections) == (HOOK, 0, 40)
+        with pytest.raises(Conflict):
+            await bot.get_updates()
+        # Unset, updates wait for getUpdates again.
+        assert await bot.delete_webhook()
+        later = tg.user_sends(PRIVATE, ALICE, "after")
+        [update] = await bot.get_updates()
+        assert update.update_id == later and len(a.got) + len(b.got) == 4
+
+
+async def test_webhook_redelivers_after_an_error_a_timeout_or_a_dead_target(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    tg.webhook.timeout = 0.5
+    async with Receiver() as a:
+        a.statuses = [500]
+        a.delays = [0.0, 2.0]  # the first answer is a 500, the second comes too late
+        tg.route_webhook([dead_target(), a.url])
+        await bot.set_webhook(HOOK)
+        update_id = tg.user_sends(PRIVATE, ALICE, "again")
+        await tg.wait_acknowledged(update_id, timeout=15)
+        outcomes = [(d.target == a.url, d.status, d.error) for d in tg.webhook.deliveries]
+        # Each attempt starts at the next target: the dead one is skipped for `a`.
+        assert outcomes == [
+            (False, None, "refused"),
+            (True, 500, None),
+            (False, None, "refused"),
+            (True, None, "timeout"),
+            (False, None, "refused"),
+            (True, 200, None),
+        ]
+        assert [u for u, _ in a.got] == [update_id] * 3
+        assert tg.pending_updates == []
+        info = await bot.get_webhook_info()
+        assert info.last_error_message and info.last_error_date
+
+
+async def test_webhook_keeps_to_max_connections_and_checks_its_parameters(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    async with Receiver() as a:
+        a.hold.clear()
+        tg.route_webhook([a.url])
+        await bot.set_webhook(HOOK, max_connections=2)
+        ids = [tg.user_sends(PRIVATE, ALICE, f"m{i}") for i in range(5)]
+        while a.open < 2:  # noqa: ASYNC110 - the receiver's counter, no event
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)
+        assert a.open == 2
+        a.hold.set()
+        for update_id in ids:
+            await tg.wait_acknowledged(update_id)
+        assert a.most_open == 2 and sorted(u for u, _ in a.got) == ids
+    with pytest.raises(BadRequest, match=r"(?i)https url"):
+        await bot.set_webhook("http://bot.example.com/hook")
+    with pytest.raises(BadRequest, match=r"(?i)max_connections"):
+        await bot.set_webhook(HOOK, max_connections=101)
+    with pytest.raises(BadRequest, match=r"(?i)secret token"):
+        await bot.set_webhook(HOOK, secret_token="no spaces")
