@@ -436,6 +436,8 @@ class FakeTelegram:
         self._on_confirmed: list[tuple[int, Callable[[], object]]] = []
         # [method, calls to let through first, action]; see before_call.
         self._before_calls: list[list[Any]] = []
+        # method -> (seconds, what happens meanwhile): see slow_answer.
+        self._slow_answers: dict[str, tuple[float, Callable[[Any], object]]] = {}
 
         self._chats: dict[int, JSONDict] = {}
         self._users: dict[int, User] = {}
@@ -716,6 +718,14 @@ class FakeTelegram:
         """Run `action` when the `nth` call of `method` from now arrives, and leave that call
         undone (its connection dropped): the moment a bot dies just before a request."""
         self._before_calls.append([method, nth - 1, action])
+
+    def slow_answer(
+        self, method: str, seconds: float, meanwhile: Callable[[Any], object]
+    ) -> None:
+        """The next call of `method` is done at once, but its answer reaches the bot only
+        `seconds` later; `meanwhile(result)` runs in between — e.g. someone votes on a poll
+        before the bot has heard that it was sent (a slow network, or another worker)."""
+        self._slow_answers[method] = (seconds, meanwhile)
 
     async def wait_confirmed(
         self,
@@ -1054,6 +1064,10 @@ class FakeTelegram:
         call.result = result
         self._record_problems(self.spec.check_result(method, result), "fake bug")
         self._notify()
+        slow = self._slow_answers.pop(method, None)
+        if slow is not None:
+            slow[1](result)
+            await asyncio.sleep(slow[0])
         return web.json_response({"ok": True, "result": result})
 
     async def _dispatch(self, method: str, params: JSONDict) -> Any:

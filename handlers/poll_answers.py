@@ -20,6 +20,11 @@ from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
 
+# A vote can outrun its poll's id: cast while sendPoll's answer is still on its way to us,
+# or handled by another worker before the sending one has committed the id. Looked up again
+# after each of these pauses (seconds) before it is dropped as not ours.
+UNKNOWN_POLL_PAUSES = (0.2, 0.5, 1.0, 2.0)
+
 
 async def poll_answer(update: Update, context: BotContext) -> SettledLater | None:
     """Store a participant's answer to one of our quiz polls."""
@@ -29,8 +34,10 @@ async def poll_answer(update: Update, context: BotContext) -> SettledLater | Non
     svc = context.services
     found = await lookup.question_for_poll(svc, answer.poll_id)
     if found is None:
-        log.info("poll_answer for unknown poll (update %s)", update.update_id)
-        return None
+        # In a task of its own: the answers behind it are not held up by its pauses.
+        settle = inbox.settle_later(context, update)
+        context.application.create_task(_when_known(update, context, settle), update=update)
+        return inbox.SETTLED_LATER
     quiz, question = found
     position = answer.option_ids[0]
     if not 0 <= position < len(question.order):
@@ -62,6 +69,23 @@ async def poll_answer(update: Update, context: BotContext) -> SettledLater | Non
     else:
         _ignore(update, quiz, settle)
     return inbox.SETTLED_LATER
+
+
+async def _when_known(update: Update, context: BotContext, settle: Callable[[], None]) -> None:
+    """Handle the vote once its poll is known; drop it if it never is."""
+    assert update.poll_answer is not None
+    try:
+        for pause in UNKNOWN_POLL_PAUSES:
+            await asyncio.sleep(pause)
+            if await lookup.question_for_poll(context.services, update.poll_answer.poll_id):
+                if await poll_answer(update, context) is not inbox.SETTLED_LATER:
+                    settle()
+                return
+        log.info("poll_answer for unknown poll (update %s)", update.update_id)
+        settle()
+    except Exception:
+        settle()  # reported by the error handler, as a failed handler's is
+        raise
 
 
 def _ignore(update: Update, quiz: QuizRow, settle: Callable[[], None]) -> None:

@@ -789,6 +789,20 @@ async def test_poll_counts_follow_changed_and_retracted_votes(tg: FakeTelegram, 
     assert counts == [0, 1] and tg.polls[poll_id]["total_voter_count"] == 1
 
 
+async def test_a_slow_answer_is_done_at_once_and_answered_later(tg: FakeTelegram) -> None:
+    seen: list[object] = []
+    tg.slow_answer("sendMessage", 0.3, lambda result: seen.append(result["text"]))
+    async with Bot(TOKEN, base_url=f"{tg.root}/bot") as bot:
+        started = time.monotonic()
+        sent = await bot.send_message(PRIVATE.id, "hi")
+        assert time.monotonic() - started >= 0.3
+        # Done before the bot heard of it; only the next call is slow.
+        assert seen == ["hi"] and sent.text == "hi"
+        started = time.monotonic()
+        await bot.send_message(PRIVATE.id, "again")
+        assert time.monotonic() - started < 0.3 and seen == ["hi"]
+
+
 async def test_set_webhook_again_is_idempotent(tg: FakeTelegram) -> None:
     """As Telegram: setting the same webhook again changes nothing and keeps the updates
     waiting for it; only drop_pending_updates drops them."""
