@@ -15,12 +15,12 @@ from fakes import BOT_TOKEN
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args, right_choice
 from fakes.telegram_server import Chat, FakeTelegram, User
-from quiz.states import QuizState
 from services.quiz.participants import Participants
 from storage import QuizRow
 from tests.conftest import BotFactory
 from tests.harness import RunningBot, eventually
 from tests.test_e2e_group import answer, answers_stored, submission
+from tests.test_e2e_participants import group_quiz
 
 ANN = User(61, "Ann", language_code="en")
 BO = User(62, "Bo", language_code="en")
@@ -141,28 +141,7 @@ async def test_a_verdict_is_trusted_for_its_ttl_then_asked_again(tg: FakeTelegra
 
 
 def _quiz() -> QuizRow:
-    return QuizRow(
-        id=1,
-        chat_id=GROUP.id,
-        thread_id=0,
-        chat_type="supergroup",
-        starter_id=ANN.id,
-        topic="cells",
-        num_questions=1,
-        style="poll",
-        lang="en",
-        state=QuizState.OPEN,
-        status=None,
-        conversation_id=None,
-        call_id=None,
-        title=None,
-        status_message_id=None,
-        created_at=0.0,
-        opened_at=None,
-        deadline=None,
-        member_count=None,
-        writing=False,
-    )
+    return group_quiz(GROUP.id, ANN.id)
 
 
 async def test_a_failed_membership_request_is_reported_once_and_asked_again(

@@ -141,14 +141,14 @@ async def test_a_live_game_moves_on_for_members_only(
     assert await bot.services.repo.answers.answer_count(1) == 2
 
 
-async def test_verdicts_are_asked_once_shared_and_bounded(tg: FakeTelegram) -> None:
-    tg.set_outsider(GROUP.id, EVE)
-    quiz = QuizRow(
+def group_quiz(chat_id: int = GROUP.id, starter_id: int = ANN.id) -> QuizRow:
+    """An open one-question group quiz, as the store returns it."""
+    return QuizRow(
         id=1,
-        chat_id=GROUP.id,
+        chat_id=chat_id,
         thread_id=0,
         chat_type="supergroup",
-        starter_id=ANN.id,
+        starter_id=starter_id,
         topic="cells",
         num_questions=1,
         style="poll",
@@ -165,6 +165,11 @@ async def test_verdicts_are_asked_once_shared_and_bounded(tg: FakeTelegram) -> N
         member_count=None,
         writing=False,
     )
+
+
+async def test_verdicts_are_asked_once_shared_and_bounded(tg: FakeTelegram) -> None:
+    tg.set_outsider(GROUP.id, EVE)
+    quiz = group_quiz()
     participants = Participants()
     participants.SIZE = 2  # three people: the first is forgotten
     async with Bot(BOT_TOKEN, base_url=f"{tg.root}/bot") as bot:
