@@ -719,9 +719,7 @@ class FakeTelegram:
         undone (its connection dropped): the moment a bot dies just before a request."""
         self._before_calls.append([method, nth - 1, action])
 
-    def slow_answer(
-        self, method: str, seconds: float, meanwhile: Callable[[Any], object]
-    ) -> None:
+    def slow_answer(self, method: str, seconds: float, meanwhile: Callable[[Any], object]) -> None:
         """The next call of `method` is done at once, but its answer reaches the bot only
         `seconds` later; `meanwhile(result)` runs in between — e.g. someone votes on a poll
         before the bot has heard that it was sent (a slow network, or another worker)."""
