@@ -106,7 +106,9 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutErrors too
             raise TimedOut from err
         except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+            # Some of aiohttp's errors quote the URL, and its path holds the bot token.
+            text = str(err).replace(urlsplit(url).path, "/…")
+            raise NetworkError(f"aiohttp.{type(err).__name__}: {text}") from err
 
     def _proxy(self, url: str) -> str | None:
         parts = urlsplit(url)

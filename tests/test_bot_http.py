@@ -59,6 +59,30 @@ async def test_a_refused_connection_is_a_network_error() -> None:
     assert BOT_TOKEN not in str(raised.value)
 
 
+async def test_a_garbled_answer_is_a_network_error_without_the_token() -> None:
+    """aiohttp's error for a response it cannot parse quotes the request's URL."""
+
+    async def garble(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 abc\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(garble, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as raised:
+            await request.post(f"http://127.0.0.1:{port}/bot{BOT_TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+        server.close()
+        await server.wait_closed()
+    assert "127.0.0.1" in str(raised.value) or "aiohttp" in str(raised.value)
+    assert BOT_TOKEN not in str(raised.value)
+
+
 async def test_a_server_that_does_not_answer_in_time_is_a_timeout() -> None:
     async def silent(_: web.Request) -> web.Response:
         await asyncio.sleep(5)
