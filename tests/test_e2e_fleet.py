@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,6 +17,7 @@ from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from services import learning
 from tests.fleet import Fleet
 from tests.harness import eventually
+from tests.test_crash_recovery import submissions
 from tests.test_e2e_group import answer
 
 GROUP = Chat(-1002424, "supergroup", title="Fleet group")
@@ -54,15 +54,6 @@ async def make_fleet(
 
 def feedback_posts(tg: FakeTelegram, text: str = FEEDBACK) -> list[Call]:
     return [c for c in tg.calls_of("sendMessage") if c.ok and c.params["text"] == text]
-
-
-def submissions(oa: FakeOpenAI) -> list[dict[str, Any]]:
-    out = []
-    for req in oa.requests_to("/responses"):
-        for item in req.json["input"]:
-            if item.get("type") == "function_call_output" and "participants" in item["output"]:
-                out.append(json.loads(item["output"]))
-    return out
 
 
 def workers_reached(tg: FakeTelegram) -> set[str]:
