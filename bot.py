@@ -131,15 +131,16 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
     services.engine = MeteredEngine(services.engine, repo.usage, lambda: services.clock())
     # One presenter for every chat output, and the features that follow the quiz
     # lifecycle's stages.
-    presenter = TelegramPresenter(application.bot)
-    wire(services, presenter, lambda task: _spawn(application, task))
-    install(application.bot_data, services, presenter)
+    # The fleet's locks replace the in-process ones before any feature is given them.
     limiter = application.bot.rate_limiter
     if isinstance(limiter, RetryingRateLimiter) and limiter.shared is not None:
         assert settings.database_url is not None
         application.bot_data[_FLEET] = await fleet.join(
             services, settings.database_url.get_secret_value(), limiter.shared
         )
+    presenter = TelegramPresenter(application.bot)
+    wire(services, presenter, lambda task: _spawn(application, task))
+    install(application.bot_data, services, presenter)
     return services
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import random
 import time
 from collections.abc import Callable
@@ -23,11 +21,9 @@ from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.timers import Timers
 from services.transfers import FairLimiter
+from services.writing import ModelWriting
 from settings import Settings
 from storage import Repository
-
-# How often a close looks whether another worker's model call has ended.
-WRITING_POLL = 0.25
 
 _KEY = "services"
 _PRESENTER = "presenter"
@@ -61,9 +57,8 @@ class Services:
     answer_writer: AnswerWriter = field(init=False)
     # Who counts in a quiz (forwarded polls bring votes from anyone): asked once, remembered.
     participants: Participants = field(default_factory=Participants)
-    # Quizzes whose model call is still streaming in this process, set when it has ended:
-    # a close waits for that (the call's output may only follow the finished call).
-    writing: dict[int, asyncio.Event] = field(default_factory=dict)
+    # Quizzes whose model call is still streaming (a close waits for them).
+    writing: ModelWriting = field(init=False)
     # Documents being downloaded and uploaded: a fair bound for the whole process.
     transfers: FairLimiter = field(init=False)
     # The lifecycle's stages, for the features that follow them (services/wiring.py).
@@ -73,39 +68,11 @@ class Services:
 
     def __post_init__(self) -> None:
         self.answer_writer = AnswerWriter(self.repo, self.events)
+        limit = self.settings.openai_timeout * (self.settings.openai_max_retries + 1)
+        self.writing = ModelWriting(self.repo.quizzes, limit=limit, shared=self.fleet)
         self.transfers = FairLimiter(
             self.settings.document_transfers, self.settings.user_document_transfers
         )
-
-    def start_writing(self, quiz_id: int) -> None:
-        self.writing.setdefault(quiz_id, asyncio.Event())
-
-    def end_writing(self, quiz_id: int) -> None:
-        ended = self.writing.pop(quiz_id, None)
-        if ended is not None:
-            ended.set()
-
-    async def writing_ended(self, quiz_id: int) -> None:
-        """Once the model has finished writing the quiz (at once if it is not writing)."""
-        ended = self.writing.get(quiz_id)
-        if ended is not None:
-            await ended.wait()
-        elif self.fleet:
-            await self._written_elsewhere(quiz_id)
-
-    async def _written_elsewhere(self, quiz_id: int) -> None:
-        """Another worker may be streaming the quiz: its row says so until the call is
-        stored (finish_writing). Bounded by the model calls' own time limit: a worker that
-        died writing leaves the flag to recovery."""
-        limit = self.settings.openai_timeout * (self.settings.openai_max_retries + 1)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(limit):
-                # Polled: the other worker's event is out of reach (an Event cannot help).
-                while True:
-                    quiz = await self.repo.quizzes.quiz(quiz_id)
-                    if quiz is None or not quiz.writing:
-                        return
-                    await asyncio.sleep(WRITING_POLL)
 
     def lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(quiz_id)

@@ -61,4 +61,5 @@ async def join(services: Services, database_url: str, pace: SharedPace) -> Fleet
         raise
     pace.slots = SendSlots(slots)
     services.fleet = True
+    services.writing.shared = True
     return Fleet(locks, slots)

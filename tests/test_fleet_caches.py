@@ -66,9 +66,9 @@ async def test_a_close_waits_for_the_model_writing_in_another_worker(
         # Another worker's stream has posted the first questions and is still writing.
         assert await other.quizzes.open_writing(quiz_id, "Cells", 0.0)
         # This worker's own calls are no help: the call streams elsewhere.
-        assert quiz_id not in svc.writing
-        svc.fleet = True
-        waiting = asyncio.create_task(svc.writing_ended(quiz_id))
+        assert not svc.writing.is_writing(quiz_id)
+        svc.writing.shared = True  # as a fleet worker (services/fleet.py)
+        waiting = asyncio.create_task(svc.writing.ended(quiz_id))
         await asyncio.sleep(1.0)
         assert not waiting.done()
         await other.quizzes.finish_writing(quiz_id)

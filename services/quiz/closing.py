@@ -68,7 +68,7 @@ async def finish_quiz(ui: Presenter, svc: Services, quiz_id: int, status: Submis
         # A streamed quiz whose model is still writing: no question is stored from now on,
         # but one may be on its way to the chat (closed below with the rest), and the
         # answers can go only to a finished call.
-        await svc.writing_ended(quiz_id)
+        await svc.writing.ended(quiz_id)
         async with svc.live_lock(quiz_id):
             quiz = await svc.repo.quizzes.quiz(quiz_id)
             assert quiz is not None

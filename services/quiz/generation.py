@@ -72,7 +72,7 @@ async def _write(
 ) -> tuple[ToolCall, Quiz] | None:
     """The model's call and the quiz it wrote whole (corrected once if invalid); None when
     the questions were streamed (and posted as they came) or the quiz was cancelled."""
-    svc.start_writing(quiz.id)
+    svc.writing.start(quiz.id)
     try:
         call = await svc.engine.generate(
             request, streamed.question if svc.settings.openai_stream else None
@@ -106,7 +106,7 @@ async def _write(
         raise _failure(quiz, status_message_id, _engine_error_key(exc)) from exc
     finally:
         streamed.stop_checks()
-        svc.end_writing(quiz.id)
+        svc.writing.end(quiz.id)
     return call, parsed
 
 

@@ -150,7 +150,7 @@ class StreamSink:
             return
         await svc.repo.quizzes.finish_writing(quiz.id)
         # A close waiting for the writing goes on now; this one's own close below too.
-        svc.end_writing(quiz.id)
+        svc.writing.end(quiz.id)
         if self.kept < quiz.num_questions:
             await self._say_fewer()
         current = await svc.repo.quizzes.quiz(quiz.id)
