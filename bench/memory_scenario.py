@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bench.common import Sizes, _answers_in, _member
 from bench.proc import BenchTelegram, child, child_env
+from bench.report import RSS_TARGET_MIB, Row, mark, mib
 from fakes.quizdata import quiz_args
 from fakes.telegram_server import JSONDict, User
 from quiz.validation import parse_quiz
@@ -118,3 +119,21 @@ async def memory(sizes: Sizes, workdir: Path) -> MemoryResult:
         baseline_rss_kib=baseline,
         seed_seconds=seed_seconds,
     )
+
+
+def memory_rows(r: MemoryResult) -> list[Row]:
+    return [
+        (
+            f"3. Memory: {r.quizzes} open quizzes, peak RSS",
+            f"{mib(r.peak_rss_kib):.0f} MiB (after recovery {mib(r.recovered_rss_kib):.0f};"
+            f" empty DB {mib(r.baseline_rss_kib):.0f})",
+            f"< {RSS_TARGET_MIB:.0f} MiB",
+            mark(mib(r.peak_rss_kib) < RSS_TARGET_MIB),
+        ),
+        (
+            "   per open quiz (one answer each)",
+            f"{r.per_quiz_kib:.1f} KiB; {r.answered}/{r.quizzes} answers stored",
+            "",
+            mark(r.answered == r.quizzes),
+        ),
+    ]

@@ -18,6 +18,7 @@ from bench.common import (
     _wait_for_db,
 )
 from bench.proc import BenchTelegram, child, child_env
+from bench.report import Row, mark
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args
 from fakes.telegram_server import Call, Chat, User
@@ -120,3 +121,36 @@ async def group_pacing(sizes: Sizes, workdir: Path) -> PacingResult:
         stopped_by_command=run.stopped,
         methods=dict(Counter(c.method for c in ours)),
     )
+
+
+def pacing_rows(r: PacingResult, scale: float) -> list[Row]:
+    limits = "20/min per group, 1/s per chat" + (f", windows x{scale}" if scale != 1 else "")
+    how = "/stop by the starter" if r.stopped_by_command else "closed by itself"
+    return [
+        (
+            f"4. Group pacing ({limits})",
+            f"{r.questions} questions, feedback after {r.seconds:.1f} s ({how})",
+            "",
+            "",
+        ),
+        ("   /quiz -> last poll", f"{r.to_last_poll:.1f} s", "", ""),
+        ("   last answer -> feedback", f"{r.stop_to_feedback:.1f} s", "", ""),
+        (
+            "   calls in the group",
+            ", ".join(f"{m} {n}" for m, n in sorted(r.methods.items())),
+            "",
+            "",
+        ),
+        (
+            "   messages sent / API calls in the group",
+            f"{r.messages} / {r.calls}",
+            "<= 20 per minute",
+            mark(r.messages <= 20 or r.seconds >= 60),
+        ),
+        (
+            "   429 Too Many Requests",
+            str(r.too_many_requests),
+            "0",
+            mark(r.too_many_requests == 0),
+        ),
+    ]
