@@ -13,26 +13,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import socket
-import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from bench.fleet_setup import database, free_port, listening, pg_counter, server_cpu, sqlite_count
 from bench.proc import BenchTelegram, Child, child, child_env, percentile
 from bench.report import Row, mark
 from bench.scenarios import FEEDBACK, SMOKE, Sizes, _member, _poll_index
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args
-from fakes.telegram_server import Chat
+from fakes.telegram_server import Call, Chat, User
 from tools import pg_server
 
 HOOK_URL = "https://studyquiz.example.com/telegram/hook"
@@ -43,6 +40,8 @@ SETUPS = (
     ("2 workers, PostgreSQL", True, 2),
 )
 GROUP_ID = -1_001_000_000_024
+# An answer as the workers note its commit: (quiz id, question index, user id).
+Key = tuple[Any, ...]
 
 
 @dataclass
@@ -68,90 +67,13 @@ class FleetRun:
         return float("nan") if seconds is None else seconds * 1000 / max(1, self.stored)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _listening(port: int, worker: Child, within: float = 60.0) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if worker.process.returncode is not None:
-            break
-        with contextlib.suppress(OSError):
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            await writer.wait_closed()
-            return
-        await asyncio.sleep(0.05)
-    raise RuntimeError(f"worker on port {port} never served; log:\n{worker.tail()}")
-
-
-def _proc_cpu(pid: int, children_too: bool = False) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    ticks = int(fields[11]) + int(fields[12])
-    if children_too:  # cutime + cstime: the exited backends it reaped
-        ticks += int(fields[13]) + int(fields[14])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _server_cpu(folder: Path) -> float:
-    """The PostgreSQL server's CPU seconds so far: the postmaster and its backends."""
-    postmaster = int((folder / "data" / "postmaster.pid").read_text().split()[0])
-    total = _proc_cpu(postmaster, children_too=True)
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
-                total += _proc_cpu(int(stat.parent.name))
-    return total
-
-
-async def _pg_counter(url: str) -> tuple[Callable[[], Awaitable[int]], Callable[[], Any]]:
-    conn = await asyncpg.connect(url)
-
-    async def count() -> int:
-        try:
-            return int(await conn.fetchval("SELECT COUNT(*) FROM answers"))
-        except asyncpg.UndefinedTableError:
-            return 0
-
-    return count, conn.close
-
-
-def _sqlite_count(db: Path) -> int:
-    if not db.exists():
-        return 0
-    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
-        try:
-            return int(conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
-        except sqlite3.OperationalError:
-            return 0
-
-
-@contextlib.asynccontextmanager
-async def _database(server: str, name: str) -> Any:
-    admin = await asyncpg.connect(server)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    try:
-        yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
-    finally:
-        admin = await asyncpg.connect(server)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
 async def _burst_run(
     run: FleetRun, sizes: Sizes, workdir: Path, workers: int, database_url: str | None
 ) -> None:
     """The ingest workload through `workers` webhook workers; fills `run`."""
     members = [_member(i) for i in range(sizes.members)]
     db = workdir / f"fleet-{uuid.uuid4().hex[:8]}.sqlite3"
-    ports = [_free_port() for _ in range(workers)]
+    ports = [free_port() for _ in range(workers)]
     async with BenchTelegram() as tg, FakeOpenAI() as oa, contextlib.AsyncExitStack() as stack:
         group = Chat(GROUP_ID, "supergroup", title="Bench fleet")
         tg.set_member_count(group.id, sizes.members + 1)
@@ -162,31 +84,22 @@ async def _burst_run(
         base |= {"WEBHOOK_URL": HOOK_URL, "WEBHOOK_SECRET_TOKEN": "bench-secret"}
         if database_url is not None:
             base["DATABASE_URL"] = database_url
-        bots: list[Child] = []
-        for i, port in enumerate(ports):
-            env = child_env(tg, oa, db, WEBHOOK_PORT=str(port), **base)
-            name = f"fleet-{workers}-{i}-{uuid.uuid4().hex[:6]}"
-            bots.append(await stack.enter_async_context(child("studyquiz", env, workdir, name)))
-            await _listening(port, bots[-1])
+        bots = [
+            await stack.enter_async_context(_worker(tg, oa, db, workdir, port, name, base))
+            for port, name in _worker_names(ports, workers)
+        ]
         tg.user_sends(group, members[0], f"/quiz {sizes.questions} cell biology")
         polls = await tg.wait_for("sendPoll", count=sizes.questions, timeout=60)
         await asyncio.sleep(0.5)
-        update_of: dict[tuple[Any, ...], int] = {}
-        for member in members:  # no await: the whole burst is queued at once
-            for poll in polls:
-                index = _poll_index(poll)
-                choice = (member.id + index) % len(poll.params["options"])
-                update_of[(1, index, member.id)] = tg.user_answers_poll(
-                    member, poll.result["poll"]["id"], [choice]
-                )
+        update_of = _queue_burst(tg, members, polls)
         t0, cpu0 = time.monotonic(), sum(b.cpu_seconds() for b in bots)
         if database_url is not None:
-            count, close = await _pg_counter(database_url)
+            count, close = await pg_counter(database_url)
             stack.push_async_callback(close)
         else:
 
             async def count() -> int:
-                return await asyncio.to_thread(_sqlite_count, db)
+                return await asyncio.to_thread(sqlite_count, db)
 
         deadline = t0 + 60 + run.expected / 50
         # The count is in another process (or server): no event to wait for.
@@ -199,6 +112,56 @@ async def _burst_run(
             run.finished = True
         first_sent = tg.webhook.first_sent()
     # The workers are stopped (SIGTERM) now, and wrote every commit time they noted.
+    _read_commits(run, bots, t0, first_sent, update_of)
+    violations = [*tg.violations, *oa.violations]
+    if violations:
+        raise RuntimeError("spec violations: " + "; ".join(violations[:3]))
+
+
+def _queue_burst(tg: BenchTelegram, members: list[User], polls: list[Call]) -> dict[Key, int]:
+    """Every member answers every poll, all queued at once (no await); each answer's
+    update id by the (quiz, question, user) the workers note its commit under."""
+    update_of: dict[Key, int] = {}
+    for member in members:
+        for poll in polls:
+            index = _poll_index(poll)
+            choice = (member.id + index) % len(poll.params["options"])
+            update_of[(1, index, member.id)] = tg.user_answers_poll(
+                member, poll.result["poll"]["id"], [choice]
+            )
+    return update_of
+
+
+def _worker_names(ports: list[int], workers: int) -> list[tuple[int, str]]:
+    return [(p, f"fleet-{workers}-{i}-{uuid.uuid4().hex[:6]}") for i, p in enumerate(ports)]
+
+
+@contextlib.asynccontextmanager
+async def _worker(
+    tg: BenchTelegram,
+    oa: FakeOpenAI,
+    db: Path,
+    workdir: Path,
+    port: int,
+    name: str,
+    base: dict[str, str],
+) -> AsyncIterator[Child]:
+    """A webhook worker on `port`, once it serves."""
+    env = child_env(tg, oa, db, WEBHOOK_PORT=str(port), **base)
+    async with child("studyquiz", env, workdir, name) as bot:
+        await listening(port, bot)
+        yield bot
+
+
+def _read_commits(
+    run: FleetRun,
+    bots: list[Child],
+    t0: float,
+    first_sent: dict[int, float],
+    update_of: dict[Key, int],
+) -> None:
+    """The commit times the stopped workers wrote: when the last answer was in, and each
+    answer's latency from its first delivery."""
     records = [r for b in bots for r in json.loads(b.out.read_text())["records"]]
     done = [float(r[-1]) for r in records]
     run.seconds = max(done) - t0 if done else float("nan")
@@ -207,9 +170,6 @@ async def _burst_run(
         for r in records
         if (key := tuple(r[:-1])) in update_of and update_of[key] in first_sent
     ]
-    violations = [*tg.violations, *oa.violations]
-    if violations:
-        raise RuntimeError("spec violations: " + "; ".join(violations[:3]))
 
 
 async def fleet(
@@ -235,11 +195,11 @@ async def fleet(
                 if not on_pg or server_url is None:
                     await _burst_run(run, sizes, workdir, workers, None)
                     continue
-                async with _database(server_url, f"bench_{uuid.uuid4().hex[:10]}") as url:
-                    before = _server_cpu(folder) if measured else None
+                async with database(server_url, f"bench_{uuid.uuid4().hex[:10]}") as url:
+                    before = server_cpu(folder) if measured else None
                     await _burst_run(run, sizes, workdir, workers, url)
                     if before is not None:
-                        run.server_cpu_seconds = _server_cpu(folder) - before
+                        run.server_cpu_seconds = server_cpu(folder) - before
             except (RuntimeError, OSError, AssertionError, asyncpg.PostgresError) as exc:
                 run.error = str(exc).splitlines()[0][:120]
     except (RuntimeError, OSError) as exc:  # no PostgreSQL server on this machine

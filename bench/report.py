@@ -6,5 +6,13 @@ from __future__ import annotations
 Row = tuple[str, str, str, str]
 
 
+# The bot's peak resident size, in every part that measures it.
+RSS_TARGET_MIB = 150.0
+
+
+def mib(kib: int) -> float:
+    return kib / 1024
+
+
 def mark(ok: bool) -> str:
     return "ok" if ok else "MISSED"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.proc import BenchTelegram, child, child_env
+from bench.report import Row, mark
 from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import Chat, User
 
@@ -142,3 +143,34 @@ async def verification(workdir: Path, stream_delay: float = 0.001) -> VerifyResu
     on = await _run(workdir, True, stream_delay)
     off = await _run(workdir, False, stream_delay)
     return VerifyResult(on=on, off=off)
+
+
+def verify_rows(r: VerifyResult) -> list[Row]:
+    on, off = r.on, r.off
+    return [
+        (
+            f"5. Answer-key checks: {QUESTIONS} questions, 4 planted",
+            "2 wrong keys, 1 near-duplicate, 1 in another language",
+            "",
+            "",
+        ),
+        (
+            "   caught (left out, chat told)",
+            f"{r.caught} ({len(on.notices)} notices)",
+            "4",
+            mark(r.caught == 4 and not r.planted_posted),
+        ),
+        ("   posted", str(len(on.polls)), "6", mark(len(on.polls) == QUESTIONS - 4)),
+        (
+            "   /quiz -> first sendPoll, QUIZ_VERIFY on / off",
+            f"{on.first_poll_at:.2f} s / {off.first_poll_at:.2f} s",
+            "one solve call",
+            "",
+        ),
+        (
+            "   solve calls, their tokens (fake usage)",
+            f"{on.solves} calls, {on.solve_tokens} tokens (writer: {on.writer_tokens})",
+            "",
+            "",
+        ),
+    ]

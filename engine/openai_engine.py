@@ -1,7 +1,8 @@
 """The QuizEngine on OpenAI's Responses API, one thread of context per quiz.
 
 The stages live in their own modules: where the context is kept (engine.state), the one
-request builder (engine.api), reading a stream (engine.streaming), the structured-output
+request builder (engine.api), one turn with the model (engine.turns: refused options dropped,
+a broken stream asked again), reading a stream (engine.streaming), the structured-output
 fallback for servers that ignore a forced tool_choice (engine.fallback) and what is taken
 out of a finished response (engine.results).
 """
@@ -15,15 +16,11 @@ from dataclasses import replace
 from typing import Literal
 
 from openai import AsyncOpenAI
-from openai.types.responses import Response, ResponseOutputText
+from openai.types.responses import ResponseOutputText
 
 from engine.api import (
-    CreateArgs,
     Item,
     Options,
-    Want,
-    api_errors,
-    create_args,
     refused_option,
 )
 from engine.base import (
@@ -49,7 +46,8 @@ from engine.fallback import (
 from engine.prompts import quiz_request_text
 from engine.results import feedback_from, feedback_of, retrieved_chunks, tokens_used, tool_call
 from engine.state import ItemStore, State, Thread, Threads
-from engine.streaming import QuestionReader, Reader, StreamBrokenError, Streaming, TextReader
+from engine.streaming import QuestionReader, Reader, TextReader
+from engine.turns import Turns
 from engine.verify import solve
 from engine.vision import transcribe
 from quiz.grounding import RetrievedChunk
@@ -76,14 +74,12 @@ class OpenAIEngine:
         stream: bool = True,
         options: Options = Options(),  # noqa: B008 - frozen, so one shared default is safe
     ) -> None:
-        self._options = options
         self._client = client
         # Whether the feedback is streamed (the quiz is, when generate gets a sink).
         self._stream = stream
         self._model = model
         self._threads = Threads(client, state, items)
-        self._streaming = Streaming(client)
-        self._broken_logged = False
+        self._turns = Turns(client, model, options)
         # How a quiz is asked for, found out by the first quiz whose forced call was answered
         # in text: later quizzes ask the way that worked at once (on a CPU an ignored request
         # costs minutes).
@@ -101,102 +97,23 @@ class OpenAIEngine:
         return (await self._threads.create(items)).id
 
     async def solve(self, questions: Sequence[SolveQuestion], request: QuizRequest) -> Solve:
-        """Issue 19: one-shot and unstored, the same whether quizzes keep state or not. With
+        """One-shot and unstored, the same whether quizzes keep state or not. With
         the same reasoning effort as the writer (a solve is a short call), and dropped like
         it where the server refuses it."""
         try:
-            return await solve(
-                self._client, self._model, questions, request, self._options.reasoning_effort
-            )
+            effort = self._turns.options.reasoning_effort
+            return await solve(self._client, self._model, questions, request, effort)
         except EngineRejectedError as exc:
             if refused_option(exc) != "reasoning":
                 raise
-            self._drop("reasoning")
+            self._turns.drop("reasoning")
             return await solve(self._client, self._model, questions, request, None)
 
     async def transcribe(
         self, image: bytes, media_type: str, chat_id: int, user_id: int
     ) -> Transcript:
         return await transcribe(
-            self._client, self._model, image, media_type, self._options.reasoning_effort
-        )
-
-    async def _send(
-        self,
-        thread: Thread,
-        request: QuizRequest,
-        items: list[Item],
-        want: Want,
-        reader: Reader | None = None,
-    ) -> Response:
-        """One turn: `items` after the thread's context, streamed to `reader` if given."""
-        context = await thread.input(items)
-
-        def args() -> CreateArgs:
-            return create_args(
-                self._model,
-                request,
-                context,
-                want,
-                conversation_id=thread.server_id,
-                options=self._options,
-            )
-
-        try:
-            response = await self._request(thread, args(), reader)
-        except EngineRejectedError as exc:
-            option = refused_option(exc)
-            if option is None:
-                raise
-            self._drop(option)
-            response = await self._request(thread, args(), reader)
-        if response.status == "incomplete":
-            details = response.incomplete_details
-            log.warning(
-                "The model stopped early (%s, max_output_tokens %s)",
-                details.reason if details is not None else "no reason given",
-                response.max_output_tokens,
-            )
-        await thread.keep(items, response)
-        return response
-
-    def _drop(self, option: str) -> None:
-        """Never send an option again this process once the server has refused it."""
-        log.warning(
-            "The model server refused '%s' (OPENAI_%s): asking again without it, and not "
-            "sending it again",
-            option,
-            "REASONING_EFFORT" if option == "reasoning" else "VERBOSITY",
-        )
-        if option == "reasoning":
-            self._options = replace(self._options, reasoning_effort=None)
-        else:
-            self._options = replace(self._options, verbosity=None)
-
-    async def _request(self, thread: Thread, args: CreateArgs, reader: Reader | None) -> Response:
-        response = None
-        if reader is not None and self._streaming.usable:
-            try:
-                response = await self._streaming.response(args, reader)
-            except StreamBrokenError:
-                # Where the server keeps the conversation it may have stored the turn
-                # already: sending it again would leave the model a call without output.
-                if thread.server_id is not None:
-                    raise
-                self._log_broken_stream()
-        if response is None:
-            with api_errors():
-                response = await self._client.responses.create(**args)
-        return response
-
-    def _log_broken_stream(self) -> None:
-        if self._broken_logged:
-            log.info("A stream broke before its first event: asking again without streaming")
-            return
-        self._broken_logged = True
-        log.warning(
-            "The model server's stream broke before its first event: asking again without "
-            "streaming (OPENAI_STREAM=false saves the extra request)"
+            self._client, self._model, image, media_type, self._turns.options.reasoning_effort
         )
 
     async def _quiz(
@@ -218,7 +135,7 @@ class OpenAIEngine:
                 if on_question is None
                 else QuestionReader(thread.id, False, on_question, earlier)
             )
-            response = await self._send(thread, request, items, ask, reader)
+            response = await self._turns.send(thread, request, items, ask, reader)
             try:
                 call = tool_call(thread.id, response, earlier)
                 return replace(call, tokens=call.tokens + tokens)
@@ -263,7 +180,7 @@ class OpenAIEngine:
         reader = (
             None if on_question is None else QuestionReader(thread.id, True, on_question, earlier)
         )
-        response = await self._send(thread, request, items, "structured", reader)
+        response = await self._turns.send(thread, request, items, "structured", reader)
         call = structured_call(thread.id, response, earlier)
         return replace(call, tokens=call.tokens + tokens)
 
@@ -328,7 +245,7 @@ class OpenAIEngine:
         # The answers arrived but the model's reply was lost with the old process.
         ask: list[Item] = [{"role": "user", "content": ASK_FEEDBACK}]
         reader = self._feedback_reader(on_text)
-        return feedback_from(await self._send(thread, request, ask, "text", reader))
+        return feedback_from(await self._turns.send(thread, request, ask, "text", reader))
 
     async def submit(
         self, call: ToolCall, output: str, request: QuizRequest, on_text: TextSink | None = None
@@ -336,4 +253,4 @@ class OpenAIEngine:
         thread = self._threads.open(call.conversation_id)
         items = [answers_item(call, output)]
         reader = self._feedback_reader(on_text)
-        return feedback_from(await self._send(thread, request, items, "text", reader))
+        return feedback_from(await self._turns.send(thread, request, items, "text", reader))

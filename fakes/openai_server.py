@@ -219,6 +219,35 @@ class FakeOpenAI:
         self.api_key: str | None = None
         # Models GET /models/{model} answers 404 for (every other id exists).
         self.unavailable_models: set[str] = set()
+        self._serve_the_whole_api()
+        # Every input_image the model was shown, as (media type, bytes) from its data URL.
+        self.images: list[tuple[str, bytes]] = []
+
+        # The independent solve (the bot's issue 19): requests that offer the solve tool are
+        # answered here, not from the queued turns, since they run alongside a quiz's stream.
+        # By default the solver agrees with the key of the question as this fake last wrote
+        # it; `solver_picks` makes it answer otherwise.
+        self.solver_overrides: list[tuple[str, str, float]] = []
+        self.written_quizzes: list[JSON] = []
+        # Every response created, stored or not (`responses` holds only the stored ones).
+        self.created: list[JSON] = []
+
+        self._conv_meta: dict[str, JSON] = {}
+        self._response_context: dict[str, list[JSON]] = {}
+        self._turns: list[_Turn] = []
+        self._pending_prefix: list[JSON] = []
+        self._faults: list[_Fault] = []
+        self._delays: list[tuple[float, str | None]] = []
+        self._drop_after: int | None = None
+        # Conversations with a response still streaming (see conversation_locked).
+        self._busy_conversations: set[str] = set()
+        self._runner: web.AppRunner | None = None
+        self._closing = asyncio.Event()
+        self._request_seen = asyncio.Condition()
+
+    def _serve_the_whole_api(self) -> None:
+        """Every switch on (off for the knobs that break things): the real API. Tests turn
+        them to play a server that implements only part of it."""
         # Switches for servers that implement only part of the API, as llama.cpp's
         # llama-server, Ollama, LM Studio and vLLM do: each off means what they answer.
         # Off: every /conversations route is 404 (no Conversations API at all).
@@ -254,30 +283,6 @@ class FakeOpenAI:
         # Off: a request with an input_image is refused as llama-server refuses it without a
         # vision projector (mmproj): 500, "image input is not supported".
         self.image_input_enabled = True
-        # Every input_image the model was shown, as (media type, bytes) from its data URL.
-        self.images: list[tuple[str, bytes]] = []
-
-        # The independent solve (the bot's issue 19): requests that offer the solve tool are
-        # answered here, not from the queued turns, since they run alongside a quiz's stream.
-        # By default the solver agrees with the key of the question as this fake last wrote
-        # it; `solver_picks` makes it answer otherwise.
-        self.solver_overrides: list[tuple[str, str, float]] = []
-        self.written_quizzes: list[JSON] = []
-        # Every response created, stored or not (`responses` holds only the stored ones).
-        self.created: list[JSON] = []
-
-        self._conv_meta: dict[str, JSON] = {}
-        self._response_context: dict[str, list[JSON]] = {}
-        self._turns: list[_Turn] = []
-        self._pending_prefix: list[JSON] = []
-        self._faults: list[_Fault] = []
-        self._delays: list[tuple[float, str | None]] = []
-        self._drop_after: int | None = None
-        # Conversations with a response still streaming (see conversation_locked).
-        self._busy_conversations: set[str] = set()
-        self._runner: web.AppRunner | None = None
-        self._closing = asyncio.Event()
-        self._request_seen = asyncio.Condition()
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> FakeOpenAI:
@@ -470,29 +475,10 @@ class FakeOpenAI:
             body = _error_body("Incorrect API key provided.", code="invalid_api_key")
             return self._json(401, body, request_id, None)
 
-        for i, (seconds, path) in enumerate(self._delays):
-            if path is None or request.path.startswith(self._full_path(path)):
-                del self._delays[i]
-                # Waits on the close event so teardown never blocks on a long delay.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._closing.wait(), seconds)
-                break
-
-        for fault in self._faults:
-            if fault.path is None or request.path.startswith(self._full_path(fault.path)):
-                fault.times -= 1
-                if fault.times <= 0:
-                    self._faults.remove(fault)
-                body = (
-                    fault.body
-                    if fault.body is not None
-                    else _error_body(
-                        f"Injected failure ({fault.status})",
-                        type_="server_error" if fault.status >= 500 else "invalid_request_error",
-                    )
-                )
-                headers = {"x-request-id": request_id, **fault.headers}
-                return web.json_response(body, status=fault.status, headers=headers)
+        await self._injected_delay(request.path)
+        injected = self._injected_fault(request.path, request_id)
+        if injected is not None:
+            return injected
 
         missing = self._switched_off(op.template)
         if missing is not None:
@@ -517,6 +503,35 @@ class FakeOpenAI:
         if isinstance(result, web.StreamResponse):
             return result
         return self._json(200, result, request_id, op)
+
+    async def _injected_delay(self, path: str) -> None:
+        """The first delay queued for this path (see delay_next), taken off the queue."""
+        for i, (seconds, prefix) in enumerate(self._delays):
+            if prefix is None or path.startswith(self._full_path(prefix)):
+                del self._delays[i]
+                # Waits on the close event so teardown never blocks on a long delay.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closing.wait(), seconds)
+                break
+
+    def _injected_fault(self, path: str, request_id: str) -> web.Response | None:
+        """The answer of the first fault queued for this path (see fail_next), if any."""
+        for fault in self._faults:
+            if fault.path is None or path.startswith(self._full_path(fault.path)):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+                body = (
+                    fault.body
+                    if fault.body is not None
+                    else _error_body(
+                        f"Injected failure ({fault.status})",
+                        type_="server_error" if fault.status >= 500 else "invalid_request_error",
+                    )
+                )
+                headers = {"x-request-id": request_id, **fault.headers}
+                return web.json_response(body, status=fault.status, headers=headers)
+        return None
 
     def _switched_off(self, template: str) -> str | None:
         for prefix, enabled in (
@@ -719,6 +734,46 @@ class FakeOpenAI:
         conv_param = body.get("conversation")
         conv_id = conv_param.get("id") if isinstance(conv_param, dict) else conv_param
         prev_id = body.get("previous_response_id")
+        self._check_response_parameters(body, conv_id, prev_id)
+        history = self._history(conv_id, prev_id)
+        stored = _or_default(body.get("store"), True)
+        input_items = self._input_items(body, history, stored)
+        context = [*history, *input_items]
+        output = await self._model_output(body, context)
+        output, cut = _within_budget(output, body.get("max_output_tokens"))
+        response = self._response_object(body, output, conv_id, input_items)
+        if cut:
+            # What the API does when the model reaches max_output_tokens.
+            response.update(
+                status="incomplete",
+                completed_at=None,
+                incomplete_details={"reason": "max_output_tokens"},
+            )
+        self.created.append(response)
+        if stored:
+            # Only stored responses can be retrieved or continued from.
+            self.responses[response["id"]] = response
+            self._response_context[response["id"]] = [*context, *output]
+        if conv_id is not None:
+            # Stored at once (before any streaming) like the server-side state of the real
+            # API: a client that loses the stream still finds the turn in the conversation.
+            self.conversations[str(conv_id)].extend(
+                [*input_items, *(_to_conversation_item(o) for o in output)]
+            )
+        if body.get("stream") and not self.stream_ignored:
+            if conv_id is None:
+                return await self._stream(request, response, request_id)
+            # In progress until its stream has ended: the conversation is locked meanwhile.
+            self._busy_conversations.add(str(conv_id))
+            try:
+                return await self._stream(request, response, request_id)
+            finally:
+                self._busy_conversations.discard(str(conv_id))
+        return response
+
+    def _check_response_parameters(self, body: JSON, conv_id: Any, prev_id: Any) -> None:
+        """Parameters refused before anything is read: by the real API, or by a server
+        without the feature (each switch off)."""
         if conv_id is not None and prev_id is not None:
             raise ApiError(
                 400,
@@ -757,9 +812,12 @@ class FakeOpenAI:
                 param="text.verbosity",
                 code="unsupported_parameter",
             )
-        history: list[JSON]
+
+    def _history(self, conv_id: Any, prev_id: Any) -> list[JSON]:
+        """The context a response continues: its conversation's, its previous response's,
+        or none."""
         if conv_id is not None:
-            history = self._conversation(str(conv_id), param="conversation")
+            history: list[JSON] = self._conversation(str(conv_id), param="conversation")
             if str(conv_id) in self._busy_conversations:
                 # The real API's answer while a response on the conversation is in progress.
                 raise ApiError(
@@ -769,24 +827,26 @@ class FakeOpenAI:
                     param="conversation",
                     code="conversation_locked",
                 )
-        elif prev_id is not None:
+            return history
+        if prev_id is not None:
             if prev_id not in self._response_context:
                 raise ApiError(
                     404,
                     f"Previous response with id '{prev_id}' not found.",
                     param="previous_response_id",
                 )
-            history = self._response_context[prev_id]
-        else:
-            history = []
+            return self._response_context[prev_id]
+        return []
 
+    def _input_items(self, body: JSON, history: list[JSON], stored: bool) -> list[JSON]:
+        """The request's input as conversation items, refused where it points at what the
+        server does not have (an unstored reasoning item, an unknown call)."""
         raw_input = body.get("input")
         if isinstance(raw_input, str):
             raw_input = [{"role": "user", "content": raw_input}]
         self._check_images(raw_input)
         input_items = [_to_conversation_item(i) for i in raw_input or [] if isinstance(i, dict)]
 
-        stored = _or_default(body.get("store"), True)
         for item in input_items:
             if item.get("type") == "reasoning" and not stored and not item.get("encrypted_content"):
                 # Without store the server kept nothing: a reasoning item must carry itself.
@@ -811,7 +871,10 @@ class FakeOpenAI:
                     f"{item.get('call_id')}.",
                     param="input",
                 )
+        return input_items
 
+    async def _model_output(self, body: JSON, context: list[JSON]) -> list[JSON]:
+        """The next queued turn (or the solver's), as the server would return its items."""
         if _is_solve(body):
             self._turns.insert(0, _Turn(prefix=[], handler=self._solver))
         if not self._turns:
@@ -822,7 +885,6 @@ class FakeOpenAI:
                 type_="server_error",
             )
         turn = self._turns.pop(0)
-        context = [*history, *input_items]
         produced = turn.handler(body, context)
         if inspect.isawaitable(produced):
             produced = await produced
@@ -838,37 +900,7 @@ class FakeOpenAI:
             if item.get("type") == "function_call" and item.get("name") == "generate_quiz":
                 with contextlib.suppress(ValueError):
                     self.written_quizzes.append(json.loads(item["arguments"]))
-
-        output, cut = _within_budget(output, body.get("max_output_tokens"))
-        response = self._response_object(body, output, conv_id, input_items)
-        if cut:
-            # What the API does when the model reaches max_output_tokens.
-            response.update(
-                status="incomplete",
-                completed_at=None,
-                incomplete_details={"reason": "max_output_tokens"},
-            )
-        self.created.append(response)
-        if stored:
-            # Only stored responses can be retrieved or continued from.
-            self.responses[response["id"]] = response
-            self._response_context[response["id"]] = [*context, *output]
-        if conv_id is not None:
-            # Stored at once (before any streaming) like the server-side state of the real
-            # API: a client that loses the stream still finds the turn in the conversation.
-            self.conversations[str(conv_id)].extend(
-                [*input_items, *(_to_conversation_item(o) for o in output)]
-            )
-        if body.get("stream") and not self.stream_ignored:
-            if conv_id is None:
-                return await self._stream(request, response, request_id)
-            # In progress until its stream has ended: the conversation is locked meanwhile.
-            self._busy_conversations.add(str(conv_id))
-            try:
-                return await self._stream(request, response, request_id)
-            finally:
-                self._busy_conversations.discard(str(conv_id))
-        return response
+        return output
 
     def _check_images(self, raw_input: Any) -> None:
         """input_image parts: a base64 data URL of an image (or an uploaded file's id), and
@@ -1067,115 +1099,98 @@ class FakeOpenAI:
     # ------------------------------------------------------------------ streaming
     def _stream_events(self, response: JSON) -> list[JSON]:
         """The SSE event sequence the real API sends for ``response``."""
-        events: list[JSON] = []
-
-        def emit(**event: Any) -> None:
-            events.append(event)
-
-        def chunks(text: str) -> list[str]:
-            size = max(1, self.stream_chunk_size)
-            return [text[i : i + size] for i in range(0, len(text), size)] or [""]
-
         # The spec types ``usage`` as an object (never null), so a not-yet-finished
         # response omits it rather than sending null.
         in_progress = {k: v for k, v in response.items() if k != "usage"}
         in_progress.update(status="in_progress", output=[], completed_at=None)
-        emit(type="response.created", response=in_progress)
-        emit(type="response.in_progress", response=in_progress)
+        events: list[JSON] = [
+            {"type": "response.created", "response": in_progress},
+            {"type": "response.in_progress", "response": in_progress},
+        ]
         for idx, item in enumerate(response["output"]):
-            typ = item["type"]
-            if typ == "function_call":
-                emit(
-                    type="response.output_item.added",
-                    output_index=idx,
-                    item={**item, "arguments": "", "status": "in_progress"},
-                )
-                for piece in chunks(item["arguments"]):
-                    emit(
-                        type="response.function_call_arguments.delta",
-                        item_id=item["id"],
-                        output_index=idx,
-                        delta=piece,
-                    )
-                emit(
-                    type="response.function_call_arguments.done",
-                    item_id=item["id"],
-                    output_index=idx,
-                    name=item["name"],
-                    arguments=item["arguments"],
-                )
-            elif typ == "message":
-                emit(
-                    type="response.output_item.added",
-                    output_index=idx,
-                    item={**item, "content": [], "status": "in_progress"},
-                )
-                for cidx, part in enumerate(item["content"]):
-                    if part.get("type") != "output_text":
-                        continue
-                    empty = {**part, "text": "", "annotations": []}
-                    emit(
-                        type="response.content_part.added",
-                        item_id=item["id"],
-                        output_index=idx,
-                        content_index=cidx,
-                        part=empty,
-                    )
-                    for piece in chunks(str(part.get("text", ""))):
-                        emit(
-                            type="response.output_text.delta",
-                            item_id=item["id"],
-                            output_index=idx,
-                            content_index=cidx,
-                            delta=piece,
-                            logprobs=[],
-                        )
-                    for aidx, ann in enumerate(part.get("annotations") or []):
-                        emit(
-                            type="response.output_text.annotation.added",
-                            item_id=item["id"],
-                            output_index=idx,
-                            content_index=cidx,
-                            annotation_index=aidx,
-                            annotation=ann,
-                        )
-                    emit(
-                        type="response.output_text.done",
-                        item_id=item["id"],
-                        output_index=idx,
-                        content_index=cidx,
-                        text=part["text"],
-                        logprobs=[],
-                    )
-                    emit(
-                        type="response.content_part.done",
-                        item_id=item["id"],
-                        output_index=idx,
-                        content_index=cidx,
-                        part=part,
-                    )
-            elif typ == "file_search_call":
-                emit(
-                    type="response.output_item.added",
-                    output_index=idx,
-                    item={**item, "status": "in_progress", "results": None},
-                )
-                for phase in ("in_progress", "searching", "completed"):
-                    emit(
-                        type=f"response.file_search_call.{phase}",
-                        output_index=idx,
-                        item_id=item["id"],
-                    )
-            else:
-                emit(type="response.output_item.added", output_index=idx, item=item)
-            emit(type="response.output_item.done", output_index=idx, item=item)
+            events += self._item_events(idx, item)
+            events.append({"type": "response.output_item.done", "output_index": idx, "item": item})
         final = (
             "response.incomplete" if response["status"] == "incomplete" else "response.completed"
         )
-        emit(type=final, response=response)
+        events.append({"type": final, "response": response})
         for seq, event in enumerate(events):
             event["sequence_number"] = seq
         return events
+
+    def _chunks(self, text: str) -> list[str]:
+        size = max(1, self.stream_chunk_size)
+        return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+    def _item_events(self, idx: int, item: JSON) -> list[JSON]:
+        """One output item's events, from its `added` up to (not with) its `done`."""
+        typ = item["type"]
+        at = {"output_index": idx}
+        if typ == "function_call":
+            at_item = {"item_id": item["id"], **at}
+            return [
+                {
+                    "type": "response.output_item.added",
+                    **at,
+                    "item": {**item, "arguments": "", "status": "in_progress"},
+                },
+                *(
+                    {"type": "response.function_call_arguments.delta", **at_item, "delta": piece}
+                    for piece in self._chunks(item["arguments"])
+                ),
+                {
+                    "type": "response.function_call_arguments.done",
+                    **at_item,
+                    "name": item["name"],
+                    "arguments": item["arguments"],
+                },
+            ]
+        if typ == "message":
+            events: list[JSON] = [
+                {
+                    "type": "response.output_item.added",
+                    **at,
+                    "item": {**item, "content": [], "status": "in_progress"},
+                }
+            ]
+            for cidx, part in enumerate(item["content"]):
+                if part.get("type") == "output_text":
+                    events += self._text_part_events(item["id"], idx, cidx, part)
+            return events
+        if typ == "file_search_call":
+            added = {**item, "status": "in_progress", "results": None}
+            return [
+                {"type": "response.output_item.added", **at, "item": added},
+                *(
+                    {"type": f"response.file_search_call.{phase}", **at, "item_id": item["id"]}
+                    for phase in ("in_progress", "searching", "completed")
+                ),
+            ]
+        return [{"type": "response.output_item.added", **at, "item": item}]
+
+    def _text_part_events(self, item_id: str, idx: int, cidx: int, part: JSON) -> list[JSON]:
+        """An output_text part of a message: added empty, its text in deltas, its
+        annotations, then done."""
+        at = {"item_id": item_id, "output_index": idx, "content_index": cidx}
+        empty = {**part, "text": "", "annotations": []}
+        return [
+            {"type": "response.content_part.added", **at, "part": empty},
+            *(
+                {"type": "response.output_text.delta", **at, "delta": piece, "logprobs": []}
+                for piece in self._chunks(str(part.get("text", "")))
+            ),
+            *(
+                {
+                    "type": "response.output_text.annotation.added",
+                    **at,
+                    "annotation_index": aidx,
+                    "annotation": ann,
+                }
+                for aidx, ann in enumerate(part.get("annotations") or [])
+            ),
+            {"type": "response.output_text.done", **at, "text": part["text"], "logprobs": []},
+            {"type": "response.content_part.done", **at, "part": part},
+        ]
 
     async def _stream(
         self, request: web.Request, response: JSON, request_id: str

