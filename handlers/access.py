@@ -17,7 +17,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from handlers.common import lang_of
 from i18n import tr
 from quiz import callbacks
-from services import inbox, security
+from services import inbox
 from services.context import BotContext
 from services.quiz import lookup
 from settings import Settings
@@ -113,8 +113,7 @@ async def _refuse(update: Update, context: BotContext) -> None:
         speaks_to_us = chat.type == ChatType.PRIVATE or (message.text or "").startswith("/")
         if not speaks_to_us:
             return
-        svc = context.services
-        if not await security.note_refusal(svc, chat.id):
+        if not await context.security.note_refusal(chat.id):
             return
         await context.presenter.say(
             chat.id,
