@@ -1,8 +1,8 @@
-"""Access refusals, /forgetme and the operator's /usage report.
+"""Who may use the bot, access refusals, /forgetme and the operator's /usage report.
 
 `Security` is built once in the composition root (services/wiring.py) with the stores it
-reads and writes, the clock, the operators' ids and the daily token budget; handlers reach
-it as `context.security`.
+reads and writes, the clock, the allow-lists, the operators' ids and the daily token budget;
+handlers reach it as `context.security`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ class Security:
         library: LibraryStore,
         forget_learning: ForgetLearning,
         clock: Callable[[], float],
+        allowed_chats: frozenset[int],
+        allowed_users: frozenset[int],
         operators: frozenset[int],
         daily_token_budget: int,
     ) -> None:
@@ -38,9 +40,21 @@ class Security:
         self._library = library
         self._forget_learning = forget_learning
         self._clock = clock
-        # ADMIN_USER_IDS: who may read /usage.
+        # ALLOWED_CHAT_IDS, ALLOWED_USER_IDS: both empty, the bot is open.
+        self._allowed_chats = allowed_chats
+        self._allowed_users = allowed_users
+        # ADMIN_USER_IDS: who may read /usage (and use the bot anywhere).
         self._operators = operators
         self._daily_token_budget = daily_token_budget
+
+    def is_allowed(self, chat_id: int | None, user_id: int | None) -> bool:
+        """An allowed chat admits everyone in it; an allowed user (or operator) may use the
+        bot in any chat. With both lists empty the bot is open."""
+        if not (self._allowed_chats or self._allowed_users):
+            return True
+        return (chat_id is not None and chat_id in self._allowed_chats) or (
+            user_id is not None and (user_id in self._allowed_users or user_id in self._operators)
+        )
 
     async def note_refusal(self, chat_id: int) -> bool:
         """Remember the chat was told it may not use the bot; False if it already was."""

@@ -114,6 +114,8 @@ def build_admin(svc: Services, ui: TelegramPresenter) -> AdminFeatures:
             library=repo.library,
             forget_learning=lambda user_id: learning.forget(svc, user_id),
             clock=clock,
+            allowed_chats=settings.allowed_chat_ids,
+            allowed_users=settings.allowed_user_ids,
             operators=settings.admin_user_ids,
             daily_token_budget=settings.daily_token_budget,
         ),

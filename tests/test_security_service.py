@@ -10,7 +10,13 @@ from storage import Repository
 NOW = 100 * DAY + 3600.0
 
 
-def security(repo: Repository, forgotten: list[int], now: float = NOW) -> Security:
+def security(
+    repo: Repository,
+    forgotten: list[int],
+    *,
+    chats: frozenset[int] = frozenset(),
+    users: frozenset[int] = frozenset(),
+) -> Security:
     async def forget_learning(user_id: int) -> int:
         # What learning keeps is Learning's to forget; here only that it is asked to.
         forgotten.append(user_id)
@@ -22,10 +28,25 @@ def security(repo: Repository, forgotten: list[int], now: float = NOW) -> Securi
         usage=repo.usage,
         library=repo.library,
         forget_learning=forget_learning,
-        clock=lambda: now,
+        clock=lambda: NOW,
+        allowed_chats=chats,
+        allowed_users=users,
         operators=frozenset({7}),
         daily_token_budget=1000,
     )
+
+
+async def test_the_allow_lists_admit_a_chat_s_members_and_a_user_anywhere(
+    open_repo: Repository,
+) -> None:
+    assert security(open_repo, []).is_allowed(None, None)  # no lists: open
+    s = security(open_repo, [], chats=frozenset({-100}), users=frozenset({5}))
+    assert s.is_allowed(-100, 9) and s.is_allowed(-200, 5) and s.is_allowed(None, 5)
+    # An operator too; anyone else anywhere else, and a chat's member elsewhere, not.
+    assert s.is_allowed(-200, 7)
+    assert not s.is_allowed(-200, 9) and not s.is_allowed(9, 9) and not s.is_allowed(None, None)
+    # Only operators among users: the bot is still open (the lists decide, not ADMIN_USER_IDS).
+    assert security(open_repo, []).is_allowed(-200, 9)
 
 
 async def test_a_chat_is_told_once_that_it_is_refused(open_repo: Repository) -> None:
