@@ -144,7 +144,7 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
 
     @property
     def security(self) -> Security:
-        """Refusals, /forgetme and /usage (services/security.py)."""
+        """The allow-lists, refusals, /forgetme and /usage (services/security.py)."""
         return cast("Security", self.bot_data[_SECURITY])
 
     @property
