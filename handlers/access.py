@@ -17,7 +17,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from handlers.common import lang_of
 from i18n import tr
 from quiz import callbacks
-from services import inbox, security
+from services import inbox
 from services.context import BotContext
 from services.quiz import lookup
 from settings import Settings
@@ -35,19 +35,8 @@ ALWAYS_ALLOWED_COMMANDS = ("/forgetme",)
 
 
 def is_restricted(settings: Settings) -> bool:
+    """Whether the gate is registered at all (services/security.py decides who passes)."""
     return bool(settings.allowed_chat_ids or settings.allowed_user_ids)
-
-
-def is_allowed(settings: Settings, chat_id: int | None, user_id: int | None) -> bool:
-    """An allowed chat admits everyone in it; an allowed user (or operator) may use the bot
-    in any chat. With both lists empty the bot is open."""
-    if not is_restricted(settings):
-        return True
-    return (
-        (chat_id is not None and chat_id in settings.allowed_chat_ids)
-        or (user_id is not None and user_id in settings.allowed_user_ids)
-        or (user_id is not None and user_id in settings.admin_user_ids)
-    )
 
 
 def _always_allowed(update: Update) -> bool:
@@ -66,19 +55,18 @@ def _always_allowed(update: Update) -> bool:
 
 async def gate(update: Update, context: BotContext) -> None:
     """Let allowed updates through; refuse the others (telling each chat once) and stop them."""
-    svc = context.services
-    settings = svc.settings
+    security = context.security
     chat, user = update.effective_chat, update.effective_user
     chat_id, user_id = (chat.id if chat else None), (user.id if user else None)
-    if is_allowed(settings, chat_id, user_id) or _always_allowed(update):
+    if security.is_allowed(chat_id, user_id) or _always_allowed(update):
         return
     if chat is None and user is None:
         # Our own polls' vote totals: no one to refuse, and nothing acts on them.
         return
     if update.poll_answer is not None:
         # No chat in a poll answer: it counts if the poll is one we sent to an allowed chat.
-        found = await lookup.question_for_poll(svc, update.poll_answer.poll_id)
-        if found is not None and is_allowed(settings, found[0].chat_id, user_id):
+        found = await lookup.question_for_poll(context.services, update.poll_answer.poll_id)
+        if found is not None and security.is_allowed(found[0].chat_id, user_id):
             return
     log.info(
         "Refused update %s from chat %s user %s: not on the allow-lists",
@@ -113,8 +101,7 @@ async def _refuse(update: Update, context: BotContext) -> None:
         speaks_to_us = chat.type == ChatType.PRIVATE or (message.text or "").startswith("/")
         if not speaks_to_us:
             return
-        svc = context.services
-        if not await security.note_refusal(svc, chat.id):
+        if not await context.security.note_refusal(chat.id):
             return
         await context.presenter.say(
             chat.id,

@@ -12,7 +12,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from handlers.common import acknowledge, lang_of, tapped_message
 from i18n import tr
 from quiz import callbacks
-from services import chat_settings, learning, security
 from services.chat_messages import deep_link
 from services.context import BotContext
 from services.permissions import may_set_starters
@@ -30,18 +29,17 @@ async def usage_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = context.services
+    security = context.security
     lang = await lang_of(update, context)
-    if user.id not in svc.settings.admin_user_ids:
+    if not security.is_operator(user.id):
         await message.reply_text(tr(lang, "usage_operator_only"))
         return
     if chat.type != ChatType.PRIVATE:
         # The report names chats and people: not for a group's eyes.
         await message.reply_text(tr(lang, "usage_private_only"))
         return
-    settings = svc.settings
-    report = await security.usage_today(svc)
-    budget = settings.daily_token_budget
+    report = await security.usage_today()
+    budget = security.daily_token_budget
     lines = [
         tr(
             lang,
@@ -68,14 +66,13 @@ async def starters_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
         await message.reply_text(tr(lang, "starters_private"))
         return
     wanted = (context.args or [""])[0].lower()
     if wanted not in STARTERS:
-        current = (await chat_settings.effective(svc, chat.id)).starters
+        current = (await context.chat_settings.effective(chat.id)).starters
         await message.reply_text(
             tr(lang, "starters_usage", who=tr(lang, f"starters_{current}")),
             parse_mode=ParseMode.HTML,
@@ -84,7 +81,7 @@ async def starters_command(update: Update, context: BotContext) -> None:
     if not await may_set_starters(context.bot, chat.id, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await chat_settings.set_starters(svc, chat.id, wanted)
+    await context.chat_settings.set_starters(chat.id, wanted)
     log.info("Chat %s: quizzes may now be started by %s", chat.id, wanted)
     await message.reply_text(
         tr(lang, "starters_set", who=tr(lang, f"starters_{wanted}")), parse_mode=ParseMode.HTML
@@ -153,9 +150,8 @@ async def forget_button(update: Update, context: BotContext) -> None:
     if not tap.confirmed:
         await message.edit_text(tr(lang, "forgetme_kept"), reply_markup=None)
         return
-    removed = await security.forget_user(context.services, user.id)
-    await learning.forget(context.services, user.id)  # cards, log, reminders
-    await context.services.repo.library.forget_owner(user.id)  # and their share links
+    # Answers, cards, reminders, share links: everything (services/security.py).
+    removed = await context.security.forget_user(user.id)
     log.info("Forgot user %s (%d answers)", user.id, removed)
     await message.edit_text(tr(lang, "forgetme_done", n=removed), reply_markup=None)
 

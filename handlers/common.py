@@ -9,7 +9,6 @@ from telegram.error import BadRequest
 
 from i18n import language_for
 from quiz.states import QuizMode
-from services import chat_settings
 from services.context import BotContext
 from services.quiz import starting
 from services.start_request import QuizCommand, StartRequest
@@ -51,7 +50,7 @@ async def lang_of(update: Update, context: BotContext) -> str:
     """The chat's /lang choice, else the user's Telegram language, else English."""
     chat, user = update.effective_chat, update.effective_user
     if chat is not None:
-        chosen = (await chat_settings.effective(context.services, chat.id)).lang
+        chosen = (await context.chat_settings.effective(chat.id)).lang
         if chosen is not None:
             return chosen
     return language_for(user.language_code if user else None)

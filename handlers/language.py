@@ -9,7 +9,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from handlers.common import acknowledge, lang_of, tapped_message
 from i18n import catalogues, language_for, tr
 from quiz import callbacks
-from services import chat_settings
 from services.context import BotContext
 from services.permissions import may_change_settings
 
@@ -30,7 +29,7 @@ async def send_picker(message: Message, update: Update, context: BotContext) -> 
     """The usage line with the current choice, and the buttons to change it."""
     lang = await lang_of(update, context)
     chat = update.effective_chat
-    chosen = (await chat_settings.effective(context.services, chat.id)).lang if chat else None
+    chosen = (await context.chat_settings.effective(chat.id)).lang if chat else None
     current = tr(chosen, "language_name") if chosen else tr(lang, "lang_auto_name")
     await message.reply_text(
         tr(lang, "lang_usage", choices="|".join(sorted(catalogues())), language=current),
@@ -48,7 +47,7 @@ async def _may_change(update: Update, context: BotContext, user: User) -> bool:
 
 async def _choose(chat_id: int, wanted: str, user: User, context: BotContext) -> str:
     """Store the choice; returns the confirmation in the language now in force."""
-    await chat_settings.set_lang(context.services, chat_id, None if wanted == AUTO else wanted)
+    await context.chat_settings.set_lang(chat_id, None if wanted == AUTO else wanted)
     if wanted == AUTO:
         return tr(language_for(user.language_code), "lang_auto_set")
     return tr(wanted, "lang_set")

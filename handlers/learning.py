@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from handlers.common import acknowledge, lang_of, start_quiz_here, start_request, thread_of
 from i18n import tr
 from quiz import callbacks, reminder_times
-from services import learning, reminders, review, stats
+from services import learning, reminders, review
 from services.context import BotContext
 from services.start_request import QuizCommand
 
@@ -88,9 +88,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    await stats.send_stats(
-        context.presenter,
-        context.services,
+    await context.stats.send_stats(
         chat_id=chat.id,
         group=chat.type != ChatType.PRIVATE,
         user_id=user.id,

@@ -9,7 +9,6 @@ from telegram.ext import CommandHandler
 from handlers.common import lang_of, start_quiz_here
 from i18n import tr
 from quiz.states import QuizMode
-from services import chat_settings
 from services.context import BotContext
 from services.permissions import may_change_settings
 from services.quiz import starting
@@ -37,17 +36,16 @@ async def mode_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
     wanted = (context.args or [""])[0].lower()
     if wanted not in tuple(QuizMode):
-        current = (await chat_settings.effective(svc, chat.id)).mode
+        current = (await context.chat_settings.effective(chat.id)).mode
         await message.reply_text(tr(lang, "mode_usage", mode=current), parse_mode=ParseMode.HTML)
         return
     if not await may_change_settings(context.bot, chat.id, chat.type, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await chat_settings.set_mode(svc, chat.id, QuizMode(wanted))
+    await context.chat_settings.set_mode(chat.id, QuizMode(wanted))
     await message.reply_text(tr(lang, "mode_set", mode=wanted), parse_mode=ParseMode.HTML)
 
 
@@ -56,9 +54,8 @@ async def seconds_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
-    current = (await chat_settings.effective(svc, chat.id)).live_seconds
+    current = (await context.chat_settings.effective(chat.id)).live_seconds
     try:
         seconds = int((context.args or [""])[0])
     except ValueError:
@@ -78,7 +75,7 @@ async def seconds_command(update: Update, context: BotContext) -> None:
     if not await may_change_settings(context.bot, chat.id, chat.type, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await chat_settings.set_live_seconds(svc, chat.id, seconds)
+    await context.chat_settings.set_live_seconds(chat.id, seconds)
     await message.reply_text(tr(lang, "seconds_set", seconds=seconds))
 
 

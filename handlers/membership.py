@@ -11,7 +11,7 @@ from telegram.ext import ChatMemberHandler
 
 from handlers.common import lang_of
 from i18n import tr
-from services import chat_settings, membership
+from services import membership
 from services.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ async def my_membership(update: Update, context: BotContext) -> None:
     if not await membership.introduce(svc, chat.id):
         return
     lang = await lang_of(update, context)
-    who = (await chat_settings.effective(svc, chat.id)).starters
+    who = (await context.chat_settings.effective(chat.id)).starters
     await context.presenter.say(
         chat.id, tr(lang, "group_intro", who=tr(lang, f"starters_{who}")), html=True
     )

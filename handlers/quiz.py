@@ -10,7 +10,6 @@ from handlers.common import lang_of, start_quiz_here, thread_of
 from i18n import tr
 from quiz.render import STYLES
 from quiz.results import clock
-from services import chat_settings
 from services.context import BotContext
 from services.permissions import may_change_settings, may_stop
 from services.quiz import closing, lookup, starting
@@ -55,17 +54,16 @@ async def style_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
     wanted = (context.args or [""])[0].lower()
     if wanted not in STYLES:
-        current = (await chat_settings.effective(svc, chat.id)).style
+        current = (await context.chat_settings.effective(chat.id)).style
         await message.reply_text(tr(lang, "style_usage", style=current), parse_mode=ParseMode.HTML)
         return
     if not await may_change_settings(context.bot, chat.id, chat.type, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await chat_settings.set_style(svc, chat.id, wanted)
+    await context.chat_settings.set_style(chat.id, wanted)
     await message.reply_text(tr(lang, "style_set", style=wanted), parse_mode=ParseMode.HTML)
 
 
@@ -74,9 +72,8 @@ async def time_limit_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
-    current = (await chat_settings.effective(svc, chat.id)).time_limit
+    current = (await context.chat_settings.effective(chat.id)).time_limit
     try:
         seconds = int((context.args or [""])[0])
     except ValueError:
@@ -96,7 +93,7 @@ async def time_limit_command(update: Update, context: BotContext) -> None:
     if not await may_change_settings(context.bot, chat.id, chat.type, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await chat_settings.set_time_limit(svc, chat.id, seconds)
+    await context.chat_settings.set_time_limit(chat.id, seconds)
     await message.reply_text(tr(lang, "time_limit_set", time=clock(seconds)))
 
 
@@ -105,14 +102,13 @@ async def exam_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
     if chat.type == ChatType.PRIVATE:
         await message.reply_text(tr(lang, "exam_private"))
         return
     wanted = (context.args or [""])[0].lower()
     if wanted not in ("on", "off"):
-        current = (await chat_settings.effective(svc, chat.id)).exam
+        current = (await context.chat_settings.effective(chat.id)).exam
         await message.reply_text(
             tr(
                 lang, "exam_usage", state=tr(lang, "exam_state_on" if current else "exam_state_off")
@@ -123,7 +119,7 @@ async def exam_command(update: Update, context: BotContext) -> None:
     if not await may_change_settings(context.bot, chat.id, chat.type, user.id):
         await message.reply_text(tr(lang, "admins_only"))
         return
-    await chat_settings.set_exam(svc, chat.id, wanted == "on")
+    await context.chat_settings.set_exam(chat.id, wanted == "on")
     await message.reply_text(tr(lang, "exam_on" if wanted == "on" else "exam_off"))
 
 

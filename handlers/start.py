@@ -19,7 +19,7 @@ from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
-from services import chat_settings, learning, library, review
+from services import learning, library, review
 from services.context import BotContext
 from services.local_library import is_local
 from services.permissions import may_change_settings
@@ -113,7 +113,6 @@ async def menu_button(update: Update, context: BotContext) -> None:
     message = tapped_message(query)
     action = callbacks.parse_menu(query.data or "")
     lang = await lang_of(update, context)
-    svc = context.services
     if message is None:
         await acknowledge(query, tr(lang, "invalid_button"))
         return
@@ -123,7 +122,7 @@ async def menu_button(update: Update, context: BotContext) -> None:
             await acknowledge(query, tr(lang, "admins_only"))
             return
         await acknowledge(query)
-        await chat_settings.set_style(svc, chat.id, style)
+        await context.chat_settings.set_style(chat.id, style)
         await message.edit_text(
             tr(lang, "style_set", style=style), parse_mode=ParseMode.HTML, reply_markup=None
         )
@@ -137,7 +136,7 @@ async def menu_button(update: Update, context: BotContext) -> None:
     elif action == LANG:
         await send_picker(message, update, context)
     elif action == STYLE:
-        current = (await chat_settings.effective(svc, chat.id)).style
+        current = (await context.chat_settings.effective(chat.id)).style
         await message.reply_text(
             tr(lang, "style_usage", style=current),
             parse_mode=ParseMode.HTML,

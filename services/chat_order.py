@@ -31,7 +31,6 @@ from services.context import BotContext
 
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
-_KEY = "chat_order"
 # Marks a callback already arranged (handlers are module objects; each application built in
 # one process registers them again).
 _MARK = "in_chat_order"
@@ -46,7 +45,8 @@ class _Line:
 
 
 class ChatLines:
-    """A lock per chat with an update running or waiting; dropped as soon as it has none."""
+    """A lock per chat with an update running or waiting; dropped as soon as it has none.
+    One per application, built in the composition root (services/wiring.py)."""
 
     def __init__(self) -> None:
         self._lines: dict[int, _Line] = {}
@@ -75,20 +75,15 @@ class ChatLines:
         yield
 
 
-def lines_of(bot_data: dict[Any, Any]) -> ChatLines:
-    lines = bot_data.get(_KEY)
-    if not isinstance(lines, ChatLines):
-        lines = bot_data[_KEY] = ChatLines()
-    return lines
-
-
 def in_chat_order(callback: Callback, *, hold: bool) -> Callback:
     @functools.wraps(callback)
     async def run(update: Update, context: BotContext) -> Any:
         chat = update.effective_chat
         if chat is None:
             return await callback(update, context)
-        async with lines_of(context.bot_data).turn(chat.id, hold=hold):
+        # The application's own lines (built in services/wiring.py): the handlers are module
+        # objects that every application built in one process registers.
+        async with context.chat_lines.turn(chat.id, hold=hold):
             return await callback(update, context)
 
     setattr(run, _MARK, True)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
@@ -25,8 +25,18 @@ from services.writing import ModelWriting
 from settings import Settings
 from storage import Repository
 
+if TYPE_CHECKING:
+    from services.chat_order import ChatLines
+    from services.chat_settings import ChatSettings
+    from services.security import Security
+    from services.stats import Stats
+
 _KEY = "services"
 _PRESENTER = "presenter"
+_CHAT_SETTINGS = "chat_settings"
+_STATS = "stats"
+_SECURITY = "security"
+_CHAT_LINES = "chat_lines"
 
 
 @dataclass
@@ -89,6 +99,20 @@ def install(bot_data: dict[Any, Any], services: Services, presenter: TelegramPre
     bot_data[_PRESENTER] = presenter
 
 
+def install_admin(
+    bot_data: dict[Any, Any],
+    *,
+    chat_settings: ChatSettings,
+    stats: Stats,
+    security: Security,
+    chat_lines: ChatLines,
+) -> None:
+    bot_data[_CHAT_SETTINGS] = chat_settings
+    bot_data[_STATS] = stats
+    bot_data[_SECURITY] = security
+    bot_data[_CHAT_LINES] = chat_lines
+
+
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The context every handler and job gets (see CONTEXT_TYPES): the services, typed."""
 
@@ -108,6 +132,25 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     def presenter(self) -> TelegramPresenter:
         """What the services show in chats goes through this one, built at start-up."""
         return cast(TelegramPresenter, self.bot_data[_PRESENTER])
+
+    @property
+    def chat_settings(self) -> ChatSettings:
+        """Each chat's choices over the bot's defaults (services/chat_settings.py)."""
+        return cast("ChatSettings", self.bot_data[_CHAT_SETTINGS])
+
+    @property
+    def stats(self) -> Stats:
+        return cast("Stats", self.bot_data[_STATS])
+
+    @property
+    def security(self) -> Security:
+        """The allow-lists, refusals, /forgetme and /usage (services/security.py)."""
+        return cast("Security", self.bot_data[_SECURITY])
+
+    @property
+    def chat_lines(self) -> ChatLines:
+        """Each chat's turn for its updates (services/chat_order.py)."""
+        return cast("ChatLines", self.bot_data[_CHAT_LINES])
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.

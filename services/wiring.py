@@ -7,22 +7,27 @@ Application's create_task)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
-from services import reminders
-from services.context import Services
+from services import learning, reminders
+from services.chat_order import ChatLines
+from services.chat_settings import ChatSettings
+from services.context import Services, install_admin
 from services.errors import UserFacingError
 from services.events import AnswersRecorded
 from services.quiz import deadlines, live
 from services.quiz.common import DEADLINE, LIVE_STEP
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.security import Security
+from services.stats import Stats
 from services.study_cards import StudyCards
 from services.timers import Callback
 
 Spawn = Callable[[Coroutine[Any, Any, None]], object]
 
 
-def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn) -> None:
+def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn, bot_data: dict[Any, Any]) -> None:
     async def live_moves_on(event: AnswersRecorded) -> None:
         # Inside the answer writer: only a (cached) read per quiz of the batch; checking
         # whether everyone answered, and posting the next question, run as tasks of their
@@ -52,6 +57,14 @@ def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn) -> None:
         timers.on(DEADLINE, _told(ui, lambda key: deadlines.deadline_reached(ui, svc, key)))
         timers.on(LIVE_STEP, _told(ui, lambda key: live.step(ui, svc, key)))
         timers.on(reminders.REMINDER, _told(ui, lambda key: reminders.remind(ui, svc, key)))
+    admin = build_admin(svc, ui)
+    install_admin(
+        bot_data,
+        chat_settings=admin.chat_settings,
+        stats=admin.stats,
+        security=admin.security,
+        chat_lines=admin.chat_lines,
+    )
 
 
 def _told(ui: TelegramPresenter, callback: Callback) -> Callback:
@@ -66,3 +79,45 @@ def _told(ui: TelegramPresenter, callback: Callback) -> Callback:
             await ui.error(exc)
 
     return run
+
+
+@dataclass(frozen=True, slots=True)
+class AdminFeatures:
+    """A chat's settings, /stats, access refusals and /forgetme and /usage, and each chat's
+    turn for its updates: what handlers reach as `context.<name>`."""
+
+    chat_settings: ChatSettings
+    stats: Stats
+    security: Security
+    chat_lines: ChatLines
+
+
+def build_admin(svc: Services, ui: TelegramPresenter) -> AdminFeatures:
+    settings, repo = svc.settings, svc.repo
+
+    def clock() -> float:
+        # Looked up at each call: tests move the services' clock.
+        return svc.clock()
+
+    return AdminFeatures(
+        chat_settings=ChatSettings(
+            chats=repo.chats,
+            style=settings.quiz_style,
+            time_limit=settings.quiz_time_limit,
+            live_seconds=settings.quiz_live_seconds,
+        ),
+        stats=Stats(stats=repo.stats, cards=repo.cards, ui=ui, clock=clock),
+        security=Security(
+            security=repo.security,
+            quizzes=repo.quizzes,
+            usage=repo.usage,
+            library=repo.library,
+            forget_learning=lambda user_id: learning.forget(svc, user_id),
+            clock=clock,
+            allowed_chats=settings.allowed_chat_ids,
+            allowed_users=settings.allowed_user_ids,
+            operators=settings.admin_user_ids,
+            daily_token_budget=settings.daily_token_budget,
+        ),
+        chat_lines=ChatLines(),
+    )

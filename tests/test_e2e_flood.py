@@ -10,7 +10,7 @@ from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import BOT_USERNAME, Call, Chat, FakeTelegram, User
 from i18n import tr
-from services import chat_order
+from services.context import BotContext
 from tests.harness import RunningBot, eventually
 
 GROUP = Chat(-100_777, "supergroup", title="Flooded")
@@ -85,7 +85,7 @@ async def test_a_group_flood_costs_a_private_quiz_nothing(
         return not await bot.services.repo.inbox.pending(0)
 
     await eventually(inbox_empty, what="the inbox to empty")
-    assert len(chat_order.lines_of(bot.app.bot_data)) == 0
+    assert len(BotContext(bot.app).chat_lines) == 0
 
 
 async def test_another_member_is_not_silenced_by_the_flooder(

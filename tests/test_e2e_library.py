@@ -11,7 +11,7 @@ from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from i18n import tr
 from quiz import callbacks
 from quiz.states import QuizMode
-from services import chat_settings
+from services.context import BotContext
 from services.library import BOARD, OPEN, REVOKE, SHARE, TOGGLE
 from storage.chats import ADMINS
 from tests.conftest import BotFactory
@@ -252,9 +252,9 @@ async def test_play_in_a_group_follows_its_mode_and_who_may_start(
     tg: FakeTelegram, oa: FakeOpenAI, bot: RunningBot
 ) -> None:
     await owner_makes_quiz(tg, oa)
-    svc = bot.services
-    await chat_settings.set_mode(svc, GROUP.id, QuizMode.LIVE)
-    await chat_settings.set_starters(svc, GROUP.id, ADMINS)
+    chosen = BotContext(bot.app).chat_settings
+    await chosen.set_mode(GROUP.id, QuizMode.LIVE)
+    await chosen.set_starters(GROUP.id, ADMINS)
     tg.set_admins(GROUP.id, {BORIS.id})
     # 민수 is no admin there: refused like a /quiz.
     tg.user_sends(GROUP, MINSU, "/play 1")
@@ -266,7 +266,7 @@ async def test_play_in_a_group_follows_its_mode_and_who_may_start(
     tg.user_sends(GROUP, MINSU, "/play 1")
     [first] = await tg.wait_for("sendPoll", predicate=lambda c: c.params["chat_id"] == GROUP.id)
     # A live game: one question at a time, with Telegram's countdown.
-    assert first.params.get("open_period") == svc.settings.quiz_live_seconds
+    assert first.params.get("open_period") == bot.settings.quiz_live_seconds
     # Someone else's number is their own library's, not 민수's.
     tg.user_sends(Chat(BORIS.id), BORIS, "/play 1")
     await tg.wait_for(
