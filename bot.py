@@ -21,9 +21,9 @@ from engine.api import options_for
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
 from quiz.verification import warm_up
-from services import fleet, reminders
+from services import fleet
 from services.bot_http import AiohttpRequest
-from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
+from services.context import CONTEXT_TYPES, BotContext, Services, installed
 from services.inbox import (
     ALLOWED_UPDATES,
     CLAIM_LEASE,
@@ -139,8 +139,7 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
             services, settings.database_url.get_secret_value(), limiter.shared
         )
     presenter = TelegramPresenter(application.bot)
-    wire(services, presenter, lambda task: _spawn(application, task))
-    install(application.bot_data, services, presenter)
+    wire(services, presenter, lambda task: _spawn(application, task), application.bot_data)
     return services
 
 
@@ -185,8 +184,9 @@ async def _start(application: Application, services: Services) -> None:  # type:
     if services.settings.quiz_verify:  # else the first quiz would wait for the load
         application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")
     # Timers live in the database; a reminder missing one (set by a version of the bot
-    # before them, or missed while no process ran) gets its next.
-    await reminders.arm_reminders(services)
+    # before them, or missed while no process ran) gets its next. (A BotContext reads what
+    # wire() installed, typed.)
+    await BotContext(application).reminders.arm_reminders()
     await services.timers.start()
 
 

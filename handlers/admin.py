@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from handlers.common import acknowledge, lang_of, tapped_message
 from i18n import tr
 from quiz import callbacks
-from services import chat_settings, learning, security
+from services import chat_settings, security
 from services.chat_messages import deep_link
 from services.context import BotContext
 from services.permissions import may_set_starters
@@ -154,7 +154,7 @@ async def forget_button(update: Update, context: BotContext) -> None:
         await message.edit_text(tr(lang, "forgetme_kept"), reply_markup=None)
         return
     removed = await security.forget_user(context.services, user.id)
-    await learning.forget(context.services, user.id)  # cards, log, reminders
+    await context.learning.forget(user.id)  # cards, log, reminders
     await context.services.repo.library.forget_owner(user.id)  # and their share links
     log.info("Forgot user %s (%d answers)", user.id, removed)
     await message.edit_text(tr(lang, "forgetme_done", n=removed), reply_markup=None)

@@ -15,10 +15,13 @@ from engine import QuizEngine
 from engine.library import DocumentLibrary
 from services.events import EventBus
 from services.keyed_locks import KeyedLocks, Locks
+from services.learning import Learning
 from services.leases import Leases
 from services.quiz.answer_batch import AnswerWriter
 from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.reminders import Reminders
+from services.review import Reviews
 from services.timers import Timers
 from services.transfers import FairLimiter
 from services.writing import ModelWriting
@@ -27,6 +30,9 @@ from storage import Repository
 
 _KEY = "services"
 _PRESENTER = "presenter"
+_LEARNING = "learning"
+_REVIEWS = "reviews"
+_REMINDERS = "reminders"
 
 
 @dataclass
@@ -84,9 +90,20 @@ class Services:
         return self.library_locks.hold(chat_id)
 
 
-def install(bot_data: dict[Any, Any], services: Services, presenter: TelegramPresenter) -> None:
+def install(
+    bot_data: dict[Any, Any],
+    services: Services,
+    presenter: TelegramPresenter,
+    *,
+    learning: Learning,
+    reviews: Reviews,
+    reminders: Reminders,
+) -> None:
     bot_data[_KEY] = services
     bot_data[_PRESENTER] = presenter
+    bot_data[_LEARNING] = learning
+    bot_data[_REVIEWS] = reviews
+    bot_data[_REMINDERS] = reminders
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -108,6 +125,21 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     def presenter(self) -> TelegramPresenter:
         """What the services show in chats goes through this one, built at start-up."""
         return cast(TelegramPresenter, self.bot_data[_PRESENTER])
+
+    @property
+    def learning(self) -> Learning:
+        """Study cards' questions: the weakest topic, /forgetme's cards."""
+        return cast(Learning, self.bot_data[_LEARNING])
+
+    @property
+    def reviews(self) -> Reviews:
+        """/review, its buttons and its deep link."""
+        return cast(Reviews, self.bot_data[_REVIEWS])
+
+    @property
+    def reminders(self) -> Reminders:
+        """/remind's settings and their timers."""
+        return cast(Reminders, self.bot_data[_REMINDERS])
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.

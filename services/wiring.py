@@ -7,22 +7,25 @@ Application's create_task)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
-from services import reminders
-from services.context import Services
+from services.context import Services, install
 from services.errors import UserFacingError
 from services.events import AnswersRecorded
-from services.quiz import deadlines, live
+from services.learning import Learning
+from services.quiz import deadlines, live, starting
 from services.quiz.common import DEADLINE, LIVE_STEP
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.reminders import REMINDER, Reminders
+from services.review import Reviews
 from services.study_cards import StudyCards
 from services.timers import Callback
 
 Spawn = Callable[[Coroutine[Any, Any, None]], object]
 
 
-def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn) -> None:
+def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn, bot_data: dict[Any, Any]) -> None:
     async def live_moves_on(event: AnswersRecorded) -> None:
         # Inside the answer writer: only a (cached) read per quiz of the batch; checking
         # whether everyone answered, and posting the next question, run as tasks of their
@@ -51,7 +54,15 @@ def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn) -> None:
         timers = svc.timers
         timers.on(DEADLINE, _told(ui, lambda key: deadlines.deadline_reached(ui, svc, key)))
         timers.on(LIVE_STEP, _told(ui, lambda key: live.step(ui, svc, key)))
-        timers.on(reminders.REMINDER, _told(ui, lambda key: reminders.remind(ui, svc, key)))
+    study = build_learning(svc, ui)
+    install(
+        bot_data,
+        svc,
+        ui,
+        learning=study.learning,
+        reviews=study.reviews,
+        reminders=study.reminders,
+    )
 
 
 def _told(ui: TelegramPresenter, callback: Callback) -> Callback:
@@ -66,3 +77,38 @@ def _told(ui: TelegramPresenter, callback: Callback) -> Callback:
             await ui.error(exc)
 
     return run
+
+
+@dataclass(frozen=True, slots=True)
+class StudyFeatures:
+    """What the handlers ask of learning: cards, /review, /remind."""
+
+    learning: Learning
+    reviews: Reviews
+    reminders: Reminders
+
+
+def build_learning(svc: Services, ui: TelegramPresenter) -> StudyFeatures:
+    """Learning, /review and the daily reminders, and the reminders' timer callback."""
+    repo, settings = svc.repo, svc.settings
+    reminders = Reminders(
+        reminders=repo.reminders,
+        cards=repo.cards,
+        timers=svc.timers,
+        ui=ui,
+        # Looked up at each call: tests move the services' clock.
+        clock=lambda: svc.clock(),
+        max_questions=settings.max_questions,
+    )
+    if svc.timers is not None:
+        svc.timers.on(REMINDER, _told(ui, reminders.remind))
+    reviews = Reviews(
+        cards=repo.cards,
+        reminders=reminders,
+        ui=ui,
+        # The opening slice's way in, the same path as /quiz.
+        start=lambda req: starting.start_quiz(ui, svc, req),
+        clock=lambda: svc.clock(),
+        max_questions=settings.max_questions,
+    )
+    return StudyFeatures(Learning(cards=repo.cards, reminders=reminders), reviews, reminders)
