@@ -21,7 +21,7 @@ from engine.api import options_for
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
 from quiz.verification import warm_up
-from services import fleet, reminders
+from services import fleet
 from services.bot_http import AiohttpRequest
 from services.context import CONTEXT_TYPES, BotContext, Services, install, installed
 from services.inbox import (
@@ -185,8 +185,9 @@ async def _start(application: Application, services: Services) -> None:  # type:
     if services.settings.quiz_verify:  # else the first quiz would wait for the load
         application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")
     # Timers live in the database; a reminder missing one (set by a version of the bot
-    # before them, or missed while no process ran) gets its next.
-    await reminders.arm_reminders(services)
+    # before them, or missed while no process ran) gets its next. (A BotContext reads what
+    # wire() installed, typed.)
+    await BotContext(application).reminders.arm_reminders()
     await services.timers.start()
 
 

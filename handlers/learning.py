@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from handlers.common import acknowledge, lang_of, start_quiz_here, start_request, thread_of
 from i18n import tr
 from quiz import callbacks, reminder_times
-from services import learning, reminders, review
+from services import learning
 from services.context import BotContext
 from services.start_request import QuizCommand
 
@@ -21,7 +21,7 @@ async def review_command(update: Update, context: BotContext) -> None:
         return
     lang, key = await lang_of(update, context), f"{chat.id}:review:{message.message_id}"
     request = start_request(message, chat, user, lang, request_key=key)
-    await review.start_review(context.presenter, context.services, request)
+    await context.reviews.start(request)
 
 
 async def learning_button(update: Update, context: BotContext) -> None:
@@ -35,11 +35,10 @@ async def learning_button(update: Update, context: BotContext) -> None:
         await acknowledge(query, tr(lang, "invalid_button"))
         return
     await acknowledge(query)
-    svc = context.services
     # The tap is the request: the button can be used again later.
     key = f"{chat.id}:tap:{query.id}"
     if query.data == learning.WEAKEST_DATA:
-        topic = await learning.weakest_topic(svc, user.id)
+        topic = await context.learning.weakest_topic(user.id)
         if topic is None:
             await message.reply_text(tr(lang, "review_no_cards"), parse_mode=ParseMode.HTML)
             return
@@ -54,7 +53,7 @@ async def learning_button(update: Update, context: BotContext) -> None:
         )
         return
     request = start_request(message, chat, user, lang, request_key=key)
-    await review.start_review(context.presenter, svc, request)
+    await context.reviews.start(request)
 
 
 async def remind_command(update: Update, context: BotContext) -> None:
@@ -62,22 +61,22 @@ async def remind_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc, lang = context.services, await lang_of(update, context)
+    reminders, lang = context.reminders, await lang_of(update, context)
     args = context.args or []
     if chat.type != ChatType.PRIVATE:
         await message.reply_text(tr(lang, "remind_private"))
         return
     if len(args) == 1 and args[0].lower() == "off":
-        await reminders.disable_reminder(svc, user.id)
+        await reminders.disable_reminder(user.id)
         await message.reply_text(tr(lang, "remind_off"))
         return
     minute = reminder_times.parse_time(args[0]) if 1 <= len(args) <= 2 else None
-    previous = await reminders.reminder(svc, user.id)
+    previous = await reminders.reminder(user.id)
     zone = args[1] if len(args) == 2 else (previous.zone if previous else "UTC")
     if minute is None or reminder_times.parse_zone(zone) is None:
         await message.reply_text(tr(lang, "remind_usage"), parse_mode=ParseMode.HTML)
         return
-    await reminders.set_reminder(svc, user.id, chat.id, minute, zone, lang)
+    await reminders.set_reminder(user.id, chat.id, minute, zone, lang)
     await message.reply_text(
         tr(lang, "remind_set", time=f"{minute // 60:02d}:{minute % 60:02d}", zone=zone)
     )

@@ -19,7 +19,7 @@ from handlers.language import send_picker
 from i18n import tr
 from quiz import callbacks
 from quiz.render import STYLES
-from services import learning, library, review
+from services import learning, library
 from services.context import BotContext
 from services.local_library import is_local
 from services.permissions import may_change_settings
@@ -65,7 +65,7 @@ async def start(update: Update, context: BotContext) -> None:
         # The deep link of a group's "Review my mistakes" button.
         key = f"{chat.id}:review:{message.message_id}"
         request = start_request(message, chat, user, lang, request_key=key)
-        await review.start_review(context.presenter, context.services, request)
+        await context.reviews.start(request)
         return
     if context.args == [callbacks.DEEP_LINK_FORGET] and chat is not None and user is not None:
         await ask_to_forget(message, chat, user, lang)

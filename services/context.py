@@ -6,7 +6,7 @@ import random
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
@@ -26,17 +26,18 @@ from settings import Settings
 from storage import Repository
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from services.chat_order import ChatLines
     from services.chat_settings import ChatSettings
+    from services.learning import Learning
+    from services.reminders import Reminders
+    from services.review import Reviews
     from services.security import Security
     from services.stats import Stats
 
 _KEY = "services"
 _PRESENTER = "presenter"
-_CHAT_SETTINGS = "chat_settings"
-_STATS = "stats"
-_SECURITY = "security"
-_CHAT_LINES = "chat_lines"
 
 
 @dataclass
@@ -99,18 +100,11 @@ def install(bot_data: dict[Any, Any], services: Services, presenter: TelegramPre
     bot_data[_PRESENTER] = presenter
 
 
-def install_admin(
-    bot_data: dict[Any, Any],
-    *,
-    chat_settings: ChatSettings,
-    stats: Stats,
-    security: Security,
-    chat_lines: ChatLines,
-) -> None:
-    bot_data[_CHAT_SETTINGS] = chat_settings
-    bot_data[_STATS] = stats
-    bot_data[_SECURITY] = security
-    bot_data[_CHAT_LINES] = chat_lines
+def install_features(bot_data: dict[Any, Any], features: DataclassInstance) -> None:
+    """Put a slice's objects (services/wiring.py) where handlers reach them: each field of
+    `features` under its own name, which is the name of its BotContext property."""
+    for each in fields(features):
+        bot_data[each.name] = getattr(features, each.name)
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -136,21 +130,36 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     @property
     def chat_settings(self) -> ChatSettings:
         """Each chat's choices over the bot's defaults (services/chat_settings.py)."""
-        return cast("ChatSettings", self.bot_data[_CHAT_SETTINGS])
+        return cast("ChatSettings", self.bot_data["chat_settings"])
 
     @property
     def stats(self) -> Stats:
-        return cast("Stats", self.bot_data[_STATS])
+        return cast("Stats", self.bot_data["stats"])
 
     @property
     def security(self) -> Security:
         """The allow-lists, refusals, /forgetme and /usage (services/security.py)."""
-        return cast("Security", self.bot_data[_SECURITY])
+        return cast("Security", self.bot_data["security"])
 
     @property
     def chat_lines(self) -> ChatLines:
         """Each chat's turn for its updates (services/chat_order.py)."""
-        return cast("ChatLines", self.bot_data[_CHAT_LINES])
+        return cast("ChatLines", self.bot_data["chat_lines"])
+
+    @property
+    def learning(self) -> Learning:
+        """Study cards' questions: the weakest topic, /forgetme's cards."""
+        return cast("Learning", self.bot_data["learning"])
+
+    @property
+    def reviews(self) -> Reviews:
+        """/review, its buttons and its deep link."""
+        return cast("Reviews", self.bot_data["reviews"])
+
+    @property
+    def reminders(self) -> Reminders:
+        """/remind's settings and their timers."""
+        return cast("Reminders", self.bot_data["reminders"])
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.

@@ -10,15 +10,17 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from services import learning, reminders
 from services.chat_order import ChatLines
 from services.chat_settings import ChatSettings
-from services.context import Services, install_admin
+from services.context import Services, install_features
 from services.errors import UserFacingError
 from services.events import AnswersRecorded
-from services.quiz import deadlines, live
+from services.learning import Learning
+from services.quiz import deadlines, live, starting
 from services.quiz.common import DEADLINE, LIVE_STEP
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.reminders import REMINDER, Reminders
+from services.review import Reviews
 from services.security import Security
 from services.stats import Stats
 from services.study_cards import StudyCards
@@ -56,15 +58,9 @@ def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn, bot_data: dict[Any,
         timers = svc.timers
         timers.on(DEADLINE, _told(ui, lambda key: deadlines.deadline_reached(ui, svc, key)))
         timers.on(LIVE_STEP, _told(ui, lambda key: live.step(ui, svc, key)))
-        timers.on(reminders.REMINDER, _told(ui, lambda key: reminders.remind(ui, svc, key)))
-    admin = build_admin(svc, ui)
-    install_admin(
-        bot_data,
-        chat_settings=admin.chat_settings,
-        stats=admin.stats,
-        security=admin.security,
-        chat_lines=admin.chat_lines,
-    )
+    study = build_learning(svc, ui)
+    install_features(bot_data, study)
+    install_features(bot_data, build_admin(svc, ui, study.learning))
 
 
 def _told(ui: TelegramPresenter, callback: Callback) -> Callback:
@@ -92,7 +88,7 @@ class AdminFeatures:
     chat_lines: ChatLines
 
 
-def build_admin(svc: Services, ui: TelegramPresenter) -> AdminFeatures:
+def build_admin(svc: Services, ui: TelegramPresenter, learning: Learning) -> AdminFeatures:
     settings, repo = svc.settings, svc.repo
 
     def clock() -> float:
@@ -112,7 +108,7 @@ def build_admin(svc: Services, ui: TelegramPresenter) -> AdminFeatures:
             quizzes=repo.quizzes,
             usage=repo.usage,
             library=repo.library,
-            forget_learning=lambda user_id: learning.forget(svc, user_id),
+            forget_learning=learning.forget,
             clock=clock,
             allowed_chats=settings.allowed_chat_ids,
             allowed_users=settings.allowed_user_ids,
@@ -121,3 +117,38 @@ def build_admin(svc: Services, ui: TelegramPresenter) -> AdminFeatures:
         ),
         chat_lines=ChatLines(),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StudyFeatures:
+    """What the handlers ask of learning: cards, /review, /remind."""
+
+    learning: Learning
+    reviews: Reviews
+    reminders: Reminders
+
+
+def build_learning(svc: Services, ui: TelegramPresenter) -> StudyFeatures:
+    """Learning, /review and the daily reminders, and the reminders' timer callback."""
+    repo, settings = svc.repo, svc.settings
+    reminders = Reminders(
+        reminders=repo.reminders,
+        cards=repo.cards,
+        timers=svc.timers,
+        ui=ui,
+        # Looked up at each call: tests move the services' clock.
+        clock=lambda: svc.clock(),
+        max_questions=settings.max_questions,
+    )
+    if svc.timers is not None:
+        svc.timers.on(REMINDER, _told(ui, reminders.remind))
+    reviews = Reviews(
+        cards=repo.cards,
+        reminders=reminders,
+        ui=ui,
+        # The opening slice's way in, the same path as /quiz.
+        start=lambda req: starting.start_quiz(ui, svc, req),
+        clock=lambda: svc.clock(),
+        max_questions=settings.max_questions,
+    )
+    return StudyFeatures(Learning(cards=repo.cards, reminders=reminders), reviews, reminders)
