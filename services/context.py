@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
@@ -20,13 +20,24 @@ from services.quiz.answer_batch import AnswerWriter
 from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.timers import Timers
-from services.transfers import FairLimiter
 from services.writing import ModelWriting
 from settings import Settings
 from storage import Repository
 
+if TYPE_CHECKING:
+    from services.documents import Documents
+    from services.library import Library
+    from services.photos import Photos
+    from services.quiz_files import QuizFiles
+    from services.waiting import Waiting
+
 _KEY = "services"
 _PRESENTER = "presenter"
+_DOCUMENTS = "documents"
+_WAITING = "waiting"
+_PHOTOS = "photos"
+_LIBRARY = "library"
+_QUIZ_FILES = "quiz_files"
 
 
 @dataclass
@@ -59,8 +70,6 @@ class Services:
     participants: Participants = field(default_factory=Participants)
     # Quizzes whose model call is still streaming (a close waits for them).
     writing: ModelWriting = field(init=False)
-    # Documents being downloaded and uploaded: a fair bound for the whole process.
-    transfers: FairLimiter = field(init=False)
     # The lifecycle's stages, for the features that follow them (services/wiring.py).
     events: EventBus = field(default_factory=EventBus)
     # Webhook workers share the database (services/fleet.py): a quiz may be another's.
@@ -70,9 +79,6 @@ class Services:
         self.answer_writer = AnswerWriter(self.repo, self.events)
         limit = self.settings.openai_timeout * (self.settings.openai_max_retries + 1)
         self.writing = ModelWriting(self.repo.quizzes, limit=limit, shared=self.fleet)
-        self.transfers = FairLimiter(
-            self.settings.document_transfers, self.settings.user_document_transfers
-        )
 
     def lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(quiz_id)
@@ -109,9 +115,47 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
         """What the services show in chats goes through this one, built at start-up."""
         return cast(TelegramPresenter, self.bot_data[_PRESENTER])
 
+    @property
+    def documents(self) -> Documents:
+        return cast("Documents", self.bot_data[_DOCUMENTS])
+
+    @property
+    def waiting(self) -> Waiting:
+        """Adds a document, then starts the quizzes that waited for it."""
+        return cast("Waiting", self.bot_data[_WAITING])
+
+    @property
+    def photos(self) -> Photos:
+        return cast("Photos", self.bot_data[_PHOTOS])
+
+    @property
+    def library(self) -> Library:
+        return cast("Library", self.bot_data[_LIBRARY])
+
+    @property
+    def quiz_files(self) -> QuizFiles:
+        return cast("QuizFiles", self.bot_data[_QUIZ_FILES])
+
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.
 CONTEXT_TYPES = ContextTypes(context=BotContext)
+
+
+def install_docs(
+    bot_data: dict[Any, Any],
+    *,
+    documents: Documents,
+    waiting: Waiting,
+    photos: Photos,
+    library: Library,
+    quiz_files: QuizFiles,
+) -> None:
+    """Documents, photos, the library and quiz files, for the handlers (services/wiring.py)."""
+    bot_data[_DOCUMENTS] = documents
+    bot_data[_WAITING] = waiting
+    bot_data[_PHOTOS] = photos
+    bot_data[_LIBRARY] = library
+    bot_data[_QUIZ_FILES] = quiz_files
 
 
 def installed(bot_data: dict[Any, Any]) -> Services | None:
