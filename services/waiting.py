@@ -11,7 +11,6 @@ from telegram.error import TelegramError
 
 from engine import EngineError
 from quiz.states import DocumentState
-from services.chat_messages import ChatMessages
 from services.context import Services
 from services.document_adding import DocumentAdding
 from services.document_intake import IncomingDocument
@@ -25,6 +24,7 @@ from storage.conversation import ChatMemoryStore, PendingQuiz
 log = logging.getLogger(__name__)
 
 Start = Callable[[StartRequest], Awaitable[None]]
+Tell = Callable[[UserFacingError], Awaitable[None]]
 
 
 class Waiting:
@@ -67,13 +67,14 @@ class WaitingQuizzes:
         *,
         documents: Documents,
         memory: ChatMemoryStore,
-        ui: ChatMessages,
+        tell: Tell,
         start: Start,
         index_timeout: float,
     ) -> None:
         self._documents = documents
         self._memory = memory
-        self._ui = ui
+        # Tells the person why their quiz did not start (the presenter's `error`).
+        self._tell = tell
         # Starts a quiz with every start check (services.quiz.starting).
         self._start = start
         self._index_timeout = index_timeout  # DOCUMENT_INDEX_TIMEOUT, told when it ran out
@@ -84,7 +85,7 @@ class WaitingQuizzes:
             try:
                 await self._start_one(pending, restarted)
             except UserFacingError as exc:
-                await self._ui.error(exc)
+                await self._tell(exc)
             except (EngineError, TelegramError) as exc:
                 log.warning("Chat %s: the waiting quiz failed: %s", pending.chat_id, exc)
 
@@ -117,7 +118,7 @@ async def start_waiting(
     waiting = WaitingQuizzes(
         documents=documents_of(svc),
         memory=svc.repo.chat_memory,
-        ui=ui,
+        tell=ui.error,
         start=lambda req: starting.start_quiz(ui, svc, req),
         index_timeout=svc.settings.document_index_timeout,
     )

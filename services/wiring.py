@@ -169,7 +169,7 @@ def _documents(svc: Services, ui: TelegramPresenter) -> tuple[Documents, Waiting
     quizzes = WaitingQuizzes(
         documents=documents,
         memory=repo.chat_memory,
-        ui=ui,
+        tell=ui.error,
         start=lambda req: starting.start_quiz(ui, svc, req),
         index_timeout=values.index_timeout,
     )
