@@ -100,63 +100,74 @@ def request(user_id: int, key: str) -> StartRequest:
     )
 
 
-async def test_an_imported_quiz_is_checked_kept_shared_and_played_again(
-    open_repo: Repository,
-) -> None:
-    checked: list[str] = []
-    opened: list[QuizRow] = []
+class OtherSlices:
+    """What the library and quiz files are given of the other slices, recording the calls."""
 
-    async def check_start(req: StartRequest) -> None:
-        checked.append(req.key)
+    def __init__(self) -> None:
+        self.checked: list[str] = []
+        self.opened: list[QuizRow] = []
 
-    async def chosen(chat_id: int) -> ChatSettings:
+    async def check_start(self, req: StartRequest) -> None:
+        self.checked.append(req.key)
+
+    async def chosen(self, chat_id: int) -> ChatSettings:
         return ChatSettings(style="keyboard", time_limit=60, lang=None, starters="anyone")
 
-    async def open_and_post(quiz: QuizRow, parsed: object) -> None:
-        opened.append(quiz)
+    async def open_and_post(self, quiz: QuizRow, parsed: object) -> None:
+        self.opened.append(quiz)
 
-    args = quiz_args(3, title="Cells")
-    engine = ScriptedEngine(args)
-    repo = open_repo
-    files = QuizFiles(
+
+def quiz_files(repo: Repository, engine: ScriptedEngine, other: OtherSlices) -> QuizFiles:
+    return QuizFiles(
         library=repo.library,
         questions=repo.questions,
         engine=engine,
-        check_start=check_start,
-        chat_settings=chosen,
+        check_start=other.check_start,
+        chat_settings=other.chosen,
         rng=random.Random(1),
         clock=lambda: NOW,
         max_questions=SETTINGS.max_questions,
         verify=SETTINGS.quiz_verify,
     )
-    written = parse_quiz(json.dumps(args), SETTINGS.max_questions)
-    text = csv_format.quiz_csv(written)
-    imported = await files.import_quiz(request(OWNER, "5:i"), text=text, file_name="Cells.csv")
-    assert (imported.number, imported.problems, checked) == (1, (), ["5:i"])
 
-    library = Library(
+
+def library(repo: Repository, engine: ScriptedEngine, other: OtherSlices) -> Library:
+    return Library(
         library=repo.library,
         questions=repo.questions,
         quizzes=repo.quizzes,
         engine=engine,
         board=LibraryBoard(library=repo.library),
-        check_start=check_start,
-        chat_settings=chosen,
-        open_and_post=open_and_post,
+        check_start=other.check_start,
+        chat_settings=other.chosen,
+        open_and_post=other.open_and_post,
         clock=lambda: NOW,
     )
-    entry = await library.newest(OWNER)
+
+
+async def test_an_imported_quiz_is_checked_kept_shared_and_played_again(
+    open_repo: Repository,
+) -> None:
+    args = quiz_args(3, title="Cells")
+    engine, other = ScriptedEngine(args), OtherSlices()
+    files, kept = quiz_files(open_repo, engine, other), library(open_repo, engine, other)
+    text = csv_format.quiz_csv(parse_quiz(json.dumps(args), SETTINGS.max_questions))
+    imported = await files.import_quiz(request(OWNER, "5:i"), text=text, file_name="Cells.csv")
+    assert (imported.number, imported.problems, other.checked) == (1, (), ["5:i"])
+
+    entry = await kept.newest(OWNER)
     assert entry is not None and entry.number == 1
-    token = await library.share(entry)
-    again = await library.entry(OWNER, 1)
-    assert again is not None and await library.share(again) == token
-    assert (await library.shared(token)) == again
+    token = await kept.share(entry)
+    again = await kept.entry(OWNER, 1)
+    assert again is not None and await kept.share(again) == token
+    assert (await kept.shared(token)) == again
 
-    await library.play(again, request(TAKER, "5:p"), shared=True)
-    assert checked == ["5:i", "5:p"]
-    assert [(q.starter_id, q.style, q.num_questions) for q in opened] == [(TAKER, "keyboard", 3)]
+    await kept.play(again, request(TAKER, "5:p"), shared=True)
+    assert other.checked == ["5:i", "5:p"]
+    played = [(q.starter_id, q.style, q.num_questions) for q in other.opened]
+    assert played == [(TAKER, "keyboard", 3)]
 
-    await library.revoke(again)
-    assert await library.shared(token) is None
+    await kept.revoke(again)
+    assert await kept.shared(token) is None
     name, data = await files.export_quiz(again)
     assert (name, data.decode()) == ("Cells.csv", text)
