@@ -62,7 +62,8 @@ class Services:
     library: DocumentLibrary | None = None
     # Serialises creating a chat's vector store when documents arrive together.
     library_locks: Locks = field(default_factory=KeyedLocks)
-    # Documents this process is adding now, per chat: a /quiz meanwhile waits for them.
+    # Documents this process is adding now, per chat (counted by services.waiting.Waiting):
+    # a /quiz meanwhile waits for them.
     adding_documents: dict[int, int] = field(default_factory=dict)
     # Answers are written in batches through this (see services/quiz/answer_batch.py).
     answer_writer: AnswerWriter = field(init=False)
