@@ -16,12 +16,10 @@ from datetime import datetime
 from engine import EngineError, QuizEngine
 from engine.vision import ImageInputUnsupportedError
 from i18n import tr
-from services.chat_messages import ChatMessages
 from services.document_intake import IncomingDocument, Transcribe
 from services.errors import Fail
 from services.quiz.starting import parse_quiz_args
 from services.start_request import QuizCommand
-from services.waiting import Waiting
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +32,9 @@ MAX_ALBUMS = 256
 # How long a quiz asked for in an album's caption waits for the album's other photos to
 # arrive (Telegram sends them as separate messages, right after each other).
 ALBUM_GATHER_SECONDS = 1.5
+
+Add = Callable[[IncomingDocument], Awaitable[None]]
+Reading = Callable[[int, int | None], Awaitable[None]]
 
 _COMMAND = re.compile(r"^/quiz(?:@\w+)?(?:\s+(?P<args>.*))?$", re.IGNORECASE | re.DOTALL)
 
@@ -87,10 +88,13 @@ def base_name(photo: IncomingPhoto, bot_username: str | None) -> str:
 
 
 class Photos:
-    def __init__(self, *, engine: QuizEngine, waiting: Waiting, ui: ChatMessages) -> None:
+    def __init__(self, *, engine: QuizEngine, add: Add, reading: Reading) -> None:
         self._engine = engine
-        self._waiting = waiting
-        self._ui = ui
+        # Adds the photo's text like any document, then starts the quizzes waiting for it
+        # (services.waiting.Waiting.add_document).
+        self._add = add
+        # Shows "reading…" in a chat (the presenter's `reading`).
+        self._reading = reading
         # Albums remembered (their name and pages so far), the oldest forgotten first.
         self._albums: OrderedDict[tuple[int, str], _Album] = OrderedDict()
 
@@ -119,7 +123,7 @@ class Photos:
 
     def _reader(self, photo: IncomingPhoto) -> Transcribe:
         async def read(image: bytes, fail: Fail) -> bytes:
-            await self._ui.reading(photo.chat_id, photo.thread_id)
+            await self._reading(photo.chat_id, photo.thread_id)
             try:
                 read = await self._engine.transcribe(
                     image, PHOTO_TYPE, photo.chat_id, photo.user_id
@@ -158,7 +162,7 @@ class Photos:
         if album is not None:
             album.adding += 1
         try:
-            await self._waiting.add_document(doc)
+            await self._add(doc)
         finally:
             if album is not None:
                 async with album.changed:

@@ -130,7 +130,7 @@ def build_docs(svc: Services, ui: TelegramPresenter) -> DocsFeatures:
         max_questions=svc.settings.max_questions,
         verify=svc.settings.quiz_verify,
     )
-    photos = Photos(engine=svc.engine, waiting=waiting, ui=ui)
+    photos = Photos(engine=svc.engine, add=waiting.add_document, reading=ui.reading)
     return DocsFeatures(documents, waiting, photos, library, quiz_files)
 
 

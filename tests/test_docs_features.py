@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import UTC, datetime
 
 from fakes.quizdata import quiz_args
 from quiz import csv_format
 from quiz.states import DocumentState
 from quiz.validation import parse_quiz
 from services.chat_settings import ChatSettings
+from services.document_intake import IncomingDocument
 from services.document_transfer import DocumentSettings
 from services.documents import Documents
 from services.errors import UserFacingError
 from services.keyed_locks import KeyedLocks
 from services.library import Library
 from services.library_board import LibraryBoard
+from services.photos import MAX_ALBUMS, IncomingPhoto, Photos
 from services.quiz_files import QuizFiles
 from services.start_request import QuizCommand, StartRequest
 from services.waiting import WaitingQuizzes
@@ -171,3 +174,47 @@ async def test_an_imported_quiz_is_checked_kept_shared_and_played_again(
     assert await kept.shared(token) is None
     name, data = await files.export_quiz(again)
     assert (name, data.decode()) == ("Cells.csv", text)
+
+
+def photo(message_id: int, caption: str | None, album: str | None) -> IncomingPhoto:
+    return IncomingPhoto(
+        chat_id=CHAT,
+        chat_title="Biology",
+        thread_id=None,
+        user_id=OWNER,
+        message_id=message_id,
+        lang="en",
+        file_id=f"photo-{message_id}",
+        file_size=1000,
+        caption=caption,
+        media_group_id=album,
+        date=datetime(2026, 1, 2, tzinfo=UTC),
+    )
+
+
+async def test_an_albums_photos_are_its_captions_pages_and_albums_are_the_objects_own() -> None:
+    added: list[IncomingDocument] = []
+
+    async def add(doc: IncomingDocument) -> None:
+        added.append(doc)
+
+    async def reading(chat_id: int, thread_id: int | None) -> None:
+        raise AssertionError("nothing is read here: `add` does not download")
+
+    def photos() -> Photos:
+        return Photos(engine=ScriptedEngine(quiz_args(1)), add=add, reading=reading)
+
+    ours = photos()
+    await ours.add_photo(photo(1, "Cells @studyquizbot", "g"), "studyquizbot")
+    await ours.add_photo(photo(2, None, "g"), "studyquizbot")
+    await ours.add_photo(photo(3, None, None), "studyquizbot")
+    assert [d.file_name for d in added] == [
+        "Cells, page 1.txt",
+        "Cells, page 2.txt",
+        "Photo, 2026-01-02.txt",
+    ]
+    assert all(d.transcribe is not None for d in added)
+    assert ours.album_noted(CHAT, "g") and not photos().album_noted(CHAT, "g")
+    for n in range(MAX_ALBUMS):
+        ours.note_album(CHAT, f"later-{n}")
+    assert not ours.album_noted(CHAT, "g") and ours.album_noted(CHAT, "later-0")
