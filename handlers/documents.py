@@ -12,9 +12,10 @@ from handlers.common import lang_of, thread_of
 from i18n import tr
 from quiz.fitting import fit_lines
 from quiz.states import DocumentState
-from services import document_types, documents, waiting
+from services import document_types
 from services.context import BotContext
-from services.local_library import is_local
+from services.document_intake import IncomingDocument
+from services.documents import BUSY_STATES
 from services.permissions import removable_documents
 
 _STATE_ICONS = {
@@ -48,10 +49,8 @@ async def document_received(update: Update, context: BotContext) -> None:
     ):
         return
     document = message.document
-    await waiting.add_document(
-        context.presenter,
-        context.services,
-        documents.IncomingDocument(
+    await context.waiting.add_document(
+        IncomingDocument(
             chat_id=chat.id,
             chat_title=chat.title or chat.full_name or str(chat.id),
             thread_id=thread_of(message),
@@ -71,12 +70,10 @@ async def docs_command(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
-    docs = await documents.refresh(svc, await documents.chat_documents(svc, chat.id))
+    docs = await context.documents.refreshed(chat.id)
     if not docs:
-        missing = svc.library is not None and svc.library.missing and not is_local(svc)
-        key = "doc_no_search" if missing else "docs_empty"
+        key = "doc_no_search" if context.documents.no_search() else "docs_empty"
         await message.reply_text(
             tr(lang, key, types=document_types.supported_list()), parse_mode=ParseMode.HTML
         )
@@ -105,9 +102,8 @@ async def forget_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
-    docs = await documents.chat_documents(svc, chat.id)
+    docs = await context.documents.chat_documents(chat.id)
     arg = (context.args or [""])[0].lower()
     if arg == "all":
         targets = docs
@@ -121,13 +117,13 @@ async def forget_command(update: Update, context: BotContext) -> None:
             tr(lang, "docs_empty", types=document_types.supported_list()), parse_mode=ParseMode.HTML
         )
         return
-    busy = [d for d in targets if d.state in documents.BUSY_STATES]
-    targets = [d for d in targets if d.state not in documents.BUSY_STATES]
+    busy = [d for d in targets if d.state in BUSY_STATES]
+    targets = [d for d in targets if d.state not in BUSY_STATES]
     allowed = await removable_documents(context.bot, chat.id, chat.type, user.id, targets)
     kept = len(targets) - len(allowed)
     lines = []
     if allowed:
-        await documents.remove_documents(svc, chat.id, allowed)
+        await context.documents.remove_documents(chat.id, allowed)
         names = ", ".join(f"<b>{escape(d.file_name)}</b>" for d in allowed)
         lines.append(tr(lang, "forget_done", names=names))
     if kept:

@@ -17,8 +17,8 @@ from telegram.ext import InlineQueryHandler
 
 from handlers.common import lang_of
 from i18n import tr
-from services import library
 from services.context import BotContext
+from services.library import share_payload
 
 # Few enough that listing them (each gets its share link) stays a deliberate act.
 MAX_RESULTS = min(10, int(InlineQueryLimit.RESULTS))
@@ -30,15 +30,13 @@ async def inline_query(update: Update, context: BotContext) -> None:
     query, user = update.inline_query, update.effective_user
     if query is None or user is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
-    await svc.repo.library.sync(user.id)
     words = query.query.split()[:5]
-    entries = await svc.repo.library.search(user.id, words, MAX_RESULTS)
+    entries = await context.library.search(user.id, words, MAX_RESULTS)
     results = []
     for entry in entries:
-        token = await library.share(svc, entry)
-        link = f"https://t.me/{context.bot.username}?start={library.share_payload(token)}"
+        token = await context.library.share(entry)
+        link = f"https://t.me/{context.bot.username}?start={share_payload(token)}"
         card = tr(lang, "inline_card", n=entry.questions, title=escape(entry.title))
         results.append(
             InlineQueryResultArticle(

@@ -49,10 +49,8 @@ def _button(label: str, action: str, owner_id: int, number: int) -> InlineKeyboa
 
 
 async def page_view(context: BotContext, owner_id: int, page: int, lang: str) -> tuple[str, Markup]:
-    svc = context.services
-    await svc.repo.library.sync(owner_id)
     size = library.PAGE_SIZE
-    entries, total = await svc.repo.library.page(owner_id, page * size, size)
+    entries, total = await context.library.page(owner_id, page)
     if total == 0:
         return tr(lang, "lib_empty"), Markup([])
     pages = (total + size - 1) // size
@@ -116,7 +114,7 @@ async def share_reply(
     message: Message, context: BotContext, entry: LibraryEntry, lang: str
 ) -> None:
     """The share link as text and as buttons (private and group)."""
-    token = await library.share(context.services, entry)
+    token = await context.library.share(entry)
     payload = library.share_payload(token)
     name = context.bot.username
     link = f"https://t.me/{name}?start={payload}"
@@ -152,7 +150,7 @@ async def _play_here(
     shared: bool,
 ) -> None:
     request = start_request(message, chat, user, lang, request_key=request_key)
-    await library.play(context.presenter, context.services, entry, request, shared=shared)
+    await context.library.play(entry, request, shared=shared)
 
 
 async def library_button(update: Update, context: BotContext) -> None:
@@ -169,14 +167,12 @@ async def library_button(update: Update, context: BotContext) -> None:
     if tap.owner_id != user.id:
         await acknowledge(query, tr(lang, "lib_not_yours"))
         return
-    svc = context.services
     if tap.action == PAGE:
         await acknowledge(query)
         text, markup = await page_view(context, user.id, tap.number, lang)
         await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
         return
-    await svc.repo.library.sync(user.id)
-    entry = await svc.repo.library.entry(user.id, tap.number)
+    entry = await context.library.entry(user.id, tap.number)
     if entry is None:
         await acknowledge(query, tr(lang, "lib_not_found", number=tap.number))
         return
@@ -193,7 +189,6 @@ async def _entry_action(
     action: str,
     lang: str,
 ) -> None:
-    svc = context.services
     await acknowledge(query)
     if action == PLAY:
         key = f"{chat.id}:tap:{query.id}"
@@ -203,7 +198,7 @@ async def _entry_action(
     elif action == EXPORT:
         await send_export(message, context, entry, lang)
     elif action == BOARD:
-        await message.reply_html(await library.board_html(svc, entry, lang))
+        await message.reply_html(await context.library.board.board_html(entry, lang))
     elif action == DELETE:
         confirm = Markup(
             [[_button(tr(lang, "lib_yes_delete_button"), CONFIRM, user.id, entry.number)]]
@@ -211,15 +206,15 @@ async def _entry_action(
         text = tr(lang, "lib_confirm_delete", number=entry.number, title=escape(entry.title))
         await message.reply_html(text, reply_markup=confirm)
     elif action == CONFIRM:
-        await svc.repo.library.delete(entry.quiz_id)
+        await context.library.delete(entry)
         await message.edit_text(tr(lang, "lib_deleted", number=entry.number), reply_markup=None)
     elif action in (REVOKE, TOGGLE):
         if action == REVOKE:
-            await svc.repo.library.set_token(entry.quiz_id, None)
+            await context.library.revoke(entry)
             await message.reply_text(tr(lang, "lib_revoked", number=entry.number))
         else:
-            await svc.repo.library.set_board(entry.quiz_id, not entry.board)
-        changed = await svc.repo.library.entry(user.id, entry.number)
+            await context.library.toggle_board(entry)
+        changed = await context.library.entry(user.id, entry.number, sync=False)
         if changed is not None:
             text, markup = entry_view(changed, lang)
             await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
@@ -243,8 +238,7 @@ async def play_command(update: Update, context: BotContext) -> None:
     if number is None:
         await message.reply_html(tr(lang, "play_usage"))
         return
-    await context.services.repo.library.sync(user.id)
-    entry = await context.services.repo.library.entry(user.id, number)
+    entry = await context.library.entry(user.id, number)
     if entry is None:
         await message.reply_html(tr(lang, "lib_not_found", number=number))
         return
@@ -261,12 +255,11 @@ async def rename_command(update: Update, context: BotContext) -> None:
     number, title = _number(context.args), clean_title(" ".join((context.args or [])[1:]))
     entry = None
     if number is not None and len(context.args or []) > 1:
-        await context.services.repo.library.sync(user.id)
-        entry = await context.services.repo.library.entry(user.id, number)
+        entry = await context.library.entry(user.id, number)
     if entry is None:
         await message.reply_html(tr(lang, "rename_usage"))
         return
-    await context.services.repo.library.rename(entry.quiz_id, title)
+    await context.library.rename(entry, title)
     await message.reply_html(tr(lang, "renamed", number=number, title=escape(title)))
 
 
@@ -276,7 +269,7 @@ async def start_shared(update: Update, context: BotContext, token: str) -> None:
     if message is None or chat is None or user is None:
         return
     lang = await lang_of(update, context)
-    entry = await context.services.repo.library.shared(token)
+    entry = await context.library.shared(token)
     if entry is None:
         await message.reply_text(tr(lang, "lib_link_dead"))
         return

@@ -9,8 +9,8 @@ from telegram.ext import MessageHandler, filters
 
 from handlers.common import lang_of, start_quiz_here, thread_of
 from handlers.documents import _addressed_to_bot
-from services import photos
 from services.context import BotContext
+from services.photos import IncomingPhoto, quiz_command
 
 
 async def photo_received(update: Update, context: BotContext) -> None:
@@ -24,12 +24,12 @@ async def photo_received(update: Update, context: BotContext) -> None:
         # Before any await: the album's next photos (no caption) may be on their way.
         if _addressed_to_bot(message, bot.id, bot.username):
             if album is not None:
-                photos.note_album(chat.id, album)
-        elif not photos.album_noted(chat.id, album):
+                context.photos.note_album(chat.id, album)
+        elif not context.photos.album_noted(chat.id, album):
             return
     lang = await lang_of(update, context)
     largest = message.photo[-1]
-    photo = photos.IncomingPhoto(
+    photo = IncomingPhoto(
         chat_id=chat.id,
         chat_title=chat.title or chat.full_name or str(chat.id),
         thread_id=thread_of(message),
@@ -43,8 +43,8 @@ async def photo_received(update: Update, context: BotContext) -> None:
         date=message.date,
     )
     # Raises (and the error handler tells the person) when the photo cannot be used.
-    rest_of_album = await photos.add_photo(context.presenter, context.services, photo, bot.username)
-    command = photos.quiz_command(message.caption, bot.username)
+    rest_of_album = await context.photos.add_photo(photo, bot.username)
+    command = quiz_command(message.caption, bot.username)
     if command is not None:
         await rest_of_album()
         await start_quiz_here(context, message, chat, user, lang, command)

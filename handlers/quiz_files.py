@@ -30,7 +30,7 @@ SHOWN_PROBLEMS = 15
 async def send_export(
     message: Message, context: BotContext, entry: LibraryEntry, lang: str
 ) -> None:
-    name, data = await quiz_files.export_quiz(context.services, entry)
+    name, data = await context.quiz_files.export_quiz(entry)
     await message.reply_document(
         data,
         filename=name,
@@ -44,11 +44,10 @@ async def export_command(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
     arg = (context.args or [""])[0].lower()
     if arg == "cards":
-        data = await quiz_files.export_cards(svc, user.id)
+        data = await context.quiz_files.export_cards(user.id)
         if data is None:
             await message.reply_text(tr(lang, "export_cards_empty"))
             return
@@ -56,15 +55,13 @@ async def export_command(update: Update, context: BotContext) -> None:
             data, filename="studyquiz-cards.csv", caption=tr(lang, "export_cards_caption")
         )
         return
-    await svc.repo.library.sync(user.id)
     if not arg:
-        newest, _ = await svc.repo.library.page(user.id, 0, 1)
-        entry = newest[0] if newest else None
+        entry = await context.library.newest(user.id)
         if entry is None:
             await message.reply_text(tr(lang, "export_empty"))
             return
     elif arg.isdigit() and len(arg) < 10:
-        entry = await svc.repo.library.entry(user.id, int(arg))
+        entry = await context.library.entry(user.id, int(arg))
         if entry is None:
             await message.reply_html(tr(lang, "lib_not_found", number=int(arg)))
             return
@@ -115,9 +112,7 @@ async def csv_received(update: Update, context: BotContext) -> None:
         await documents.document_received(update, context)
         return
     request = start_request(message, chat, user, lang)
-    result = await quiz_files.import_quiz(
-        context.presenter, context.services, request, text=text, file_name=name
-    )
+    result = await context.quiz_files.import_quiz(request, text=text, file_name=name)
     await _tell_import(message, lang, result)
 
 

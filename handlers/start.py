@@ -21,7 +21,6 @@ from quiz import callbacks
 from quiz.render import STYLES
 from services import learning, library
 from services.context import BotContext
-from services.local_library import is_local
 from services.permissions import may_change_settings
 from services.start_request import QuizCommand
 
@@ -90,7 +89,9 @@ async def _send_help(message: Message, update: Update, context: BotContext) -> N
             # Said only while it is true (QUIZ_VERIFY).
             checks=tr(lang, "help_verify") if settings.quiz_verify else "",
             # What leaves the machine depends on where documents are searched.
-            where=tr(lang, "help_docs_local" if is_local(context.services) else "help_docs_openai"),
+            where=tr(
+                lang, "help_docs_local" if context.documents.is_local() else "help_docs_openai"
+            ),
         )
         + tr(lang, "help_library", bot=context.bot.username),
         parse_mode=ParseMode.HTML,

@@ -20,7 +20,6 @@ from services.quiz.answer_batch import AnswerWriter
 from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.timers import Timers
-from services.transfers import FairLimiter
 from services.writing import ModelWriting
 from settings import Settings
 from storage import Repository
@@ -30,11 +29,16 @@ if TYPE_CHECKING:
 
     from services.chat_order import ChatLines
     from services.chat_settings import ChatSettings
+    from services.documents import Documents
     from services.learning import Learning
+    from services.library import Library
+    from services.photos import Photos
+    from services.quiz_files import QuizFiles
     from services.reminders import Reminders
     from services.review import Reviews
     from services.security import Security
     from services.stats import Stats
+    from services.waiting import Waiting
 
 _KEY = "services"
 _PRESENTER = "presenter"
@@ -62,7 +66,8 @@ class Services:
     library: DocumentLibrary | None = None
     # Serialises creating a chat's vector store when documents arrive together.
     library_locks: Locks = field(default_factory=KeyedLocks)
-    # Documents this process is adding now, per chat: a /quiz meanwhile waits for them.
+    # Documents this process is adding now, per chat (counted by services.waiting.Waiting):
+    # a /quiz meanwhile waits for them.
     adding_documents: dict[int, int] = field(default_factory=dict)
     # Answers are written in batches through this (see services/quiz/answer_batch.py).
     answer_writer: AnswerWriter = field(init=False)
@@ -70,8 +75,6 @@ class Services:
     participants: Participants = field(default_factory=Participants)
     # Quizzes whose model call is still streaming (a close waits for them).
     writing: ModelWriting = field(init=False)
-    # Documents being downloaded and uploaded: a fair bound for the whole process.
-    transfers: FairLimiter = field(init=False)
     # The lifecycle's stages, for the features that follow them (services/wiring.py).
     events: EventBus = field(default_factory=EventBus)
     # Webhook workers share the database (services/fleet.py): a quiz may be another's.
@@ -81,9 +84,6 @@ class Services:
         self.answer_writer = AnswerWriter(self.repo, self.events)
         limit = self.settings.openai_timeout * (self.settings.openai_max_retries + 1)
         self.writing = ModelWriting(self.repo.quizzes, limit=limit, shared=self.fleet)
-        self.transfers = FairLimiter(
-            self.settings.document_transfers, self.settings.user_document_transfers
-        )
 
     def lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
         return self.locks.hold(quiz_id)
@@ -160,6 +160,27 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     def reminders(self) -> Reminders:
         """/remind's settings and their timers."""
         return cast("Reminders", self.bot_data["reminders"])
+
+    @property
+    def documents(self) -> Documents:
+        return cast("Documents", self.bot_data["documents"])
+
+    @property
+    def waiting(self) -> Waiting:
+        """Adds a document, then starts the quizzes that waited for it."""
+        return cast("Waiting", self.bot_data["waiting"])
+
+    @property
+    def photos(self) -> Photos:
+        return cast("Photos", self.bot_data["photos"])
+
+    @property
+    def library(self) -> Library:
+        return cast("Library", self.bot_data["library"])
+
+    @property
+    def quiz_files(self) -> QuizFiles:
+        return cast("QuizFiles", self.bot_data["quiz_files"])
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.

@@ -14,10 +14,10 @@ from typing import Any
 from i18n import tr
 from quiz.states import DocumentState
 from services.chat_messages import ChatMessages
-from services.context import Services
-from services.document_transfer import document_limits, limit_values
+from services.document_transfer import DocumentSettings, document_limits, limit_values
 from services.document_types import human_size, supported_extension, supported_list, upload_name
 from services.errors import Fail, UserFacingError
+from storage.documents import DocumentStore
 from storage.usage import DocumentLimits, LimitReachedError
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class Intake:
     """A reserved document with its status message: what every later step needs."""
 
     ui: ChatMessages
-    svc: Services
+    documents: DocumentStore
     doc: IncomingDocument
     ext: str
     name: str  # as uploaded
@@ -97,10 +97,8 @@ class Intake:
     async def fail(self, text: str, error: str, **values: Any) -> UserFacingError:
         """Mark the document failed and release its reservation; what to tell the user."""
         # Nothing of it stays on OpenAI: it costs none of the day's documents.
-        await self.svc.repo.documents.update_document(
-            self.row_id, DocumentState.FAILED, error=error
-        )
-        await self.svc.repo.documents.release_document(self.key)
+        await self.documents.update_document(self.row_id, DocumentState.FAILED, error=error)
+        await self.documents.release_document(self.key)
         return refuse(self.doc, self.shown, text, self.status_id, **values)
 
     async def progress(self, key: str, **values: Any) -> None:
@@ -109,16 +107,20 @@ class Intake:
 
 
 async def reserve(
-    ui: ChatMessages, svc: Services, doc: IncomingDocument, ext: str
+    ui: ChatMessages,
+    documents: DocumentStore,
+    doc: IncomingDocument,
+    ext: str,
+    now: float,
+    values: DocumentSettings,
 ) -> Intake | None:
     """Reserve the document against the day's limits (raises the refusal) and post its
     status message; None for a re-delivered document."""
     name = upload_name(doc.file_name, ext)
     key = f"{doc.chat_id}:{doc.message_id}"
-    now = svc.clock()
-    limits = document_limits(svc.settings, now)
+    limits = document_limits(values, now)
     try:
-        row = await svc.repo.documents.create_document(
+        row = await documents.create_document(
             chat_id=doc.chat_id,
             uploader_id=doc.user_id,
             request_key=key,
@@ -141,7 +143,7 @@ async def reserve(
         tr(doc.lang, "doc_downloading", name=escape(name), size=size),
     )
     await ui.uploading(doc.chat_id, doc.thread_id)
-    return Intake(ui, svc, doc, ext, name, key, now, limits, row.id, status_id)
+    return Intake(ui, documents, doc, ext, name, key, now, limits, row.id, status_id)
 
 
 async def read_here(path: Path, doc: IncomingDocument, fail: Fail) -> bytes:

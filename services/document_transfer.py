@@ -22,21 +22,52 @@ from services.daily import day_start
 from services.document_types import human_size
 from services.errors import Fail
 from settings import Settings
-from storage import Repository
+from storage.documents import DocumentStore
 from storage.usage import DocumentLimits, LimitReachedError
 
 log = logging.getLogger(__name__)
 
 
-def document_limits(settings: Settings, now: float) -> DocumentLimits:
+@dataclass(frozen=True, slots=True)
+class DocumentSettings:
+    """The setting values adding and searching documents use."""
+
+    max_bytes: int  # the largest document accepted (Settings.document_limit)
+    index_timeout: float  # DOCUMENT_INDEX_TIMEOUT
+    store_expiry_days: int  # VECTOR_STORE_EXPIRY_DAYS
+    vector_store_id: str | None  # VECTOR_STORE_ID, searched by every quiz
+    search: str  # DOCUMENT_SEARCH: auto, openai or local
+    user_per_day: int
+    chat_per_day: int
+    user_bytes_per_day: int
+    chat_bytes_per_day: int
+    library: int  # CHAT_MAX_DOCUMENTS
+
+    @classmethod
+    def of(cls, settings: Settings) -> DocumentSettings:
+        return cls(
+            max_bytes=settings.document_limit,
+            index_timeout=settings.document_index_timeout,
+            store_expiry_days=settings.vector_store_expiry_days,
+            vector_store_id=settings.vector_store_id,
+            search=settings.document_search,
+            user_per_day=settings.user_documents_per_day,
+            chat_per_day=settings.chat_documents_per_day,
+            user_bytes_per_day=settings.user_document_bytes_per_day,
+            chat_bytes_per_day=settings.chat_document_bytes_per_day,
+            library=settings.chat_max_documents,
+        )
+
+
+def document_limits(values: DocumentSettings, now: float) -> DocumentLimits:
     """The limits a new document is reserved against, in the transaction that creates it."""
     return DocumentLimits(
         since=day_start(now),
-        user_per_day=settings.user_documents_per_day,
-        chat_per_day=settings.chat_documents_per_day,
-        user_bytes_per_day=settings.user_document_bytes_per_day,
-        chat_bytes_per_day=settings.chat_document_bytes_per_day,
-        library=settings.chat_max_documents,
+        user_per_day=values.user_per_day,
+        chat_per_day=values.chat_per_day,
+        user_bytes_per_day=values.user_bytes_per_day,
+        chat_bytes_per_day=values.chat_bytes_per_day,
+        library=values.library,
     )
 
 
@@ -53,7 +84,7 @@ class Transfer:
     """One document's way from Telegram (`file_id`) to OpenAI, through a file on disk."""
 
     files: TelegramFiles
-    repo: Repository
+    documents: DocumentStore
     library: DocumentLibrary
     file_id: str
     doc_id: int
@@ -81,7 +112,7 @@ class Transfer:
         if received > self.max_bytes:
             raise await self.fail("doc_too_big", "too big", size=human_size(received), limit=limit)
         try:
-            await self.repo.documents.settle_document_size(self.key, received, self.limits)
+            await self.documents.settle_document_size(self.key, received, self.limits)
         except LimitReachedError as exc:
             raise await self.fail(exc.key, exc.key, **limit_values(exc, now)) from None
         return received
@@ -100,7 +131,7 @@ class Transfer:
         except LibraryError as exc:
             log.warning("Document %s: OpenAI failed: %s", self.doc_id, exc)
             raise await self.fail("doc_openai_failed", type(exc).__name__) from exc
-        await self.repo.documents.update_document(
+        await self.documents.update_document(
             self.doc_id, DocumentState.PROCESSING, openai_file_id=file_id, vector_store_id=store
         )
         return store, file_id

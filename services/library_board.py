@@ -11,7 +11,7 @@ from quiz import callbacks
 from quiz.results import clock
 from services.context import Services
 from storage import QuizRow
-from storage.library import LibraryEntry
+from storage.library import LibraryEntry, LibraryStore
 
 BOARD_SIZE = 10
 # The library buttons' actions (callbacks.library_data).
@@ -29,30 +29,40 @@ PAGE, OPEN, PLAY, SHARE, REVOKE, EXPORT, DELETE, CONFIRM, BOARD, TOGGLE = (
 )
 
 
-async def board_html(svc: Services, entry: LibraryEntry, lang: str) -> str:
-    rows = await svc.repo.library.board(entry.quiz_id, BOARD_SIZE)
-    lines = [tr(lang, "lib_board_header", title=escape(entry.title))]
-    if not rows:
-        lines.append(tr(lang, "lib_board_empty"))
-    for place, row in enumerate(rows, start=1):
-        name = escape(row.name or str(row.user_id))
-        when = clock(max(0, int(row.seconds)))
-        lines.append(f"{place}. {name} — {row.score}/{row.total} · {when}")
-    return "\n".join(lines)
+class LibraryBoard:
+    def __init__(self, *, library: LibraryStore) -> None:
+        self._library = library
+
+    async def board_html(self, entry: LibraryEntry, lang: str) -> str:
+        rows = await self._library.board(entry.quiz_id, BOARD_SIZE)
+        lines = [tr(lang, "lib_board_header", title=escape(entry.title))]
+        if not rows:
+            lines.append(tr(lang, "lib_board_empty"))
+        for place, row in enumerate(rows, start=1):
+            name = escape(row.name or str(row.user_id))
+            when = clock(max(0, int(row.seconds)))
+            lines.append(f"{place}. {name} — {row.score}/{row.total} · {when}")
+        return "\n".join(lines)
+
+    async def feedback_extras(self, quiz: QuizRow) -> tuple[list[str], list[tuple[str, str]]]:
+        """What goes with the feedback: for a taker, the board when its owner shows it (one
+        more message); for a quiz of one's own, its Share button (on the feedback's last
+        message)."""
+        library = self._library
+        source_id = await library.source_of(quiz.id)
+        if source_id is not None:
+            source = await library.entry_of_quiz(source_id)
+            if source is not None and source.board and source.share_token is not None:
+                return [await self.board_html(source, quiz.lang)], []
+            return [], []
+        await library.sync(quiz.starter_id)
+        entry = await library.entry_of_quiz(quiz.id)
+        if entry is None:
+            return [], []
+        data = callbacks.library_data(SHARE, entry.owner_id, entry.number)
+        return [], [(tr(quiz.lang, "lib_share_button", number=entry.number), data)]
 
 
 async def feedback_extras(svc: Services, quiz: QuizRow) -> tuple[list[str], list[tuple[str, str]]]:
-    """What goes with the feedback: for a taker, the board when its owner shows it (one more
-    message); for a quiz of one's own, its Share button (on the feedback's last message)."""
-    source_id = await svc.repo.library.source_of(quiz.id)
-    if source_id is not None:
-        source = await svc.repo.library.entry_of_quiz(source_id)
-        if source is not None and source.board and source.share_token is not None:
-            return [await board_html(svc, source, quiz.lang)], []
-        return [], []
-    await svc.repo.library.sync(quiz.starter_id)
-    entry = await svc.repo.library.entry_of_quiz(quiz.id)
-    if entry is None:
-        return [], []
-    data = callbacks.library_data(SHARE, entry.owner_id, entry.number)
-    return [], [(tr(quiz.lang, "lib_share_button", number=entry.number), data)]
+    # shim: services.quiz.closing, until it holds LibraryBoard
+    return await LibraryBoard(library=svc.repo.library).feedback_extras(quiz)

@@ -13,16 +13,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine import EngineError
+from engine import EngineError, QuizEngine
 from engine.vision import ImageInputUnsupportedError
 from i18n import tr
-from services import documents, waiting
-from services.chat_messages import ChatMessages
-from services.context import Services
-from services.document_intake import Transcribe
+from services.document_intake import IncomingDocument, Transcribe
 from services.errors import Fail
 from services.quiz.starting import parse_quiz_args
-from services.quiz.telegram_presenter import TelegramPresenter
 from services.start_request import QuizCommand
 
 log = logging.getLogger(__name__)
@@ -36,6 +32,9 @@ MAX_ALBUMS = 256
 # How long a quiz asked for in an album's caption waits for the album's other photos to
 # arrive (Telegram sends them as separate messages, right after each other).
 ALBUM_GATHER_SECONDS = 1.5
+
+Add = Callable[[IncomingDocument], Awaitable[None]]
+Reading = Callable[[int, int | None], Awaitable[None]]
 
 _COMMAND = re.compile(r"^/quiz(?:@\w+)?(?:\s+(?P<args>.*))?$", re.IGNORECASE | re.DOTALL)
 
@@ -63,9 +62,6 @@ class _Album:
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
 
-_albums: OrderedDict[tuple[int, str], _Album] = OrderedDict()
-
-
 def quiz_command(caption: str | None, bot_username: str | None) -> QuizCommand | None:
     """`/quiz N [topic]` (or `/quiz@bot …`) or a bare number in a caption; else None."""
     text = _without_mention(caption or "", bot_username)
@@ -91,85 +87,93 @@ def base_name(photo: IncomingPhoto, bot_username: str | None) -> str:
     return tr(photo.lang, "photo_name", date=photo.date.strftime("%Y-%m-%d"))
 
 
-def note_album(chat_id: int, media_group_id: str) -> None:
-    """An album addressed to the bot (its first photo's caption mentions it): the rest of
-    its photos, which have no caption, are for the bot too."""
-    if (chat_id, media_group_id) not in _albums:
-        _albums[(chat_id, media_group_id)] = _Album(None)
-        while len(_albums) > MAX_ALBUMS:
-            _albums.popitem(last=False)
+class Photos:
+    def __init__(self, *, engine: QuizEngine, add: Add, reading: Reading) -> None:
+        self._engine = engine
+        # Adds the photo's text like any document, then starts the quizzes waiting for it
+        # (services.waiting.Waiting.add_document).
+        self._add = add
+        # Shows "reading…" in a chat (the presenter's `reading`).
+        self._reading = reading
+        # Albums remembered (their name and pages so far), the oldest forgotten first.
+        self._albums: OrderedDict[tuple[int, str], _Album] = OrderedDict()
 
+    def note_album(self, chat_id: int, media_group_id: str) -> None:
+        """An album addressed to the bot (its first photo's caption mentions it): the rest of
+        its photos, which have no caption, are for the bot too."""
+        if (chat_id, media_group_id) not in self._albums:
+            self._albums[(chat_id, media_group_id)] = _Album(None)
+            while len(self._albums) > MAX_ALBUMS:
+                self._albums.popitem(last=False)
 
-def album_noted(chat_id: int, media_group_id: str | None) -> bool:
-    return media_group_id is not None and (chat_id, media_group_id) in _albums
+    def album_noted(self, chat_id: int, media_group_id: str | None) -> bool:
+        return media_group_id is not None and (chat_id, media_group_id) in self._albums
 
+    def _album(self, photo: IncomingPhoto, name: str) -> tuple[_Album | None, str]:
+        """The photo's album (None for a single photo) and the photo's name in it."""
+        if photo.media_group_id is None:
+            return None, name
+        key = (photo.chat_id, photo.media_group_id)
+        self.note_album(*key)
+        album = self._albums[key]
+        album.pages += 1
+        if album.name is None and photo.caption:
+            album.name = name
+        return album, tr(photo.lang, "photo_page", name=album.name or name, page=album.pages)
 
-def _album(photo: IncomingPhoto, name: str) -> tuple[_Album | None, str]:
-    """The photo's album (None for a single photo) and the photo's name in it."""
-    if photo.media_group_id is None:
-        return None, name
-    key = (photo.chat_id, photo.media_group_id)
-    note_album(*key)
-    album = _albums[key]
-    album.pages += 1
-    if album.name is None and photo.caption:
-        album.name = name
-    return album, tr(photo.lang, "photo_page", name=album.name or name, page=album.pages)
+    def _reader(self, photo: IncomingPhoto) -> Transcribe:
+        async def read(image: bytes, fail: Fail) -> bytes:
+            await self._reading(photo.chat_id, photo.thread_id)
+            try:
+                read = await self._engine.transcribe(
+                    image, PHOTO_TYPE, photo.chat_id, photo.user_id
+                )
+            except ImageInputUnsupportedError as exc:
+                log.warning("The model server takes no image input: %s", exc)
+                raise await fail("photo_no_vision", "no image input") from exc
+            except EngineError as exc:
+                log.warning("Chat %s: a photo could not be read: %s", photo.chat_id, exc)
+                raise await fail("photo_failed", type(exc).__name__) from exc
+            if not read.text:
+                raise await fail("photo_no_text", "no text")
+            return read.text.encode()
 
+        return read
 
-def _reader(ui: ChatMessages, svc: Services, photo: IncomingPhoto) -> Transcribe:
-    async def read(image: bytes, fail: Fail) -> bytes:
-        thread_id = photo.thread_id
-        await ui.reading(photo.chat_id, thread_id)
-        try:
-            read = await svc.engine.transcribe(image, PHOTO_TYPE, photo.chat_id, photo.user_id)
-        except ImageInputUnsupportedError as exc:
-            log.warning("The model server takes no image input: %s", exc)
-            raise await fail("photo_no_vision", "no image input") from exc
-        except EngineError as exc:
-            log.warning("Chat %s: a photo could not be read: %s", photo.chat_id, exc)
-            raise await fail("photo_failed", type(exc).__name__) from exc
-        if not read.text:
-            raise await fail("photo_no_text", "no text")
-        return read.text.encode()
-
-    return read
-
-
-async def add_photo(
-    ui: TelegramPresenter, svc: Services, photo: IncomingPhoto, bot_username: str | None
-) -> Callable[[], Awaitable[None]]:
-    """Read the photo and add its text to the chat's documents (raises UserFacingError).
-    Returns what to await before a quiz on it may start: an album's other photos."""
-    album, name = _album(photo, base_name(photo, bot_username))
-    doc = documents.IncomingDocument(
-        chat_id=photo.chat_id,
-        chat_title=photo.chat_title,
-        thread_id=photo.thread_id,
-        user_id=photo.user_id,
-        message_id=photo.message_id,
-        lang=photo.lang,
-        file_id=photo.file_id,
-        file_name=f"{name}.txt",
-        mime_type="text/plain",
-        file_size=photo.file_size,
-        transcribe=_reader(ui, svc, photo),
-    )
-    if album is not None:
-        album.adding += 1
-    try:
-        await waiting.add_document(ui, svc, doc)
-    finally:
+    async def add_photo(
+        self, photo: IncomingPhoto, bot_username: str | None
+    ) -> Callable[[], Awaitable[None]]:
+        """Read the photo and add its text to the chat's documents (raises UserFacingError).
+        Returns what to await before a quiz on it may start: an album's other photos."""
+        album, name = self._album(photo, base_name(photo, bot_username))
+        doc = IncomingDocument(
+            chat_id=photo.chat_id,
+            chat_title=photo.chat_title,
+            thread_id=photo.thread_id,
+            user_id=photo.user_id,
+            message_id=photo.message_id,
+            lang=photo.lang,
+            file_id=photo.file_id,
+            file_name=f"{name}.txt",
+            mime_type="text/plain",
+            file_size=photo.file_size,
+            transcribe=self._reader(photo),
+        )
         if album is not None:
+            album.adding += 1
+        try:
+            await self._add(doc)
+        finally:
+            if album is not None:
+                async with album.changed:
+                    album.adding -= 1
+                    album.changed.notify_all()
+
+        async def rest_of_album() -> None:
+            if album is None:
+                return
+            await asyncio.sleep(ALBUM_GATHER_SECONDS)
             async with album.changed:
-                album.adding -= 1
-                album.changed.notify_all()
+                await album.changed.wait_for(lambda: album.adding == 0)
 
-    async def rest_of_album() -> None:
-        if album is None:
-            return
-        await asyncio.sleep(ALBUM_GATHER_SECONDS)
-        async with album.changed:
-            await album.changed.wait_for(lambda: album.adding == 0)
-
-    return rest_of_album
+        return rest_of_album
