@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
@@ -25,8 +25,21 @@ from services.writing import ModelWriting
 from settings import Settings
 from storage import Repository
 
+if TYPE_CHECKING:
+    # Only for the handlers' typed properties: these modules import this one.
+    from services.membership import Membership
+    from services.quiz.answers import QuizAnswers
+    from services.quiz.closing import QuizClosing
+    from services.quiz.lookup import QuizLookup
+    from services.recovery import Recovery
+
 _KEY = "services"
 _PRESENTER = "presenter"
+_CLOSING = "closing"
+_QUIZ_LOOKUP = "quiz_lookup"
+_QUIZ_ANSWERS = "quiz_answers"
+_MEMBERSHIP = "membership"
+_RECOVERY = "recovery"
 
 
 @dataclass
@@ -89,6 +102,23 @@ def install(bot_data: dict[Any, Any], services: Services, presenter: TelegramPre
     bot_data[_PRESENTER] = presenter
 
 
+def install_closing(
+    bot_data: dict[Any, Any],
+    *,
+    closing: QuizClosing,
+    lookup: QuizLookup,
+    answers: QuizAnswers,
+    membership: Membership,
+    recovery: Recovery,
+) -> None:
+    """The quiz's way out, as handlers and the start-up recovery reach it."""
+    bot_data[_CLOSING] = closing
+    bot_data[_QUIZ_LOOKUP] = lookup
+    bot_data[_QUIZ_ANSWERS] = answers
+    bot_data[_MEMBERSHIP] = membership
+    bot_data[_RECOVERY] = recovery
+
+
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The context every handler and job gets (see CONTEXT_TYPES): the services, typed."""
 
@@ -108,6 +138,26 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     def presenter(self) -> TelegramPresenter:
         """What the services show in chats goes through this one, built at start-up."""
         return cast(TelegramPresenter, self.bot_data[_PRESENTER])
+
+    @property
+    def closing(self) -> QuizClosing:
+        return cast("QuizClosing", self.bot_data[_CLOSING])
+
+    @property
+    def quiz_lookup(self) -> QuizLookup:
+        return cast("QuizLookup", self.bot_data[_QUIZ_LOOKUP])
+
+    @property
+    def quiz_answers(self) -> QuizAnswers:
+        return cast("QuizAnswers", self.bot_data[_QUIZ_ANSWERS])
+
+    @property
+    def membership(self) -> Membership:
+        return cast("Membership", self.bot_data[_MEMBERSHIP])
+
+    @property
+    def recovery(self) -> Recovery:
+        return cast("Recovery", self.bot_data[_RECOVERY])
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.
