@@ -46,7 +46,7 @@ async def answer_button(update: Update, context: BotContext) -> None:
         quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
     )
     await acknowledge(query, tr(lang, result.value))
-    # A live game moves on by itself once everyone has answered (services/wiring.py).
+    # A live game moves on by itself once everyone has answered (LiveGame.subscribe).
     if complete:
         await context.closing.finish(quiz.id, SubmissionStatus.COMPLETED)
 
