@@ -36,7 +36,6 @@ from services.leases import Leases
 from services.menu import publish_commands
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.ratelimit import RetryingRateLimiter, SharedPace
-from services.recovery import recover
 from services.redaction import redact_in_logs
 from services.timers import Timers
 from services.wiring import wire
@@ -83,7 +82,7 @@ async def _warm_up_checks(context: BotContext) -> None:
 
 async def _recover(context: BotContext) -> None:
     """Pick up quizzes a previous process left unfinished."""
-    await recover(context.presenter, context.services)
+    await context.recovery.recover()
 
 
 def _openai_client(settings: Settings) -> AsyncOpenAI:

@@ -19,7 +19,6 @@ from i18n import tr
 from quiz import callbacks
 from services import inbox
 from services.context import BotContext
-from services.quiz import lookup
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ async def gate(update: Update, context: BotContext) -> None:
         return
     if update.poll_answer is not None:
         # No chat in a poll answer: it counts if the poll is one we sent to an allowed chat.
-        found = await lookup.question_for_poll(context.services, update.poll_answer.poll_id)
+        found = await context.quiz_lookup.question_for_poll(update.poll_answer.poll_id)
         if found is not None and security.is_allowed(found[0].chat_id, user_id):
             return
     log.info(

@@ -13,7 +13,6 @@ from quiz import callbacks
 from quiz.states import QuizState, SubmissionStatus
 from services.context import BotContext
 from services.permissions import may_stop
-from services.quiz import answers, closing, lookup
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +25,7 @@ async def answer_button(update: Update, context: BotContext) -> None:
     lang = await lang_of(update, context)
     tap = callbacks.parse_answer(query.data or "")
     svc = context.services
-    found = await lookup.question(svc, tap.quiz_id, tap.question_index) if tap else None
+    found = await context.quiz_lookup.question(tap.quiz_id, tap.question_index) if tap else None
     if (
         tap is None
         or found is None
@@ -43,13 +42,13 @@ async def answer_button(update: Update, context: BotContext) -> None:
         # A visitor of a public group, or someone who left it: their tap never counts.
         await acknowledge(query, tr(lang, "not_a_participant"))
         return
-    result, complete = await answers.record_answer(
-        svc, quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
+    result, complete = await context.quiz_answers.record(
+        quiz, question, user_id=user.id, user_name=display_name(user), position=tap.position
     )
     await acknowledge(query, tr(lang, result.value))
-    # A live game moves on by itself once everyone has answered (services/wiring.py).
+    # A live game moves on by itself once everyone has answered (LiveGame.subscribe).
     if complete:
-        await closing.finish_quiz(context.presenter, svc, quiz.id, SubmissionStatus.COMPLETED)
+        await context.closing.finish(quiz.id, SubmissionStatus.COMPLETED)
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:
@@ -68,19 +67,18 @@ async def retry_button(update: Update, context: BotContext) -> None:
         return
     # Only the error message itself goes: forged data must not delete a quiz or feedback.
     message = tapped_message(query)
-    svc = context.services
     quiz_id = callbacks.parse_quiz_id(callbacks.RETRY, query.data or "")
     if message is None or quiz_id is None:
         log.warning("Refused callback data (update %s)", update.update_id)
         await acknowledge(query, tr(await lang_of(update, context), "invalid_button"))
         return
     await acknowledge(query)
-    quiz = await lookup.quiz(svc, quiz_id)
+    quiz = await context.quiz_lookup.quiz(quiz_id)
     if quiz is None or quiz.chat_id != chat.id or quiz.state != QuizState.SUBMITTING:
         return
     await context.bot.delete_message(chat.id, message.message_id)
     # The answers may have reached the model before the last attempt failed.
-    await closing.deliver_feedback(context.presenter, svc, quiz_id, resumed=True)
+    await context.closing.deliver_feedback(quiz_id, resumed=True)
 
 
 async def cancel_button(update: Update, context: BotContext) -> None:
@@ -90,7 +88,7 @@ async def cancel_button(update: Update, context: BotContext) -> None:
         return
     lang = await lang_of(update, context)
     quiz_id = callbacks.parse_quiz_id(callbacks.CANCEL, query.data or "")
-    quiz = None if quiz_id is None else await lookup.quiz(context.services, quiz_id)
+    quiz = None if quiz_id is None else await context.quiz_lookup.quiz(quiz_id)
     if quiz is None or quiz.chat_id != chat.id:
         await acknowledge(query, tr(lang, "invalid_button"))
         return
@@ -101,7 +99,7 @@ async def cancel_button(update: Update, context: BotContext) -> None:
         await acknowledge(query, tr(lang, "cancel_not_allowed"))
         return
     await acknowledge(query)
-    if await closing.cancel_stuck(context.presenter, context.services, quiz) and query.message:
+    if await context.closing.cancel_stuck(quiz) and query.message:
         await context.bot.delete_message(chat.id, query.message.message_id)
 
 
@@ -111,9 +109,8 @@ async def finish_button(update: Update, context: BotContext) -> None:
     if query is None or user is None:
         return
     lang = await lang_of(update, context)
-    svc = context.services
     quiz_id = callbacks.parse_quiz_id(callbacks.FINISH, query.data or "")
-    quiz = None if quiz_id is None else await lookup.quiz(svc, quiz_id)
+    quiz = None if quiz_id is None else await context.quiz_lookup.quiz(quiz_id)
     chat = update.effective_chat
     if quiz is None or chat is None or quiz.chat_id != chat.id:
         await acknowledge(query, tr(lang, "invalid_button"))
@@ -125,7 +122,7 @@ async def finish_button(update: Update, context: BotContext) -> None:
         await acknowledge(query, tr(lang, "finish_not_allowed"))
         return
     await acknowledge(query)
-    await closing.stop_quiz(context.presenter, svc, quiz)
+    await context.closing.stop(quiz)
 
 
 HANDLERS = [

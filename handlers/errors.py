@@ -12,7 +12,6 @@ from handlers.common import lang_of, thread_of
 from i18n import language_for, tr
 from services.context import BotContext
 from services.errors import UserFacingError
-from services.quiz import lookup
 from storage import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ async def error_handler(update: object, context: BotContext) -> None:
         # Blocked by the user or removed from the group: that chat's quizzes can't go on,
         # and every other chat is unaffected.
         chat_id = update.effective_chat.id
-        cancelled = await lookup.cancel_chat_quizzes(context.services, chat_id, "forbidden")
+        cancelled = await context.quiz_lookup.cancel_chat_quizzes(chat_id, "forbidden")
         log.info("Chat %s refuses our messages; cancelled %d live quiz(zes)", chat_id, cancelled)
         return
     log.error("Unhandled error (%s)", _ids(update), exc_info=error)

@@ -11,7 +11,6 @@ from telegram.ext import ChatMemberHandler
 
 from handlers.common import lang_of
 from i18n import tr
-from services import membership
 from services.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -25,16 +24,15 @@ async def my_membership(update: Update, context: BotContext) -> None:
     change, chat = update.my_chat_member, update.effective_chat
     if change is None or chat is None:
         return
-    svc = context.services
     if change.new_chat_member.status in _GONE:
-        cancelled = await membership.left(svc, chat.id)
+        cancelled = await context.membership.left(chat.id)
         log.info("Left chat %s; cancelled %d live quiz(zes)", chat.id, cancelled)
         return
     joined = change.old_chat_member.status in _GONE
     # Once per joining: a re-delivered update (or a promotion to admin) says nothing.
     if not joined or chat.type not in _GROUPS:
         return
-    if not await membership.introduce(svc, chat.id):
+    if not await context.membership.introduce(chat.id):
         return
     lang = await lang_of(update, context)
     who = (await context.chat_settings.effective(chat.id)).starters

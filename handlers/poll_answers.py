@@ -15,7 +15,7 @@ from quiz.states import SubmissionStatus
 from services import inbox
 from services.context import BotContext
 from services.inbox import SettledLater
-from services.quiz import answers, closing, lookup
+from services.quiz.answers import AnswerResult
 from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ async def poll_answer(update: Update, context: BotContext) -> SettledLater | Non
     if answer is None or user is None or not answer.option_ids:
         return None
     svc = context.services
-    found = await lookup.question_for_poll(svc, answer.poll_id)
+    found = await context.quiz_lookup.question_for_poll(answer.poll_id)
     if found is None:
         # In a task of its own: the answers behind it are not held up by its pauses.
         settle = inbox.settle_later(context, update)
@@ -77,7 +77,7 @@ async def _when_known(update: Update, context: BotContext, settle: Callable[[], 
     try:
         for pause in UNKNOWN_POLL_PAUSES:
             await asyncio.sleep(pause)
-            if await lookup.question_for_poll(context.services, update.poll_answer.poll_id):
+            if await context.quiz_lookup.question_for_poll(update.poll_answer.poll_id):
                 if await poll_answer(update, context) is not inbox.SETTLED_LATER:
                     settle()
                 return
@@ -127,15 +127,14 @@ def _submit(
 ) -> None:
     user = update.effective_user
     assert user is not None
-    svc = context.services
     # Nobody is told anything, so nothing waits for the commit: the next update is taken at
     # once, and the answer is settled (and the quiz completed) when its batch is durable.
-    durable = answers.submit_answer(
-        svc, quiz, question, user_id=user.id, user_name=display_name(user), position=position
+    durable = context.quiz_answers.submit(
+        quiz, question, user_id=user.id, user_name=display_name(user), position=position
     )
     application = context.application
 
-    def committed(done: asyncio.Future[tuple[answers.AnswerResult, bool]]) -> None:
+    def committed(done: asyncio.Future[tuple[AnswerResult, bool]]) -> None:
         if done.cancelled():
             return  # not written (shutdown): left in the inbox, replayed at the next start
         # Written, or failed (reported, as a handler's failure is): settled either way.
@@ -149,7 +148,7 @@ def _submit(
             # A live game decides itself when it is over: it moves on once everyone has
             # answered (services/wiring.py follows AnswersRecorded).
             application.create_task(
-                closing.finish_quiz(context.presenter, svc, quiz.id, SubmissionStatus.COMPLETED),
+                context.closing.finish(quiz.id, SubmissionStatus.COMPLETED),
                 update=update,
             )
 

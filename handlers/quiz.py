@@ -12,7 +12,7 @@ from quiz.render import STYLES
 from quiz.results import clock
 from services.context import BotContext
 from services.permissions import may_change_settings, may_stop
-from services.quiz import closing, lookup, starting
+from services.quiz import starting
 from settings import MAX_TIME_LIMIT, MIN_TIME_LIMIT
 
 
@@ -37,8 +37,7 @@ async def stop_command(update: Update, context: BotContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    svc = context.services
-    quiz = await lookup.live_quiz(svc, chat.id, thread_of(message))
+    quiz = await context.quiz_lookup.live_quiz(chat.id, thread_of(message))
     lang = await lang_of(update, context)
     if quiz is None:
         await message.reply_html(tr(lang, "no_quiz"))
@@ -46,7 +45,7 @@ async def stop_command(update: Update, context: BotContext) -> None:
     if not await may_stop(context.bot, quiz, user.id):
         await message.reply_text(tr(lang, "stop_not_allowed"))
         return
-    await closing.stop_quiz(context.presenter, svc, quiz)
+    await context.closing.stop(quiz)
 
 
 async def style_command(update: Update, context: BotContext) -> None:

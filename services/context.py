@@ -6,7 +6,7 @@ import random
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
@@ -25,15 +25,18 @@ from settings import Settings
 from storage import Repository
 
 if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
     from services.chat_order import ChatLines
     from services.chat_settings import ChatSettings
     from services.documents import Documents
     from services.learning import Learning
     from services.library import Library
+    from services.membership import Membership
     from services.photos import Photos
+    from services.quiz.answers import QuizAnswers
+    from services.quiz.closing import QuizClosing
+    from services.quiz.lookup import QuizLookup
     from services.quiz_files import QuizFiles
+    from services.recovery import Recovery
     from services.reminders import Reminders
     from services.review import Reviews
     from services.security import Security
@@ -100,11 +103,10 @@ def install(bot_data: dict[Any, Any], services: Services, presenter: TelegramPre
     bot_data[_PRESENTER] = presenter
 
 
-def install_features(bot_data: dict[Any, Any], features: DataclassInstance) -> None:
-    """Put a slice's objects (services/wiring.py) where handlers reach them: each field of
-    `features` under its own name, which is the name of its BotContext property."""
-    for each in fields(features):
-        bot_data[each.name] = getattr(features, each.name)
+def install_features(bot_data: dict[Any, Any], **features: object) -> None:
+    """Put the composition root's objects (services/wiring) where handlers reach them: each
+    under the name of its BotContext property."""
+    bot_data.update(features)
 
 
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -181,6 +183,26 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     @property
     def quiz_files(self) -> QuizFiles:
         return cast("QuizFiles", self.bot_data["quiz_files"])
+
+    @property
+    def closing(self) -> QuizClosing:
+        return cast("QuizClosing", self.bot_data["closing"])
+
+    @property
+    def quiz_lookup(self) -> QuizLookup:
+        return cast("QuizLookup", self.bot_data["quiz_lookup"])
+
+    @property
+    def quiz_answers(self) -> QuizAnswers:
+        return cast("QuizAnswers", self.bot_data["quiz_answers"])
+
+    @property
+    def membership(self) -> Membership:
+        return cast("Membership", self.bot_data["membership"])
+
+    @property
+    def recovery(self) -> Recovery:
+        return cast("Recovery", self.bot_data["recovery"])
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.

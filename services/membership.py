@@ -3,16 +3,27 @@ removed or blocked, nothing there can finish."""
 
 from __future__ import annotations
 
-from services.context import Services
+from collections.abc import Callable
+
+from storage.conversation import ChatMemoryStore
+from storage.quizzes import QuizStore
 
 
-async def left(svc: Services, chat_id: int) -> int:
-    """Cancel the chat's live quizzes (how many) and forget that the bot introduced itself."""
-    cancelled = await svc.repo.quizzes.cancel_live_quizzes(chat_id, "bot removed")
-    await svc.repo.chat_memory.forget_introduction(chat_id)
-    return cancelled
+class Membership:
+    def __init__(
+        self, *, quizzes: QuizStore, chat_memory: ChatMemoryStore, clock: Callable[[], float]
+    ) -> None:
+        self._quizzes = quizzes
+        self._chat_memory = chat_memory
+        self._clock = clock
 
+    async def left(self, chat_id: int) -> int:
+        """Cancel the chat's live quizzes (how many) and forget that the bot introduced
+        itself."""
+        cancelled = await self._quizzes.cancel_live_quizzes(chat_id, "bot removed")
+        await self._chat_memory.forget_introduction(chat_id)
+        return cancelled
 
-async def introduce(svc: Services, chat_id: int) -> bool:
-    """Whether the bot should introduce itself now (once per joining)."""
-    return await svc.repo.chat_memory.introduce(chat_id, svc.clock())
+    async def introduce(self, chat_id: int) -> bool:
+        """Whether the bot should introduce itself now (once per joining)."""
+        return await self._chat_memory.introduce(chat_id, self._clock())

@@ -3,76 +3,101 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 from telegram.error import TelegramError
 
 from engine import EngineError
 from quiz.states import QuizState, SubmissionStatus
-from services import waiting
-from services.context import Services
 from services.errors import UserFacingError
-from services.quiz import answers, closing, posting
-from services.quiz.common import write_lease
-from services.quiz.telegram_presenter import TelegramPresenter
+from services.presenter import Presenter
+from services.quiz.answers import QuizAnswers
+from services.quiz.closing import QuizClosing
+from services.quiz.common import QuizLeases
 from storage import QuizRow
+from storage.quizzes import QuizStore
 
 log = logging.getLogger(__name__)
 
 
-async def recover(ui: TelegramPresenter, svc: Services) -> None:
-    # A quiz being written when the process died: its model call is gone with it, and the
-    # user may have moved on, so close it and say so rather than leave it hanging. One that
-    # a live worker (or a task of this one) is writing is left to it.
-    for quiz in await svc.repo.quizzes.quizzes_in_state(QuizState.GENERATING):
-        async with write_lease(svc, quiz.id) as mine:
-            if mine:
-                await _interrupted(ui, svc, quiz)
-            else:
-                log.info("Quiz %s: another worker is writing it", quiz.id)
-    # A group's deadline needs nothing here: its timer is in the database, and fires at once
-    # if it passed while no process ran.
-    for quiz in await svc.repo.quizzes.quizzes_in_state(QuizState.OPEN):
-        async with write_lease(svc, quiz.id) as mine:
+class Recovery:
+    def __init__(
+        self,
+        *,
+        quizzes: QuizStore,
+        ui: Presenter,
+        leases: QuizLeases,
+        closing: QuizClosing,
+        answers: QuizAnswers,
+        post_questions: Callable[[int], Awaitable[None]],
+        start_waiting: Callable[[], Awaitable[None]],
+    ) -> None:
+        self._quizzes = quizzes
+        self._ui = ui
+        self._leases = leases
+        self._closing = closing
+        self._answers = answers
+        # Posts a quiz's questions whose message id never reached the database (posting).
+        self._post_questions = post_questions
+        # Starts (or answers) every chat's quizzes waiting for a document (waiting).
+        self._start_waiting = start_waiting
+
+    async def recover(self) -> None:
+        # A quiz being written when the process died: its model call is gone with it, and
+        # the user may have moved on, so close it and say so rather than leave it hanging.
+        # One that a live worker (or a task of this one) is writing is left to it.
+        for quiz in await self._quizzes.quizzes_in_state(QuizState.GENERATING):
+            async with self._leases.write(quiz.id) as mine:
+                if mine:
+                    await self._interrupted(quiz)
+                else:
+                    log.info("Quiz %s: another worker is writing it", quiz.id)
+        # A group's deadline needs nothing here: its timer is in the database, and fires at
+        # once if it passed while no process ran.
+        for quiz in await self._quizzes.quizzes_in_state(QuizState.OPEN):
+            await self._reopen(quiz)
+        for quiz in await self._quizzes.quizzes_in_state(QuizState.SUBMITTING):
+            # The close may have been cut short too: its missing steps are redone first
+            # (unless another live worker is closing it now: see QuizClosing.resume).
+            await _safely_close(self._closing.resume(quiz.id), quiz.id)
+        # Last, as it may write a whole quiz: a /quiz that was waiting for a document, whose
+        # indexing the old process did not see to its end, starts if the document is ready
+        # now; else the person is told.
+        await self._start_waiting()
+
+    async def _reopen(self, quiz: QuizRow) -> None:
+        async with self._leases.write(quiz.id) as mine:
             if not mine:
                 log.info("Quiz %s: another worker is writing it", quiz.id)
-                continue
+                return
         if quiz.writing:
             # The stream that was writing its last questions died with the old process: the
             # quiz goes on with the questions already posted.
-            await svc.repo.quizzes.finish_writing(quiz.id)
+            await self._quizzes.finish_writing(quiz.id)
         # Questions whose message id never reached the database are sent now.
         try:
-            await posting.post_questions(ui, svc, quiz.id)
+            await self._post_questions(quiz.id)
         except TelegramError as exc:
             log.warning("Quiz %s: could not re-post questions: %s", quiz.id, exc)
         # Its last answer was committed just before the old process died, before it could
         # close the quiz: nobody would answer again, so it closes now (a live game's step
         # above did that already).
-        fresh = await svc.repo.quizzes.quiz(quiz.id)
+        fresh = await self._quizzes.quiz(quiz.id)
         live_or_closed = fresh is None or not fresh.is_open or fresh.is_live
-        if fresh is not None and not live_or_closed and await answers.all_done(svc, fresh):
-            await _safely_close(
-                closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.COMPLETED), quiz.id
-            )
-    for quiz in await svc.repo.quizzes.quizzes_in_state(QuizState.SUBMITTING):
-        # The close may have been cut short too: its missing steps are redone first (unless
-        # another live worker is closing it now: see closing.resume).
-        await _safely_close(closing.resume(ui, svc, quiz.id), quiz.id)
-    # Last, as it may write a whole quiz: a /quiz that was waiting for a document, whose
-    # indexing the old process did not see to its end, starts if the document is ready now;
-    # else the person is told.
-    await waiting.start_waiting(ui, svc, None, restarted=True)
+        if fresh is not None and not live_or_closed and await self._answers.all_done(fresh):
+            await _safely_close(self._closing.finish(quiz.id, SubmissionStatus.COMPLETED), quiz.id)
 
-
-async def _interrupted(ui: TelegramPresenter, svc: Services, quiz: QuizRow) -> None:
-    if await svc.repo.quizzes.set_state(
-        quiz.id, QuizState.FAILED, error="interrupted by restart", only_from=(QuizState.GENERATING,)
-    ):
-        try:
-            await ui.notice(quiz, "interrupted")
-        except TelegramError as exc:
-            log.info("Quiz %s: could not tell chat about the restart: %s", quiz.id, exc)
+    async def _interrupted(self, quiz: QuizRow) -> None:
+        if await self._quizzes.set_state(
+            quiz.id,
+            QuizState.FAILED,
+            error="interrupted by restart",
+            only_from=(QuizState.GENERATING,),
+        ):
+            try:
+                await self._ui.notice(quiz, "interrupted")
+            except TelegramError as exc:
+                log.info("Quiz %s: could not tell chat about the restart: %s", quiz.id, exc)
 
 
 async def _safely_close(closing_steps: Awaitable[object], quiz_id: int) -> None:

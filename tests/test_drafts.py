@@ -11,9 +11,10 @@ import pytest
 from fakes.quizdata import quiz_args
 from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
-from services.quiz import closing, starting
+from services.quiz import starting
 from services.quiz.drafts import DRAFT_INTERVAL, DRAFT_MIN_NEW_CHARS, FeedbackDraft, draft_text
 from services.start_request import QuizCommand, StartRequest
+from services.wiring import closing_stages
 from settings import Settings
 from storage import QuizRow, Repository
 from tests.lifecycle import RecordingPresenter, ScriptedEngine
@@ -81,7 +82,7 @@ async def test_drafts_follow_at_a_calm_pace_growing_in_order(repo: Repository) -
 async def test_a_private_feedback_is_drafted_then_posted_whole(repo: Repository) -> None:
     ui = RecordingPresenter()
     svc, quiz = await _quiz(ui, repo, 10)
-    assert await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.STOPPED)
+    assert await closing_stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.STOPPED)
     names = [n for n, _ in ui.calls]
     assert "draft" in names and names.index("draft") < names.index("feedback")
     [chunks] = ui.named("feedback")
@@ -91,12 +92,12 @@ async def test_a_private_feedback_is_drafted_then_posted_whole(repo: Repository)
 async def test_a_group_gets_no_draft(repo: Repository) -> None:
     ui = RecordingPresenter(members=3)
     svc, quiz = await _quiz(ui, repo, -20)
-    assert await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.STOPPED)
+    assert await closing_stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.STOPPED)
     assert ui.named("draft") == [] and len(ui.named("feedback")) == 1
 
 
 async def test_a_refused_draft_stops_the_drafting(repo: Repository) -> None:
     ui = RecordingPresenter(drafts_accepted=False)
     svc, quiz = await _quiz(ui, repo, 10)
-    assert await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.STOPPED)
+    assert await closing_stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.STOPPED)
     assert len(ui.named("draft")) == 1 and len(ui.named("feedback")) == 1

@@ -13,8 +13,7 @@ from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.states import SubmissionStatus
-from services.quiz import closing
-from services.quiz.telegram_presenter import TelegramPresenter
+from services.context import BotContext
 from tests.conftest import DATABASES, BotFactory
 from tests.harness import RunningBot, eventually
 
@@ -230,14 +229,14 @@ async def test_stop_time_limit_and_completion_race_submit_once(
     oa.queue_message("Only once.")
     tg.user_sends(GROUP, ANN, "/quiz 2 cells")
     await tg.wait_for("sendPoll", count=2)
-    svc, ui = bot.services, TelegramPresenter(bot.app.bot)
+    svc, closing = bot.services, BotContext(bot.app).closing
     quiz = await svc.repo.quizzes.quiz(1)
     assert quiz is not None
 
     results = await asyncio.gather(
-        closing.finish_quiz(ui, svc, 1, SubmissionStatus.TIMED_OUT),
-        closing.stop_quiz(ui, svc, quiz),
-        closing.finish_quiz(ui, svc, 1, SubmissionStatus.COMPLETED),
+        closing.finish(1, SubmissionStatus.TIMED_OUT),
+        closing.stop(quiz),
+        closing.finish(1, SubmissionStatus.COMPLETED),
     )
     await tg.wait_for("sendMessage", predicate=lambda c: c.params["text"] == "Only once.")
     await asyncio.sleep(0.3)

@@ -14,9 +14,10 @@ from fakes.quizdata import quiz_args
 from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
 from services.events import AnswersRecorded
-from services.quiz import answers, closing, starting
+from services.quiz import starting
 from services.quiz.answers import AnswerResult
 from services.start_request import QuizCommand, StartRequest
+from services.wiring import ClosingStages, closing_stages
 from settings import Settings
 from storage import QuizRow, Repository
 from tests.lifecycle import RecordingPresenter, ScriptedEngine
@@ -39,6 +40,11 @@ async def repo() -> AsyncIterator[Repository]:
 
 def services(repo: Repository, engine: ScriptedEngine, **env: str) -> Services:
     return Services(settings(**env), repo, engine, clock=lambda: NOW, rng=random.Random(1))
+
+
+def stages(svc: Services, ui: RecordingPresenter | None = None) -> ClosingStages:
+    """The closing stages as services/wiring.py builds them, over a recording presenter."""
+    return closing_stages(svc, ui or RecordingPresenter())
 
 
 async def start(
@@ -68,8 +74,8 @@ async def answer_all(svc: Services, quiz: QuizRow, user: int) -> list[tuple[Answ
         current = await svc.repo.quizzes.quiz(quiz.id)
         assert current is not None
         out.append(
-            await answers.record_answer(
-                svc, current, sq, user_id=user, user_name=f"user {user}", position=0
+            await stages(svc).answers.record(
+                current, sq, user_id=user, user_name=f"user {user}", position=0
             )
         )
     return out
@@ -89,7 +95,7 @@ async def test_a_private_quiz_completes_with_its_players_last_answer(repo: Repos
         (AnswerResult.SAVED, False),
         (AnswerResult.SAVED, True),
     ]
-    assert await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.COMPLETED)
+    assert await stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.COMPLETED)
     # Every poll of a completed private quiz is answered: stopping them would be noise.
     assert ui.named("stop_poll") == [] and ui.named("results") == []
     assert ui.named("feedback") == [["Well done."]]
@@ -103,8 +109,8 @@ async def test_a_second_answer_to_a_question_is_a_duplicate(repo: Repository) ->
     quiz = await start(ui, svc, PRIVATE, 2)
     [first, _] = await repo.questions.of_quiz(quiz.id)
     kwargs: dict[str, Any] = {"user_id": ANN, "user_name": "Ann", "position": 1}
-    assert await answers.record_answer(svc, quiz, first, **kwargs) == (AnswerResult.SAVED, False)
-    assert await answers.record_answer(svc, quiz, first, **kwargs) == (
+    assert await stages(svc).answers.record(quiz, first, **kwargs) == (AnswerResult.SAVED, False)
+    assert await stages(svc).answers.record(quiz, first, **kwargs) == (
         AnswerResult.DUPLICATE,
         False,
     )
@@ -125,7 +131,7 @@ async def test_a_group_quiz_arms_its_deadline_and_completes_when_all_members_are
     # Three members, one of them the bot: the quiz is complete when two have answered all.
     assert (await answer_all(svc, quiz, ANN))[-1] == (AnswerResult.SAVED, False)
     assert (await answer_all(svc, quiz, BOB))[-1] == (AnswerResult.SAVED, True)
-    assert await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.COMPLETED)
+    assert await stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.COMPLETED)
     assert ui.named("remove_finish_button") == [quiz.id]
     assert ui.named("stop_poll") == [0, 1]
     assert len(ui.named("results")) == 1
@@ -156,7 +162,7 @@ async def test_a_malformed_streamed_question_is_replaced_by_a_correction(
     assert [sq.model_index for sq in stored] == [0, 2, 1]
 
     assert (await answer_all(svc, quiz, ANN))[-1] == (AnswerResult.SAVED, True)
-    assert await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.COMPLETED)
+    assert await stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.COMPLETED)
     # The model hears about its questions in its own numbering.
     [submitted] = engine.submitted
     indices = [q["question_index"] for q in json.loads(submitted)["questions"]]
@@ -186,11 +192,11 @@ async def test_a_quiz_finishes_once_however_many_close_it(repo: Repository) -> N
     ui, engine = RecordingPresenter(members=5), ScriptedEngine(quiz_args(1))
     svc = services(repo, engine, OPENAI_STREAM="false")
     quiz = await start(ui, svc, GROUP, 1)
-    assert await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.TIMED_OUT)
-    assert not await closing.finish_quiz(ui, svc, quiz.id, SubmissionStatus.STOPPED)
+    assert await stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.TIMED_OUT)
+    assert not await stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.STOPPED)
     closed = await repo.quizzes.quiz(quiz.id)
     assert closed is not None
-    await closing.stop_quiz(ui, svc, closed)
+    await stages(svc, ui).closing.stop(closed)
     assert len(engine.submitted) == 1 and len(ui.named("feedback")) == 1
     assert json.loads(engine.submitted[0])["status"] == SubmissionStatus.TIMED_OUT
     assert len(ui.named("results")) == 1
@@ -212,7 +218,7 @@ async def test_stopping_a_quiz_being_written_cancels_it(repo: Repository) -> Non
         now=NOW,
     )
     assert quiz is not None
-    await closing.stop_quiz(ui, svc, quiz)
+    await stages(svc, ui).closing.stop(quiz)
     assert ui.named("notice") == [("cancelled", {})]
     cancelled = await repo.quizzes.quiz(quiz.id)
     assert cancelled is not None and cancelled.state == QuizState.CANCELLED
@@ -236,7 +242,7 @@ async def test_answers_arriving_together_share_one_batch_and_complete_the_quiz_o
     taps = [(user, sq) for user in (ANN, BOB) for sq in questions] + [(ANN, questions[0])]
     results = await asyncio.gather(
         *(
-            answers.record_answer(svc, quiz, sq, user_id=user, user_name=f"user {user}", position=0)
+            stages(svc).answers.record(quiz, sq, user_id=user, user_name=f"user {user}", position=0)
             for user, sq in taps
         )
     )
@@ -265,7 +271,7 @@ async def test_a_batch_of_answers_is_published_once_with_the_answers_it_stored(
     taps = [(ANN, questions[0]), (BOB, questions[1]), (ANN, questions[0])]
     await asyncio.gather(
         *(
-            answers.record_answer(svc, quiz, sq, user_id=user, user_name=f"user {user}", position=0)
+            stages(svc).answers.record(quiz, sq, user_id=user, user_name=f"user {user}", position=0)
             for user, sq in taps
         )
     )
@@ -273,7 +279,7 @@ async def test_a_batch_of_answers_is_published_once_with_the_answers_it_stored(
     [event] = recorded
     assert [(a.user_id, a.index) for a in event.answers] == [(ANN, 0), (BOB, 1)]
     # A batch that stores nothing (only a repeat) publishes nothing.
-    await answers.record_answer(svc, quiz, questions[1], user_id=BOB, user_name="Bob", position=0)
+    await stages(svc).answers.record(quiz, questions[1], user_id=BOB, user_name="Bob", position=0)
     assert len(recorded) == 1
 
 
@@ -284,7 +290,7 @@ async def test_an_answer_to_a_quiz_closed_since_it_was_read_is_refused(repo: Rep
     [first, _] = await repo.questions.of_quiz(quiz.id)
     assert await repo.quizzes.begin_submission(quiz.id, SubmissionStatus.STOPPED, NOW)
     # `quiz` was read while open: the batch's own check refuses the answer.
-    assert await answers.record_answer(
-        svc, quiz, first, user_id=ANN, user_name="Ann", position=0
+    assert await stages(svc).answers.record(
+        quiz, first, user_id=ANN, user_name="Ann", position=0
     ) == (AnswerResult.CLOSED, False)
     assert await repo.answers.answer_count(quiz.id) == 0

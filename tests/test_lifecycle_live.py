@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fakes.quizdata import quiz_args
 from quiz.states import QuizMode, QuizState
-from services.quiz import answers, live, starting
+from services.quiz import answers, starting
 from services.start_request import QuizCommand, StartRequest
 from storage import Repository
 from tests.lifecycle import RecordingPresenter, ScriptedEngine
-from tests.test_lifecycle import ANN, BOB, GROUP, repo, services
+from tests.test_lifecycle import ANN, BOB, GROUP, repo, services, stages
 
 __all__ = ["repo"]
 
@@ -43,11 +43,11 @@ async def test_a_live_game_posts_one_question_at_a_time(repo: Repository) -> Non
             fresh = await svc.repo.quizzes.quiz(quiz.id)
             found = await svc.repo.polls.question(quiz.id, index)
             assert fresh is not None and found is not None
-            result, complete = await answers.record_answer(
-                svc, fresh, found[1], user_id=user, user_name=f"u{user}", position=0
+            result, complete = await stages(svc).answers.record(
+                fresh, found[1], user_id=user, user_name=f"u{user}", position=0
             )
             assert result == answers.AnswerResult.SAVED and not complete
-            await live.answered(ui, svc, fresh, found[1].index)
+            await stages(svc, ui).live.answered(fresh, found[1].index)
         if index == 0:
             # Closed, the standings, then the next: in that order.
             names = [name for name, _ in ui.calls]

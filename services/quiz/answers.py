@@ -6,69 +6,92 @@ also decides completion once per batch and quiz."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from services.context import Services
-from services.quiz.answer_batch import AnswerResult, is_complete
+from services.quiz.answer_batch import AnswerResult, AnswerWriter, is_complete
 from storage import QuizRow, StoredQuestion
-from storage.answers import NewAnswer
+from storage.answers import AnswerStore, NewAnswer
+from storage.questions import QuestionStore
 
-__all__ = ["AnswerResult", "all_done", "record_answer", "submit_answer"]
-
-
-async def record_answer(
-    svc: Services,
-    quiz: QuizRow,
-    sq: StoredQuestion,
-    *,
-    user_id: int,
-    user_name: str,
-    position: int,
-) -> tuple[AnswerResult, bool]:
-    """Store one participant's answer (given as displayed position); returns once it is
-    durable.
-
-    Returns the outcome and whether the quiz is now complete (True for one answer of the
-    batch that completed it); the caller acknowledges the user first and then calls
-    `closing.finish_quiz`, which waits for the model.
-    """
-    if not quiz.is_open:
-        return AnswerResult.CLOSED, False
-    if quiz.is_live and not await _live_open(svc, quiz, sq):
-        # Buttons stop counting when the question's time is up, as a poll does by itself.
-        return AnswerResult.CLOSED, False
-    result, complete = await svc.answer_writer.record(
-        NewAnswer(quiz.id, sq.index, user_id, user_name, sq.order[position], svc.clock())
-    )
-    # A live game decides itself when it is over (services.quiz.live.answered).
-    return result, complete and not quiz.is_live
+__all__ = ["AnswerResult", "QuizAnswers", "all_done"]
 
 
-async def _live_open(svc: Services, quiz: QuizRow, sq: StoredQuestion) -> bool:
-    if sq.live_deadline is None or svc.clock() > sq.live_deadline:
-        return False
-    return await svc.repo.questions.live_question_open(quiz.id, sq.index)
+class QuizAnswers:
+    def __init__(
+        self,
+        *,
+        questions: QuestionStore,
+        answers: AnswerStore,
+        writer: AnswerWriter,
+        clock: Callable[[], float],
+    ) -> None:
+        self._questions = questions
+        self._answers = answers
+        self._writer = writer
+        self._clock = clock
 
+    async def record(
+        self,
+        quiz: QuizRow,
+        sq: StoredQuestion,
+        *,
+        user_id: int,
+        user_name: str,
+        position: int,
+    ) -> tuple[AnswerResult, bool]:
+        """Store one participant's answer (given as displayed position); returns once it is
+        durable.
 
-def submit_answer(
-    svc: Services,
-    quiz: QuizRow,
-    sq: StoredQuestion,
-    *,
-    user_id: int,
-    user_name: str,
-    position: int,
-) -> asyncio.Future[tuple[AnswerResult, bool]]:
-    """`record_answer` for a caller that does not wait: the future resolves once the answer
-    is durable (the quiz must have been read open). A live game ignores its completion flag: it
-    decides itself when a question is over."""
-    return svc.answer_writer.submit(
-        NewAnswer(quiz.id, sq.index, user_id, user_name, sq.order[position], svc.clock())
-    )
+        Returns the outcome and whether the quiz is now complete (True for one answer of the
+        batch that completed it); the caller acknowledges the user first and then calls
+        `QuizClosing.finish`, which waits for the model.
+        """
+        if not quiz.is_open:
+            return AnswerResult.CLOSED, False
+        if quiz.is_live and not await self._live_open(quiz, sq):
+            # Buttons stop counting when the question's time is up, as a poll does by itself.
+            return AnswerResult.CLOSED, False
+        result, complete = await self._writer.record(
+            NewAnswer(quiz.id, sq.index, user_id, user_name, sq.order[position], self._clock())
+        )
+        # A live game decides itself when it is over (services.quiz.live.LiveGame.answered).
+        return result, complete and not quiz.is_live
+
+    async def _live_open(self, quiz: QuizRow, sq: StoredQuestion) -> bool:
+        if sq.live_deadline is None or self._clock() > sq.live_deadline:
+            return False
+        return await self._questions.live_question_open(quiz.id, sq.index)
+
+    def submit(
+        self,
+        quiz: QuizRow,
+        sq: StoredQuestion,
+        *,
+        user_id: int,
+        user_name: str,
+        position: int,
+    ) -> asyncio.Future[tuple[AnswerResult, bool]]:
+        """`record` for a caller that does not wait: the future resolves once the answer is
+        durable (the quiz must have been read open). A live game ignores its completion
+        flag: it decides itself when a question is over."""
+        return self._writer.submit(
+            NewAnswer(quiz.id, sq.index, user_id, user_name, sq.order[position], self._clock())
+        )
+
+    async def all_done(self, quiz: QuizRow) -> bool:
+        """Whether everyone has answered everything (see `answer_batch.is_complete`)."""
+        # Read after the caller's write: the stream's end (writing = 0, then this check) and
+        # a batch of answers (stored and checked in one transaction) always see each other.
+        progress = (await self._answers.quiz_progress([quiz.id])).get(quiz.id)
+        return progress is not None and is_complete(progress)
 
 
 async def all_done(svc: Services, quiz: QuizRow) -> bool:
-    """Whether everyone has answered everything (see `answer_batch.is_complete`)."""
-    # Read after the caller's write: the stream's end (writing = 0, then this check) and a
-    # batch of answers (stored and checked in one transaction) always see each other.
-    progress = (await svc.repo.answers.quiz_progress([quiz.id])).get(quiz.id)
-    return progress is not None and is_complete(progress)
+    # shim: streaming.py (opening) still calls it with `svc`.
+    return await QuizAnswers(
+        questions=svc.repo.questions,
+        answers=svc.repo.answers,
+        writer=svc.answer_writer,
+        clock=lambda: svc.clock(),
+    ).all_done(quiz)

@@ -3,38 +3,74 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 
 from telegram.error import Forbidden
 
 from quiz.states import SubmissionStatus
 from services import chat_settings
+from services.chat_settings import EffectiveSettings
 from services.context import Services
-from services.quiz import closing
-from services.quiz.common import DEADLINE, arm_timer, chat_refused
+from services.quiz.closing import closing_of
+from services.quiz.common import DEADLINE, QuizTimers, chat_refused
 from services.quiz.presenter import Presenter
 from storage import QuizRow
+from storage.quizzes import QuizStore
+
+# Closes a quiz (QuizClosing.finish); False if it was closed already.
+Finish = Callable[[int, SubmissionStatus], Awaitable[bool]]
+
+
+class Deadlines:
+    def __init__(
+        self,
+        *,
+        quizzes: QuizStore,
+        ui: Presenter,
+        timers: QuizTimers,
+        chat_settings: Callable[[int], Awaitable[EffectiveSettings]],
+        finish: Finish,
+        clock: Callable[[], float],
+    ) -> None:
+        self._quizzes = quizzes
+        self._ui = ui
+        self._timers = timers
+        self._chat_settings = chat_settings
+        self._finish = finish
+        self._clock = clock
+
+    async def set_group_rules(self, quiz: QuizRow) -> float:
+        """Store the deadline and the head count before any question goes out, then arm the
+        timer."""
+        limit = (await self._chat_settings(quiz.chat_id)).time_limit
+        # A whole second, as a poll's close_date is: Telegram's countdown and ours then agree.
+        deadline = float(math.ceil(self._clock() + limit))
+        # Without a head count (None) the quiz still ends by /stop or the time limit.
+        members = await self._ui.member_count(quiz.chat_id)
+        await self._quizzes.set_closing_rules(quiz.id, deadline, members)
+        await self.arm(quiz.id, deadline)
+        return deadline
+
+    async def arm(self, quiz_id: int, deadline: float) -> None:
+        """Close the quiz at `deadline` (at once if it has passed); replaces an earlier timer."""
+        await self._timers.arm(DEADLINE, quiz_id, deadline)
+
+    async def reached(self, quiz_id: int) -> None:
+        """Close a group quiz whose time is up (a no-op if it closed otherwise)."""
+        try:
+            await self._finish(quiz_id, SubmissionStatus.TIMED_OUT)
+        except Forbidden:
+            await chat_refused(self._quizzes, quiz_id)
 
 
 async def set_group_rules(ui: Presenter, svc: Services, quiz: QuizRow) -> float:
-    """Store the deadline and the head count before any question goes out, then arm the timer."""
-    limit = (await chat_settings.effective(svc, quiz.chat_id)).time_limit
-    # A whole second, as a poll's close_date is: Telegram's countdown and ours then agree.
-    deadline = float(math.ceil(svc.clock() + limit))
-    # Without a head count (None) the quiz still ends by /stop or the time limit.
-    members = await ui.member_count(quiz.chat_id)
-    await svc.repo.quizzes.set_closing_rules(quiz.id, deadline, members)
-    await arm_deadline(svc, quiz.id, deadline)
-    return deadline
-
-
-async def arm_deadline(svc: Services, quiz_id: int, deadline: float) -> None:
-    """Close the quiz at `deadline` (at once if it has passed); replaces an earlier timer."""
-    await arm_timer(svc, DEADLINE, quiz_id, deadline)
-
-
-async def deadline_reached(ui: Presenter, svc: Services, quiz_id: int) -> None:
-    """Close a group quiz whose time is up (a no-op if it closed otherwise)."""
-    try:
-        await closing.finish_quiz(ui, svc, quiz_id, SubmissionStatus.TIMED_OUT)
-    except Forbidden:
-        await chat_refused(svc, quiz_id)
+    # shim: posting.py (opening) still calls it with `svc`.
+    deadlines = Deadlines(
+        quizzes=svc.repo.quizzes,
+        ui=ui,
+        timers=QuizTimers(timers=svc.timers),
+        chat_settings=lambda chat_id: chat_settings.effective(svc, chat_id),
+        finish=closing_of(ui, svc).finish,
+        clock=lambda: svc.clock(),
+    )
+    return await deadlines.set_group_rules(quiz)
