@@ -139,7 +139,7 @@ async def _compose(settings: Settings, application: Application) -> Services:  #
             services, settings.database_url.get_secret_value(), limiter.shared
         )
     presenter = TelegramPresenter(application.bot)
-    wire(services, presenter, lambda task: _spawn(application, task))
+    wire(services, presenter, lambda task: _spawn(application, task), application.bot_data)
     install(application.bot_data, services, presenter)
     return services
 

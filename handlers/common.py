@@ -11,7 +11,6 @@ from i18n import language_for
 from quiz.states import QuizMode
 from services import chat_settings
 from services.context import BotContext
-from services.quiz import starting
 from services.start_request import QuizCommand, StartRequest
 
 log = logging.getLogger(__name__)
@@ -104,4 +103,4 @@ async def start_quiz_here(
     request = start_request(
         message, chat, user, lang, command=command, request_key=request_key, mode=mode
     )
-    await starting.start_quiz(context.presenter, context.services, request)
+    await context.opening.start(request)

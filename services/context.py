@@ -16,9 +16,11 @@ from engine.library import DocumentLibrary
 from services.events import EventBus
 from services.keyed_locks import KeyedLocks, Locks
 from services.leases import Leases
+from services.offers import Offers
 from services.quiz.answer_batch import AnswerWriter
 from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.start_request import QuizStarter
 from services.timers import Timers
 from services.transfers import FairLimiter
 from services.writing import ModelWriting
@@ -27,6 +29,8 @@ from storage import Repository
 
 _KEY = "services"
 _PRESENTER = "presenter"
+_OPENING = "opening"
+_OFFERS = "offers"
 
 
 @dataclass
@@ -89,6 +93,12 @@ def install(bot_data: dict[Any, Any], services: Services, presenter: TelegramPre
     bot_data[_PRESENTER] = presenter
 
 
+def install_opening(bot_data: dict[Any, Any], opening: QuizStarter, offers: Offers) -> None:
+    """The quiz's way in, for the handlers that start quizzes and offer topics."""
+    bot_data[_OPENING] = opening
+    bot_data[_OFFERS] = offers
+
+
 class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The context every handler and job gets (see CONTEXT_TYPES): the services, typed."""
 
@@ -108,6 +118,16 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     def presenter(self) -> TelegramPresenter:
         """What the services show in chats goes through this one, built at start-up."""
         return cast(TelegramPresenter, self.bot_data[_PRESENTER])
+
+    @property
+    def opening(self) -> QuizStarter:
+        """Every way a quiz starts goes through this (services/quiz/starting.QuizOpening)."""
+        return cast(QuizStarter, self.bot_data[_OPENING])
+
+    @property
+    def offers(self) -> Offers:
+        """The topics offered under what someone wrote in private."""
+        return cast(Offers, self.bot_data[_OFFERS])
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.
