@@ -15,6 +15,7 @@ from services.context import Services, install_opening
 from services.errors import UserFacingError
 from services.events import AnswersRecorded
 from services.offers import Offers
+from services.presenter import Presenter
 from services.quiz import answers, closing, common, deadlines, live
 from services.quiz.common import DEADLINE, LIVE_STEP
 from services.quiz.generation import QuizWriter
@@ -91,7 +92,7 @@ class OpeningFeatures:
     offers: Offers
 
 
-def build_opening(svc: Services, ui: TelegramPresenter) -> OpeningFeatures:
+def build_opening(svc: Services, ui: Presenter) -> OpeningFeatures:
     repo, settings = svc.repo, svc.settings
 
     def clock() -> float:
@@ -144,7 +145,7 @@ async def _chat_documents(svc: Services, chat_id: int) -> list[DocumentRow]:
 
 def _quiz_writer(
     svc: Services,
-    ui: TelegramPresenter,
+    ui: Presenter,
     posting: QuizPosting,
     checks: QuizChecks,
     clock: Callable[[], float],

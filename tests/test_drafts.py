@@ -11,9 +11,10 @@ import pytest
 from fakes.quizdata import quiz_args
 from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
-from services.quiz import closing, starting
+from services.quiz import closing
 from services.quiz.drafts import DRAFT_INTERVAL, DRAFT_MIN_NEW_CHARS, FeedbackDraft, draft_text
 from services.start_request import QuizCommand, StartRequest
+from services.wiring import build_opening
 from settings import Settings
 from storage import QuizRow, Repository
 from tests.lifecycle import RecordingPresenter, ScriptedEngine
@@ -33,9 +34,7 @@ async def _quiz(ui: RecordingPresenter, repo: Repository, chat_id: int) -> tuple
     engine = ScriptedEngine(quiz_args(1), feedback_text=FEEDBACK)
     env = {"TELEGRAM_BOT_TOKEN": "t", "OPENAI_API_KEY": "k", "OPENAI_STREAM": "false"}
     svc = Services(Settings.from_env(env), repo, engine, clock=lambda: NOW, rng=random.Random(1))
-    await starting.start_quiz(
-        ui,
-        svc,
+    await build_opening(svc, ui).opening.start(
         StartRequest(
             chat_id=chat_id,
             chat_type="private" if chat_id > 0 else "supergroup",

@@ -14,9 +14,10 @@ from fakes.quizdata import quiz_args
 from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
 from services.events import AnswersRecorded
-from services.quiz import answers, closing, starting
+from services.quiz import answers, closing
 from services.quiz.answers import AnswerResult
 from services.start_request import QuizCommand, StartRequest
+from services.wiring import build_opening
 from settings import Settings
 from storage import QuizRow, Repository
 from tests.lifecycle import RecordingPresenter, ScriptedEngine
@@ -44,9 +45,7 @@ def services(repo: Repository, engine: ScriptedEngine, **env: str) -> Services:
 async def start(
     ui: RecordingPresenter, svc: Services, chat_id: int, n: int, *, user: int = ANN
 ) -> QuizRow:
-    await starting.start_quiz(
-        ui,
-        svc,
+    await build_opening(svc, ui).opening.start(
         StartRequest(
             chat_id=chat_id,
             chat_type="private" if chat_id > 0 else "supergroup",
