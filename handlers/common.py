@@ -10,7 +10,6 @@ from telegram.error import BadRequest
 from i18n import language_for
 from quiz.states import QuizMode
 from services.context import BotContext
-from services.quiz import starting
 from services.start_request import QuizCommand, StartRequest
 
 log = logging.getLogger(__name__)
@@ -103,4 +102,4 @@ async def start_quiz_here(
     request = start_request(
         message, chat, user, lang, command=command, request_key=request_key, mode=mode
     )
-    await starting.start_quiz(context.presenter, context.services, request)
+    await context.opening.start(request)

@@ -14,7 +14,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from handlers.common import acknowledge, lang_of, start_quiz_here
 from i18n import tr
 from quiz import callbacks
-from services import offers
 from services.context import BotContext
 from services.quiz import starting
 from services.start_request import QuizCommand
@@ -48,10 +47,9 @@ async def plain_text(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None or not message.text:
         return
-    svc = context.services
     topic = message.text.strip()[: starting.MAX_TOPIC_LENGTH]
     # Callback data holds at most 64 bytes: the text stays here, the button carries its id.
-    offer = await offers.offer_topic(svc, chat.id, f"{chat.id}:{message.message_id}", topic)
+    offer = await context.offers.offer_topic(chat.id, f"{chat.id}:{message.message_id}", topic)
     if offer is None:
         log.info("Ignoring re-delivered plain text in chat %s", chat.id)
         return
@@ -72,10 +70,9 @@ async def offer_button(update: Update, context: BotContext) -> None:
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if query is None or chat is None or user is None:
         return
-    svc = context.services
     lang = await lang_of(update, context)
     offer = callbacks.parse_quiz_id(callbacks.OFFER, query.data or "")
-    topic = None if offer is None else await offers.offered_topic(svc, offer, chat.id)
+    topic = None if offer is None else await context.offers.offered_topic(offer, chat.id)
     message = query.message if isinstance(query.message, Message) else None
     if topic is None or message is None:
         await acknowledge(query, tr(lang, "topic_offer_gone"))

@@ -14,7 +14,7 @@ from quiz.states import QuizMode
 from storage.chats import ANYONE, ChatStore
 
 if TYPE_CHECKING:
-    from services.context import Services
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +70,3 @@ class ChatSettings:
 
     async def set_starters(self, chat_id: int, starters: str) -> None:
         await self._chats.set_starters(chat_id, starters)
-
-
-# shim: services of other slices (quotas, starting, deadlines, library, quiz_files) still
-# call this with the container; the composition root will give them its `ChatSettings`.
-async def effective(svc: Services, chat_id: int) -> EffectiveSettings:
-    s = svc.settings
-    chosen = ChatSettings(
-        chats=svc.repo.chats,
-        style=s.quiz_style,
-        time_limit=s.quiz_time_limit,
-        live_seconds=s.quiz_live_seconds,
-    )
-    return await chosen.effective(chat_id)

@@ -16,9 +16,11 @@ from engine.library import DocumentLibrary
 from services.events import EventBus
 from services.keyed_locks import KeyedLocks, Locks
 from services.leases import Leases
+from services.offers import Offers
 from services.quiz.answer_batch import AnswerWriter
 from services.quiz.participants import Participants
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.start_request import QuizStarter
 from services.timers import Timers
 from services.writing import ModelWriting
 from settings import Settings
@@ -69,9 +71,6 @@ class Services:
     library: DocumentLibrary | None = None
     # Serialises creating a chat's vector store when documents arrive together.
     library_locks: Locks = field(default_factory=KeyedLocks)
-    # Documents this process is adding now, per chat (counted by services.waiting.Waiting):
-    # a /quiz meanwhile waits for them.
-    adding_documents: dict[int, int] = field(default_factory=dict)
     # Answers are written in batches through this (see services/quiz/answer_batch.py).
     answer_writer: AnswerWriter = field(init=False)
     # Who counts in a quiz (forwarded polls bring votes from anyone): asked once, remembered.
@@ -203,6 +202,16 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     @property
     def recovery(self) -> Recovery:
         return cast("Recovery", self.bot_data["recovery"])
+
+    @property
+    def opening(self) -> QuizStarter:
+        """Every way a quiz starts goes through this (services/quiz/starting.QuizOpening)."""
+        return cast(QuizStarter, self.bot_data["opening"])
+
+    @property
+    def offers(self) -> Offers:
+        """The topics offered under what someone wrote in private."""
+        return cast(Offers, self.bot_data["offers"])
 
 
 # Given to ApplicationBuilder.context_types, so PTB builds a BotContext for every callback.

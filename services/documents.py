@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 
 from engine.library import DocumentLibrary, LibraryError
 from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
-from services.context import Services
 from services.document_transfer import DocumentSettings
 from services.keyed_locks import Locks
 from services.local_library import indexed_here
@@ -158,28 +157,3 @@ class Documents:
                 if store is not None:
                     await library.delete_store(store)
                     await self._documents.drop_chat_library(chat_id)
-
-
-def documents_of(svc: Services) -> Documents:  # shim: for the callers below
-    return Documents(
-        documents=svc.repo.documents,
-        library=svc.library,
-        locks=svc.library_locks,
-        clock=lambda: svc.clock(),
-        values=DocumentSettings.of(svc.settings),
-    )
-
-
-async def quiz_stores(svc: Services, chat_id: int) -> tuple[str, ...]:
-    # shim: services.quiz.common.model_request, until it holds Documents
-    return await documents_of(svc).quiz_stores(chat_id)
-
-
-async def chat_documents(svc: Services, chat_id: int) -> list[DocumentRow]:
-    # shim: services.quiz.starting, until it holds Documents
-    return await documents_of(svc).chat_documents(chat_id)
-
-
-async def refresh(svc: Services, docs: Sequence[DocumentRow]) -> list[DocumentRow]:
-    # shim: services.quiz.starting, until it holds Documents
-    return await documents_of(svc).refresh(docs)

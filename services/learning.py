@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
 
 from engine.base import QuizRequest, ReviewCard
 from i18n import tr
@@ -20,10 +19,6 @@ from quiz import callbacks
 from services.reminders import Reminders
 from storage import QuizRow
 from storage.cards import CardStore
-
-if TYPE_CHECKING:
-    # Only the shim's: the container builds a Learning, so it is not imported at run time.
-    from services.context import Services
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +51,6 @@ async def _review_cards(cards: CardStore, quiz: QuizRow) -> tuple[ReviewCard, ..
         ReviewCard(c.text, c.answer, c.explanation, c.source_quote)
         for c in await cards.review_of_quiz(quiz.id)
     )
-
-
-# shim: services/quiz/common.py (the closing slice's) still calls this with today's
-# signature; it goes once that call reaches `Learning.review_request`.
-async def review_request(svc: Services, quiz: QuizRow) -> tuple[ReviewCard, ...]:
-    """The cards a review quiz re-tests (empty for any other quiz), for the model."""
-    return await _review_cards(svc.repo.cards, quiz)
 
 
 def day_label(at: float) -> str:

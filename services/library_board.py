@@ -9,7 +9,6 @@ from html import escape
 from i18n import tr
 from quiz import callbacks
 from quiz.results import clock
-from services.context import Services
 from storage import QuizRow
 from storage.library import LibraryEntry, LibraryStore
 
@@ -61,8 +60,3 @@ class LibraryBoard:
             return [], []
         data = callbacks.library_data(SHARE, entry.owner_id, entry.number)
         return [], [(tr(quiz.lang, "lib_share_button", number=entry.number), data)]
-
-
-async def feedback_extras(svc: Services, quiz: QuizRow) -> tuple[list[str], list[tuple[str, str]]]:
-    # shim: services.quiz.closing, until it holds LibraryBoard
-    return await LibraryBoard(library=svc.repo.library).feedback_extras(quiz)

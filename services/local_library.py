@@ -13,7 +13,6 @@ from i18n import tr
 from quiz.grounding import RetrievedChunk
 from quiz.states import DocumentState
 from services.chat_messages import ChatMessages
-from services.context import Services
 from services.document_types import human_size
 from services.errors import Fail
 from services.extraction import ExtractionError, extract
@@ -126,9 +125,3 @@ async def find_passages(
     if not found:
         found = await chunks.spread_chunks(chat_id, limit)
     return tuple(_passage(f) for f in found)
-
-
-async def passages(  # shim: services.quiz.common.model_request, until it holds LocalLibrary
-    svc: Services, chat_id: int, topic: str, questions: int
-) -> tuple[RetrievedChunk, ...]:
-    return await find_passages(svc.repo.documents, svc.repo.chunks, chat_id, topic, questions)

@@ -5,7 +5,7 @@ passed as one value through the start checks to the quiz's row."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from quiz.states import QuizMode
 from services.errors import UserFacingError
@@ -71,3 +71,9 @@ class StartRequest:
         return UserFacingError(
             key, chat_id=self.chat_id, lang=self.lang, thread_id=self.thread_id, **values
         )
+
+
+class QuizStarter(Protocol):
+    """What starts a quiz (services/quiz/starting.QuizOpening), as a handler reaches it."""
+
+    async def start(self, req: StartRequest) -> None: ...

@@ -11,13 +11,10 @@ from telegram.error import TelegramError
 
 from engine import EngineError
 from quiz.states import DocumentState
-from services.context import Services
 from services.document_adding import DocumentAdding
 from services.document_intake import IncomingDocument
-from services.documents import Documents, documents_of
+from services.documents import Documents
 from services.errors import UserFacingError
-from services.quiz import starting
-from services.quiz.telegram_presenter import TelegramPresenter
 from services.start_request import StartRequest
 from storage.conversation import ChatMemoryStore, PendingQuiz
 
@@ -30,14 +27,15 @@ Tell = Callable[[UserFacingError], Awaitable[None]]
 class Waiting:
     """Documents being added, and the quizzes waiting for them."""
 
-    def __init__(
-        self, *, adding: DocumentAdding, quizzes: WaitingQuizzes, in_progress: dict[int, int]
-    ) -> None:
+    def __init__(self, *, adding: DocumentAdding, quizzes: WaitingQuizzes) -> None:
         self._adding = adding
         self.quizzes = quizzes
-        # Documents this process is adding now, per chat: a /quiz meanwhile waits for them
-        # (services.quiz.starting reads it too).
-        self._in_progress = in_progress
+        # Documents this process is adding now, per chat: a /quiz meanwhile waits for them.
+        self._in_progress: dict[int, int] = {}
+
+    def is_adding(self, chat_id: int) -> bool:
+        """Whether a document of the chat is being added now (a /quiz then waits for it)."""
+        return bool(self._in_progress.get(chat_id))
 
     async def add_document(self, doc: IncomingDocument) -> None:
         """DocumentAdding.add; when the chat's last document in progress is done (ready or
@@ -109,17 +107,3 @@ class WaitingQuizzes:
             thread_id=thread_id,
             seconds=round(self._index_timeout),
         )
-
-
-async def start_waiting(
-    ui: TelegramPresenter, svc: Services, chat_id: int | None, *, restarted: bool = False
-) -> None:
-    # shim: services.recovery, until it holds Waiting
-    waiting = WaitingQuizzes(
-        documents=documents_of(svc),
-        memory=svc.repo.chat_memory,
-        tell=ui.error,
-        start=lambda req: starting.start_quiz(ui, svc, req),
-        index_timeout=svc.settings.document_index_timeout,
-    )
-    await waiting.start_waiting(chat_id, restarted=restarted)

@@ -12,6 +12,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram import Bot
+
 from engine import QuizRequest, ToolCall
 from engine.base import (
     Feedback,
@@ -23,7 +25,10 @@ from engine.base import (
     TextSink,
     Transcript,
 )
+from services.context import Services
 from services.quiz.presenter import Posted
+from services.quiz.telegram_presenter import TelegramPresenter
+from services.wiring import Features, compose
 from storage import QuizRow, StoredQuestion
 
 
@@ -190,3 +195,10 @@ class ScriptedEngine:
 
     async def aclose(self) -> None:
         return None
+
+
+def features(svc: Services, ui: RecordingPresenter) -> Features:
+    """Every feature as the composition root builds it, the quiz stages showing chats
+    through `ui`. The other features' own messages would go to a bot no test here runs
+    (none of these tests sends one: an unreachable server would fail the test)."""
+    return compose(svc, TelegramPresenter(Bot("1:unused")), stages_ui=ui)

@@ -11,13 +11,11 @@ import pytest
 from fakes.quizdata import quiz_args
 from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
-from services.quiz import starting
 from services.quiz.drafts import DRAFT_INTERVAL, DRAFT_MIN_NEW_CHARS, FeedbackDraft, draft_text
 from services.start_request import QuizCommand, StartRequest
-from services.wiring import closing_stages
 from settings import Settings
 from storage import QuizRow, Repository
-from tests.lifecycle import RecordingPresenter, ScriptedEngine
+from tests.lifecycle import RecordingPresenter, ScriptedEngine, features
 
 NOW = 1_000_000.0
 FEEDBACK = "**Well done** on question 1【4:0†notes.txt】. " + "You knew the cell parts. " * 10
@@ -34,9 +32,7 @@ async def _quiz(ui: RecordingPresenter, repo: Repository, chat_id: int) -> tuple
     engine = ScriptedEngine(quiz_args(1), feedback_text=FEEDBACK)
     env = {"TELEGRAM_BOT_TOKEN": "t", "OPENAI_API_KEY": "k", "OPENAI_STREAM": "false"}
     svc = Services(Settings.from_env(env), repo, engine, clock=lambda: NOW, rng=random.Random(1))
-    await starting.start_quiz(
-        ui,
-        svc,
+    await features(svc, ui).way_in.opening.start(
         StartRequest(
             chat_id=chat_id,
             chat_type="private" if chat_id > 0 else "supergroup",
@@ -82,7 +78,7 @@ async def test_drafts_follow_at_a_calm_pace_growing_in_order(repo: Repository) -
 async def test_a_private_feedback_is_drafted_then_posted_whole(repo: Repository) -> None:
     ui = RecordingPresenter()
     svc, quiz = await _quiz(ui, repo, 10)
-    assert await closing_stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.STOPPED)
+    assert await features(svc, ui).way_out.closing.finish(quiz.id, SubmissionStatus.STOPPED)
     names = [n for n, _ in ui.calls]
     assert "draft" in names and names.index("draft") < names.index("feedback")
     [chunks] = ui.named("feedback")
@@ -92,12 +88,12 @@ async def test_a_private_feedback_is_drafted_then_posted_whole(repo: Repository)
 async def test_a_group_gets_no_draft(repo: Repository) -> None:
     ui = RecordingPresenter(members=3)
     svc, quiz = await _quiz(ui, repo, -20)
-    assert await closing_stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.STOPPED)
+    assert await features(svc, ui).way_out.closing.finish(quiz.id, SubmissionStatus.STOPPED)
     assert ui.named("draft") == [] and len(ui.named("feedback")) == 1
 
 
 async def test_a_refused_draft_stops_the_drafting(repo: Repository) -> None:
     ui = RecordingPresenter(drafts_accepted=False)
     svc, quiz = await _quiz(ui, repo, 10)
-    assert await closing_stages(svc, ui).closing.finish(quiz.id, SubmissionStatus.STOPPED)
+    assert await features(svc, ui).way_out.closing.finish(quiz.id, SubmissionStatus.STOPPED)
     assert len(ui.named("draft")) == 1 and len(ui.named("feedback")) == 1

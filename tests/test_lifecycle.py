@@ -14,13 +14,12 @@ from fakes.quizdata import quiz_args
 from quiz.states import QuizState, SubmissionStatus
 from services.context import Services
 from services.events import AnswersRecorded
-from services.quiz import starting
 from services.quiz.answers import AnswerResult
 from services.start_request import QuizCommand, StartRequest
-from services.wiring import ClosingStages, closing_stages
+from services.wiring.closing import ClosingStages
 from settings import Settings
 from storage import QuizRow, Repository
-from tests.lifecycle import RecordingPresenter, ScriptedEngine
+from tests.lifecycle import RecordingPresenter, ScriptedEngine, features
 
 PRIVATE, GROUP = 10, -20
 ANN, BOB, CY = 1, 2, 3
@@ -43,16 +42,14 @@ def services(repo: Repository, engine: ScriptedEngine, **env: str) -> Services:
 
 
 def stages(svc: Services, ui: RecordingPresenter | None = None) -> ClosingStages:
-    """The closing stages as services/wiring.py builds them, over a recording presenter."""
-    return closing_stages(svc, ui or RecordingPresenter())
+    """The closing stages as services/wiring builds them, over a recording presenter."""
+    return features(svc, ui or RecordingPresenter()).way_out
 
 
 async def start(
     ui: RecordingPresenter, svc: Services, chat_id: int, n: int, *, user: int = ANN
 ) -> QuizRow:
-    await starting.start_quiz(
-        ui,
-        svc,
+    await features(svc, ui).way_in.opening.start(
         StartRequest(
             chat_id=chat_id,
             chat_type="private" if chat_id > 0 else "supergroup",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fakes.quizdata import quiz_args
 from quiz.states import QuizMode, QuizState
-from services.quiz import answers, starting
+from services.quiz import answers
 from services.start_request import QuizCommand, StartRequest
 from storage import Repository
-from tests.lifecycle import RecordingPresenter, ScriptedEngine
+from tests.lifecycle import RecordingPresenter, ScriptedEngine, features
 from tests.test_lifecycle import ANN, BOB, GROUP, repo, services, stages
 
 __all__ = ["repo"]
@@ -17,9 +17,7 @@ __all__ = ["repo"]
 async def test_a_live_game_posts_one_question_at_a_time(repo: Repository) -> None:
     ui, engine = RecordingPresenter(members=3), ScriptedEngine(quiz_args(2))
     svc = services(repo, engine, QUIZ_LIVE_SECONDS="20")
-    await starting.start_quiz(
-        ui,
-        svc,
+    await features(svc, ui).way_in.opening.start(
         StartRequest(
             chat_id=GROUP,
             chat_type="supergroup",

@@ -8,13 +8,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from services.context import Services
 from services.quiz.answer_batch import AnswerResult, AnswerWriter, is_complete
 from storage import QuizRow, StoredQuestion
 from storage.answers import AnswerStore, NewAnswer
 from storage.questions import QuestionStore
 
-__all__ = ["AnswerResult", "QuizAnswers", "all_done"]
+__all__ = ["AnswerResult", "QuizAnswers"]
 
 
 class QuizAnswers:
@@ -85,13 +84,3 @@ class QuizAnswers:
         # a batch of answers (stored and checked in one transaction) always see each other.
         progress = (await self._answers.quiz_progress([quiz.id])).get(quiz.id)
         return progress is not None and is_complete(progress)
-
-
-async def all_done(svc: Services, quiz: QuizRow) -> bool:
-    # shim: streaming.py (opening) still calls it with `svc`.
-    return await QuizAnswers(
-        questions=svc.repo.questions,
-        answers=svc.repo.answers,
-        writer=svc.answer_writer,
-        clock=lambda: svc.clock(),
-    ).all_done(quiz)

@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from i18n import tr
 from quiz.render import POLL
 from quiz.results import leaderboard_html
 from quiz.scoring import build_submission, standings
 from quiz.states import QuizState, SubmissionStatus
-from services import library_board
-from services.context import Services
 from services.events import EventBus, QuizClosed
 from services.keyed_locks import Locks
 from services.quiz.answer_batch import AnswerWriter
@@ -28,7 +26,6 @@ from services.quiz.common import (
     QuizTimers,
     is_group,
     is_private,
-    model_requests_of,
 )
 from services.quiz.delivery import FeedbackDelivery, posted_only
 from services.quiz.live_board import LiveBoard
@@ -230,47 +227,3 @@ class QuizClosing:
         # After an attempt under way: its feedback, if it comes, is posted rather than lost.
         async with self.delivery.lock(quiz.id):
             return await self.delivery.give_up(quiz, "stuck_quiz_cancelled")
-
-
-def closing_of(ui: Presenter, svc: Services) -> QuizClosing:
-    # shim: what services/wiring.py builds, for callers that still pass `svc` (its state
-    # is in `svc`'s locks and stores, so a second instance behaves as the wired one).
-    repo, leases = svc.repo, QuizLeases(leases=svc.leases)
-    board = LiveBoard(quizzes=repo.quizzes, questions=repo.questions, answers=repo.answers, ui=ui)
-    delivery = FeedbackDelivery(
-        quizzes=repo.quizzes,
-        questions=repo.questions,
-        answers=repo.answers,
-        ui=ui,
-        engine=svc.engine,
-        leases=leases,
-        locks=svc.locks,
-        events=svc.events,
-        board=board,
-        request=model_requests_of(svc).of,
-        extras=lambda quiz: library_board.feedback_extras(svc, quiz),
-        submit_attempts=svc.settings.quiz_submit_attempts,
-    )
-    return QuizClosing(
-        quizzes=repo.quizzes,
-        questions=repo.questions,
-        answers=repo.answers,
-        ui=ui,
-        participants=svc.participants,
-        answer_writer=svc.answer_writer,
-        leases=leases,
-        live_locks=svc.live_locks,
-        timers=QuizTimers(timers=svc.timers),
-        writing=svc.writing,
-        events=svc.events,
-        board=board,
-        delivery=delivery,
-        clock=lambda: svc.clock(),
-    )
-
-
-def finish_quiz(
-    ui: Presenter, svc: Services, quiz_id: int, status: SubmissionStatus
-) -> Awaitable[bool]:
-    # shim: streaming.py (opening) still calls it with `svc`.
-    return closing_of(ui, svc).finish(quiz_id, status)

@@ -13,10 +13,7 @@ from telegram.constants import ChatType
 from engine import QuizRequest
 from engine.base import ReviewCard
 from quiz.grounding import RetrievedChunk
-from services import documents, learning, local_library
-from services.context import Services
 from services.leases import Leases
-from services.quiz import verify
 from services.timers import Timers
 from storage import QuizRow
 from storage.quizzes import QuizStore
@@ -134,23 +131,3 @@ class ModelRequests:
             # Documents indexed here travel in the request (the same chunks every time).
             passages=await self._passages(quiz.chat_id, quiz.topic, quiz.num_questions),
         )
-
-
-def model_requests_of(svc: Services) -> ModelRequests:
-    # shim: what services/wiring.py builds, for callers that still pass `svc`.
-    return ModelRequests(
-        stores=lambda chat_id: documents.quiz_stores(svc, chat_id),
-        review_of=lambda quiz: learning.review_request(svc, quiz),
-        language=lambda quiz: verify.quiz_language(svc, quiz),
-        passages=lambda chat_id, topic, n: local_library.passages(svc, chat_id, topic, n),
-    )
-
-
-def write_lease(svc: Services, quiz_id: int) -> contextlib.AbstractAsyncContextManager[bool]:
-    # shim: generation.py (opening) still calls it with `svc`.
-    return QuizLeases(leases=svc.leases).write(quiz_id)
-
-
-async def model_request(svc: Services, quiz: QuizRow) -> QuizRequest:
-    # shim: generation.py (opening) still calls it with `svc`.
-    return await model_requests_of(svc).of(quiz)

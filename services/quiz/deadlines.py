@@ -8,10 +8,7 @@ from collections.abc import Awaitable, Callable
 from telegram.error import Forbidden
 
 from quiz.states import SubmissionStatus
-from services import chat_settings
 from services.chat_settings import EffectiveSettings
-from services.context import Services
-from services.quiz.closing import closing_of
 from services.quiz.common import DEADLINE, QuizTimers, chat_refused
 from services.quiz.presenter import Presenter
 from storage import QuizRow
@@ -61,16 +58,3 @@ class Deadlines:
             await self._finish(quiz_id, SubmissionStatus.TIMED_OUT)
         except Forbidden:
             await chat_refused(self._quizzes, quiz_id)
-
-
-async def set_group_rules(ui: Presenter, svc: Services, quiz: QuizRow) -> float:
-    # shim: posting.py (opening) still calls it with `svc`.
-    deadlines = Deadlines(
-        quizzes=svc.repo.quizzes,
-        ui=ui,
-        timers=QuizTimers(timers=svc.timers),
-        chat_settings=lambda chat_id: chat_settings.effective(svc, chat_id),
-        finish=closing_of(ui, svc).finish,
-        clock=lambda: svc.clock(),
-    )
-    return await deadlines.set_group_rules(quiz)

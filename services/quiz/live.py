@@ -18,10 +18,8 @@ from telegram.error import Forbidden
 
 from quiz.render import POLL
 from quiz.states import SubmissionStatus
-from services.context import Services
 from services.events import AnswersRecorded, EventBus
 from services.keyed_locks import Locks
-from services.quiz.closing import closing_of
 from services.quiz.common import LIVE_STEP, QuizTimers, chat_refused, is_group
 from services.quiz.live_board import LiveBoard
 from services.quiz.presenter import Presenter
@@ -173,28 +171,3 @@ class LiveGame:
             deadline,
         )
         await self.arm(quiz.id, deadline)
-
-
-def live_game_of(ui: Presenter, svc: Services) -> LiveGame:
-    # shim: what services/wiring.py builds, for callers that still pass `svc`.
-    closing = closing_of(ui, svc)
-    repo = svc.repo
-    return LiveGame(
-        quizzes=repo.quizzes,
-        questions=repo.questions,
-        answers=repo.answers,
-        ui=ui,
-        board=LiveBoard(
-            quizzes=repo.quizzes, questions=repo.questions, answers=repo.answers, ui=ui
-        ),
-        timers=QuizTimers(timers=svc.timers),
-        locks=svc.live_locks,
-        finish=closing.finish,
-        clock=lambda: svc.clock(),
-        live_seconds=svc.settings.quiz_live_seconds,
-    )
-
-
-async def advance(ui: Presenter, svc: Services, quiz_id: int) -> None:
-    # shim: posting.py (opening) still calls it with `svc`.
-    await live_game_of(ui, svc).advance(quiz_id)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
-from engine import EngineError, QuizRequest, ToolCall
+from engine import EngineError, QuizEngine, QuizRequest, ToolCall
 from engine.base import StreamedQuestion
 from quiz.grounding import verify_quotes
 from quiz.model import Question, Quiz
@@ -19,12 +21,16 @@ from quiz.render import choose_style, shuffled_order
 from quiz.states import QuizState, SubmissionStatus
 from quiz.validation import InvalidQuizError, clean_title, parse_question
 from services import learning
-from services.context import Services
-from services.events import QuizOpened
-from services.quiz import answers, closing, posting
+from services.events import EventBus, QuizOpened
+from services.keyed_locks import Locks
+from services.quiz.posting import QuizPosting
 from services.quiz.presenter import Presenter
-from services.quiz.verify import Checked, StreamChecks, Verifier
+from services.quiz.stream_checks import StreamChecks
+from services.quiz.verify import Checked, Verifier
+from services.writing import ModelWriting
 from storage import QuizRow
+from storage.questions import QuestionStore
+from storage.quizzes import QuizStore
 
 # Why a question is still missing at the end of the stream (the checks' notices).
 MALFORMED, DISPUTED, UNFIT = "malformed", "disputed", "unfit"
@@ -32,13 +38,36 @@ MALFORMED, DISPUTED, UNFIT = "malformed", "disputed", "unfit"
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, kw_only=True)
+class StreamParts:
+    """What every streamed quiz's sink uses; `sink` makes the one for a quiz."""
+
+    ui: Presenter
+    quizzes: QuizStore
+    questions: QuestionStore
+    engine: QuizEngine
+    posting: QuizPosting
+    events: EventBus
+    # The model calls still streaming: a close waits for this one's end.
+    writing: ModelWriting
+    # The quizzes' locks (a /stop or the deadline submits after a replacement).
+    locks: Locks
+    # Whether everyone has answered everything; closing the quiz when they have.
+    all_done: Callable[[QuizRow], Awaitable[bool]]
+    finish: Callable[[int, SubmissionStatus], Awaitable[object]]
+    clock: Callable[[], float]
+    rng: random.Random
+
+    def sink(self, quiz: QuizRow, status_message_id: int | None) -> StreamSink:
+        return StreamSink(self, quiz, status_message_id)
+
+
 class StreamSink:
     """Receives the streamed questions of one quiz (the engine's QuestionSink)."""
 
-    def __init__(
-        self, ui: Presenter, svc: Services, quiz: QuizRow, status_message_id: int | None
-    ) -> None:
-        self.ui, self.svc, self.quiz, self.status_message_id = ui, svc, quiz, status_message_id
+    def __init__(self, parts: StreamParts, quiz: QuizRow, status_message_id: int | None) -> None:
+        self.ui, self.parts, self.quiz = parts.ui, parts, quiz
+        self.status_message_id = status_message_id
         self.opened = False
         self.cancelled = False
         self.kept = 0
@@ -67,7 +96,7 @@ class StreamSink:
             self.checks.cancel()
 
     async def question(self, streamed: StreamedQuestion) -> None:
-        quiz, svc, index = self.quiz, self.svc, streamed.index
+        quiz, index = self.quiz, streamed.index
         if self.cancelled:
             return
         if self.kept >= quiz.num_questions:
@@ -92,14 +121,14 @@ class StreamSink:
         if self.checks is not None:  # verify: posted by its check's task, in order
             self.checks.submit(index, question)
             return
-        await self._keep(index, question, shuffled_order(len(question.choices), svc.rng))
+        await self._keep(index, question, shuffled_order(len(question.choices), self.parts.rng))
 
     async def _post_checked(self, checked: Checked) -> None:
         await self._keep(checked.index, checked.question, checked.order)
 
     async def _keep(self, index: int, question: Question, order: Sequence[int]) -> None:
         """Open the quiz with its first question, then store and post the question."""
-        quiz, svc, streamed = self.quiz, self.svc, self.latest
+        quiz, parts, streamed = self.quiz, self.parts, self.latest
         assert streamed is not None
         if self.cancelled:
             return
@@ -108,24 +137,22 @@ class StreamSink:
             return
         if not self.opened:
             # Stored before the quiz opens: a restart mid-stream can still submit its answers.
-            await svc.repo.quizzes.set_conversation(quiz.id, streamed.conversation_id)
-            await svc.repo.quizzes.set_call(quiz.id, streamed.call_id)
+            await parts.quizzes.set_conversation(quiz.id, streamed.conversation_id)
+            await parts.quizzes.set_call(quiz.id, streamed.call_id)
             title = clean_title(streamed.title or quiz.topic)
-            if not await svc.repo.quizzes.open_writing(quiz.id, title, svc.clock()):
+            if not await parts.quizzes.open_writing(quiz.id, title, parts.clock()):
                 log.info("Quiz %s was cancelled while it was being written", quiz.id)
                 self.cancelled = True
                 return
             self.opened = True
-            await svc.events.publish(QuizOpened(quiz.id))
-            await posting.announce(
-                self.ui, svc, quiz, title, quiz.num_questions, self.status_message_id
-            )
+            await parts.events.publish(QuizOpened(quiz.id))
+            await parts.posting.announce(quiz, title, quiz.num_questions, self.status_message_id)
         await self._add(question, index, order)
 
     async def _add(self, question: Question, model_index: int, order: Sequence[int]) -> None:
         """Store the question under the next number and post it."""
-        quiz, svc = self.quiz, self.svc
-        await svc.repo.questions.add_question(
+        quiz, parts = self.quiz, self.parts
+        await parts.questions.add_question(
             quiz.id,
             self.kept,
             question,
@@ -135,12 +162,12 @@ class StreamSink:
         )
         self.kept += 1
         self.missing.pop(model_index, None)
-        await posting.post_questions(self.ui, svc, quiz.id)
+        await parts.posting.post_questions(quiz.id)
 
     async def finish(self, call: ToolCall, request: QuizRequest) -> None:
         """The stream is over: replace what was left out, or say the quiz has fewer; then
         let the quiz complete."""
-        quiz, svc = self.quiz, self.svc
+        quiz, parts = self.quiz, self.parts
         rejected = await self.checks.wait() if self.checks is not None else []
         for c in rejected:
             self.missing[c.index] = DISPUTED if c.disputed else UNFIT
@@ -148,30 +175,30 @@ class StreamSink:
             await self._replace(call, request, rejected)
         if not self.opened:
             return
-        await svc.repo.quizzes.finish_writing(quiz.id)
+        await parts.quizzes.finish_writing(quiz.id)
         # A close waiting for the writing goes on now; this one's own close below too.
-        svc.writing.end(quiz.id)
+        parts.writing.end(quiz.id)
         if self.kept < quiz.num_questions:
             await self._say_fewer()
-        current = await svc.repo.quizzes.quiz(quiz.id)
+        current = await parts.quizzes.quiz(quiz.id)
         if current is not None and current.is_live:
             # The last question may be over already: then the game ends now.
-            await posting.post_questions(self.ui, svc, quiz.id)
+            await parts.posting.post_questions(quiz.id)
             return
         # Someone may have answered everything while the last questions were being written.
-        if current is not None and current.is_open and await answers.all_done(svc, current):
-            await closing.finish_quiz(self.ui, svc, quiz.id, SubmissionStatus.COMPLETED)
+        if current is not None and current.is_open and await parts.all_done(current):
+            await parts.finish(quiz.id, SubmissionStatus.COMPLETED)
 
     async def _replace(
         self, call: ToolCall, request: QuizRequest, rejected: Sequence[Checked]
     ) -> None:
         """Ask the model once, through the correction path, for the questions left out, and
         post them under the next numbers, so that the quiz has the number asked for."""
-        quiz, svc = self.quiz, self.svc
+        quiz, parts = self.quiz, self.parts
         # Under the quiz's lock: a /stop or the deadline meanwhile submits after this, to
         # the call that holds the questions the quiz has.
-        async with svc.lock(quiz.id):
-            current = await svc.repo.quizzes.quiz(quiz.id)
+        async with parts.locks.hold(quiz.id):
+            current = await parts.quizzes.quiz(quiz.id)
             # Not opened yet: every question the checks saw was rejected.
             if current is None or not (current.is_open or current.state == QuizState.GENERATING):
                 return
@@ -179,7 +206,7 @@ class StreamSink:
                 p for c in sorted(rejected, key=lambda c: c.index) for p in c.problems
             ]
             try:
-                corrected = await svc.engine.correct(call, problems, request)
+                corrected = await parts.engine.correct(call, problems, request)
             except EngineError as exc:
                 log.warning("Quiz %s: no replacement for questions left out: %s", quiz.id, exc)
                 return
@@ -201,12 +228,12 @@ class StreamSink:
             # The first call now has its output (the problems): answers go to this one,
             # whose indices the stored questions keep. After the posts: a quiz that a
             # replacement opened stored the first call's id.
-            await svc.repo.quizzes.set_call(quiz.id, corrected.call_id)
+            await parts.quizzes.set_call(quiz.id, corrected.call_id)
 
     async def _post_replacements(self, fresh: Sequence[tuple[int, Question]]) -> None:
         if self.checks is None:
             for index, q in fresh:
-                await self._keep(index, q, shuffled_order(len(q.choices), self.svc.rng))
+                await self._keep(index, q, shuffled_order(len(q.choices), self.parts.rng))
             return
         # verify: the replacements are checked too, in one solve.
         for c in await self.checks.verifier.check(fresh):
@@ -217,12 +244,13 @@ class StreamSink:
 
     async def _say_fewer(self) -> None:
         """The quiz has fewer questions than its header and its polls (k/N) said."""
-        quiz, svc = self.quiz, self.svc
-        current = await svc.repo.quizzes.quiz(quiz.id)
+        quiz = self.quiz
+        current = await self.parts.quizzes.quiz(quiz.id)
         if current is None or not current.is_open:
             return
         if self.status_message_id is not None:
-            text, finish_button = posting.header_text(svc, current, current.title or "", self.kept)
+            posting = self.parts.posting
+            text, finish_button = posting.header_text(current, current.title or "", self.kept)
             await self.ui.update_header(current, text, self.status_message_id, finish_button)
         reasons = list(self.missing.values())
         disputed, unfit = reasons.count(DISPUTED), reasons.count(UNFIT)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from engine import EngineError, QuizRequest, ToolCall
+from engine import EngineError, QuizEngine, QuizRequest, ToolCall
 from engine.base import SolveQuestion
 from quiz.model import Question, Quiz
 from quiz.render import shuffled_order
@@ -33,9 +34,9 @@ from quiz.verification import (
     topic_language,
 )
 from services import learning
-from services.context import Services
 from services.quiz.presenter import Presenter
 from storage import QuizRow
+from storage.quizzes import QuizStore
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +49,6 @@ def _judged(quiz: QuizRow, index: int, verdict: Verdict) -> None:
         verdict,
         extra={VERDICT: Judged(quiz.id, index, verdict)},
     )
-
-
-async def quiz_language(svc: Services, quiz: QuizRow) -> str | None:
-    """The language to tell the writer (its English name), when the check knows it."""
-    if not svc.settings.quiz_verify:
-        return None
-    code = await asyncio.to_thread(topic_language, quiz.topic, quiz.lang)
-    return None if code is None else language_name(code)
 
 
 @dataclass
@@ -73,7 +66,8 @@ class Checked:
 class Verifier:
     """The checks of one quiz; remembers what it accepted, to catch repeats of it."""
 
-    svc: Services
+    engine: QuizEngine
+    rng: random.Random
     quiz: QuizRow
     request: QuizRequest
     accepted: list[tuple[int, Question]] = field(default_factory=list)
@@ -99,7 +93,7 @@ class Verifier:
         results: list[Checked] = []
         seen = list(self.accepted)
         for n, (index, q) in enumerate(items):
-            order = list(orders[n] if orders else shuffled_order(len(q.choices), self.svc.rng))
+            order = list(orders[n] if orders else shuffled_order(len(q.choices), self.rng))
             # Synchronous (about a millisecond each) so that concurrent checks see each
             # other's questions in order.
             language = language_problem(index, q, expected)
@@ -123,7 +117,7 @@ class Verifier:
         ]
         quiz = self.quiz
         try:
-            solved = await self.svc.engine.solve(asked, self.request)
+            solved = await self.engine.solve(asked, self.request)
         except EngineError as exc:
             # A check that cannot run must not hold the quiz back: the keys stay unconfirmed.
             log.warning(
@@ -171,58 +165,78 @@ class Outcome:
     unfit: int = 0  # wrong language or a repeat, still
 
 
-async def corrected_quiz(
-    svc: Services,
-    quiz: QuizRow,
-    call: ToolCall,
-    problems: Sequence[str],
-    request: QuizRequest,
-    n: int,
-) -> tuple[ToolCall, Quiz]:
-    """Send the problems back to the writer, once, and parse what it writes instead; raises
-    EngineError or InvalidQuizError (the quiz's call is the corrected one either way)."""
-    corrected = await svc.engine.correct(call, problems, request)
-    await svc.repo.quizzes.set_call(quiz.id, corrected.call_id)
-    return corrected, parse_quiz(corrected.arguments, n, learning.originals(request))
+class QuizChecks:
+    """What the checks use beyond one quiz: the engine that solves and corrects, where a
+    quiz's call is kept, the shuffle, and whether to check at all (QUIZ_VERIFY)."""
 
+    def __init__(
+        self, *, engine: QuizEngine, quizzes: QuizStore, rng: random.Random, enabled: bool
+    ) -> None:
+        self._engine = engine
+        self._quizzes = quizzes
+        self._rng = rng
+        self.enabled = enabled
 
-async def verify_whole(
-    svc: Services, quiz: QuizRow, request: QuizRequest, call: ToolCall, parsed: Quiz
-) -> Outcome:
-    """A quiz written in one piece: check it, correct it once, leave out what still fails."""
-    verifier = Verifier(svc, quiz, request)
-    first = await verifier.check(list(enumerate(parsed.questions)))
-    rejected = [c for c in first if c.problems]
-    if not rejected:
-        return Outcome(call, first)
-    log.warning("Quiz %s: %s question(s) sent back to the writer", quiz.id, len(rejected))
-    try:
-        corrected_call, corrected = await corrected_quiz(
-            svc,
-            quiz,
-            call,
-            [p for c in rejected for p in c.problems],
-            request,
-            len(parsed.questions),
-        )
-    except (EngineError, InvalidQuizError) as exc:
-        log.warning("Quiz %s: the correction failed, leaving out: %s", quiz.id, exc)
-        return _left_out(call, first, rejected)
-    # Unchanged questions keep their verdict; the rest (the replacements) are checked again.
-    verdict = {(c.question.text, c.question.choices, c.question.answer_index): c for c in first}
-    again = Verifier(svc, quiz, request)
-    kept: list[Checked] = []
-    fresh: list[tuple[int, Question]] = []
-    for i, q in enumerate(corrected.questions):
-        known = verdict.get((q.text, q.choices, q.answer_index))
-        if known is not None and not known.problems:
-            kept.append(Checked(i, q, known.order, []))
-            again.accepted.append((i, q))
-        else:
-            fresh.append((i, q))
-    rechecked = await again.check(fresh)
-    everything = sorted([*kept, *rechecked], key=lambda c: c.index)
-    return _left_out(corrected_call, everything, [c for c in everything if c.problems])
+    async def quiz_language(self, quiz: QuizRow) -> str | None:
+        """The language to tell the writer (its English name), when the check knows it."""
+        if not self.enabled:
+            return None
+        code = await asyncio.to_thread(topic_language, quiz.topic, quiz.lang)
+        return None if code is None else language_name(code)
+
+    def verifier(self, quiz: QuizRow, request: QuizRequest) -> Verifier:
+        return Verifier(self._engine, self._rng, quiz, request)
+
+    async def corrected_quiz(
+        self,
+        quiz: QuizRow,
+        call: ToolCall,
+        problems: Sequence[str],
+        request: QuizRequest,
+        n: int,
+    ) -> tuple[ToolCall, Quiz]:
+        """Send the problems back to the writer, once, and parse what it writes instead; raises
+        EngineError or InvalidQuizError (the quiz's call is the corrected one either way)."""
+        corrected = await self._engine.correct(call, problems, request)
+        await self._quizzes.set_call(quiz.id, corrected.call_id)
+        return corrected, parse_quiz(corrected.arguments, n, learning.originals(request))
+
+    async def verify_whole(
+        self, quiz: QuizRow, request: QuizRequest, call: ToolCall, parsed: Quiz
+    ) -> Outcome:
+        """A quiz written in one piece: check it, correct it once, leave out what still fails."""
+        verifier = self.verifier(quiz, request)
+        first = await verifier.check(list(enumerate(parsed.questions)))
+        rejected = [c for c in first if c.problems]
+        if not rejected:
+            return Outcome(call, first)
+        log.warning("Quiz %s: %s question(s) sent back to the writer", quiz.id, len(rejected))
+        try:
+            corrected_call, corrected = await self.corrected_quiz(
+                quiz,
+                call,
+                [p for c in rejected for p in c.problems],
+                request,
+                len(parsed.questions),
+            )
+        except (EngineError, InvalidQuizError) as exc:
+            log.warning("Quiz %s: the correction failed, leaving out: %s", quiz.id, exc)
+            return _left_out(call, first, rejected)
+        # Unchanged questions keep their verdict; the rest (the replacements) are checked again.
+        verdict = {(c.question.text, c.question.choices, c.question.answer_index): c for c in first}
+        again = self.verifier(quiz, request)
+        kept: list[Checked] = []
+        fresh: list[tuple[int, Question]] = []
+        for i, q in enumerate(corrected.questions):
+            known = verdict.get((q.text, q.choices, q.answer_index))
+            if known is not None and not known.problems:
+                kept.append(Checked(i, q, known.order, []))
+                again.accepted.append((i, q))
+            else:
+                fresh.append((i, q))
+        rechecked = await again.check(fresh)
+        everything = sorted([*kept, *rechecked], key=lambda c: c.index)
+        return _left_out(corrected_call, everything, [c for c in everything if c.problems])
 
 
 def _left_out(call: ToolCall, checked: list[Checked], rejected: list[Checked]) -> Outcome:
@@ -251,49 +265,3 @@ async def tell_left_out(ui: Presenter, quiz: QuizRow, unconfirmed: int, unfit: i
         await ui.notice(quiz, "verify_unconfirmed", n=unconfirmed)
     if unfit:
         await ui.notice(quiz, "verify_unfit", n=unfit)
-
-
-Post = Callable[[Checked], Awaitable[None]]
-
-
-class StreamChecks:
-    """Streamed questions: a task per question checks it while the stream goes on; each
-    posts after its own check and after the question before it, so the order stays."""
-
-    def __init__(self, verifier: Verifier, post: Post) -> None:
-        self.verifier = verifier
-        self._post = post
-        self._last: asyncio.Task[None] | None = None
-        self._tasks: list[asyncio.Task[None]] = []
-        self.rejected: list[Checked] = []
-
-    @property
-    def submitted(self) -> bool:
-        return bool(self._tasks)
-
-    def submit(self, index: int, question: Question) -> None:
-        previous = self._last
-        task = asyncio.create_task(self._run(index, question, previous))
-        self._tasks.append(task)
-        self._last = task
-
-    async def _run(
-        self, index: int, question: Question, previous: asyncio.Task[None] | None
-    ) -> None:
-        [checked] = await self.verifier.check([(index, question)])
-        if previous is not None:
-            await asyncio.shield(previous)
-        if checked.problems:
-            self.rejected.append(checked)
-        else:
-            await self._post(checked)
-
-    async def wait(self) -> list[Checked]:
-        """After the stream: every check done (and its question posted); the rejected."""
-        if self._tasks:
-            await asyncio.gather(*self._tasks)
-        return sorted(self.rejected, key=lambda c: c.index)
-
-    def cancel(self) -> None:
-        for task in self._tasks:
-            task.cancel()

@@ -11,6 +11,7 @@ from services.learning import Learning
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.security import Security
 from services.stats import Stats
+from services.wiring.common import clock_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +28,7 @@ class AdminFeatures:
 def build_admin(svc: Services, ui: TelegramPresenter, learning: Learning) -> AdminFeatures:
     settings, repo = svc.settings, svc.repo
 
-    def clock() -> float:
-        # Looked up at each call: tests move the services' clock.
-        return svc.clock()
-
+    clock = clock_of(svc)
     return AdminFeatures(
         chat_settings=ChatSettings(
             chats=repo.chats,

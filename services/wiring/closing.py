@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from services import (
-    chat_settings,
-    documents,
-    learning,
-    library_board,
-    local_library,
-    waiting,
-)
+from services.chat_settings import EffectiveSettings
 from services.context import Services
 from services.membership import Membership
 from services.presenter import Presenter
-from services.quiz import posting, verify
 from services.quiz.answers import QuizAnswers
 from services.quiz.closing import QuizClosing
-from services.quiz.common import DEADLINE, LIVE_STEP, ModelRequests, QuizLeases, QuizTimers
+from services.quiz.common import ModelRequests, QuizLeases, QuizTimers
 from services.quiz.deadlines import Deadlines
 from services.quiz.delivery import FeedbackDelivery
 from services.quiz.live import LiveGame
 from services.quiz.live_board import LiveBoard
 from services.quiz.lookup import QuizLookup
-from services.quiz.telegram_presenter import TelegramPresenter
 from services.recovery import Recovery
-from services.wiring.common import Spawn, told
+from services.wiring.common import clock_of
+from storage import QuizRow
+
+Chosen = Callable[[int], Awaitable[EffectiveSettings]]
+Extras = Callable[[QuizRow], Awaitable[tuple[list[str], list[tuple[str, str]]]]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClosingStages:
     """The quiz's way out and its games, as one process's presenter shows them."""
 
@@ -41,49 +37,39 @@ class ClosingStages:
     answers: QuizAnswers
     membership: Membership
     leases: QuizLeases
-
-
-@dataclass(frozen=True)
-class ClosingFeatures(ClosingStages):
+    timers: QuizTimers
+    requests: ModelRequests
     recovery: Recovery
 
 
-def build_closing(svc: Services, ui: TelegramPresenter, spawn: Spawn) -> ClosingFeatures:
-    """The closing stages, the start-up recovery, and what runs when a quiz's timer is due
-    or a live game's answers are stored."""
-    stages = closing_stages(svc, ui)
-    stages.live.subscribe(svc.events, spawn)
-    if svc.timers is not None:
-        svc.timers.on(DEADLINE, told(ui, stages.deadlines.reached))
-        svc.timers.on(LIVE_STEP, told(ui, stages.live.step))
-    recovery = Recovery(
-        quizzes=svc.repo.quizzes,
-        ui=ui,
-        leases=stages.leases,
-        closing=stages.closing,
-        answers=stages.answers,
-        post_questions=lambda quiz_id: posting.post_questions(ui, svc, quiz_id),
-        start_waiting=lambda: waiting.start_waiting(ui, svc, None, restarted=True),
-    )
-    return ClosingFeatures(**vars(stages), recovery=recovery)
-
-
-def closing_stages(svc: Services, ui: Presenter) -> ClosingStages:
-    """The closing stages over the given presenter (tests record one); nothing is
-    subscribed or registered."""
-    repo = svc.repo
+def closing_stages(
+    svc: Services,
+    ui: Presenter,
+    *,
+    chat_settings: Chosen,
+    requests: ModelRequests,
+    extras: Extras,
+    post_questions: Callable[[int], Awaitable[None]],
+    start_waiting: Callable[[], Awaitable[None]],
+) -> ClosingStages:
+    """The closing stages over the given presenter; nothing is subscribed or registered
+    (services/wiring/__init__.py attaches them)."""
+    repo, clock = svc.repo, clock_of(svc)
     leases, timers = QuizLeases(leases=svc.leases), QuizTimers(timers=svc.timers)
     board = LiveBoard(quizzes=repo.quizzes, questions=repo.questions, answers=repo.answers, ui=ui)
-    closing = _quiz_closing(svc, ui, leases, timers, board)
+    closing = _quiz_closing(svc, ui, leases, timers, board, requests, extras)
+    answers = QuizAnswers(
+        questions=repo.questions, answers=repo.answers, writer=svc.answer_writer, clock=clock
+    )
     return ClosingStages(
         closing=closing,
         deadlines=Deadlines(
             quizzes=repo.quizzes,
             ui=ui,
             timers=timers,
-            chat_settings=lambda chat_id: chat_settings.effective(svc, chat_id),
+            chat_settings=chat_settings,
             finish=closing.finish,
-            clock=lambda: svc.clock(),
+            clock=clock,
         ),
         live=LiveGame(
             quizzes=repo.quizzes,
@@ -94,34 +80,38 @@ def closing_stages(svc: Services, ui: Presenter) -> ClosingStages:
             timers=timers,
             locks=svc.live_locks,
             finish=closing.finish,
-            clock=lambda: svc.clock(),
+            clock=clock,
             live_seconds=svc.settings.quiz_live_seconds,
         ),
         board=board,
         lookup=QuizLookup(quizzes=repo.quizzes, polls=repo.polls),
-        answers=QuizAnswers(
-            questions=repo.questions,
-            answers=repo.answers,
-            writer=svc.answer_writer,
-            clock=lambda: svc.clock(),
-        ),
-        membership=Membership(
-            quizzes=repo.quizzes, chat_memory=repo.chat_memory, clock=lambda: svc.clock()
-        ),
+        answers=answers,
+        membership=Membership(quizzes=repo.quizzes, chat_memory=repo.chat_memory, clock=clock),
         leases=leases,
+        timers=timers,
+        requests=requests,
+        recovery=Recovery(
+            quizzes=repo.quizzes,
+            ui=ui,
+            leases=leases,
+            closing=closing,
+            answers=answers,
+            post_questions=post_questions,
+            start_waiting=start_waiting,
+        ),
     )
 
 
 def _quiz_closing(
-    svc: Services, ui: Presenter, leases: QuizLeases, timers: QuizTimers, board: LiveBoard
+    svc: Services,
+    ui: Presenter,
+    leases: QuizLeases,
+    timers: QuizTimers,
+    board: LiveBoard,
+    requests: ModelRequests,
+    extras: Extras,
 ) -> QuizClosing:
     repo = svc.repo
-    requests = ModelRequests(
-        stores=lambda chat_id: documents.quiz_stores(svc, chat_id),
-        review_of=lambda quiz: learning.review_request(svc, quiz),
-        language=lambda quiz: verify.quiz_language(svc, quiz),
-        passages=lambda chat_id, topic, n: local_library.passages(svc, chat_id, topic, n),
-    )
     delivery = FeedbackDelivery(
         quizzes=repo.quizzes,
         questions=repo.questions,
@@ -133,7 +123,7 @@ def _quiz_closing(
         events=svc.events,
         board=board,
         request=requests.of,
-        extras=lambda quiz: library_board.feedback_extras(svc, quiz),
+        extras=extras,
         submit_attempts=svc.settings.quiz_submit_attempts,
     )
     return QuizClosing(
@@ -150,6 +140,5 @@ def _quiz_closing(
         events=svc.events,
         board=board,
         delivery=delivery,
-        # Looked up at each call: tests move the services' clock.
-        clock=lambda: svc.clock(),
+        clock=clock_of(svc),
     )

@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from services import (
-    chat_settings,
-    quotas,
-)
-from services.chat_settings import EffectiveSettings
+from quiz.model import Quiz
+from services.chat_settings import ChatSettings
 from services.context import Services
 from services.document_adding import DocumentAdding
 from services.document_transfer import DocumentSettings
@@ -18,12 +15,14 @@ from services.library import Library
 from services.library_board import LibraryBoard
 from services.local_library import LocalLibrary
 from services.photos import Photos
-from services.quiz import generation, starting
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.quiz_files import QuizFiles
-from services.start_request import StartRequest
 from services.transfers import FairLimiter
 from services.waiting import Waiting, WaitingQuizzes
+from services.wiring.common import Start, clock_of
+from storage import QuizRow
+
+OpenAndPost = Callable[[QuizRow, Quiz], Awaitable[object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,26 +32,36 @@ class DocsFeatures:
     photos: Photos
     library: Library
     quiz_files: QuizFiles
+    # Not reached by handlers: the quiz stages ask them (services/wiring/__init__.py).
+    local: LocalLibrary
+    board: LibraryBoard
 
 
-def build_docs(svc: Services, ui: TelegramPresenter) -> DocsFeatures:
-    """Documents, photos, the library and quiz files. The lambdas reach other features
-    (quotas, chat settings, starting and posting a quiz) until they are objects too."""
+def build_docs(
+    svc: Services,
+    ui: TelegramPresenter,
+    *,
+    chat_settings: ChatSettings,
+    check_start: Start,
+    open_and_post: OpenAndPost,
+    start: Start,
+) -> DocsFeatures:
+    """Documents, photos, the library and quiz files; a quiz of theirs starts (and is
+    checked against the quotas) the way every quiz does."""
     repo = svc.repo
-    documents, waiting = _documents(svc, ui)
-    check_start: Start = lambda req: quotas.check_start(ui, svc, req)  # noqa: E731
-    chosen: Chosen = lambda chat_id: chat_settings.effective(svc, chat_id)  # noqa: E731
+    documents, local, waiting = _documents(svc, ui, start)
+    chosen = chat_settings.effective
+    board = LibraryBoard(library=repo.library)
     library = Library(
         library=repo.library,
         questions=repo.questions,
         quizzes=repo.quizzes,
         engine=svc.engine,
-        board=LibraryBoard(library=repo.library),
+        board=board,
         check_start=check_start,
         chat_settings=chosen,
-        open_and_post=lambda quiz, parsed: generation.open_and_post(ui, svc, quiz, parsed, None),
-        # Looked up at each call: tests move the services' clock.
-        clock=lambda: svc.clock(),
+        open_and_post=open_and_post,
+        clock=clock_of(svc),
     )
     quiz_files = QuizFiles(
         library=repo.library,
@@ -61,25 +70,23 @@ def build_docs(svc: Services, ui: TelegramPresenter) -> DocsFeatures:
         check_start=check_start,
         chat_settings=chosen,
         rng=svc.rng,
-        clock=lambda: svc.clock(),
+        clock=clock_of(svc),
         max_questions=svc.settings.max_questions,
         verify=svc.settings.quiz_verify,
     )
     photos = Photos(engine=svc.engine, add=waiting.add_document, reading=ui.reading)
-    return DocsFeatures(documents, waiting, photos, library, quiz_files)
+    return DocsFeatures(documents, waiting, photos, library, quiz_files, local, board)
 
 
-Start = Callable[[StartRequest], Awaitable[None]]
-Chosen = Callable[[int], Awaitable[EffectiveSettings]]
-
-
-def _documents(svc: Services, ui: TelegramPresenter) -> tuple[Documents, Waiting]:
+def _documents(
+    svc: Services, ui: TelegramPresenter, start: Start
+) -> tuple[Documents, LocalLibrary, Waiting]:
     repo, values = svc.repo, DocumentSettings.of(svc.settings)
     documents = Documents(
         documents=repo.documents,
         library=svc.library,
         locks=svc.library_locks,
-        clock=lambda: svc.clock(),
+        clock=clock_of(svc),
         values=values,
     )
     local = LocalLibrary(
@@ -98,16 +105,14 @@ def _documents(svc: Services, ui: TelegramPresenter) -> tuple[Documents, Waiting
             svc.settings.document_transfers, svc.settings.user_document_transfers
         ),
         ui=ui,
-        clock=lambda: svc.clock(),
+        clock=clock_of(svc),
         values=values,
     )
     quizzes = WaitingQuizzes(
         documents=documents,
         memory=repo.chat_memory,
         tell=ui.error,
-        start=lambda req: starting.start_quiz(ui, svc, req),
+        start=start,
         index_timeout=values.index_timeout,
     )
-    # The counts stay in Services while services.quiz.starting reads them there.
-    waiting = Waiting(adding=adding, quizzes=quizzes, in_progress=svc.adding_documents)
-    return documents, waiting
+    return documents, local, Waiting(adding=adding, quizzes=quizzes)
