@@ -24,7 +24,6 @@ async def answer_button(update: Update, context: BotContext) -> None:
         return
     lang = await lang_of(update, context)
     tap = callbacks.parse_answer(query.data or "")
-    svc = context.services
     found = await context.quiz_lookup.question(tap.quiz_id, tap.question_index) if tap else None
     if (
         tap is None
@@ -38,7 +37,7 @@ async def answer_button(update: Update, context: BotContext) -> None:
         await acknowledge(query, tr(lang, "invalid_button"))
         return
     quiz, question = found
-    if quiz.is_open and not await svc.participants.counts(context.bot, quiz, user.id):
+    if quiz.is_open and not await context.participants.counts(context.bot, quiz, user.id):
         # A visitor of a public group, or someone who left it: their tap never counts.
         await acknowledge(query, tr(lang, "not_a_participant"))
         return

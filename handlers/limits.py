@@ -91,7 +91,7 @@ class CommandGate:
             return True
         command, has_args, _ = parsed
         # The services' clock, as the cooldown's: the tests move it as time passing.
-        now = context.services.clock()
+        now = context.clock()
         decision = self.limiter.admit(user.id if user else None, chat.id, now)
         if decision.verdict is not Verdict.RUN:
             log.info(

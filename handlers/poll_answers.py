@@ -31,7 +31,6 @@ async def poll_answer(update: Update, context: BotContext) -> SettledLater | Non
     answer, user = update.poll_answer, update.effective_user
     if answer is None or user is None or not answer.option_ids:
         return None
-    svc = context.services
     found = await context.quiz_lookup.question_for_poll(answer.poll_id)
     if found is None:
         # In a task of its own: the answers behind it are not held up by its pauses.
@@ -48,17 +47,17 @@ async def poll_answer(update: Update, context: BotContext) -> SettledLater | Non
     if not quiz.is_open:
         return None
     settle = inbox.settle_later(context, update)
-    member = svc.participants.known(quiz, user.id)
+    member = context.participants.known(quiz, user.id)
     if member is None:
         # Someone not seen in this chat lately: the answer waits for one request (shared by
         # their other answers) in a callback, so the answers behind it are not held up, and
         # the close waits until it has been handed on.
         handed_on: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        svc.participants.track(quiz.id, handed_on)
+        context.participants.track(quiz.id, handed_on)
         # The request is the application's task: a shutdown waits for it, and its failure
         # goes to the error handler, as a failed handler's does.
         spawn = functools.partial(context.application.create_task, update=update)
-        verdict = svc.participants.asking(context.bot, quiz, user.id, spawn=spawn)
+        verdict = context.participants.asking(context.bot, quiz, user.id, spawn=spawn)
         verdict.add_done_callback(
             functools.partial(
                 _decided, update, context, quiz, question, position, settle, handed_on

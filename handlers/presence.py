@@ -25,10 +25,10 @@ def noting(callback: Callback) -> Callback:
     async def run(update: Update, context: BotContext) -> Any:
         message, change = update.message, update.chat_member
         if message is not None and message.chat.type in _GROUPS:
-            _note(message, context.services.participants)
+            _note(message, context.participants)
         elif change is not None and change.chat.type in _GROUPS:
             member = change.new_chat_member
-            context.services.participants.note(
+            context.participants.note(
                 change.chat.id, member.user.id, is_in(member), change.date.timestamp()
             )
         return await callback(update, context)

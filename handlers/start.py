@@ -78,16 +78,16 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 async def _send_help(message: Message, update: Update, context: BotContext) -> None:
-    settings = context.services.settings
+    facts = context.help_facts
     lang = await lang_of(update, context)
     await message.reply_text(
         tr(
             lang,
             "help",
-            default=settings.default_questions,
-            max=settings.max_questions,
+            default=facts.default_questions,
+            max=facts.max_questions,
             # Said only while it is true (QUIZ_VERIFY).
-            checks=tr(lang, "help_verify") if settings.quiz_verify else "",
+            checks=tr(lang, "help_verify") if facts.quiz_verify else "",
             # What leaves the machine depends on where documents are searched.
             where=tr(
                 lang, "help_docs_local" if context.documents.is_local() else "help_docs_openai"

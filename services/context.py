@@ -1,11 +1,12 @@
-"""Long-lived objects shared by handlers, created in post_init and closed in post_shutdown."""
+"""The shared infrastructure (`Services`: stores, engine, timers, locks, clock, settings),
+which only the composition root reads (services/wiring, bot.py), and the context handlers
+get (`BotContext`), through which they reach each feature the root built."""
 
 from __future__ import annotations
 
 import random
 import time
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from services.learning import Learning
     from services.library import Library
     from services.membership import Membership
+    from services.menu import HelpFacts
     from services.photos import Photos
     from services.quiz.answers import QuizAnswers
     from services.quiz.closing import QuizClosing
@@ -87,15 +89,6 @@ class Services:
         limit = self.settings.openai_timeout * (self.settings.openai_max_retries + 1)
         self.writing = ModelWriting(self.repo.quizzes, limit=limit, shared=self.fleet)
 
-    def lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
-        return self.locks.hold(quiz_id)
-
-    def live_lock(self, quiz_id: int) -> AbstractAsyncContextManager[None]:
-        return self.live_locks.hold(quiz_id)
-
-    def library_lock(self, chat_id: int) -> AbstractAsyncContextManager[None]:
-        return self.library_locks.hold(chat_id)
-
 
 def install(bot_data: dict[Any, Any], services: Services, presenter: TelegramPresenter) -> None:
     bot_data[_KEY] = services
@@ -120,8 +113,18 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
         super().__init__(application, chat_id, user_id)
 
     @property
-    def services(self) -> Services:
-        return cast(Services, self.bot_data[_KEY])
+    def participants(self) -> Participants:
+        """Who counts in a group's quiz (services/quiz/participants.py)."""
+        return cast(Participants, self.bot_data["participants"])
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The services' clock (tests move it), for the handlers' own cooldowns."""
+        return cast(Callable[[], float], self.bot_data["clock"])
+
+    @property
+    def help_facts(self) -> HelpFacts:
+        return cast("HelpFacts", self.bot_data["help_facts"])
 
     @property
     def presenter(self) -> TelegramPresenter:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.error import TelegramError
@@ -10,6 +11,16 @@ from telegram.error import TelegramError
 from i18n import DEFAULT_LANGUAGE, catalogues, tr
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class HelpFacts:
+    """The settings /help states: the quiz lengths, and whether answer keys are checked."""
+
+    default_questions: int
+    max_questions: int
+    quiz_verify: bool
+
 
 # Each command's description is the catalogue's `cmd_<command>`.
 PRIVATE_COMMANDS = (

@@ -269,7 +269,9 @@ async def test_webhook_workers_on_postgresql_join_the_fleet(
         limiter = app.bot.rate_limiter
         assert isinstance(limiter, RetryingRateLimiter) and limiter.shared is not None
         assert limiter.shared.slots is not None
-        async with services.lock(1), services.live_lock(1), services.library_lock(-5):
+        async with services.locks.hold(1), services.live_locks.hold(1):
+            pass
+        async with services.library_locks.hold(-5):
             pass
 
 

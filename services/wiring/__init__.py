@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.context import Services, install_features
+from services.menu import HelpFacts
 from services.presenter import Presenter
 from services.quiz.common import DEADLINE, LIVE_STEP, ModelRequests
 from services.quiz.telegram_presenter import TelegramPresenter
@@ -104,8 +105,14 @@ def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn, bot_data: dict[Any,
         svc.timers.on(LIVE_STEP, told(ui, f.way_out.live.step))
         svc.timers.on(REMINDER, told(ui, f.study.reminders.remind))
     out, docs, admin, study = f.way_out, f.docs, f.admin, f.study
+    settings = svc.settings
     install_features(
         bot_data,
+        participants=svc.participants,
+        clock=clock_of(svc),
+        help_facts=HelpFacts(
+            settings.default_questions, settings.max_questions, settings.quiz_verify
+        ),
         opening=f.way_in.opening,
         offers=f.way_in.offers,
         closing=out.closing,
