@@ -33,6 +33,7 @@ from services.inbox import (
     replay,
 )
 from services.leases import Leases
+from services.logs import setup_logging, silence_http_logs
 from services.menu import publish_commands
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.ratelimit import RetryingRateLimiter, SharedPace
@@ -53,26 +54,6 @@ EXIT_POLLING_TAKEN = 3
 
 class PollingTaken(Exception):
     """Another live process polls Telegram with this database."""
-
-
-def silence_http_logs() -> None:
-    # Their request lines contain the bot token in the URL.
-    for noisy in ("httpx", "httpx2", "httpcore", "httpcore2"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-class OneLineFormatter(logging.Formatter):
-    """One line per event, so logs grep and ship well; tracebacks still follow on their own."""
-
-    def formatMessage(self, record: logging.LogRecord) -> str:
-        return super().formatMessage(record).replace("\r", "\\r").replace("\n", "\\n")
-
-
-def setup_logging(level: str) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(handlers=[handler], level=level, force=True)
-    silence_http_logs()
 
 
 async def _warm_up_checks(context: BotContext) -> None:

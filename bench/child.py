@@ -117,7 +117,8 @@ def _note_commits() -> None:
 
 
 def studyquiz_app() -> Application:  # type: ignore[type-arg]
-    from bot import build_application, setup_logging
+    from bot import build_application
+    from services.logs import setup_logging
     from settings import Settings
 
     # From the environment the bench set alone: a developer's .env must not leak in.

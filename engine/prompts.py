@@ -48,7 +48,7 @@ The app already posted the scores: do not repeat the leaderboard.
 """
 
 
-# Issue 14: the feedback compares with last time ("you missed this on 3 May, right now").
+# A review's feedback compares with last time ("you missed this on 3 May, right now").
 REVIEW_FEEDBACK_NOTE = """
 This is a review quiz: the function's output has "review": true, and each question may
 carry last_time: {"date": "YYYY-MM-DD", "correct": true|false}, how the learner answered that
@@ -93,7 +93,7 @@ def quiz_request_text(
     language: str | None = None,
     passages: Sequence[RetrievedChunk] = (),
 ) -> str:
-    # Issue 19: said outright, and checked on every question (quiz/verification.py).
+    # Said outright, and checked on every question (quiz/verification.py).
     said = f"\nWrite the quiz and its feedback in {language}." if language else ""
     if review_of:
         return (

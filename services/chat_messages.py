@@ -14,11 +14,12 @@ from pathlib import Path
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from i18n import tr
 from quiz import callbacks
 from services.errors import UserFacingError
+from services.permissions import is_chat_admin
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,16 @@ class ChatMessages:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.files = TelegramFiles(bot)
+
+    async def member_count(self, chat_id: int) -> int | None:
+        try:
+            return await self.bot.get_chat_member_count(chat_id)
+        except TelegramError as exc:
+            log.info("Chat %s: no member count (%s)", chat_id, exc)
+            return None
+
+    async def is_admin(self, chat_id: int, user_id: int) -> bool:
+        return await is_chat_admin(self.bot, chat_id, user_id)
 
     async def error(self, error: UserFacingError) -> None:
         """Show the error: edit the status message it names, else send it to the chat."""

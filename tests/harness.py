@@ -12,11 +12,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot import build_application, silence_http_logs
+from bot import build_application
 from fakes import BOT_TOKEN, OPENAI_KEY
 from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import FakeTelegram
 from services.context import Services, installed
+from services.logs import silence_http_logs
 from settings import Settings
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import build_application, silence_http_logs
+from bot import build_application
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args, right_choice
 from fakes.telegram_server import FakeTelegram
 from i18n import tr
 from quiz.states import QuizState, SubmissionStatus
+from services.logs import silence_http_logs
 from settings import Settings
 from tests.harness import RunningBot, eventually, running_bot, settings_for
 from tests.test_crash_recovery import submissions

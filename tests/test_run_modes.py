@@ -21,6 +21,7 @@ from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import Chat, FakeTelegram, User
 from services.context import installed
 from services.fleet import FleetLocks
+from services.logs import OneLineFormatter
 from services.ratelimit import RetryingRateLimiter
 from settings import Settings
 from tests.harness import settings_for
@@ -204,7 +205,7 @@ async def test_check_online_reports_each_bad_credential(
 
 
 def test_log_lines_are_one_per_event() -> None:
-    formatter = entry.OneLineFormatter("%(levelname)s %(name)s: %(message)s")
+    formatter = OneLineFormatter("%(levelname)s %(name)s: %(message)s")
     record = logging.LogRecord(
         "studyquiz", logging.WARNING, __file__, 1, "a\nb %s", ("c\r\nd",), None
     )

@@ -17,7 +17,6 @@ from quiz.feedback import html_to_plain
 from quiz.render import POLL, keyboard_buttons, keyboard_text, poll_spec
 from services.chat_action import keep_typing
 from services.chat_messages import ChatMessages, deep_link
-from services.permissions import is_chat_admin
 from services.quiz.presenter import Posted
 from storage import QuizRow, StoredQuestion
 
@@ -292,13 +291,3 @@ class TelegramPresenter(ChatMessages):
             message_thread_id=_thread(quiz),
             reply_markup=InlineKeyboardMarkup([[tap]]),
         )
-
-    async def member_count(self, chat_id: int) -> int | None:
-        try:
-            return await self.bot.get_chat_member_count(chat_id)
-        except TelegramError as exc:
-            log.info("Chat %s: no member count (%s)", chat_id, exc)
-            return None
-
-    async def is_admin(self, chat_id: int, user_id: int) -> bool:
-        return await is_chat_admin(self.bot, chat_id, user_id)
