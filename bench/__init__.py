@@ -1,1 +1,1 @@
-"""Benchmarks of issue 9: `python -m bench` (see README, Performance)."""
+"""Benchmarks: `python -m bench` (see docs/PERFORMANCE.md)."""

@@ -1,5 +1,5 @@
-"""`python -m bench [--smoke] [--only NAME …]`: issue 9's four figures, issue 19's answer-key
-checks, the figures of issues 14-16 (stats, live, drafts), the library, /stop and flood
+"""`python -m bench [--smoke] [--only NAME …]`: the first four figures (speed and memory), the
+answer-key checks, stats, live games, drafts, the library, /stop and flood
 parts, and the big groups and memory with the defaults (burst, big, footprint;
 docs/PERFORMANCE.md), printed as a table.
 
@@ -61,14 +61,14 @@ OWN_PARTS = {
     "stats": stats_part,
     "live": live_part,
     "drafts": drafts_part,
-    "library": library_part,  # local document search (issue 26)
+    "library": library_part,  # local document search
     "stop": stop_part,
     "flood": flood_part,
-    "fleet": fleet_part,  # 1 process SQLite, 1 process PostgreSQL, 2 workers (issue 24)
+    "fleet": fleet_part,  # 1 process SQLite, 1 process PostgreSQL, 2 workers
 }
 PARTS = ("ingest", "ttfq", "memory", "pacing", "verify", *OWN_PARTS, "burst", "big", "footprint")
 FRACTION_TARGET = 0.7
-# Issue 27: the bot's CPU per poll answer (bare PTB's is about 0.05 ms) and its latency.
+# The bot's CPU per poll answer (bare PTB's is about 0.05 ms) and its latency.
 CPU_PER_ANSWER_TARGET_MS = 0.06
 LATENCY_P99_TARGET_MS = 20.0
 

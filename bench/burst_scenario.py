@@ -1,4 +1,4 @@
-"""Issue 27's group figures, each against fresh fakes and a fresh bot process.
+"""The big group's figures, each against fresh fakes and a fresh bot process.
 
 * The burst: a group quiz of 5 questions, 200 members each answer all 5, the 1,000
   poll_answer updates pushed at once and then the starter's /stop. The clock runs from the

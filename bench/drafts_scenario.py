@@ -1,6 +1,6 @@
-"""Issue 16's figures: the fake model streams a 1,200-character feedback over 12 s; in a
-private chat the bot shows it growing as a draft (sendMessageDraft), in a group (no drafts:
-today's behaviour everywhere before issue 16) the feedback appears only when all of it is
+"""The feedback drafts' figures: the fake model streams a 1,200-character feedback over 12 s; in a
+private chat the bot shows it growing as a draft (sendMessageDraft), in a group (no drafts,
+as everywhere before drafts existed) the feedback appears only when all of it is
 written. Measured from `/stop` (a two-question quiz, one question answered): the first
 visible draft, its delay after the model's first text delta, drafts per second, and the
 final message in both chats.

@@ -1,4 +1,4 @@
-"""Issue 24's three ingest figures, side by side in one run: the ingest burst (every member
+"""The fleet's three ingest figures, side by side in one run: the ingest burst (every member
 answers every question of one group quiz, all queued at once) on 1 process with SQLite,
 1 process with PostgreSQL and 2 workers with PostgreSQL.
 

@@ -1,4 +1,4 @@
-"""Issue 22's figure: a private user's first question while a group floods the bot with 60
+"""The flood figure: a private user's first question while a group floods the bot with 60
 addressed commands, against the same figure without the flood, in the same bot process.
 
 The fake enforces Telegram's flood limits (1 message a second per chat, 20 a minute per

@@ -1,4 +1,4 @@
-"""Issue 27's memory with the defaults: the production bot (QUIZ_VERIFY=on, as shipped) runs
+"""Memory with the defaults: the production bot (QUIZ_VERIFY=on, as shipped) runs
 one private quiz to its feedback and one /stats; its peak RSS, and its RSS a while later.
 A bare python-telegram-bot polling the same fake is the floor it is printed against."""
 

@@ -1,4 +1,4 @@
-"""Issue 14's figures: `/stats` for a person with 10,000 answers (chart and text within 1 s),
+"""The learning figures: `/stats` for a person with 10,000 answers (chart and text within 1 s),
 and the plan of the due-card query (an index, no sort of its own).
 
 The history is seeded straight into SQLite through the bot's own stores (`CardStore.record`,

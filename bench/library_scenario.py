@@ -1,4 +1,4 @@
-"""Local document search (issue 26): index a 300-page PDF the way the bot does (the text
+"""Local document search: index a 300-page PDF the way the bot does (the text
 taken out in a child process, chunked, written to SQLite FTS5) and time the retrieval one
 quiz makes. No bot and no fakes: the figures are the library's own."""
 

@@ -1,4 +1,4 @@
-"""Issue 15's figures: a 10-question live game in a group of 50 players, each answering at a
+"""The live game's figures: a 10-question live game in a group of 50 players, each answering at a
 random moment within 2 s of every poll, under the fake's enforced flood limits (20 messages a
 minute per group, 1 a second per chat).
 

@@ -223,7 +223,7 @@ class FakeOpenAI:
         # Every input_image the model was shown, as (media type, bytes) from its data URL.
         self.images: list[tuple[str, bytes]] = []
 
-        # The independent solve (the bot's issue 19): requests that offer the solve tool are
+        # The independent solve (the bot's answer-key check): requests that offer the solve tool are
         # answered here, not from the queued turns, since they run alongside a quiz's stream.
         # By default the solver agrees with the key of the question as this fake last wrote
         # it; `solver_picks` makes it answer otherwise.

@@ -35,7 +35,8 @@ def right_choice(args: dict[str, Any], question: int) -> int:
 
 def korean_quiz_args(n: int, *, title: str = "생물") -> dict[str, Any]:
     """quiz_args in Korean, for chats and topics in Korean: the bot holds a quiz to the
-    topic's language (or the chat's, for a document quiz) and sends English back (issue 19)."""
+    topic's language (or the chat's, for a document quiz) and sends English back (the
+    answer-key checks must notice)."""
     questions = []
     for i in range(n):
         questions.append(
