@@ -20,6 +20,7 @@ from engine import OpenAIEngine
 from engine.api import options_for
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
+from quiz.states import SubmissionStatus
 from quiz.verification import warm_up
 from services import fleet, reminders
 from services.bot_http import AiohttpRequest
@@ -34,6 +35,7 @@ from services.inbox import (
 )
 from services.leases import Leases
 from services.menu import publish_commands
+from services.quiz import closing, unconfirmed
 from services.quiz.telegram_presenter import TelegramPresenter
 from services.ratelimit import RetryingRateLimiter, SharedPace
 from services.recovery import recover
@@ -84,6 +86,21 @@ async def _warm_up_checks(context: BotContext) -> None:
 async def _recover(context: BotContext) -> None:
     """Pick up quizzes a previous process left unfinished."""
     await recover(context.presenter, context.services)
+
+
+async def _decide_unconfirmed(context: BotContext) -> None:
+    """Ask about the senders of the answers a previous process stored unconfirmed."""
+    svc, ui, application = context.services, context.presenter, context.application
+    await unconfirmed.decide_left(
+        svc.repo,
+        svc.answer_writer,
+        svc.participants,
+        context.bot,
+        finish=lambda quiz_id: application.create_task(
+            closing.finish_quiz(ui, svc, quiz_id, SubmissionStatus.COMPLETED)
+        ),
+        spawn=application.create_task,
+    )
 
 
 def _openai_client(settings: Settings) -> AsyncOpenAI:
@@ -181,6 +198,7 @@ async def _start(application: Application, services: Services) -> None:  # type:
         )
     await publish_commands(application.bot)
     # After start: recovery talks to Telegram and the model like any other job.
+    application.job_queue.run_once(_decide_unconfirmed, 0, name="decide-unconfirmed")
     application.job_queue.run_once(_recover, 0, name="recover")
     if services.settings.quiz_verify:  # else the first quiz would wait for the load
         application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")

@@ -101,15 +101,17 @@ def _with_reporter(
 
 def _note_commits() -> None:
     """Record the commit time of every answer the bot stores, without touching its code."""
-    from storage.answers import AnswerStore, NewAnswer, QuizProgress
+    from storage.answers import AnswerStore, NewAnswer, Stored, Verdict
 
-    Result = tuple[set[tuple[int, int, int]], dict[int, QuizProgress]]
-    original: Callable[..., Awaitable[Result]] = AnswerStore.store_answers
+    original: Callable[..., Awaitable[Stored]] = AnswerStore.store_answers
 
-    async def store_answers(self: AnswerStore, answers: Sequence[NewAnswer]) -> Result:
-        result = await original(self, answers)
+    async def store_answers(
+        self: AnswerStore, answers: Sequence[NewAnswer], verdicts: Sequence[Verdict] = ()
+    ) -> Stored:
+        result = await original(self, answers, verdicts)
         now = time.monotonic()
-        RECORDS.extend([*key, now] for key in result[0])
+        # Durable, counted or (newcomers') still waiting unconfirmed for their verdict.
+        RECORDS.extend([*key, now] for key in result.keys)
         _note_cpu(EXPECTED)
         return result
 
