@@ -88,8 +88,11 @@ class _Waiting:
 
 
 class AnswerWriter:
-    # The longest an answer waits for others to share its transaction.
+    # A batch goes once no answer came for this long (a burst is handled an update at a
+    # time: one batch per getUpdates batch, not one per DELAY)...
     DELAY = 0.002
+    # ...or after this long at most.
+    LONGEST = 0.02
     # A batch this big goes at once (and bigger ones are split).
     MAX = 500
 
@@ -119,13 +122,24 @@ class AnswerWriter:
         return waiting.done
 
     async def _run(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._full.wait(), self.DELAY)
         while self._pending:
+            await self._gather()
             batch, self._pending = self._pending[: self.MAX], self._pending[self.MAX :]
             if len(self._pending) < self.MAX:
                 self._full.clear()
             await self._write(batch)
+
+    async def _gather(self) -> None:
+        """Wait while answers keep coming (a burst being handled), until none came for
+        `DELAY`, for at most `LONGEST`, or until the batch is full."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.LONGEST
+        while not self._full.is_set():
+            seen = len(self._pending)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._full.wait(), self.DELAY)
+            if len(self._pending) == seen or loop.time() >= until:
+                return
 
     async def _write(self, batch: list[_Waiting]) -> None:
         items = [w.item for w in batch]
