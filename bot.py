@@ -198,8 +198,9 @@ async def _start(application: Application, services: Services) -> None:  # type:
         )
     await publish_commands(application.bot)
     # After start: recovery talks to Telegram and the model like any other job.
-    application.job_queue.run_once(_decide_unconfirmed, 0, name="decide-unconfirmed")
     application.job_queue.run_once(_recover, 0, name="recover")
+    # Answers a previous process stored unconfirmed: their senders are asked about again.
+    application.job_queue.run_once(_decide_unconfirmed, 0, name="decide-unconfirmed")
     if services.settings.quiz_verify:  # else the first quiz would wait for the load
         application.job_queue.run_once(_warm_up_checks, 0, name="warm-up-checks")
     # Timers live in the database; a reminder missing one (set by a version of the bot
