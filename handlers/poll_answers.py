@@ -113,7 +113,8 @@ def _hold(
     )
     # Durable (unconfirmed): settled; what a crash leaves is decided at the next start.
     _when_written(update, context, quiz, held, settle)
-    _when_written(update, context, quiz, decided, lambda: None)
+    if decided is not None:
+        _when_written(update, context, quiz, decided, lambda: None)
 
 
 def _submit(

@@ -55,6 +55,9 @@ class Participants:
         self._slots = asyncio.Semaphore(self.REQUESTS)
         # Answers waiting for their sender's verdict, by quiz: a close waits for them.
         self._checking: dict[int, set[asyncio.Future[Any]]] = {}
+        # (quiz, user) -> the request and the write of its verdict that a person's answers
+        # held meanwhile share (services/quiz/unconfirmed.py).
+        self.deciding: dict[tuple[int, int], tuple[asyncio.Future[bool], asyncio.Future[Any]]] = {}
 
     def track(self, quiz_id: int, check: asyncio.Future[Any]) -> None:
         """An answer whose sender is being asked about; done once it was submitted or not."""

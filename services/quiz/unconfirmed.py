@@ -42,16 +42,33 @@ def hold(
     position: int,
     now: float,
     spawn: Spawn = asyncio.ensure_future,
-) -> tuple[asyncio.Future[Outcome], asyncio.Future[Outcome | None]]:
+) -> tuple[asyncio.Future[Outcome], asyncio.Future[Outcome | None] | None]:
     """Store the answer unconfirmed and ask about its sender (one request, shared by their
     other answers). Returns when the answer is durable, and the outcome of its verdict once
     that is durable (None when there was none: the request failed, and a later answer's
-    verdict or the next start decides it)."""
+    verdict or the next start decides it). No outcome (None instead of a future) when an
+    earlier answer's verdict, still on its way, decides this one too."""
     held = writer.submit(
         NewAnswer(quiz.id, question.index, user_id, user_name, question.order[position], now, False)
     )
     verdict = participants.asking(bot, quiz, user_id, spawn=spawn)
-    return held, _decide(writer, participants, quiz.id, user_id, verdict, after=held)
+    key = (quiz.id, user_id)
+    earlier = participants.deciding.get(key)
+    # That verdict is written once it arrives, after this answer (the writer keeps order).
+    if earlier is not None and earlier[0] is verdict and not verdict.done():
+        return held, None
+    decided = _decide(writer, participants, quiz.id, user_id, verdict)
+    participants.deciding[key] = (verdict, decided)
+    decided.add_done_callback(lambda _: _forget(participants, key, decided))
+    return held, decided
+
+
+def _forget(
+    participants: Participants, key: tuple[int, int], decided: asyncio.Future[Outcome | None]
+) -> None:
+    entry = participants.deciding.get(key)
+    if entry is not None and entry[1] is decided:
+        del participants.deciding[key]
 
 
 def _decide(
@@ -60,27 +77,25 @@ def _decide(
     quiz_id: int,
     user_id: int,
     verdict: asyncio.Future[bool],
-    after: asyncio.Future[Outcome] | None = None,
 ) -> asyncio.Future[Outcome | None]:
-    """Once `verdict` (and the write `after`, if any) are done: write the verdict. A close
-    of the quiz waits for the returned future."""
+    """Once `verdict` is in: write it (in a batch after every answer handed on before, so
+    after the unconfirmed answers it decides). A close of the quiz waits for the returned
+    future."""
     decided: asyncio.Future[Outcome | None] = asyncio.get_running_loop().create_future()
     participants.track(quiz_id, decided)
-    waits = [f for f in (verdict, after) if f is not None]
 
     def ready(_: object) -> None:
-        if decided.done() or not all(f.done() for f in waits):
+        if decided.done():
             return
-        if any(f.cancelled() for f in waits):
+        if verdict.cancelled():
             decided.cancel()  # shutdown: decided at the next start
-        elif any(f.exception() is not None for f in waits):
-            decided.set_result(None)  # reported by the request's (or the write's) task
+        elif verdict.exception() is not None:
+            decided.set_result(None)  # reported by the request's task
         else:
             written = writer.submit(Verdict(quiz_id, user_id, verdict.result()))
             written.add_done_callback(lambda done: _copy(done, decided))
 
-    for f in waits:
-        f.add_done_callback(ready)
+    verdict.add_done_callback(ready)
     return decided
 
 
