@@ -20,6 +20,7 @@ from engine import OpenAIEngine
 from engine.api import options_for
 from engine.library import OpenAILibrary
 from engine.metered import MeteredEngine
+from quiz.states import SubmissionStatus
 from quiz.verification import warm_up
 from services import fleet
 from services.bot_http import AiohttpRequest
@@ -62,8 +63,16 @@ async def _warm_up_checks(context: BotContext) -> None:
 
 
 async def _recover(context: BotContext) -> None:
-    """Pick up quizzes a previous process left unfinished."""
+    """Pick up quizzes a previous process left unfinished; then ask about the senders of the
+    answers it stored unconfirmed (recovery sees the database as that process left it)."""
     await context.recovery.recover()
+    application = context.application
+    await context.unconfirmed.decide_left(
+        finish=lambda quiz_id: application.create_task(
+            context.closing.finish(quiz_id, SubmissionStatus.COMPLETED)
+        ),
+        spawn=application.create_task,
+    )
 
 
 def _openai_client(settings: Settings) -> AsyncOpenAI:

@@ -101,15 +101,17 @@ def _with_reporter(
 
 def _note_commits() -> None:
     """Record the commit time of every answer the bot stores, without touching its code."""
-    from storage.answers import AnswerStore, NewAnswer, QuizProgress
+    from storage.answers import AnswerStore, NewAnswer, Stored, Verdict
 
-    Result = tuple[set[tuple[int, int, int]], dict[int, QuizProgress]]
-    original: Callable[..., Awaitable[Result]] = AnswerStore.store_answers
+    original: Callable[..., Awaitable[Stored]] = AnswerStore.store_answers
 
-    async def store_answers(self: AnswerStore, answers: Sequence[NewAnswer]) -> Result:
-        result = await original(self, answers)
+    async def store_answers(
+        self: AnswerStore, answers: Sequence[NewAnswer], verdicts: Sequence[Verdict] = ()
+    ) -> Stored:
+        result = await original(self, answers, verdicts)
         now = time.monotonic()
-        RECORDS.extend([*key, now] for key in result[0])
+        # Durable, counted or (newcomers') still waiting unconfirmed for their verdict.
+        RECORDS.extend([*key, now] for key in result.keys)
         _note_cpu(EXPECTED)
         return result
 
@@ -156,6 +158,22 @@ def _run_webhook(app: Application) -> None:  # type: ignore[type-arg]
     app.run_webhook(**cli.webhook_options(Settings.from_env(os.environ)))
 
 
+def _save_profile(profiler: Any, to: Path, cprofile: bool) -> None:
+    with contextlib.suppress(OSError):
+        if not cprofile:
+            profiler.stop()
+            to.write_text(profiler.output_text(unicode=True, show_all=False))
+            return
+        import io
+        import pstats
+
+        profiler.disable()
+        profiler.dump_stats(to.with_suffix(".pstats"))
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(60)
+        to.write_text(text.getvalue())
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1 or argv[0] not in ("studyquiz", "bare"):
         print("usage: python -m bench.child studyquiz|bare", file=sys.stderr)
@@ -166,7 +184,13 @@ def main(argv: list[str]) -> int:
     _with_reporter(app, Path(os.environ["BENCH_OUT"]), int(os.environ.get("BENCH_EXPECT", "0")))
     profile_to = os.environ.get("BENCH_PROFILE", "")
     profiler: Any = None
-    if profile_to:
+    cprofile = os.environ.get("BENCH_PROFILER") == "cprofile"
+    if profile_to and cprofile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    elif profile_to:
         # Optional: `pip install pyinstrument` (requirements-dev.txt pins it).
         from pyinstrument import Profiler
 
@@ -181,9 +205,7 @@ def main(argv: list[str]) -> int:
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         if profiler is not None:
-            profiler.stop()
-            with contextlib.suppress(OSError):
-                Path(profile_to).write_text(profiler.output_text(unicode=True, show_all=False))
+            _save_profile(profiler, Path(profile_to), cprofile)
     return 0
 
 

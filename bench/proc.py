@@ -63,6 +63,10 @@ def child_env(tg: FakeTelegram, oa: FakeOpenAI | None, db: Path, **extra: str) -
     # (QUIZ_VERIFY=off python -m bench) to see what their language model costs in memory.
     if "QUIZ_VERIFY" in os.environ:
         env["QUIZ_VERIFY"] = os.environ["QUIZ_VERIFY"]
+    # `--profile`'s profiler: pyinstrument, or cProfile (BENCH_PROFILER=cprofile) for the
+    # per-call costs pyinstrument's sampling hides.
+    if "BENCH_PROFILER" in os.environ:
+        env["BENCH_PROFILER"] = os.environ["BENCH_PROFILER"]
     env.update(extra)
     return env
 

@@ -1,7 +1,8 @@
 """The answer-key checks' figure: a scripted 10-question quiz with 2 planted wrong keys, 1
-near-duplicate and 1 question in another language. Every one of the 4 must be caught (the writer insists on
-them when asked once to fix them, so they are left out) and the other 6 posted; the first
-question's delay is measured with QUIZ_VERIFY on and off, and the solves' tokens added up."""
+near-duplicate and 1 question in another language. Every one of the 4 must be caught (the
+writer insists on them when asked once to fix them, so they are left out) and the other 6
+posted; the first question's delay is measured with QUIZ_VERIFY on and off, and the solves'
+tokens added up."""
 
 from __future__ import annotations
 

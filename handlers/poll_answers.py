@@ -6,6 +6,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from telegram import Update
 from telegram.ext import PollAnswerHandler
@@ -15,7 +16,6 @@ from quiz.states import SubmissionStatus
 from services import inbox
 from services.context import BotContext
 from services.inbox import SettledLater
-from services.quiz.answers import AnswerResult
 from storage import QuizRow, StoredQuestion
 
 log = logging.getLogger(__name__)
@@ -49,20 +49,10 @@ async def poll_answer(update: Update, context: BotContext) -> SettledLater | Non
     settle = inbox.settle_later(context, update)
     member = context.participants.known(quiz, user.id)
     if member is None:
-        # Someone not seen in this chat lately: the answer waits for one request (shared by
-        # their other answers) in a callback, so the answers behind it are not held up, and
-        # the close waits until it has been handed on.
-        handed_on: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        context.participants.track(quiz.id, handed_on)
-        # The request is the application's task: a shutdown waits for it, and its failure
-        # goes to the error handler, as a failed handler's does.
-        spawn = functools.partial(context.application.create_task, update=update)
-        verdict = context.participants.asking(context.bot, quiz, user.id, spawn=spawn)
-        verdict.add_done_callback(
-            functools.partial(
-                _decided, update, context, quiz, question, position, settle, handed_on
-            )
-        )
+        # Someone not seen in this chat lately: the answer is stored at once, unconfirmed,
+        # and one request (shared by their other answers) decides it later, so the answers
+        # behind it are not held up, and the close waits for the verdict.
+        _hold(update, context, quiz, question, position, settle)
     elif member:
         _submit(update, context, quiz, question, position, settle)
     else:
@@ -93,27 +83,31 @@ def _ignore(update: Update, quiz: QuizRow, settle: Callable[[], None]) -> None:
     settle()
 
 
-def _decided(
+def _hold(
     update: Update,
     context: BotContext,
     quiz: QuizRow,
     question: StoredQuestion,
     position: int,
     settle: Callable[[], None],
-    handed_on: asyncio.Future[None],
-    verdict: asyncio.Future[bool],
 ) -> None:
-    try:
-        if verdict.cancelled():
-            return  # shutdown: left in the inbox, replayed at the next start
-        if verdict.exception() is not None:
-            settle()  # the request's task reported its failure; replaying would fail again
-        elif verdict.result():
-            _submit(update, context, quiz, question, position, settle)
-        else:
-            _ignore(update, quiz, settle)
-    finally:
-        handed_on.set_result(None)
+    user = update.effective_user
+    assert user is not None
+    # The request is the application's task: a shutdown waits for it, and its failure
+    # goes to the error handler, as a failed handler's does.
+    spawn = functools.partial(context.application.create_task, update=update)
+    held, decided = context.unconfirmed.hold(
+        quiz,
+        question,
+        user_id=user.id,
+        user_name=display_name(user),
+        position=position,
+        spawn=spawn,
+    )
+    # Durable (unconfirmed): settled; what a crash leaves is decided at the next start.
+    _when_written(update, context, quiz, held, settle)
+    if decided is not None:
+        _when_written(update, context, quiz, decided, lambda: None)
 
 
 def _submit(
@@ -131,9 +125,21 @@ def _submit(
     durable = context.quiz_answers.submit(
         quiz, question, user_id=user.id, user_name=display_name(user), position=position
     )
+    _when_written(update, context, quiz, durable, settle)
+
+
+def _when_written(
+    update: Update,
+    context: BotContext,
+    quiz: QuizRow,
+    written: asyncio.Future[Any],
+    settle: Callable[[], None],
+) -> None:
+    """Once `written` is durable: settle the update, report a failure, close the quiz it
+    completed."""
     application = context.application
 
-    def committed(done: asyncio.Future[tuple[AnswerResult, bool]]) -> None:
+    def committed(done: asyncio.Future[Any]) -> None:
         if done.cancelled():
             return  # not written (shutdown): left in the inbox, replayed at the next start
         # Written, or failed (reported, as a handler's failure is): settled either way.
@@ -143,15 +149,15 @@ def _submit(
         error = done.exception()
         if isinstance(error, Exception):
             application.create_task(application.process_error(update, error), update=update)
-        elif done.result()[1] and not quiz.is_live:
+        elif (outcome := done.result()) is not None and outcome[1] and not quiz.is_live:
             # A live game decides itself when it is over: it moves on once everyone has
-            # answered (services/wiring.py follows AnswersRecorded).
+            # answered (LiveGame follows AnswersRecorded).
             application.create_task(
                 context.closing.finish(quiz.id, SubmissionStatus.COMPLETED),
                 update=update,
             )
 
-    durable.add_done_callback(committed)
+    written.add_done_callback(committed)
 
 
 # Blocking: it only hands the answer on, so a task per answer would cost more than it does.

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from services.quiz.answers import QuizAnswers
     from services.quiz.closing import QuizClosing
     from services.quiz.lookup import QuizLookup
+    from services.quiz.unconfirmed import UnconfirmedAnswers
     from services.quiz_files import QuizFiles
     from services.recovery import Recovery
     from services.reminders import Reminders
@@ -125,6 +126,11 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     @property
     def help_facts(self) -> HelpFacts:
         return cast("HelpFacts", self.bot_data["help_facts"])
+
+    @property
+    def unconfirmed(self) -> UnconfirmedAnswers:
+        """Newcomers' answers held until their verdict (services/quiz/unconfirmed.py)."""
+        return cast("UnconfirmedAnswers", self.bot_data["unconfirmed"])
 
     @property
     def presenter(self) -> TelegramPresenter:

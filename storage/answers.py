@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from quiz.model import Answer
 from storage.store import Store
@@ -26,6 +27,10 @@ _ANSWER_ROW = (
     "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT),"
     " CAST(? AS DOUBLE PRECISION))"
 )
+_UNCONFIRMED_ROW = (
+    "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT),"
+    " CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +41,22 @@ class NewAnswer:
     name: str
     choice_index: int
     now: float
+    # False: its sender's membership of the chat is still being asked about, so it is kept
+    # apart (unconfirmed_answers) until a `Verdict` on them moves it in or drops it.
+    confirmed: bool = True
 
     @property
     def key(self) -> tuple[int, int, int]:
         return self.quiz_id, self.index, self.user_id
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Telegram's answer about someone whose answers to a quiz wait unconfirmed."""
+
+    quiz_id: int
+    user_id: int
+    member: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +74,16 @@ class QuizProgress:
     finished: int
 
 
+class Stored(NamedTuple):
+    """What one batch wrote: the keys (quiz, question, user) of the answers stored (the
+    unconfirmed ones among them), the progress of every quiz it touched as of the commit,
+    and the answers its verdicts confirmed."""
+
+    keys: set[tuple[int, int, int]]
+    progress: dict[int, QuizProgress]
+    confirmed: list[NewAnswer]
+
+
 _PROGRESS = (
     "SELECT q.id, q.state = 'open', q.writing, q.chat_type = 'private', q.num_questions,"
     " q.member_count,"
@@ -67,6 +94,10 @@ _PROGRESS = (
     " WHERE qq.quiz_id = q.id)) f) END"
     " FROM quizzes q WHERE q.id IN "
 )
+
+
+def _arrival(answer: NewAnswer) -> tuple[float, int, int]:
+    return answer.now, answer.quiz_id, answer.index
 
 
 class AnswerStore(Store):
@@ -104,44 +135,105 @@ class AnswerStore(Store):
         return (int(rows[0][0]), int(rows[0][1])) if rows else None
 
     async def store_answers(
-        self, answers: Sequence[NewAnswer]
-    ) -> tuple[set[tuple[int, int, int]], dict[int, QuizProgress]]:
+        self, answers: Sequence[NewAnswer], verdicts: Sequence[Verdict] = ()
+    ) -> Stored:
         """Store a batch of answers, their authors' names and nothing else, in one
-        transaction: the first answer per participant and question of an open quiz.
-
-        Returns the keys (quiz, question, user) stored, and the progress of every quiz in
-        the batch as of the commit (whether it is open tells a refused answer's reason).
-        """
-        stored: set[tuple[int, int, int]] = set()
-        names = {a.user_id: (a.user_id, a.name, a.now) for a in answers}
+        transaction: the first answer per participant and question of an open quiz. The
+        unconfirmed ones are kept apart; `verdicts` then move the unconfirmed answers of
+        members in (as first answers) and drop those of anyone else."""
         async with self.transaction():
-            for start in range(0, len(answers), ANSWERS_PER_STATEMENT):
-                chunk = answers[start : start + ANSWERS_PER_STATEMENT]
-                # Joined to the open quiz and the question, so an answer to anything else is
-                # left out (not the whole batch failing on a foreign key).
-                rows = await self._fetch(
-                    "INSERT INTO answers (quiz_id, question_idx, user_id, choice_index,"
-                    " answered_at) SELECT v.column1, v.column2, v.column3, v.column4, v.column5"
-                    " FROM (VALUES " + ", ".join([_ANSWER_ROW] * len(chunk)) + ") v"
-                    " JOIN quizzes q ON q.id = v.column1 AND q.state = 'open'"
-                    " JOIN questions qq ON qq.quiz_id = v.column1 AND qq.idx = v.column2"
-                    # WHERE true: without it SQLite reads ON CONFLICT as a join's ON.
-                    " WHERE true ON CONFLICT DO NOTHING"
-                    " RETURNING quiz_id, question_idx, user_id",
-                    [
-                        value
-                        for a in chunk
-                        for value in (a.quiz_id, a.index, a.user_id, a.choice_index, a.now)
-                    ],
-                )
-                stored.update((r[0], r[1], r[2]) for r in rows)
+            held = [a for a in answers if not a.confirmed]
+            keys = await self._hold(held) if held else set()
+            confirmed = await self._decide(verdicts) if verdicts else []
+            direct = [a for a in answers if a.confirmed]
+            stored = await self._insert([*direct, *confirmed])
+            keys.update(a.key for a in direct if a.key in stored)
             # One statement for every name; a row is written only when the name changed.
+            names = {a.user_id: (a.user_id, a.name, a.now) for a in [*direct, *confirmed]}
             await self._db.write_many(
                 _UPSERT_USER,
-                [names[u] for u in {a.user_id for a in answers if a.key in stored}],
+                [names[u] for u in {a.user_id for a in [*direct, *confirmed] if a.key in stored}],
             )
-            progress = await self.quiz_progress({a.quiz_id for a in answers})
-        return stored, progress
+            quizzes = {a.quiz_id for a in answers} | {v.quiz_id for v in verdicts}
+            progress = await self.quiz_progress(quizzes)
+        return Stored(keys, progress, [a for a in confirmed if a.key in stored])
+
+    async def _insert(self, answers: Sequence[NewAnswer]) -> set[tuple[int, int, int]]:
+        stored: set[tuple[int, int, int]] = set()
+        for start in range(0, len(answers), ANSWERS_PER_STATEMENT):
+            chunk = answers[start : start + ANSWERS_PER_STATEMENT]
+            # Joined to the open quiz and the question, so an answer to anything else is
+            # left out (not the whole batch failing on a foreign key).
+            rows = await self._fetch(
+                "INSERT INTO answers (quiz_id, question_idx, user_id, choice_index,"
+                " answered_at) SELECT v.column1, v.column2, v.column3, v.column4, v.column5"
+                " FROM (VALUES " + ", ".join([_ANSWER_ROW] * len(chunk)) + ") v"
+                " JOIN quizzes q ON q.id = v.column1 AND q.state = 'open'"
+                " JOIN questions qq ON qq.quiz_id = v.column1 AND qq.idx = v.column2"
+                # WHERE true: without it SQLite reads ON CONFLICT as a join's ON.
+                " WHERE true ON CONFLICT DO NOTHING"
+                " RETURNING quiz_id, question_idx, user_id",
+                [
+                    value
+                    for a in chunk
+                    for value in (a.quiz_id, a.index, a.user_id, a.choice_index, a.now)
+                ],
+            )
+            stored.update((r[0], r[1], r[2]) for r in rows)
+        return stored
+
+    async def _hold(self, answers: Sequence[NewAnswer]) -> set[tuple[int, int, int]]:
+        """Keep unconfirmed answers apart: the first per participant and question of an
+        open quiz, unless the same answer already counts (a re-delivery)."""
+        held: set[tuple[int, int, int]] = set()
+        for start in range(0, len(answers), ANSWERS_PER_STATEMENT):
+            chunk = answers[start : start + ANSWERS_PER_STATEMENT]
+            rows = await self._fetch(
+                "INSERT INTO unconfirmed_answers (quiz_id, question_idx, user_id, name,"
+                " choice_index, answered_at) SELECT v.column1, v.column2, v.column3,"
+                " v.column4, v.column5, v.column6"
+                " FROM (VALUES " + ", ".join([_UNCONFIRMED_ROW] * len(chunk)) + ") v"
+                " JOIN quizzes q ON q.id = v.column1 AND q.state = 'open'"
+                " JOIN questions qq ON qq.quiz_id = v.column1 AND qq.idx = v.column2"
+                " WHERE NOT EXISTS (SELECT 1 FROM answers a WHERE a.quiz_id = v.column1"
+                " AND a.user_id = v.column3 AND a.question_idx = v.column2)"
+                " ON CONFLICT DO NOTHING RETURNING quiz_id, question_idx, user_id",
+                [
+                    value
+                    for a in chunk
+                    for value in (a.quiz_id, a.index, a.user_id, a.name, a.choice_index, a.now)
+                ],
+            )
+            held.update((r[0], r[1], r[2]) for r in rows)
+        return held
+
+    async def _decide(self, verdicts: Sequence[Verdict]) -> list[NewAnswer]:
+        """Take the unconfirmed answers the verdicts are about; the members' ones, to be
+        stored as answers."""
+        members = {(v.quiz_id, v.user_id) for v in verdicts if v.member}
+        rows = await self._fetch(
+            "DELETE FROM unconfirmed_answers WHERE "
+            + " OR ".join(["(quiz_id = ? AND user_id = ?)"] * len(verdicts))
+            + " RETURNING quiz_id, question_idx, user_id, name, choice_index, answered_at",
+            [value for v in verdicts for value in (v.quiz_id, v.user_id)],
+        )
+        taken = [NewAnswer(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return sorted((a for a in taken if (a.quiz_id, a.user_id) in members), key=_arrival)
+
+    async def unconfirmed(self) -> list[tuple[int, int]]:
+        """(quiz, user) of every open quiz's unconfirmed answers, after dropping those of
+        quizzes that are over (their verdict came too late to count)."""
+        async with self.transaction():
+            await self._db.write(
+                "DELETE FROM unconfirmed_answers WHERE quiz_id NOT IN"
+                " (SELECT id FROM quizzes WHERE state = 'open')"
+            )
+            rows = await self._fetch(
+                "SELECT DISTINCT quiz_id, user_id FROM unconfirmed_answers"
+                " ORDER BY quiz_id, user_id",
+                (),
+            )
+        return [(int(r[0]), int(r[1])) for r in rows]
 
     async def quiz_progress(self, quiz_ids: Iterable[int]) -> dict[int, QuizProgress]:
         ids = list(quiz_ids)

@@ -46,6 +46,7 @@ class SecurityStore(Store):
                 them,
             )
             answers = await self._db.write("DELETE FROM answers WHERE user_id = ?", (user_id,))
+            await self._db.write("DELETE FROM unconfirmed_answers WHERE user_id = ?", (user_id,))
             await self._db.write("DELETE FROM users WHERE user_id = ?", (user_id,))
             await self._db.write("DELETE FROM pending_quizzes WHERE user_id = ?", (user_id,))
             # Offers, settings and refusals of their private chat (its id is theirs).

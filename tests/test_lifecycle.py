@@ -231,9 +231,9 @@ async def test_answers_arriving_together_share_one_batch_and_complete_the_quiz_o
     batches: list[int] = []
     store = repo.answers.store_answers
 
-    async def counted(answers: Any) -> Any:
+    async def counted(answers: Any, verdicts: Any = ()) -> Any:
         batches.append(len(answers))
-        return await store(answers)
+        return await store(answers, verdicts)
 
     repo.answers.store_answers = counted  # type: ignore[method-assign]
     taps = [(user, sq) for user in (ANN, BOB) for sq in questions] + [(ANN, questions[0])]

@@ -23,7 +23,7 @@ from enum import Enum
 
 from services.events import AnswersRecorded, EventBus
 from storage import DATABASE_ERRORS, Repository
-from storage.answers import NewAnswer, QuizProgress
+from storage.answers import NewAnswer, QuizProgress, Stored, Verdict
 
 
 class AnswerResult(Enum):
@@ -51,40 +51,48 @@ def is_complete(progress: QuizProgress) -> bool:
     return progress.finished >= progress.member_count - 1
 
 
-def outcomes(
-    answers: Sequence[NewAnswer],
-    stored: set[tuple[int, int, int]],
-    progress: dict[int, QuizProgress],
-) -> list[Outcome]:
-    """Each answer's result, and True for one answer per quiz the batch completed: the
-    last one stored, whose handler then closes the quiz."""
+def outcomes(items: Sequence[NewAnswer | Verdict], stored: Stored) -> list[Outcome]:
+    """Each item's result, and True for one item per quiz the batch completed: the last one
+    that made an answer count (an answer stored confirmed, or a verdict that confirmed some),
+    whose handler then closes the quiz. An unconfirmed answer completes nothing."""
     results: list[AnswerResult] = []
     seen: set[tuple[int, int, int]] = set()
     last_saved: dict[int, int] = {}
-    for i, answer in enumerate(answers):
-        quiz = progress.get(answer.quiz_id)
-        if answer.key in stored and answer.key not in seen:
+    confirmed_by = {(a.quiz_id, a.user_id) for a in stored.confirmed}
+    for i, item in enumerate(items):
+        quiz = stored.progress.get(item.quiz_id)
+        if isinstance(item, Verdict):
+            counted = (item.quiz_id, item.user_id) in confirmed_by
+            results.append(AnswerResult.SAVED if counted else AnswerResult.DUPLICATE)
+            if counted:
+                last_saved[item.quiz_id] = i
+            continue
+        if item.key in stored.keys and item.key not in seen:
             results.append(AnswerResult.SAVED)
-            last_saved[answer.quiz_id] = i
+            if item.confirmed:
+                last_saved[item.quiz_id] = i
         elif quiz is None or not quiz.is_open:
             results.append(AnswerResult.CLOSED)
         else:
             # Answered before, or earlier in this very batch (a double tap).
             results.append(AnswerResult.DUPLICATE)
-        seen.add(answer.key)
-    closing = {i for quiz_id, i in last_saved.items() if is_complete(progress[quiz_id])}
+        seen.add(item.key)
+    closing = {i for quiz_id, i in last_saved.items() if is_complete(stored.progress[quiz_id])}
     return [(result, i in closing) for i, result in enumerate(results)]
 
 
 @dataclass(slots=True)
 class _Waiting:
-    answer: NewAnswer
+    item: NewAnswer | Verdict
     done: asyncio.Future[Outcome]
 
 
 class AnswerWriter:
-    # The longest an answer waits for others to share its transaction.
+    # A batch goes once no answer came for this long (a burst is handled an update at a
+    # time: one batch per getUpdates batch, not one per DELAY)...
     DELAY = 0.002
+    # ...or after this long at most.
+    LONGEST = 0.02
     # A batch this big goes at once (and bigger ones are split).
     MAX = 500
 
@@ -96,14 +104,16 @@ class AnswerWriter:
         self._full = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
-    async def record(self, answer: NewAnswer) -> Outcome:
-        """Store the answer with the others arriving now; its outcome once committed."""
-        return await self.submit(answer)
+    async def record(self, item: NewAnswer | Verdict) -> Outcome:
+        """Store the answer (or verdict) with the others arriving now; its outcome once
+        committed."""
+        return await self.submit(item)
 
-    def submit(self, answer: NewAnswer) -> asyncio.Future[Outcome]:
-        """Queue the answer; the future resolves once its batch has committed."""
+    def submit(self, item: NewAnswer | Verdict) -> asyncio.Future[Outcome]:
+        """Queue the answer (or a verdict on someone's unconfirmed answers); the future
+        resolves once its batch has committed."""
         loop = asyncio.get_running_loop()
-        waiting = _Waiting(answer, loop.create_future())
+        waiting = _Waiting(item, loop.create_future())
         self._pending.append(waiting)
         if len(self._pending) >= self.MAX:
             self._full.set()
@@ -112,18 +122,31 @@ class AnswerWriter:
         return waiting.done
 
     async def _run(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._full.wait(), self.DELAY)
         while self._pending:
+            await self._gather()
             batch, self._pending = self._pending[: self.MAX], self._pending[self.MAX :]
             if len(self._pending) < self.MAX:
                 self._full.clear()
             await self._write(batch)
 
+    async def _gather(self) -> None:
+        """Wait while answers keep coming (a burst being handled), until none came for
+        `DELAY`, for at most `LONGEST`, or until the batch is full."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.LONGEST
+        while not self._full.is_set():
+            seen = len(self._pending)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._full.wait(), self.DELAY)
+            if len(self._pending) == seen or loop.time() >= until:
+                return
+
     async def _write(self, batch: list[_Waiting]) -> None:
-        answers = [w.answer for w in batch]
+        items = [w.item for w in batch]
+        answers = [i for i in items if isinstance(i, NewAnswer)]
+        verdicts = [i for i in items if isinstance(i, Verdict)]
         try:
-            stored, progress = await self._repo.answers.store_answers(answers)
+            stored = await self._repo.answers.store_answers(answers, verdicts)
         except DATABASE_ERRORS as exc:
             # Each waiting handler fails as its own write used to (the error handler
             # reports it, and the update is settled).
@@ -133,16 +156,20 @@ class AnswerWriter:
             # Cancelled, or a bug: nobody is left waiting forever.
             self._fail(batch, exc)
             raise
-        results = outcomes(answers, stored, progress)
+        results = outcomes(items, stored)
         for w, outcome in zip(batch, results, strict=True):
             # A handler cancelled meanwhile (shutdown) has given up on its future.
             if not w.done.done():
                 w.done.set_result(outcome)
-        if self._events is not None and stored:
-            saved = (
-                a for a, (r, _) in zip(answers, results, strict=True) if r is AnswerResult.SAVED
-            )
-            await self._events.publish(AnswersRecorded(tuple(saved)))
+        saved = zip(items, results, strict=True)
+        counted = [
+            i
+            for i, (r, _) in saved
+            if isinstance(i, NewAnswer) and i.confirmed and r is AnswerResult.SAVED
+        ]
+        counted += stored.confirmed
+        if self._events is not None and counted:
+            await self._events.publish(AnswersRecorded(tuple(counted)))
 
     @staticmethod
     def _fail(batch: list[_Waiting], exc: BaseException) -> None:

@@ -9,8 +9,9 @@ request runs on its own, so it holds up no one else's answer. A message someone 
 the group, or their joining, proves them a member without asking; their leaving drops the
 verdict, and an admin bot's `chat_member` updates set it. A bot that is no admin hears of
 nobody leaving but through the service message, which a big supergroup may hide: someone
-who left quietly counts for up to `TTL` more. Nothing from anyone else is stored, so they
-are on no leaderboard, complete nothing and never reach the model.
+who left quietly counts for up to `TTL` more. Nothing from anyone else counts (their answers
+are kept apart while they are asked about, services/quiz/unconfirmed.py, then dropped), so
+they are on no leaderboard, complete nothing and never reach the model.
 """
 
 from __future__ import annotations
@@ -53,14 +54,17 @@ class Participants:
         # of opening one each (a new connection costs far more CPU than the request).
         self._slots = asyncio.Semaphore(self.REQUESTS)
         # Answers waiting for their sender's verdict, by quiz: a close waits for them.
-        self._checking: dict[int, set[asyncio.Future[None]]] = {}
+        self._checking: dict[int, set[asyncio.Future[Any]]] = {}
+        # (quiz, user) -> the request and the write of its verdict that a person's answers
+        # held meanwhile share (services/quiz/unconfirmed.py).
+        self.deciding: dict[tuple[int, int], tuple[asyncio.Future[bool], asyncio.Future[Any]]] = {}
 
-    def track(self, quiz_id: int, check: asyncio.Future[None]) -> None:
+    def track(self, quiz_id: int, check: asyncio.Future[Any]) -> None:
         """An answer whose sender is being asked about; done once it was submitted or not."""
         checks = self._checking.setdefault(quiz_id, set())
         checks.add(check)
 
-        def done(_: asyncio.Future[None]) -> None:
+        def done(_: asyncio.Future[Any]) -> None:
             checks.discard(check)
             if not checks and self._checking.get(quiz_id) is checks:
                 del self._checking[quiz_id]

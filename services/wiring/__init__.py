@@ -19,6 +19,7 @@ from services.menu import HelpFacts
 from services.presenter import Presenter
 from services.quiz.common import DEADLINE, LIVE_STEP, ModelRequests
 from services.quiz.telegram_presenter import TelegramPresenter
+from services.quiz.unconfirmed import UnconfirmedAnswers
 from services.reminders import REMINDER
 from services.study_cards import StudyCards
 from services.wiring.admin import AdminFeatures, build_admin
@@ -109,6 +110,14 @@ def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn, bot_data: dict[Any,
     install_features(
         bot_data,
         participants=svc.participants,
+        unconfirmed=UnconfirmedAnswers(
+            answers=svc.repo.answers,
+            quizzes=svc.repo.quizzes,
+            writer=svc.answer_writer,
+            participants=svc.participants,
+            bot=ui.bot,
+            clock=clock_of(svc),
+        ),
         clock=clock_of(svc),
         help_facts=HelpFacts(
             settings.default_questions, settings.max_questions, settings.quiz_verify

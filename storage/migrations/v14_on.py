@@ -142,4 +142,19 @@ STEPS: tuple[Migration, ...] = (
         row_count   INTEGER NOT NULL
     );
     """,
+    # Answers from someone whose membership of the quiz's chat is still being asked about:
+    # durable at once, moved into `answers` when Telegram says they are a member, deleted
+    # when it says they are not. Nothing that counts answers reads this table.
+    """
+    CREATE TABLE unconfirmed_answers (
+        quiz_id      INTEGER NOT NULL,
+        question_idx INTEGER NOT NULL,
+        user_id      INTEGER NOT NULL,
+        name         TEXT NOT NULL,
+        choice_index INTEGER NOT NULL,
+        answered_at  REAL NOT NULL,
+        PRIMARY KEY (quiz_id, user_id, question_idx),
+        FOREIGN KEY (quiz_id, question_idx) REFERENCES questions (quiz_id, idx) ON DELETE CASCADE
+    );
+    """,
 )
