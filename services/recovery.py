@@ -31,6 +31,7 @@ class Recovery:
         answers: QuizAnswers,
         post_questions: Callable[[int], Awaitable[None]],
         start_waiting: Callable[[], Awaitable[None]],
+        clock: Callable[[], float],
     ) -> None:
         self._quizzes = quizzes
         self._ui = ui
@@ -41,12 +42,15 @@ class Recovery:
         self._post_questions = post_questions
         # Starts (or answers) every chat's quizzes waiting for a document (waiting).
         self._start_waiting = start_waiting
+        # Built as the process starts: a quiz created since is this process's own (a /quiz
+        # handled before the recovery job ran), not one the last process left.
+        self._started = clock()
 
     async def recover(self) -> None:
         # A quiz being written when the process died: its model call is gone with it, and
         # the user may have moved on, so close it and say so rather than leave it hanging.
         # One that a live worker (or a task of this one) is writing is left to it.
-        for quiz in await self._quizzes.quizzes_in_state(QuizState.GENERATING):
+        for quiz in await self._left(QuizState.GENERATING):
             async with self._leases.write(quiz.id) as mine:
                 if mine:
                     await self._interrupted(quiz)
@@ -54,9 +58,9 @@ class Recovery:
                     log.info("Quiz %s: another worker is writing it", quiz.id)
         # A group's deadline needs nothing here: its timer is in the database, and fires at
         # once if it passed while no process ran.
-        for quiz in await self._quizzes.quizzes_in_state(QuizState.OPEN):
+        for quiz in await self._left(QuizState.OPEN):
             await self._reopen(quiz)
-        for quiz in await self._quizzes.quizzes_in_state(QuizState.SUBMITTING):
+        for quiz in await self._left(QuizState.SUBMITTING):
             # The close may have been cut short too: its missing steps are redone first
             # (unless another live worker is closing it now: see QuizClosing.resume).
             await _safely_close(self._closing.resume(quiz.id), quiz.id)
@@ -64,6 +68,11 @@ class Recovery:
         # indexing the old process did not see to its end, starts if the document is ready
         # now; else the person is told.
         await self._start_waiting()
+
+    async def _left(self, state: QuizState) -> list[QuizRow]:
+        """The quizzes in `state` created before this process started."""
+        quizzes = await self._quizzes.quizzes_in_state(state)
+        return [quiz for quiz in quizzes if quiz.created_at < self._started]
 
     async def _reopen(self, quiz: QuizRow) -> None:
         async with self._leases.write(quiz.id) as mine:

@@ -291,3 +291,36 @@ async def test_an_answer_to_a_quiz_closed_since_it_was_read_is_refused(repo: Rep
         quiz, first, user_id=ANN, user_name="Ann", position=0
     ) == (AnswerResult.CLOSED, False)
     assert await repo.answers.answer_count(quiz.id) == 0
+
+
+async def _generating(repo: Repository, chat_id: int, now: float) -> int:
+    quiz = await repo.quizzes.create_quiz(
+        chat_id=chat_id,
+        thread_id=0,
+        chat_type="supergroup",
+        starter_id=ANN,
+        request_key=f"{chat_id}:1",
+        topic="cells",
+        num_questions=2,
+        style="poll",
+        lang="en",
+        now=now,
+    )
+    assert quiz is not None
+    return quiz.id
+
+
+async def test_recovery_leaves_alone_a_quiz_started_since_this_process_began(
+    repo: Repository,
+) -> None:
+    ui = RecordingPresenter()
+    svc = services(repo, ScriptedEngine(quiz_args(2)))
+    # The previous process died writing this one.
+    left = await _generating(repo, GROUP, NOW - 60)
+    recovery = features(svc, ui).way_out.recovery  # this process starts at NOW
+    # A /quiz handled before the recovery job ran: this process writes it.
+    mine = await _generating(repo, GROUP - 1, NOW)
+    await recovery.recover()
+    assert (await repo.quizzes.quiz(left)).state == QuizState.FAILED  # type: ignore[union-attr]
+    assert (await repo.quizzes.quiz(mine)).state == QuizState.GENERATING  # type: ignore[union-attr]
+    assert ui.named("notice") == [("interrupted", {})]

@@ -98,6 +98,7 @@ def closing_stages(
             answers=answers,
             post_questions=post_questions,
             start_waiting=start_waiting,
+            clock=clock,
         ),
     )
 
