@@ -71,6 +71,7 @@ def compose(
         extras=docs.board.feedback_extras,
         post_questions=lambda quiz_id: way_in.get().posting.post_questions(quiz_id),
         start_waiting=lambda: docs.waiting.quizzes.start_waiting(None, restarted=True),
+        recover_documents=docs.recovery.recover,
     )
     way_in.set(
         build_opening(

@@ -51,6 +51,7 @@ def closing_stages(
     extras: Extras,
     post_questions: Callable[[int], Awaitable[None]],
     start_waiting: Callable[[], Awaitable[None]],
+    recover_documents: Callable[[], Awaitable[None]],
 ) -> ClosingStages:
     """The closing stages over the given presenter; nothing is subscribed or registered
     (services/wiring/__init__.py attaches them)."""
@@ -98,6 +99,7 @@ def closing_stages(
             answers=answers,
             post_questions=post_questions,
             start_waiting=start_waiting,
+            recover_documents=recover_documents,
         ),
     )
 
