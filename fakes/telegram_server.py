@@ -492,7 +492,6 @@ class FakeTelegram:
         self._before_calls: list[list[Any]] = []
         # method -> (seconds, what happens meanwhile): see slow_answer.
         self._slow_answers: dict[str, tuple[float, Callable[[Any], object]]] = {}
-
         self._chats: dict[int, JSONDict] = {}
         self._users: dict[int, User] = {}
         self._messages: dict[int, dict[int, JSONDict]] = {}
@@ -509,9 +508,7 @@ class FakeTelegram:
         self._open_inline: dict[str, float] = {}
         self._bot_status: dict[int, str] = {}
         self._files_by_path: dict[str, StoredFile] = {}
-        # The file paths downloaded (from the request's start), and delays for the next ones.
-        self.downloads: list[str] = []
-        self._download_delays: deque[float] = deque()
+        self.downloads, self._download_delays = list[str](), deque[float]()  # see wait_for_download
         self._admins: dict[int, set[int]] = {}
         self._creators: dict[int, int] = {}
         self._member_counts: dict[int, int] = {}
