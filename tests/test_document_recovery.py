@@ -19,7 +19,10 @@ from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.states import DocumentState
 from services.context import BotContext
+from services.document_holds import DocumentHolds
 from services.document_transfer import DocumentSettings, document_limits
+from services.leases import Leases
+from storage import Repository
 from storage.conversation import PendingQuiz
 from tests.botprocess import BotProcess
 from tests.conftest import pg_rows
@@ -171,3 +174,26 @@ async def test_recovery_fails_a_busy_document_whose_update_is_gone(
     # A second recovery finds nothing to tell.
     await BotContext(bot.app).recovery.recover()
     assert len([c for c in tg.calls_of("editMessageText") if "다시 시작" in c.params["text"]]) == 1
+
+
+async def test_one_holder_per_document_across_workers(open_repo: Repository) -> None:
+    """Two workers on one database: the second cannot take a document the first holds, and
+    can once it is released."""
+    first = DocumentHolds(Leases(open_repo.leases, "host-a:1:aa"))
+    second = DocumentHolds(Leases(open_repo.leases, "host-b:2:bb"))
+    assert await first.acquire(5)
+    assert not await second.acquire(5)
+    await first.release(5)
+    async with second.hold(5) as mine:
+        assert mine
+        assert not await first.acquire(5)
+
+
+async def test_without_leases_the_process_itself_holds_its_documents() -> None:
+    holds = DocumentHolds(None)
+    assert await holds.acquire(1)
+    assert not await holds.acquire(1)  # a re-delivery while this process transfers it
+    async with holds.hold(2) as mine:
+        assert mine
+    await holds.release(1)
+    assert await holds.acquire(1) and await holds.acquire(2)
