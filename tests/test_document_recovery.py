@@ -93,6 +93,26 @@ async def test_a_document_killed_mid_download_is_taken_over_by_its_replayed_upda
     await proc.terminate()
 
 
+async def test_a_document_killed_mid_upload_is_downloaded_and_uploaded_again(
+    tg: FakeTelegram, oa: FakeOpenAI, proc: BotProcess
+) -> None:
+    oa.delay_next(60, path="/files")
+    await proc.start()
+    tg.user_sends_document(PRIVATE, ANN, "notes.txt", "text/plain", NOTES)
+    await oa.wait_for_request("/files", timeout=20)
+    assert db_rows(proc.target, "SELECT state FROM documents") == [("uploading",)]
+    await proc.kill()
+    await proc.start()
+
+    async def ready() -> bool:
+        return db_rows(proc.target, "SELECT state FROM documents") == [("ready",)]
+
+    await eventually(ready, within=30, what="the document ready")
+    assert len(tg.downloads) == 2 and len(statuses(tg)) == 1
+    assert db_rows(proc.target, "SELECT COUNT(*) FROM document_quota") == [(1,)]
+    await proc.terminate()
+
+
 async def test_a_document_a_live_worker_transfers_is_left_to_it(
     tg: FakeTelegram, proc: BotProcess
 ) -> None:
