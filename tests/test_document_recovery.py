@@ -5,7 +5,6 @@ is left alone, and one whose update is gone ends `failed` with the chat told onc
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Bot
 
 from fakes import BOT_TOKEN, OPENAI_KEY
 from fakes.openai_server import FakeOpenAI
@@ -25,8 +25,8 @@ from services.leases import Leases
 from storage import Repository
 from storage.conversation import PendingQuiz
 from tests.botprocess import BotProcess
-from tests.conftest import pg_rows
-from tests.harness import RunningBot, eventually
+from tests.conftest import BotFactory, pg_rows
+from tests.harness import eventually, settings_for
 
 ANN = User(41, "Ann", language_code="en")
 PRIVATE = Chat(41, "private")
@@ -78,6 +78,7 @@ async def test_a_document_killed_mid_download_is_taken_over_by_its_replayed_upda
         return db_rows(proc.target, "SELECT state FROM documents") == [("ready",)]
 
     await eventually(ready, within=30, what="the document ready")
+    await tg.wait_for("editMessageText", predicate=lambda c: "is ready" in c.params["text"])
     # The same status message went on to say it is ready: none is left saying "Getting".
     [status] = statuses(tg)
     edits = [
@@ -108,6 +109,7 @@ async def test_a_document_killed_mid_upload_is_downloaded_and_uploaded_again(
         return db_rows(proc.target, "SELECT state FROM documents") == [("ready",)]
 
     await eventually(ready, within=30, what="the document ready")
+    await tg.wait_for("editMessageText", predicate=lambda c: "is ready" in c.params["text"])
     assert len(tg.downloads) == 2 and len(statuses(tg)) == 1
     assert db_rows(proc.target, "SELECT COUNT(*) FROM document_quota") == [(1,)]
     await proc.terminate()
@@ -146,54 +148,57 @@ async def _logged(proc: BotProcess, *texts: str) -> bool:
 
 
 async def test_recovery_fails_a_busy_document_whose_update_is_gone(
-    tg: FakeTelegram, bot: RunningBot
+    tg: FakeTelegram, oa: FakeOpenAI, make_bot: BotFactory, database: str | None, tmp_path: Path
 ) -> None:
-    repo, now = bot.services.repo, time.time()
-    limits = document_limits(DocumentSettings.of(bot.settings), now)
-    row = await repo.documents.create_document(
-        chat_id=PRIVATE.id,
-        uploader_id=ANN.id,
-        request_key=f"{PRIVATE.id}:9",
-        file_name="notes.txt",
-        size=len(NOTES),
-        now=now,
-        limits=limits,
-        lang="ko",
+    # Left by a process that died: a busy document with its status message, whose update
+    # is not in the inbox any more, and a /quiz waiting for the chat's documents.
+    repo = await (
+        Repository.open_postgres(database, 4)
+        if database
+        else Repository.open(tmp_path / "studyquiz.sqlite3")
     )
-    assert row is not None
-    status = await bot.app.bot.send_message(PRIVATE.id, "📥 notes.txt…")
-    await repo.documents.set_status_message(row.id, status.message_id)
-    # A /quiz waited for the chat's documents.
-    await repo.chat_memory.add_pending_quiz(
-        PendingQuiz(PRIVATE.id, 0, "private", ANN.id, 10, "en", None, "cells", "q:10", now)
-    )
-    sent = len(tg.calls_of("sendMessage"))
+    now = time.time()
+    try:
+        row = await repo.documents.create_document(
+            chat_id=PRIVATE.id,
+            uploader_id=ANN.id,
+            request_key=f"{PRIVATE.id}:9",
+            file_name="notes.txt",
+            size=len(NOTES),
+            now=now,
+            limits=document_limits(DocumentSettings.of(settings_for(tg, oa, tmp_path)), now),
+            lang="ko",
+        )
+        assert row is not None
+        async with Bot(BOT_TOKEN, base_url=f"{tg.root}/bot") as old:
+            status = await old.send_message(PRIVATE.id, "📥 notes.txt…")
+        await repo.documents.set_status_message(row.id, status.message_id)
+        await repo.chat_memory.add_pending_quiz(
+            PendingQuiz(PRIVATE.id, 0, "private", ANN.id, 10, "en", None, "cells", "q:10", now)
+        )
+    finally:
+        await repo.close()
 
-    await BotContext(bot.app).recovery.recover()
-
-    done = await repo.documents.document(row.id)
-    assert done is not None and done.state == DocumentState.FAILED
-    assert done.error == "interrupted by restart"
-    # Told once, in the sender's language, on the status message.
-    [told] = [c for c in tg.calls_of("editMessageText") if "다시 시작" in c.params["text"]]
-    assert told.params["message_id"] == status.message_id and "notes.txt" in told.params["text"]
-    # The waiting quiz is told why it did not start; nothing else is sent.
-    later = [c.params["text"] for c in tg.calls_of("sendMessage")[sent:]]
-    assert len(later) == 1 and "restarted" in later[0]
-    # It costs none of the day's documents: the same chat may send it again at once.
-    again = await repo.documents.create_document(
-        chat_id=PRIVATE.id,
-        uploader_id=ANN.id,
-        request_key=f"{PRIVATE.id}:11",
-        file_name="notes.txt",
-        size=len(NOTES),
-        now=now,
-        limits=dataclasses.replace(limits, user_per_day=1),
-    )
-    assert again is not None
-    # A second recovery finds nothing to tell.
-    await BotContext(bot.app).recovery.recover()
-    assert len([c for c in tg.calls_of("editMessageText") if "다시 시작" in c.params["text"]]) == 1
+    async with make_bot() as bot:
+        # Told once, in the sender's language, on the status message; then the waiting quiz
+        # is told why it did not start.
+        await tg.wait_for("sendMessage", predicate=lambda c: "restarted" in c.params["text"])
+        done = await bot.services.repo.documents.document(row.id)
+        assert done is not None and done.state == DocumentState.FAILED
+        assert done.error == "interrupted by restart"
+        [told] = [c for c in tg.calls_of("editMessageText") if "다시 시작" in c.params["text"]]
+        assert told.params["message_id"] == status.message_id and "notes.txt" in told.params["text"]
+        assert len(tg.calls_of("sendMessage")) == 2
+        # It costs none of the day's documents.
+        assert db_rows(
+            database or tmp_path / "studyquiz.sqlite3", "SELECT COUNT(*) FROM document_quota"
+        ) == [(0,)]
+        # A second recovery finds nothing to tell.
+        await BotContext(bot.app).recovery.recover()
+        assert (
+            len([c for c in tg.calls_of("editMessageText") if "다시 시작" in c.params["text"]]) == 1
+        )
+        assert len(tg.calls_of("sendMessage")) == 2
 
 
 async def test_one_holder_per_document_across_workers(open_repo: Repository) -> None:
