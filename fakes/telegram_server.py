@@ -492,7 +492,6 @@ class FakeTelegram:
         self._before_calls: list[list[Any]] = []
         # method -> (seconds, what happens meanwhile): see slow_answer.
         self._slow_answers: dict[str, tuple[float, Callable[[Any], object]]] = {}
-
         self._chats: dict[int, JSONDict] = {}
         self._users: dict[int, User] = {}
         self._messages: dict[int, dict[int, JSONDict]] = {}
@@ -509,6 +508,7 @@ class FakeTelegram:
         self._open_inline: dict[str, float] = {}
         self._bot_status: dict[int, str] = {}
         self._files_by_path: dict[str, StoredFile] = {}
+        self.downloads, self._download_delays = list[str](), deque[float]()  # see wait_for_download
         self._admins: dict[int, set[int]] = {}
         self._creators: dict[int, int] = {}
         self._member_counts: dict[int, int] = {}
@@ -664,6 +664,20 @@ class FakeTelegram:
 
     def add_chat(self, chat: Chat, user: User | None = None) -> None:
         self._chats[chat.id] = chat.to_api(user)
+
+    def delay_next_download(self, seconds: float) -> None:
+        """Hold the next file download this long before its bytes are sent (a slow or
+        large file: time to kill the bot mid-download)."""
+        self._download_delays.append(seconds)
+
+    async def wait_for_download(
+        self,
+        count: int = 1,
+        timeout: float = 10.0,  # noqa: ASYNC109 - part of the fixture's agreed API
+    ) -> None:
+        """Wait until at least ``count`` file downloads have started."""
+        if not await self._wait_until(lambda: len(self.downloads) >= count, timeout):
+            raise AssertionError(f"timed out after {timeout}s waiting for {count} download(s)")
 
     def add_user(self, user: User) -> None:
         self._users[user.id] = user
@@ -1074,6 +1088,11 @@ class FakeTelegram:
         if stored is None:
             self.violations.append(f"download of unknown file {request.match_info['file_path']}")
             return web.Response(status=404, text="Not Found")
+        self.downloads.append(stored.file_path)
+        self._notify()
+        if self._download_delays:
+            # Cut short when the fake shuts down.
+            await self._wait_until(lambda: False, self._download_delays.popleft())
         return web.Response(body=stored.data, content_type="application/octet-stream")
 
     async def _handle_api(self, request: web.Request) -> web.Response:

@@ -196,6 +196,16 @@ class ChatMessages:
             # Progress is a courtesy: a deleted or unchanged status must not stop the work.
             log.info("Document status not edited: %s", exc.message)
 
+    async def document_status_again(self, chat_id: int, message_id: int, html: str) -> bool:
+        """Show `html` on a document's earlier status message; False when it is gone (or
+        cannot be edited any more)."""
+        try:
+            await self.bot.edit_message_text(html, chat_id, message_id, parse_mode=ParseMode.HTML)
+        except BadRequest as exc:
+            # Unchanged, it still shows where the document stands.
+            return "not modified" in exc.message.lower()
+        return True
+
     async def uploading(self, chat_id: int, thread_id: int | None) -> None:
         await self.bot.send_chat_action(
             chat_id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=thread_id

@@ -19,6 +19,7 @@ from engine.library import DocumentLibrary, LibraryError, LibraryMissingError
 from quiz.states import DocumentState
 from services import local_library
 from services.chat_messages import ChatMessages
+from services.document_holds import DocumentHolds
 from services.document_intake import IncomingDocument, Intake, check, read_here, reserve
 from services.document_transfer import DocumentSettings, Transfer
 from services.document_types import human_size
@@ -42,6 +43,7 @@ class DocumentAdding:
         local: LocalLibrary,
         library: DocumentLibrary | None,
         transfers: FairLimiter,
+        holds: DocumentHolds,
         ui: ChatMessages,
         clock: Callable[[], float],
         values: DocumentSettings,
@@ -52,6 +54,8 @@ class DocumentAdding:
         self._library_or_none = library
         # Documents being downloaded and uploaded: a fair bound for the whole process.
         self._transfers = transfers
+        # Which process transfers which document: one at a time, taken over from a dead one.
+        self._holds = holds
         self._ui = ui
         self._clock = clock
         self._values = values
@@ -68,16 +72,20 @@ class DocumentAdding:
         local = self._local.is_local()
         values = self._values
         ext = check(doc, library.missing and not local, values.max_bytes)
-        intake = await reserve(self._ui, self._documents, doc, ext, self._clock(), values)
+        now = self._clock()
+        intake = await reserve(self._ui, self._documents, self._holds, doc, ext, now, values)
         if intake is None:
             return False
-        async with self._transfers.slot(doc.user_id):
-            with tempfile.TemporaryDirectory(prefix="studyquiz-") as folder:
-                uploaded = await self._transfer(intake, local, Path(folder) / "document")
-        if isinstance(uploaded, bool):
-            return uploaded
-        await self._index(intake, *uploaded)
-        return True
+        try:
+            async with self._transfers.slot(doc.user_id):
+                with tempfile.TemporaryDirectory(prefix="studyquiz-") as folder:
+                    uploaded = await self._transfer(intake, local, Path(folder) / "document")
+            if isinstance(uploaded, bool):
+                return uploaded
+            await self._index(intake, *uploaded)
+            return True
+        finally:
+            await self._holds.release(intake.row_id)
 
     async def _transfer(self, intake: Intake, local: bool, path: Path) -> _Uploaded | bool:
         """Download the document into `path`, then upload it to OpenAI, or index it here: then

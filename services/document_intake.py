@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from i18n import tr
-from quiz.states import DocumentState
+from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
 from services.chat_messages import ChatMessages
+from services.document_holds import DocumentHolds
 from services.document_transfer import DocumentSettings, document_limits, limit_values
 from services.document_types import human_size, supported_extension, supported_list, upload_name
 from services.errors import Fail, UserFacingError
-from storage.documents import DocumentStore
+from storage.documents import DocumentRow, DocumentStore
 from storage.usage import DocumentLimits, LimitReachedError
 
 log = logging.getLogger(__name__)
@@ -109,13 +110,16 @@ class Intake:
 async def reserve(
     ui: ChatMessages,
     documents: DocumentStore,
+    holds: DocumentHolds,
     doc: IncomingDocument,
     ext: str,
     now: float,
     values: DocumentSettings,
 ) -> Intake | None:
-    """Reserve the document against the day's limits (raises the refusal) and post its
-    status message; None for a re-delivered document."""
+    """Reserve the document against the day's limits (raises the refusal), hold it (see
+    services/document_holds.py) and post its status message; None for a re-delivered
+    document. A re-delivered one whose transfer's holder is gone (its process died) is taken
+    over: held by the caller, it starts again from the download. The caller releases it."""
     name = upload_name(doc.file_name, ext)
     key = f"{doc.chat_id}:{doc.message_id}"
     limits = document_limits(values, now)
@@ -128,22 +132,64 @@ async def reserve(
             size=doc.file_size or 0,
             now=now,
             limits=limits,
+            thread_id=doc.thread_id,
+            lang=doc.lang,
         )
     except LimitReachedError as exc:
         log.info("Document refused in chat %s for user %s: %s", doc.chat_id, doc.user_id, exc)
         raise refuse(doc, escape(name), exc.key, **limit_values(exc, now)) from None
+    again = row is None
     if row is None:
-        log.info("Ignoring a re-delivered document in chat %s", doc.chat_id)
-        return None
-    size = human_size(doc.file_size) if doc.file_size else "?"
-    status_id = await ui.document_status(
-        doc.chat_id,
-        doc.thread_id,
-        doc.message_id,
-        tr(doc.lang, "doc_downloading", name=escape(name), size=size),
-    )
-    await ui.uploading(doc.chat_id, doc.thread_id)
+        row = await _orphan(documents, holds, key)
+        if row is None:
+            log.info("Ignoring a re-delivered document in chat %s", doc.chat_id)
+            return None
+        log.info("Document %s: its transfer was left unfinished; starting it again", row.id)
+    elif not await holds.acquire(row.id):
+        return None  # taken over meanwhile by a worker replaying the same update
+    try:
+        status_id = await _status(ui, documents, doc, row, name, again)
+        await ui.uploading(doc.chat_id, doc.thread_id)
+    except BaseException:
+        await holds.release(row.id)
+        raise
     return Intake(ui, documents, doc, ext, name, key, now, limits, row.id, status_id)
+
+
+async def _orphan(documents: DocumentStore, holds: DocumentHolds, key: str) -> DocumentRow | None:
+    """The request's document, held now, if it is busy and its holder gone; else None."""
+    row = await documents.by_request(key)
+    if row is None or row.state not in BUSY_DOCUMENT_STATES:
+        return None
+    if not await holds.acquire(row.id):
+        return None  # a live transfer: this is a true re-delivery
+    # Its reservation stays as it is: the day's limits count the document once.
+    if await documents.restart_busy(row.id, DocumentState.DOWNLOADING, None):
+        return row
+    await holds.release(row.id)
+    return None
+
+
+async def _status(
+    ui: ChatMessages,
+    documents: DocumentStore,
+    doc: IncomingDocument,
+    row: DocumentRow,
+    name: str,
+    again: bool,
+) -> int:
+    """The document's status message, saying it is being downloaded: its earlier one where
+    it can still be edited (a transfer taken over), else a new one."""
+    size = human_size(doc.file_size) if doc.file_size else "?"
+    # Taken over, it says so: the earlier status said "downloading" too.
+    key = "doc_downloading_again" if again else "doc_downloading"
+    text = tr(doc.lang, key, name=escape(name), size=size)
+    earlier = row.status_message_id
+    if earlier is not None and await ui.document_status_again(doc.chat_id, earlier, text):
+        return earlier
+    status_id = await ui.document_status(doc.chat_id, doc.thread_id, doc.message_id, text)
+    await documents.set_status_message(row.id, status_id)
+    return status_id
 
 
 async def read_here(path: Path, doc: IncomingDocument, fail: Fail) -> bytes:

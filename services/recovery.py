@@ -32,6 +32,7 @@ class Recovery:
         post_questions: Callable[[int], Awaitable[None]],
         start_waiting: Callable[[], Awaitable[None]],
         clock: Callable[[], float],
+        recover_documents: Callable[[], Awaitable[None]],
     ) -> None:
         self._quizzes = quizzes
         self._ui = ui
@@ -45,6 +46,8 @@ class Recovery:
         # Built as the process starts: a quiz created since is this process's own (a /quiz
         # handled before the recovery job ran), not one the last process left.
         self._started = clock()
+        # Fails the documents a dead process left busy that nothing will take over (docs).
+        self._recover_documents = recover_documents
 
     async def recover(self) -> None:
         # A quiz being written when the process died: its model call is gone with it, and
@@ -64,9 +67,10 @@ class Recovery:
             # The close may have been cut short too: its missing steps are redone first
             # (unless another live worker is closing it now: see QuizClosing.resume).
             await _safely_close(self._closing.resume(quiz.id), quiz.id)
+        await self._recover_documents()
         # Last, as it may write a whole quiz: a /quiz that was waiting for a document, whose
-        # indexing the old process did not see to its end, starts if the document is ready
-        # now; else the person is told.
+        # indexing (or transfer) the old process did not see to its end, starts if the
+        # document is ready now; else the person is told.
         await self._start_waiting()
 
     async def _left(self, state: QuizState) -> list[QuizRow]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 
-from quiz.states import DocumentState
+from quiz.states import BUSY_DOCUMENT_STATES, DocumentState
 from storage.database import Row
 from storage.store import Store
 from storage.usage import DocumentLimits, LimitReachedError
@@ -22,6 +23,10 @@ class DocumentRow:
     state: DocumentState
     error: str | None
     created_at: float
+    request_key: str | None = None  # "<chat id>:<message id>" of the message that sent it
+    thread_id: int | None = None
+    lang: str | None = None  # of its sender, for what the chat is told about it
+    status_message_id: int | None = None
 
 
 _DOC_FIELDS = tuple(f.name for f in fields(DocumentRow))
@@ -63,6 +68,8 @@ class DocumentStore(Store):
         size: int,
         now: float,
         limits: DocumentLimits | None = None,
+        thread_id: int | None = None,
+        lang: str | None = None,
     ) -> DocumentRow | None:
         """A new document in state `downloading`; None when this message was seen before.
 
@@ -75,8 +82,9 @@ class DocumentStore(Store):
                 await self._reserve(limits, chat_id, uploader_id, request_key, size, now)
             doc_id = await self._db.insert(
                 "INSERT INTO documents (chat_id, uploader_id, request_key, file_name, size,"
-                " state, created_at) VALUES (?, ?, ?, ?, ?, 'downloading', ?)",
-                (chat_id, uploader_id, request_key, file_name, size, now),
+                " state, created_at, thread_id, lang)"
+                " VALUES (?, ?, ?, ?, ?, 'downloading', ?, ?, ?)",
+                (chat_id, uploader_id, request_key, file_name, size, now, thread_id, lang),
             )
         return None if doc_id is None else await self.document(doc_id)
 
@@ -140,6 +148,44 @@ class DocumentStore(Store):
     async def document(self, doc_id: int) -> DocumentRow | None:
         row = await self._one(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
         return None if row is None else _document(row)
+
+    async def by_request(self, request_key: str) -> DocumentRow | None:
+        row = await self._one(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE request_key = ?", (request_key,)
+        )
+        return None if row is None else _document(row)
+
+    async def busy(self) -> list[DocumentRow]:
+        """Every document still being downloaded or uploaded, oldest first."""
+        rows = await self._all(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE state IN (?, ?) ORDER BY id",
+            BUSY_DOCUMENT_STATES,
+        )
+        return [_document(r) for r in rows]
+
+    async def restart_busy(self, doc_id: int, state: DocumentState, error: str | None) -> bool:
+        """`state` (downloading: its transfer starts again; failed) for a document still
+        busy; False when it is not busy any more (another worker finished it meanwhile)."""
+        changed = await self._write(
+            "UPDATE documents SET state = ?, error = ? WHERE id = ? AND state IN (?, ?)",
+            (state, error, doc_id, *BUSY_DOCUMENT_STATES),
+        )
+        return changed == 1
+
+    async def set_status_message(self, doc_id: int, message_id: int) -> None:
+        await self._write(
+            "UPDATE documents SET status_message_id = ? WHERE id = ?", (message_id, doc_id)
+        )
+
+    async def requests_to_replay(self) -> set[str]:
+        """The request keys ("<chat id>:<message id>") of the messages whose updates are in
+        the inbox, not yet handled: a restart replays them (services/inbox.py)."""
+        keys: set[str] = set()
+        for row in await self._all("SELECT payload FROM inbox"):
+            message = json.loads(row[0]).get("message")
+            if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+                keys.add(f"{message['chat'].get('id')}:{message.get('message_id')}")
+        return keys
 
     async def of_chat(self, chat_id: int) -> list[DocumentRow]:
         """The chat's documents, oldest first (the numbering /docs and /forget use)."""

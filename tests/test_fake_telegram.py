@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import math
 import re
@@ -187,6 +188,24 @@ async def test_edit_delete_and_not_modified(tg: FakeTelegram, bot: Bot) -> None:
     with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await bot.delete_message(PRIVATE.id, sent.message_id)
     tg.violations.clear()
+
+
+async def test_a_file_download_can_be_held(tg: FakeTelegram, bot: Bot) -> None:
+    """`delay_next_download` holds one download (the bot can be killed meanwhile); the
+    download is seen from its start, and the next one is not held."""
+    file_id = tg.add_file(b"slow notes", file_name="notes.txt", mime_type="text/plain")
+    tg_file = await bot.get_file(file_id)
+    tg.delay_next_download(30)
+    held = asyncio.create_task(tg_file.download_as_bytearray())
+    await tg.wait_for_download(timeout=5)
+    await asyncio.sleep(0.3)
+    assert not held.done() and len(tg.downloads) == 1
+    held.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await held
+    started = time.monotonic()
+    assert bytes(await tg_file.download_as_bytearray()) == b"slow notes"
+    assert time.monotonic() - started < 5 and len(tg.downloads) == 2
 
 
 async def test_files_members_commands_and_chat(tg: FakeTelegram, bot: Bot) -> None:

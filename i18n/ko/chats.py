@@ -67,11 +67,13 @@ TEXTS: dict[str, str | dict[str, str]] = {
         "other": "<b>{name}</b>을(를) 추가하지 않았습니다: 이 채팅의 문서함이 가득 찼습니다({limit}개). <code>/forget N</code>으로 자리를 만드세요."
     },
     "doc_downloading": "📥 텔레그램에서 <b>{name}</b> ({size}) 받는 중…",
+    "doc_downloading_again": "📥 봇이 다시 시작되어 텔레그램에서 <b>{name}</b> ({size}) 다시 받는 중…",
     "doc_uploading": "📤 <b>{name}</b> ({size}) 검색용으로 저장하는 중…",
     "doc_indexing": "🔎 <b>{name}</b> 색인 중… 큰 파일은 1분쯤 걸립니다.",
     "doc_ready": "✅ <b>{name}</b> ({size}) 준비되었습니다. /quiz 로 이 채팅의 문서에 대한 퀴즈를, <code>/quiz 5 주제</code>로 주제를 좁힌 퀴즈를 만들 수 있습니다. 목록은 /docs.",
     "doc_still_processing": "⏳ <b>{name}</b> 아직 색인 중입니다. 준비되면 /docs 에 표시됩니다.",
     "doc_failed": "❌ <b>{name}</b> 색인에 실패했습니다: {reason}",
+    "doc_interrupted": "⚠️ <b>{name}</b> 파일을 추가하는 동안 봇이 다시 시작되어 끝내지 못했습니다. 다시 보내 주세요.",
     "doc_download_failed": "텔레그램에서 <b>{name}</b> 파일을 받지 못했습니다. 다시 보내 주세요.",
     "doc_openai_failed": "지금은 <b>{name}</b> 파일을 검색용으로 저장하지 못했습니다. 잠시 후 다시 보내 주세요.",
     "docs_empty": "이 채팅에는 아직 문서가 없습니다. 파일({types})을 보내면 /quiz 가 그 내용으로 문제를 냅니다. 그룹에서는 캡션에서 저를 언급하거나 제 메시지에 답장으로 보내 주세요.",

@@ -72,6 +72,7 @@ def compose(
         extras=docs.board.feedback_extras,
         post_questions=lambda quiz_id: way_in.get().posting.post_questions(quiz_id),
         start_waiting=lambda: docs.waiting.quizzes.start_waiting(None, restarted=True),
+        recover_documents=docs.recovery.recover,
     )
     way_in.set(
         build_opening(
@@ -105,6 +106,11 @@ def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn, bot_data: dict[Any,
         svc.timers.on(DEADLINE, told(ui, f.way_out.deadlines.reached))
         svc.timers.on(LIVE_STEP, told(ui, f.way_out.live.step))
         svc.timers.on(REMINDER, told(ui, f.study.reminders.remind))
+    _install(svc, ui, f, bot_data)
+
+
+def _install(svc: Services, ui: TelegramPresenter, f: Features, bot_data: dict[Any, Any]) -> None:
+    """What handlers reach as `context.<name>`."""
     out, docs, admin, study = f.way_out, f.docs, f.admin, f.study
     settings = svc.settings
     install_features(

@@ -51,6 +51,7 @@ def closing_stages(
     extras: Extras,
     post_questions: Callable[[int], Awaitable[None]],
     start_waiting: Callable[[], Awaitable[None]],
+    recover_documents: Callable[[], Awaitable[None]],
 ) -> ClosingStages:
     """The closing stages over the given presenter; nothing is subscribed or registered
     (services/wiring/__init__.py attaches them)."""
@@ -71,18 +72,7 @@ def closing_stages(
             finish=closing.finish,
             clock=clock,
         ),
-        live=LiveGame(
-            quizzes=repo.quizzes,
-            questions=repo.questions,
-            answers=repo.answers,
-            ui=ui,
-            board=board,
-            timers=timers,
-            locks=svc.live_locks,
-            finish=closing.finish,
-            clock=clock,
-            live_seconds=svc.settings.quiz_live_seconds,
-        ),
+        live=_live_game(svc, ui, board, timers, closing),
         board=board,
         lookup=QuizLookup(quizzes=repo.quizzes, polls=repo.polls),
         answers=answers,
@@ -99,7 +89,26 @@ def closing_stages(
             post_questions=post_questions,
             start_waiting=start_waiting,
             clock=clock,
+            recover_documents=recover_documents,
         ),
+    )
+
+
+def _live_game(
+    svc: Services, ui: Presenter, board: LiveBoard, timers: QuizTimers, closing: QuizClosing
+) -> LiveGame:
+    repo = svc.repo
+    return LiveGame(
+        quizzes=repo.quizzes,
+        questions=repo.questions,
+        answers=repo.answers,
+        ui=ui,
+        board=board,
+        timers=timers,
+        locks=svc.live_locks,
+        finish=closing.finish,
+        clock=clock_of(svc),
+        live_seconds=svc.settings.quiz_live_seconds,
     )
 
 

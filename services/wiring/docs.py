@@ -9,6 +9,8 @@ from quiz.model import Quiz
 from services.chat_settings import ChatSettings
 from services.context import Services
 from services.document_adding import DocumentAdding
+from services.document_holds import DocumentHolds
+from services.document_recovery import DocumentRecovery
 from services.document_transfer import DocumentSettings
 from services.documents import Documents
 from services.library import Library
@@ -35,6 +37,7 @@ class DocsFeatures:
     # Not reached by handlers: the quiz stages ask them (services/wiring/__init__.py).
     local: LocalLibrary
     board: LibraryBoard
+    recovery: DocumentRecovery
 
 
 def build_docs(
@@ -49,7 +52,8 @@ def build_docs(
     """Documents, photos, the library and quiz files; a quiz of theirs starts (and is
     checked against the quotas) the way every quiz does."""
     repo = svc.repo
-    documents, local, waiting = _documents(svc, ui, start)
+    holds = DocumentHolds(svc.leases)
+    documents, local, waiting = _documents(svc, ui, start, holds)
     chosen = chat_settings.effective
     board = LibraryBoard(library=repo.library)
     library = Library(
@@ -75,11 +79,12 @@ def build_docs(
         verify=svc.settings.quiz_verify,
     )
     photos = Photos(engine=svc.engine, add=waiting.add_document, reading=ui.reading)
-    return DocsFeatures(documents, waiting, photos, library, quiz_files, local, board)
+    recovery = DocumentRecovery(documents=repo.documents, holds=holds, tell=ui.error)
+    return DocsFeatures(documents, waiting, photos, library, quiz_files, local, board, recovery)
 
 
 def _documents(
-    svc: Services, ui: TelegramPresenter, start: Start
+    svc: Services, ui: TelegramPresenter, start: Start, holds: DocumentHolds
 ) -> tuple[Documents, LocalLibrary, Waiting]:
     repo, values = svc.repo, DocumentSettings.of(svc.settings)
     documents = Documents(
@@ -104,6 +109,7 @@ def _documents(
         transfers=FairLimiter(
             svc.settings.document_transfers, svc.settings.user_document_transfers
         ),
+        holds=holds,
         ui=ui,
         clock=clock_of(svc),
         values=values,

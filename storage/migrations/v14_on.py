@@ -157,4 +157,12 @@ STEPS: tuple[Migration, ...] = (
         FOREIGN KEY (quiz_id, question_idx) REFERENCES questions (quiz_id, idx) ON DELETE CASCADE
     );
     """,
+    # Where a document's status goes back to: the thread and language it was sent in and its
+    # status message, so that a transfer its process left unfinished (killed) can be taken
+    # over on the same message, or the chat told in its language that it was lost.
+    """
+    ALTER TABLE documents ADD COLUMN thread_id INTEGER;
+    ALTER TABLE documents ADD COLUMN lang TEXT;
+    ALTER TABLE documents ADD COLUMN status_message_id INTEGER;
+    """,
 )
