@@ -18,9 +18,11 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
+from fakes import BOT_TOKEN, OPENAI_KEY
 from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import FakeTelegram
 from storage import Repository
+from tests.botprocess import BotProcess
 from tests.harness import RunningBot, running_bot, settings_for
 from tools import pg_server
 
@@ -186,3 +188,19 @@ async def open_repo(database: str | None, tmp_path: Path) -> AsyncIterator[Repos
         repo = await Repository.open_postgres(database, 4)
     yield repo
     await repo.close()
+
+
+@pytest.fixture
+async def proc(
+    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, database: str | None
+) -> AsyncIterator[BotProcess]:
+    """A real `bot.py` on the test's database, to kill (SIGKILL) and start again. Whatever
+    happened, secrets never reach its log, and nothing in it raised."""
+    on = {"DATABASE_URL": database} if database else {}
+    bot = BotProcess(tg, oa, tmp_path / "db.sqlite3", tmp_path / "bot.log", **on)
+    yield bot
+    if bot.proc is not None:
+        await bot.kill()
+    log = bot.output()
+    assert BOT_TOKEN not in log and OPENAI_KEY not in log
+    assert "Traceback" not in log, log

@@ -7,13 +7,12 @@ import asyncio
 import contextlib
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fakes import BOT_TOKEN, OPENAI_KEY
 from fakes.openai_server import FakeOpenAI, message_item
 from fakes.quizdata import choice_text, quiz_args, right_choice
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
@@ -24,21 +23,6 @@ from tests.harness import eventually
 ANN = User(41, "Ann", language_code="en")
 PRIVATE = Chat(41, "private")
 FEEDBACK = "Feedback after the crash."
-
-
-@pytest.fixture
-async def proc(
-    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, database: str | None
-) -> AsyncIterator[BotProcess]:
-    on = {"DATABASE_URL": database} if database else {}
-    bot = BotProcess(tg, oa, tmp_path / "db.sqlite3", tmp_path / "bot.log", **on)
-    yield bot
-    if bot.proc is not None:
-        await bot.kill()
-    log = bot.output()
-    # Whatever happened, secrets never reach the log.
-    assert BOT_TOKEN not in log and OPENAI_KEY not in log
-    assert "Traceback" not in log, log
 
 
 def answer_poll(tg: FakeTelegram, poll: Call, args: dict[str, Any], choice: int) -> int:

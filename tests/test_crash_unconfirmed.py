@@ -4,12 +4,10 @@ the next start asks again and counts them, once, or drops an outsider's."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from fakes import BOT_TOKEN, OPENAI_KEY
 from fakes.openai_server import FakeOpenAI
 from fakes.quizdata import quiz_args
 from fakes.telegram_server import Chat, FakeTelegram, User
@@ -30,20 +28,6 @@ ANN = User(51, "Ann", language_code="en")
 BO = User(52, "Bo", language_code="en")
 CY = User(53, "Cy", language_code="en")
 GROUP = Chat(-1005151, "supergroup", title="Night shift")
-
-
-@pytest.fixture
-async def proc(
-    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, database: str | None
-) -> AsyncIterator[BotProcess]:
-    on = {"DATABASE_URL": database} if database else {}
-    bot = BotProcess(tg, oa, tmp_path / "db.sqlite3", tmp_path / "bot.log", **on)
-    yield bot
-    if bot.proc is not None:
-        await bot.kill()
-    log = bot.output()
-    assert BOT_TOKEN not in log and OPENAI_KEY not in log
-    assert "Traceback" not in log, log
 
 
 async def _held(db: Path | str, count: int) -> None:

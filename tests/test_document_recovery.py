@@ -7,14 +7,12 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from telegram import Bot
 
-from fakes import BOT_TOKEN, OPENAI_KEY
+from fakes import BOT_TOKEN
 from fakes.openai_server import FakeOpenAI
 from fakes.telegram_server import Call, Chat, FakeTelegram, User
 from quiz.states import DocumentState
@@ -31,20 +29,6 @@ from tests.harness import eventually, settings_for
 ANN = User(41, "Ann", language_code="en")
 PRIVATE = Chat(41, "private")
 NOTES = b"Photosynthesis converts light energy into chemical energy.\n"
-
-
-@pytest.fixture
-async def proc(
-    tg: FakeTelegram, oa: FakeOpenAI, tmp_path: Path, database: str | None
-) -> AsyncIterator[BotProcess]:
-    on = {"DATABASE_URL": database} if database else {}
-    bot = BotProcess(tg, oa, tmp_path / "db.sqlite3", tmp_path / "bot.log", **on)
-    yield bot
-    if bot.proc is not None:
-        await bot.kill()
-    log = bot.output()
-    assert BOT_TOKEN not in log and OPENAI_KEY not in log
-    assert "Traceback" not in log, log
 
 
 def db_rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
