@@ -41,7 +41,6 @@ class DocumentAdding:
         documents: DocumentStore,
         chat_documents: Documents,
         local: LocalLibrary,
-        library: DocumentLibrary | None,
         transfers: FairLimiter,
         holds: DocumentHolds,
         ui: ChatMessages,
@@ -51,7 +50,6 @@ class DocumentAdding:
         self._documents = documents
         self._chat_documents = chat_documents
         self._local = local
-        self._library_or_none = library
         # Documents being downloaded and uploaded: a fair bound for the whole process.
         self._transfers = transfers
         # Which process transfers which document: one at a time, taken over from a dead one.
@@ -62,8 +60,7 @@ class DocumentAdding:
 
     @property
     def _library(self) -> DocumentLibrary:
-        assert self._library_or_none is not None, "documents need a DocumentLibrary"
-        return self._library_or_none
+        return self._chat_documents.library
 
     async def add(self, doc: IncomingDocument) -> bool:
         """Check, download, upload and index one document, keeping the user posted. False for

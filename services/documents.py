@@ -45,7 +45,8 @@ class Documents:
         self._values = values
 
     @property
-    def _library(self) -> DocumentLibrary:
+    def library(self) -> DocumentLibrary:
+        """The documents' library on OpenAI, where a path needs one (not local search)."""
         assert self._library_or_none is not None, "documents need a DocumentLibrary"
         return self._library_or_none
 
@@ -61,7 +62,7 @@ class Documents:
 
     async def chat_store(self, chat_id: int, chat_title: str) -> str:
         """The chat's vector store, created on first use (and again if OpenAI expired it)."""
-        library = self._library
+        library = self.library
         async with self._locks.hold(chat_id):
             store = await self._documents.chat_library(chat_id)
             if store is not None and await library.store_usable(store):
@@ -87,7 +88,7 @@ class Documents:
     async def discard(self, store: str | None, file_id: str) -> None:
         """Delete a file on OpenAI that is of no use (a failure is only logged)."""
         try:
-            await self._library.remove(store, file_id)
+            await self.library.remove(store, file_id)
         except LibraryError as exc:
             log.warning("Could not delete OpenAI file after a failure: %s", exc)
 
@@ -98,7 +99,7 @@ class Documents:
         store = await self._documents.chat_library(chat_id)
         if store is not None and await self._documents.has_ready_documents(chat_id):
             try:
-                usable = await self._library.store_usable(store)
+                usable = await self.library.store_usable(store)
             except LibraryError as exc:
                 # Not knowing is no reason to drop the library: let the quiz try with it.
                 log.info("Chat %s: could not check the vector store: %s", chat_id, exc)
@@ -129,7 +130,7 @@ class Documents:
         for doc in docs:
             if doc.state == DocumentState.PROCESSING and doc.openai_file_id and doc.vector_store_id:
                 try:
-                    now = await self._library.status(doc.vector_store_id, doc.openai_file_id)
+                    now = await self.library.status(doc.vector_store_id, doc.openai_file_id)
                 except LibraryError as exc:
                     log.info("Document %s: status unknown: %s", doc.id, exc)
                 else:
@@ -146,7 +147,7 @@ class Documents:
     async def remove_documents(self, chat_id: int, docs: Sequence[DocumentRow]) -> None:
         """Detach and delete each document's file on OpenAI, then forget it; the store goes
         too when the chat has no documents left."""
-        library = self._library
+        library = self.library
         for doc in docs:
             if doc.openai_file_id is not None:
                 await library.remove(doc.vector_store_id, doc.openai_file_id)

@@ -105,7 +105,6 @@ def _documents(
         documents=repo.documents,
         chat_documents=documents,
         local=local,
-        library=svc.library,
         transfers=FairLimiter(
             svc.settings.document_transfers, svc.settings.user_document_transfers
         ),
