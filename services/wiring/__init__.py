@@ -40,6 +40,7 @@ class Features:
     way_out: ClosingStages
     way_in: OpeningFeatures
     cards: StudyCards
+    unconfirmed: UnconfirmedAnswers
 
 
 def compose(
@@ -93,7 +94,15 @@ def compose(
         clock=clock_of(svc),
         max_questions=svc.settings.max_questions,
     )
-    return Features(study, admin, docs, way_out, way_in.get(), cards)
+    unconfirmed = UnconfirmedAnswers(
+        answers=svc.repo.answers,
+        quizzes=svc.repo.quizzes,
+        writer=svc.answer_writer,
+        participants=svc.participants,
+        bot=ui.bot,
+        clock=clock_of(svc),
+    )
+    return Features(study, admin, docs, way_out, way_in.get(), cards, unconfirmed)
 
 
 def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn, bot_data: dict[Any, Any]) -> None:
@@ -106,24 +115,17 @@ def wire(svc: Services, ui: TelegramPresenter, spawn: Spawn, bot_data: dict[Any,
         svc.timers.on(DEADLINE, told(ui, f.way_out.deadlines.reached))
         svc.timers.on(LIVE_STEP, told(ui, f.way_out.live.step))
         svc.timers.on(REMINDER, told(ui, f.study.reminders.remind))
-    _install(svc, ui, f, bot_data)
+    _install(svc, f, bot_data)
 
 
-def _install(svc: Services, ui: TelegramPresenter, f: Features, bot_data: dict[Any, Any]) -> None:
+def _install(svc: Services, f: Features, bot_data: dict[Any, Any]) -> None:
     """What handlers reach as `context.<name>`."""
     out, docs, admin, study = f.way_out, f.docs, f.admin, f.study
     settings = svc.settings
     install_features(
         bot_data,
         participants=svc.participants,
-        unconfirmed=UnconfirmedAnswers(
-            answers=svc.repo.answers,
-            quizzes=svc.repo.quizzes,
-            writer=svc.answer_writer,
-            participants=svc.participants,
-            bot=ui.bot,
-            clock=clock_of(svc),
-        ),
+        unconfirmed=f.unconfirmed,
         clock=clock_of(svc),
         help_facts=HelpFacts(
             settings.default_questions, settings.max_questions, settings.quiz_verify
